@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Provide a running Docker engine: nothing if `docker info` already answers;
+# otherwise install Debian's docker.io and start dockerd in the background.
+# Idempotent. Prints what it does. Needs root (or sudo) only when it installs.
+set -euo pipefail
+
+log() { printf '[provide-docker] %s\n' "$*"; }
+die() { printf '[provide-docker] error: %s\n' "$*" >&2; exit 1; }
+
+SOCKET="${LB_DEV_DOCKER_SOCKET:-/var/run/docker.sock}"
+DOCKERD_LOG="${LB_DEV_DOCKERD_LOG:-/var/log/lb-dev-dockerd.log}"
+WAIT_SECONDS="${LB_DEV_DOCKERD_WAIT:-60}"
+
+sudo_if_needed() {
+  if [ "$(id -u)" -eq 0 ]; then "$@"; elif command -v sudo >/dev/null; then sudo "$@"; else
+    die "need root to run: $* (re-run as root or install sudo)"; fi
+}
+
+engine_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
+
+if engine_answers; then
+  log "Docker engine already answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null)); nothing to do."
+  exit 0
+fi
+
+if ! command -v dockerd >/dev/null 2>&1; then
+  command -v apt-get >/dev/null 2>&1 || die "no Docker engine and no apt-get: install Docker yourself (https://docs.docker.com/engine/install/)"
+  log "installing Debian's docker.io (dockerd, containerd, runc) ..."
+  export DEBIAN_FRONTEND=noninteractive
+  sudo_if_needed apt-get update -qq
+  sudo_if_needed apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
+  log "installed: $(dockerd --version)"
+fi
+
+if ! pgrep -x dockerd >/dev/null 2>&1; then
+  log "starting dockerd in the background (log: $DOCKERD_LOG) ..."
+  sudo_if_needed bash -c "nohup dockerd --host=unix://$SOCKET >>'$DOCKERD_LOG' 2>&1 &"
+else
+  log "dockerd is running; waiting for it to answer ..."
+fi
+
+for _ in $(seq 1 "$WAIT_SECONDS"); do
+  if [ -S "$SOCKET" ] && engine_answers; then
+    log "Docker engine ready ($(docker version --format '{{.Server.Version}}' 2>/dev/null)) on $SOCKET"
+    exit 0
+  fi
+  sleep 1
+done
+tail -n 30 "$DOCKERD_LOG" >&2 2>/dev/null || true
+die "dockerd did not answer on $SOCKET within ${WAIT_SECONDS}s (see $DOCKERD_LOG above)"

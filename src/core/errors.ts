@@ -1,0 +1,60 @@
+/**
+ * The one registry of lb-dev's error codes. Every failure a user can meet is an
+ * LbDevError with one of these codes; src/cli/exit.ts is the only place that turns
+ * them into a message and an exit code. docs/errors.md documents each code (a test
+ * checks that it does).
+ */
+
+export interface ErrorSpec {
+  /** Process exit code when this error ends a command. */
+  readonly exitCode: number;
+  /** What to do about it, shown under the message. */
+  readonly fix: string;
+}
+
+export const ERROR_CODES = {
+  USAGE: { exitCode: 2, fix: 'Run `lb-dev --help` or `lb-dev <command> --help` for the accepted options.' },
+  CONFIG_NOT_FOUND: { exitCode: 2, fix: 'Check the path given to --config, or run without it to use lb-dev.config.yaml in this directory.' },
+  CONFIG_PARSE: { exitCode: 2, fix: 'Fix the YAML syntax at the line shown; config/lb-dev.example.yaml shows every key.' },
+  CONFIG_INVALID: { exitCode: 2, fix: 'Fix the keys listed; config/lb-dev.example.yaml documents every key with its default.' },
+  COMMAND_NOT_FOUND: { exitCode: 2, fix: 'Check the instance command (`command:` or --command) and that its program is installed and on PATH.' },
+  PORT_IN_USE: { exitCode: 3, fix: 'Stop whatever listens there (`lsof -i :PORT` or `ss -ltnp`) or choose another port (--port, or traefik.apiPort).' },
+  ALREADY_RUNNING: { exitCode: 3, fix: 'Use that running lb-dev (`lb-dev status`), stop it (`lb-dev down`), or give this one another --state-dir.' },
+  NOT_RUNNING: { exitCode: 3, fix: 'Start lb-dev first with `lb-dev up` (or `npm run lb:dev`) in this directory, or pass the same --state-dir.' },
+  INSTANCE_NOT_FOUND: { exitCode: 2, fix: 'Run `lb-dev status` to see the instance names (app-1 or just 1).' },
+  DOCKER_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use --traefik binary / --traefik external.' },
+  TRAEFIK_IMAGE_MISSING: { exitCode: 4, fix: 'Run scripts/provide-traefik.sh to pull or build the image, or set traefik.image to an image you have.' },
+  TRAEFIK_BINARY_MISSING: { exitCode: 4, fix: 'Install traefik v3 and put it on PATH, set traefik.binary, or run `scripts/provide-traefik.sh --binary`.' },
+  TRAEFIK_START_FAILED: { exitCode: 4, fix: 'Read Traefik\'s log lines above; `lb-dev doctor` checks Docker, the image and the ports.' },
+  TRAEFIK_CONFIRM_TIMEOUT: { exitCode: 4, fix: 'Traefik did not apply the written config in time: read its log (`lb-dev logs traefik`) for "Error occurred during watcher callback", and check the inotify limit (`lb-dev doctor`).' },
+  STATE_DIR_UNUSABLE: { exitCode: 2, fix: 'Choose a writable --state-dir on a local filesystem.' },
+  CONTROL_PROTOCOL: { exitCode: 5, fix: 'The running lb-dev and this command disagree; use the same lb-dev version for both.' },
+  INTERNAL: { exitCode: 70, fix: 'This is a bug in lb-dev: please report it with the output above.' },
+} as const satisfies Record<string, ErrorSpec>;
+
+export type ErrorCode = keyof typeof ERROR_CODES;
+
+export class LbDevError extends Error {
+  readonly code: ErrorCode;
+  /** Extra lines of detail (one problem per line), shown under the message. */
+  readonly details: readonly string[];
+
+  constructor(code: ErrorCode, message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
+    super(message, options.cause === undefined ? undefined : { cause: options.cause });
+    this.name = 'LbDevError';
+    this.code = code;
+    this.details = options.details ?? [];
+  }
+
+  get exitCode(): number {
+    return ERROR_CODES[this.code].exitCode;
+  }
+
+  get fix(): string {
+    return ERROR_CODES[this.code].fix;
+  }
+}
+
+export function isLbDevError(value: unknown): value is LbDevError {
+  return value instanceof LbDevError;
+}
