@@ -1,0 +1,52 @@
+/**
+ * Free ports for instances. get-port finds a free port; this keeps a set of ports lb-dev has
+ * handed out or reserved (the balancer, Traefik's API, every instance and its extra ports) so
+ * that two instances never get the same one, even before either has bound it.
+ */
+import { createServer } from 'node:net';
+import getPort from 'get-port';
+import { LbDevError } from '../core/errors.js';
+
+export function isPortFree(port: number, host: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.unref();
+    server.once('error', () => resolve(false));
+    server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
+  });
+}
+
+export async function assertPortFree(port: number, host: string, what: string): Promise<void> {
+  if (!(await isPortFree(port, host))) {
+    throw new LbDevError('PORT_IN_USE', `${what} port ${port} on ${host} is already in use by another process`);
+  }
+}
+
+export class PortAllocator {
+  private readonly taken = new Set<number>();
+
+  constructor(private readonly host: string) {}
+
+  reserve(...ports: number[]): void {
+    for (const port of ports) this.taken.add(port);
+  }
+
+  release(...ports: number[]): void {
+    for (const port of ports) this.taken.delete(port);
+  }
+
+  /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved. */
+  async allocate(extra = 0): Promise<number[]> {
+    for (let attempt = 0; attempt < 50; attempt++) {
+      const port = await getPort({ host: this.host, exclude: [...this.taken] });
+      const block = Array.from({ length: extra + 1 }, (_, i) => port + i);
+      if (block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
+      const free = await Promise.all(block.slice(1).map((p) => isPortFree(p, this.host)));
+      if (free.every(Boolean)) {
+        this.reserve(...block);
+        return block;
+      }
+    }
+    throw new LbDevError('PORT_IN_USE', `could not find ${extra + 1} consecutive free ports on ${this.host} after 50 tries`);
+  }
+}

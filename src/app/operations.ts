@@ -1,0 +1,168 @@
+/**
+ * The control methods that change or watch a running `up` from another terminal:
+ * kill, stop, start, restart (rolling), scale, logs, watch.
+ */
+import { LbDevError } from '../core/errors.js';
+import type { LogHub } from '../adapters/logs/log-hub.js';
+import type { LogLine } from '../adapters/logs/log-line.js';
+import type { Handler, RequestContext } from '../control/server.js';
+import type { Instance } from './instance.js';
+import type { RouteSync } from './route-sync.js';
+import type { StatusReport } from './status-report.js';
+import type { Supervisor } from './supervisor.js';
+
+export interface OperationsContext {
+  supervisor: () => Supervisor | null;
+  routes: () => RouteSync | null;
+  logs: LogHub;
+  status: () => StatusReport;
+}
+
+const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGABRT']);
+/** A follower more than this many bytes behind on its socket loses lines (counted) instead of growing our memory. */
+const MAX_SOCKET_BACKLOG = 1 << 20;
+
+function str(value: unknown, name: string): string {
+  if (typeof value !== 'string' || value === '') throw new LbDevError('USAGE', `expected ${name} to be a non-empty string, got ${JSON.stringify(value)}`);
+  return value;
+}
+
+function num(value: unknown, name: string, fallback: number): number {
+  if (value === undefined || value === null) return fallback;
+  if (typeof value !== 'number' || !Number.isFinite(value) || value < 0) {
+    throw new LbDevError('USAGE', `expected ${name} to be a number >= 0, got ${JSON.stringify(value)}`);
+  }
+  return value;
+}
+
+export function parseSignal(value: unknown, fallback: NodeJS.Signals): NodeJS.Signals {
+  if (value === undefined || value === null) return fallback;
+  const raw = String(value).toUpperCase();
+  const name = raw.startsWith('SIG') ? raw : `SIG${raw}`;
+  if (!SIGNALS.has(name)) throw new LbDevError('USAGE', `expected a signal such as SIGKILL, SIGTERM or SIGSTOP, got ${JSON.stringify(value)}`);
+  return name as NodeJS.Signals;
+}
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+export function operationHandlers(ctx: OperationsContext): Record<string, Handler> {
+  const sup = (): Supervisor => {
+    const s = ctx.supervisor();
+    if (!s) throw new LbDevError('NOT_RUNNING', 'lb-dev is still starting; try again in a moment');
+    return s;
+  };
+  const pick = (name: unknown): Instance => sup().find(str(name, 'the instance name'));
+  const note = (instance: Instance, text: string) => ctx.logs.event(instance.name, text);
+
+  /** Takes one instance out, waits for Traefik to confirm, drains, restarts it, waits until ready, puts it back. */
+  const restartOne = async (instance: Instance, drainMs: number, rolling: boolean): Promise<void> => {
+    if (rolling) {
+      instance.setDrained(true);
+      await ctx.routes()?.flush();
+      if (drainMs > 0) await sleep(drainMs);
+    }
+    await instance.stop();
+    instance.start();
+    await instance.whenReady();
+    if (rolling) {
+      instance.setDrained(false);
+      await ctx.routes()?.flush();
+    }
+  };
+
+  return {
+    kill: async ({ params }) => {
+      const signal = parseSignal(params.signal, 'SIGKILL');
+      const candidates = sup().instances().filter((i) => i.pid !== null);
+      let target: Instance;
+      if (params.random === true) {
+        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_FOUND', 'no running instance to kill');
+        target = candidates[Math.floor(Math.random() * candidates.length)]!;
+      } else {
+        target = pick(params.instance);
+      }
+      const pid = target.pid;
+      note(target, `${signal} sent by \`lb-dev kill\``);
+      const sent = await target.signal(signal);
+      if (!sent) throw new LbDevError('INSTANCE_NOT_FOUND', `${target.name} is not running (state ${target.phase})`);
+      return { instance: target.name, pid, signal };
+    },
+    stop: async ({ params }) => {
+      const instance = pick(params.instance);
+      note(instance, 'stop requested by `lb-dev stop`');
+      instance.setDrained(true);
+      await ctx.routes()?.flush();
+      await instance.stop();
+      instance.setDrained(false);
+      return { instance: instance.name, state: instance.phase };
+    },
+    start: async ({ params }) => {
+      const instance = pick(params.instance);
+      note(instance, 'start requested by `lb-dev start`');
+      instance.start();
+      if (params.wait !== false) await instance.whenReady();
+      return { instance: instance.name, state: instance.phase };
+    },
+    restart: async ({ params }) => {
+      const rolling = params.rolling === true;
+      const drainMs = num(params.drainMs, 'drainMs', 1_000);
+      const targets = params.all === true ? sup().instances() : [pick(params.instance)];
+      const done: Array<{ instance: string; ms: number }> = [];
+      for (const instance of targets) {
+        const started = Date.now();
+        note(instance, rolling ? 'rolling restart: leaving the balancer' : 'restart requested');
+        await restartOne(instance, drainMs, rolling);
+        done.push({ instance: instance.name, ms: Date.now() - started });
+      }
+      return { restarted: done, rolling };
+    },
+    scale: async ({ params }) => {
+      const count = num(params.count, 'count', NaN);
+      const result = await sup().scale(count, typeof params.group === 'string' ? params.group : undefined);
+      return { ...result, instances: sup().instances().length };
+    },
+    logs: (request) => streamLogs(ctx, request),
+    watch: async (request) => {
+      while (request.send(ctx.status())) {
+        const closed = await Promise.race([request.closed.then(() => true), sleep(num(request.params.intervalMs, 'intervalMs', 1_000)).then(() => false)]);
+        if (closed) break;
+      }
+      return null;
+    },
+  };
+}
+
+async function streamLogs(ctx: OperationsContext, request: RequestContext): Promise<unknown> {
+  const { params } = request;
+  const sources = Array.isArray(params.sources) && params.sources.length ? params.sources.map((s) => resolveSource(ctx, String(s))) : null;
+  const lines = num(params.lines, 'lines', 100);
+  const sinceMs = params.sinceMs === undefined || params.sinceMs === null ? null : num(params.sinceMs, 'sinceMs', 0);
+  const cutoff = sinceMs === null ? 0 : Date.now() - sinceMs;
+  const backlog = ctx.logs.recent(sources, lines).filter((l) => l.time >= cutoff);
+  for (const line of backlog) request.send({ line });
+  if (params.follow !== true) return { lines: backlog.length };
+
+  let dropped = 0;
+  let reported = 0;
+  const subscription = ctx.logs.subscribe(sources, (line: LogLine) => {
+    if (request.buffered() > MAX_SOCKET_BACKLOG) {
+      dropped++;
+      return;
+    }
+    if (dropped > reported) {
+      request.send({ dropped: dropped - reported });
+      reported = dropped;
+    }
+    request.send({ line });
+  });
+  await request.closed;
+  subscription.unsubscribe();
+  return null;
+}
+
+/** `2` -> `app-2`; `traefik` and `lb-dev` are sources too. */
+function resolveSource(ctx: OperationsContext, name: string): string {
+  if (name === 'traefik' || name === 'lb-dev') return name;
+  const supervisor = ctx.supervisor();
+  return supervisor ? supervisor.find(name).name : name;
+}

@@ -1,0 +1,24 @@
+/** What `lb-dev status --json` prints: the shape other tools and tests rely on. */
+import type { LbDevConfig } from '../core/config/types.js';
+import type { InstanceStatus } from './instance.js';
+import type { RouteSyncStatus } from './route-sync.js';
+
+export interface StatusReport {
+  /** The balancer's address: what users open. */
+  url: string;
+  /** The dynamic config file Traefik reads. */
+  dynamicConfigPath: string;
+  stateDir: string;
+  pid: number;
+  startedAt: number;
+  usingDemoApp: boolean;
+  traefik: { mode: string; apiUrl: string | null; description: string };
+  routes: RouteSyncStatus;
+  instances: InstanceStatus[];
+}
+
+export function balancerUrl(config: LbDevConfig): string {
+  const host = config.balancer.host === '0.0.0.0' ? '127.0.0.1' : config.balancer.host;
+  const shown = host.includes(':') ? `[${host}]` : host;
+  return `http://${shown}:${config.balancer.port}`;
+}

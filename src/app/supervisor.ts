@@ -1,0 +1,111 @@
+/**
+ * The set of instances and the routes that follow them. Owns the instances (by group), the
+ * port allocator and the route sync; knows nothing of the CLI, the control socket or Traefik's
+ * runtime (src/app/up.ts wires those).
+ */
+import type { GroupConfig, LbDevConfig } from '../core/config/types.js';
+import { LbDevError } from '../core/errors.js';
+import type { RouteServer } from '../core/traefik/dynamic-config.js';
+import type { PortAllocator } from '../adapters/ports.js';
+import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
+import type { RouteSync } from './route-sync.js';
+
+export interface SupervisorDeps {
+  config: LbDevConfig;
+  ports: PortAllocator;
+  logs: InstanceLogSink;
+  balancerUrl: string;
+  baseEnv: Record<string, string>;
+  /** Set after construction: the route sync needs the supervisor's snapshot and vice versa. */
+  routes?: RouteSync;
+  onChange?: () => void;
+}
+
+export class Supervisor {
+  private readonly groups = new Map<string, Instance[]>();
+  routes: RouteSync | null = null;
+
+  constructor(private readonly deps: SupervisorDeps) {
+    for (const group of deps.config.groups) {
+      this.groups.set(group.name, Array.from({ length: group.instances }, (_, i) => this.create(group, i + 1)));
+    }
+  }
+
+  private create(group: GroupConfig, index: number): Instance {
+    return new Instance(group, index, {
+      ports: this.deps.ports,
+      logs: this.deps.logs,
+      balancerUrl: this.deps.balancerUrl,
+      baseEnv: this.deps.baseEnv,
+      onRoutesChanged: () => this.routes?.markDirty(),
+      onChange: () => this.deps.onChange?.(),
+    });
+  }
+
+  instances(): Instance[] {
+    return [...this.groups.values()].flat();
+  }
+
+  /** The servers that take traffic now, for the route renderer. */
+  routeSnapshot(): RouteServer[] {
+    return this.instances()
+      .filter((i) => i.takesTraffic && i.port !== null)
+      .map((i) => ({ name: i.name, port: i.port! }));
+  }
+
+  status(): InstanceStatus[] {
+    return this.instances().map((i) => i.status());
+  }
+
+  startAll(): void {
+    for (const instance of this.instances()) instance.start();
+  }
+
+  /** `app-2`, `2` (the first group's), or a group-qualified name. */
+  find(name: string): Instance {
+    const all = this.instances();
+    const first = this.deps.config.groups[0]?.name;
+    const wanted = /^\d+$/.test(name) ? `${first}-${name}` : name;
+    const found = all.find((i) => i.name === wanted);
+    if (!found) {
+      throw new LbDevError('INSTANCE_NOT_FOUND', `no instance named ${JSON.stringify(name)}; expected one of ${all.map((i) => i.name).join(', ')}`);
+    }
+    return found;
+  }
+
+  /**
+   * Grows or shrinks a group to `count`. New instances start at once; removed ones (the
+   * highest numbers) leave the balancer first, then stop. Resolves when removed ones are gone.
+   */
+  async scale(count: number, groupName?: string): Promise<{ added: string[]; removed: string[] }> {
+    const group = groupName ? this.deps.config.groups.find((g) => g.name === groupName) : this.deps.config.groups[0];
+    if (!group) throw new LbDevError('INSTANCE_NOT_FOUND', `no group named ${JSON.stringify(groupName)}`);
+    if (!Number.isInteger(count) || count < 0 || count > 64) {
+      throw new LbDevError('USAGE', `scale: expected a whole number of instances from 0 to 64, got ${count}`);
+    }
+    const list = this.groups.get(group.name)!;
+    const added: Instance[] = [];
+    while (list.length < count) {
+      const instance = this.create(group, list.length + 1);
+      list.push(instance);
+      added.push(instance);
+      instance.start();
+    }
+    const removed = list.splice(count);
+    if (removed.length) {
+      for (const instance of removed) instance.setDrained(true);
+      await this.routes?.flush();
+      await Promise.all(removed.map(async (instance) => {
+        await instance.stop();
+        instance.releasePorts();
+      }));
+    }
+    this.deps.onChange?.();
+    return { added: added.map((i) => i.name), removed: removed.map((i) => i.name) };
+  }
+
+  /** Stops every instance's tree (routes are emptied first by the state changes). */
+  async stopAll(): Promise<void> {
+    await Promise.all(this.instances().map((i) => i.stop()));
+  }
+}

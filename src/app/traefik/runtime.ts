@@ -1,0 +1,16 @@
+/** A way of having Traefik serve lb-dev's routes: a container, a local binary, or the user's own. */
+import type { TraefikMode } from '../../core/config/types.js';
+
+export interface TraefikRuntime {
+  readonly mode: TraefikMode;
+  /** How Traefik reaches the instances (`127.0.0.1`, or `host.docker.internal` from a bridge network). */
+  readonly backendHost: string;
+  /** Base URL of Traefik's API for confirming changes; null when there is none to ask. */
+  readonly apiUrl: string | null;
+  /** One line for the start-up banner. */
+  describe(): string;
+  /** Starts Traefik and resolves once it answers (ping). Cleans up what it started if that fails. */
+  start(onProgress: (message: string) => void): Promise<void>;
+  /** Stops and removes what start() started. Safe to call when start() failed or never ran. */
+  stop(): Promise<void>;
+}

@@ -1,0 +1,221 @@
+/**
+ * `lb-dev up`: start-up in a safe order, run until asked to stop, and shut down in reverse.
+ * Whatever fails part-way, everything already started is stopped again before returning.
+ */
+import { mkdir, rm, writeFile } from 'node:fs/promises';
+import type { LbDevConfig } from '../core/config/types.js';
+import { LbDevError } from '../core/errors.js';
+import { ConsolePrinter } from '../adapters/logs/console-printer.js';
+import { LogHub } from '../adapters/logs/log-hub.js';
+import { PortAllocator, assertPortFree } from '../adapters/ports.js';
+import { assertCommandExists } from '../adapters/process/command-check.js';
+import { stopLeftovers } from '../adapters/process/leftovers.js';
+import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
+import { TraefikApi } from '../adapters/traefik/api-client.js';
+import { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
+import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
+import { ControlServer } from '../control/server.js';
+import { controlHandlers } from './control-handlers.js';
+import { operationHandlers } from './operations.js';
+import { StartupProgress } from './progress.js';
+import { RouteSync } from './route-sync.js';
+import { stateLayout } from './state-dir.js';
+import { type StatusReport, balancerUrl } from './status-report.js';
+import { Supervisor } from './supervisor.js';
+import { createTraefikRuntime } from './traefik/create-runtime.js';
+import type { TraefikRuntime } from './traefik/runtime.js';
+
+export interface UpIo {
+  out: NodeJS.WritableStream;
+  color: boolean;
+  /** Where SIGINT/SIGTERM come from (process in real use). */
+  signals: NodeJS.EventEmitter;
+  env: NodeJS.ProcessEnv;
+}
+
+export const SERVICE_NAME = 'lb-dev';
+
+type Cleanup = () => Promise<void>;
+
+export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
+  // Checks that need nothing started: a bad command is reported before any process runs.
+  for (const group of config.groups) {
+    assertCommandExists(group.command, group.cwd, io.env.PATH, `group ${group.name}`);
+  }
+  const layout = stateLayout(config.stateDir);
+  try {
+    await mkdir(layout.logsDir, { recursive: true });
+  } catch (error) {
+    throw new LbDevError('STATE_DIR_UNUSABLE', `cannot create the state dir ${layout.root}: ${(error as Error).message}`);
+  }
+
+  const url = balancerUrl(config);
+  const printer = new ConsolePrinter({ out: io.out, color: io.color, logDir: layout.logsDir });
+  const logs = new LogHub({
+    dir: layout.logsDir,
+    maxFileBytes: config.logs.maxFileBytes,
+    maxFiles: config.logs.maxFiles,
+    ringBufferLines: config.logs.ringBufferLines,
+    console: printer,
+  });
+  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
+  const cleanups: Cleanup[] = [];
+  const cleanUp = async () => {
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        log.error({ err: error }, `cleanup failed: ${(error as Error).message}`);
+      }
+    }
+    printer.flushNow();
+    log.flush();
+  };
+
+  let shutdownReason: string | null = null;
+  let wakeShutdown: () => void = () => {};
+  const shutdownRequested = new Promise<void>((resolve) => { wakeShutdown = resolve; });
+  const requestShutdown = (reason: string) => {
+    if (shutdownReason !== null) return;
+    shutdownReason = reason;
+    wakeShutdown();
+  };
+
+  let supervisor: Supervisor | null = null;
+  let routes: RouteSync | null = null;
+  let runtime: TraefikRuntime | null = null;
+  const startedAt = Date.now();
+  const status = (): StatusReport => ({
+    url,
+    dynamicConfigPath: layout.dynamicFile,
+    stateDir: layout.root,
+    pid: process.pid,
+    startedAt,
+    usingDemoApp: config.usingDemoApp,
+    traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
+    routes: routes?.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
+    instances: supervisor?.status() ?? [],
+  });
+
+  // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
+  let interrupts = 0;
+  const onSignal = (signal: NodeJS.Signals) => {
+    interrupts++;
+    if (interrupts === 1) {
+      logs.event('lb-dev', `${signal}: stopping everything (press Ctrl-C again to force)`);
+      requestShutdown(signal);
+    } else {
+      logs.event('lb-dev', `${signal} again: killing every instance now`);
+      for (const instance of supervisor?.instances() ?? []) void instance.forceStop();
+    }
+  };
+  io.signals.on('SIGINT', onSignal);
+  io.signals.on('SIGTERM', onSignal);
+  cleanups.push(async () => {
+    io.signals.off('SIGINT', onSignal);
+    io.signals.off('SIGTERM', onSignal);
+  });
+
+  try {
+    const control = new ControlServer(layout.socket, {
+      ...controlHandlers({ status, requestShutdown }),
+      ...operationHandlers({ supervisor: () => supervisor, routes: () => routes, logs, status }),
+    });
+    await control.listen();
+    cleanups.push(() => control.close());
+    await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
+    cleanups.push(() => rm(layout.runFile, { force: true }));
+
+    const ports = new PortAllocator('127.0.0.1');
+    await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer (--port / balancer.port)');
+    ports.reserve(config.balancer.port);
+    if (config.traefik.mode !== 'external') {
+      await assertPortFree(config.traefik.apiPort, config.balancer.host, "Traefik's API (traefik.apiPort)");
+      ports.reserve(config.traefik.apiPort);
+    }
+    const leftovers = await stopLeftovers(layout.root, 2_000);
+    if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
+
+    runtime = await createTraefikRuntime({ config, layout, logs });
+    const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
+    const activeRuntime = runtime;
+    let api: TraefikApi | null = null;
+    supervisor = new Supervisor({
+      config,
+      ports,
+      logs,
+      balancerUrl: url,
+      baseEnv: { ...stringEnv(io.env), LB_DEV_STATE_DIR: layout.root, LB_DEV_URL: url },
+      onChange: () => progress.update(),
+    });
+    const sup = supervisor;
+    routes = new RouteSync({
+      serviceName: SERVICE_NAME,
+      entryPoint: WEB_ENTRYPOINT,
+      backendHost: runtime.backendHost,
+      balancer: config.balancer,
+      writer,
+      api: () => api,
+      confirmTimeoutMs: config.traefik.confirmTimeoutMs,
+      snapshot: () => sup.routeSnapshot(),
+      events: {
+        written: (servers) => {
+          const exits = sup.instances().map((i) => i.lastExitSeenAt ?? 0);
+          const lastExit = Math.max(0, ...exits);
+          const sinceExit = lastExit && Date.now() - lastExit < 5_000 ? ` (${Date.now() - lastExit}ms after the last exit)` : '';
+          log.info(`routes -> [${servers.map((s) => s.name).join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
+        },
+        confirmed: (servers, ms) => log.debug({ servers: servers.map((s) => s.name), ms }, `Traefik shows the change after ${ms}ms`),
+        notConfirmed: (_servers, problem) => log.warn(problem),
+        failed: (error) => log.error(`writing Traefik's dynamic config failed: ${error.message}`),
+      },
+    });
+    supervisor.routes = routes;
+    const progress = new StartupProgress(() => sup.status(), (text) => logs.event('lb-dev', text), io.color ? 2_000 : 5_000);
+
+    await routes.flush(); // an empty service before Traefik starts: 503, not 404
+    cleanups.push(async () => {
+      // Leave no routes to dead ports behind for a Traefik that outlives us.
+      await routes?.flush();
+      await writer.remove();
+    });
+
+    log.info(`starting Traefik: ${runtime.describe()}`);
+    cleanups.push(() => activeRuntime.stop());
+    await runtime.start((message) => logs.event('traefik', message));
+    if (runtime.apiUrl) api = new TraefikApi(runtime.apiUrl);
+
+    const total = config.groups.reduce((n, g) => n + g.instances, 0);
+    log.info(`balancer: ${url} -> ${total} instance(s) of ${config.groups.map((g) => `\`${g.command}\``).join(', ')}`);
+    if (config.usingDemoApp) {
+      log.info('running the built-in demo app; point lb-dev at your app with --command "yarn dev" or a lb-dev.config.yaml (see config/lb-dev.example.yaml)');
+    }
+    cleanups.push(async () => {
+      // Out of the balancer first (and confirmed), then stop: no request meets a dying instance.
+      for (const instance of sup.instances()) instance.setDrained(true);
+      await routes?.flush();
+      routes?.close();
+      await sup.stopAll();
+    });
+    supervisor.startAll();
+    progress.start();
+    cleanups.push(async () => progress.stop());
+
+    await shutdownRequested;
+    log.info(`shutting down (${shutdownReason}) ...`);
+    await cleanUp();
+    logs.event('lb-dev', 'stopped; nothing left running');
+    printer.flushNow();
+    return 0;
+  } catch (error) {
+    if (error instanceof LbDevError) log.error(error.message);
+    await cleanUp();
+    throw error;
+  }
+}
+
+function stringEnv(env: NodeJS.ProcessEnv): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(env)) if (value !== undefined) out[key] = value;
+  return out;
+}

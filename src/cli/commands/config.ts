@@ -1,0 +1,19 @@
+import { Command } from 'commander';
+import { configToYaml } from '../../core/config/describe.js';
+import { loadResolvedConfig } from '../context.js';
+import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
+
+export function configCommand(): Command {
+  const command = new Command('config')
+    .description('print the resolved configuration (file + flags + defaults) and exit')
+    .option('--json', 'print it as JSON')
+    .option('-n, --instances <n>', 'as for up', wholeNumber('--instances'))
+    .option('--command <cmd>', 'as for up')
+    .option('--port <port>', 'as for up', wholeNumber('--port'))
+    .option('--traefik <mode>', 'as for up', traefikMode);
+  addLocationOptions(command);
+  return command.action(async (flags: LocationFlags & { json?: boolean; instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external' }) => {
+    const config = await loadResolvedConfig(flags, overridesFrom(flags));
+    process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : configToYaml(config));
+  });
+}

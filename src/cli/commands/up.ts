@@ -1,0 +1,25 @@
+import { Command } from 'commander';
+import { runUp } from '../../app/up.js';
+import { loadResolvedConfig, useColor } from '../context.js';
+import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
+
+export function upCommand(): Command {
+  const command = new Command('up')
+    .description('start N instances of your dev command behind Traefik, and keep them running (foreground; Ctrl-C stops everything)')
+    .option('-n, --instances <n>', 'number of instances (default 3)', wholeNumber('--instances'))
+    .option('--command <cmd>', 'the dev command to run per instance, e.g. "yarn dev" (default: the built-in demo app)')
+    .option('--port <port>', "the balancer's port (default 3000)", wholeNumber('--port'))
+    .option('--host <address>', "the balancer's address (default 127.0.0.1; 0.0.0.0 to expose it to your network)")
+    .option('--traefik <mode>', 'docker (default), binary (a local traefik) or external (your own Traefik)', traefikMode);
+  addLocationOptions(command);
+  return command
+    .addHelpText('after', `
+Examples:
+  $ lb-dev up                                   3 demo instances behind Traefik in Docker
+  $ lb-dev up -n 2 --command "yarn dev"         your app; each instance gets PORT in its env
+  $ lb-dev up --traefik external                only write routes for a Traefik you run yourself`)
+    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external'; host?: string }) => {
+      const config = await loadResolvedConfig(flags, overridesFrom(flags));
+      process.exitCode = await runUp(config, { out: process.stdout, color: useColor(process.stdout), signals: process, env: process.env });
+    });
+}

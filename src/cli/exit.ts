@@ -1,0 +1,24 @@
+/**
+ * The one place that turns an error into what the user reads and the process's exit code.
+ */
+import { ERROR_CODES, LbDevError, isLbDevError } from '../core/errors.js';
+
+export function formatError(error: LbDevError, color: boolean): string {
+  const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
+  const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
+  const lines = [`${red('lb-dev: error')} ${error.message} ${dim(`[${error.code}]`)}`];
+  for (const detail of error.details) lines.push(`  - ${detail}`);
+  lines.push(`  fix: ${error.fix}`);
+  return `${lines.join('\n')}\n`;
+}
+
+/** Any thrown value as an LbDevError (unknown ones are bugs: INTERNAL, with the stack in details). */
+export function asLbDevError(error: unknown): LbDevError {
+  if (isLbDevError(error)) return error;
+  const e = error instanceof Error ? error : new Error(String(error));
+  return new LbDevError('INTERNAL', e.message, { details: (e.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()), cause: e });
+}
+
+export function exitCodeOf(error: LbDevError): number {
+  return ERROR_CODES[error.code].exitCode;
+}

@@ -1,0 +1,39 @@
+/** Flag parsing shared by commands: values are checked here, ranges by the config schema. */
+import type { Command } from 'commander';
+import { LbDevError } from '../core/errors.js';
+import type { ConfigOverrides, TraefikMode } from '../core/config/types.js';
+
+export function wholeNumber(flag: string) {
+  return (value: string): number => {
+    if (!/^\d+$/.test(value.trim())) throw new LbDevError('USAGE', `${flag}: expected a whole number, got ${JSON.stringify(value)}`);
+    return Number(value);
+  };
+}
+
+export function traefikMode(value: string): TraefikMode {
+  if (value === 'docker' || value === 'binary' || value === 'external') return value;
+  throw new LbDevError('USAGE', `--traefik: expected docker, binary or external, got ${JSON.stringify(value)}`);
+}
+
+/** --config and --state-dir: every command that needs to find a running `up` takes them. */
+export function addLocationOptions(command: Command): Command {
+  return command
+    .option('--config <file>', 'config file (default: lb-dev.config.yaml in this directory, if present)')
+    .option('--state-dir <dir>', 'state directory: control socket, logs, Traefik config (default: .lb-dev)');
+}
+
+export interface LocationFlags {
+  config?: string;
+  stateDir?: string;
+}
+
+export function overridesFrom(flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string }): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  if (flags.instances !== undefined) overrides.instances = flags.instances;
+  if (flags.command !== undefined) overrides.command = flags.command;
+  if (flags.port !== undefined) overrides.port = flags.port;
+  if (flags.traefik !== undefined) overrides.traefik = flags.traefik;
+  if (flags.host !== undefined) overrides.host = flags.host;
+  if (flags.stateDir !== undefined) overrides.stateDir = flags.stateDir;
+  return overrides;
+}

@@ -1,0 +1,43 @@
+/** `lb-dev status` as a table (pure: report in, text out). */
+import type { StatusReport } from '../../app/status-report.js';
+
+function ago(ms: number): string {
+  const s = Math.max(0, Math.round(ms / 1000));
+  if (s < 60) return `${s}s`;
+  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+}
+
+function table(rows: string[][]): string {
+  const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
+  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+}
+
+export function renderStatus(report: StatusReport, now: number, requests?: Record<string, number>): string {
+  const header = ['INSTANCE', 'STATE', 'BALANCER', 'PORT', 'PID', 'UPTIME', 'RESTARTS'];
+  if (requests) header.push('REQUESTS');
+  const rows = [header];
+  for (const i of report.instances) {
+    const row = [
+      i.name,
+      i.state === 'crashed' && i.nextRestartAt ? `crashed (restart in ${ago(i.nextRestartAt - now)})` : i.state,
+      i.inBalancer ? 'in' : 'out',
+      i.port === null ? '-' : String(i.port),
+      i.pid === null ? '-' : String(i.pid),
+      i.startedAt && i.pid !== null ? ago(now - i.startedAt) : '-',
+      String(i.restarts),
+    ];
+    if (requests) row.push(String(requests[i.name] ?? 0));
+    rows.push(row);
+  }
+  const routes = report.routes;
+  const confirmed = routes.confirmed === true ? `live in Traefik (${routes.confirmMs}ms)` : routes.confirmed === false ? `NOT CONFIRMED: ${routes.problem}` : 'written';
+  return [
+    `balancer  ${report.url}   (Traefik: ${report.traefik.description})`,
+    `routes    ${routes.written.join(', ') || 'none (503)'} - ${confirmed}`,
+    `config    ${report.dynamicConfigPath}`,
+    '',
+    table(rows),
+    '',
+  ].join('\n');
+}

@@ -1,0 +1,68 @@
+/** Talks to a running `lb-dev up` through its control socket. */
+import { type Socket, createConnection } from 'node:net';
+import { LbDevError } from '../core/errors.js';
+import { splitLines } from '../adapters/logs/log-line.js';
+import type { ControlResponse } from './protocol.js';
+import { encode } from './protocol.js';
+
+export class ControlClient {
+  private nextId = 1;
+
+  private constructor(private readonly socket: Socket, private readonly path: string) {}
+
+  static async connect(path: string, stateDir: string): Promise<ControlClient> {
+    const socket = await new Promise<Socket>((resolve, reject) => {
+      const s = createConnection(path);
+      s.once('connect', () => resolve(s));
+      s.once('error', (error: NodeJS.ErrnoException) => reject(new LbDevError('NOT_RUNNING',
+        `no lb-dev is running with state dir ${stateDir} (control socket ${path}: ${error.code ?? error.message})`)));
+    });
+    return new ControlClient(socket, path);
+  }
+
+  close(): void {
+    this.socket.destroy();
+  }
+
+  /** One request, one answer. */
+  async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
+    let result: T | undefined;
+    await this.stream(method, params, () => {}, (r) => { result = r as T; });
+    return result as T;
+  }
+
+  /**
+   * A streaming request: `onData` for every data message until the server ends it (or the
+   * connection closes). Resolves with the final result.
+   */
+  stream(method: string, params: Record<string, unknown>, onData: (data: unknown) => void, onResult?: (result: unknown) => void): Promise<void> {
+    const id = this.nextId++;
+    const lines = splitLines({ maxLineBytes: 16 << 20 });
+    return new Promise<void>((resolve, reject) => {
+      const cleanup = () => {
+        this.socket.off('data', onChunk);
+        this.socket.off('close', onClose);
+      };
+      const onClose = () => {
+        cleanup();
+        reject(new LbDevError('NOT_RUNNING', `lb-dev closed the control connection (${this.path}); it may have stopped`));
+      };
+      const onChunk = (chunk: Buffer) => {
+        for (const line of lines.push(chunk)) {
+          if (!line.trim()) continue;
+          const message = JSON.parse(line) as ControlResponse;
+          if (message.id !== id && message.id !== -1) continue;
+          if ('data' in message) onData(message.data);
+          else if ('result' in message) { cleanup(); onResult?.(message.result); resolve(); }
+          else if ('error' in message) {
+            cleanup();
+            reject(new LbDevError(message.error.code, message.error.message, { details: message.error.details ?? [] }));
+          } else { cleanup(); resolve(); }
+        }
+      };
+      this.socket.on('data', onChunk);
+      this.socket.on('close', onClose);
+      this.socket.write(encode({ id, method, params }));
+    });
+  }
+}
