@@ -1,0 +1,129 @@
+/**
+ * Value checks for config keys. Each one either converts a raw YAML value or says what it
+ * expected, so that the caller can report "<key>: expected <what>, got <value>".
+ */
+import { parseDuration, formatDuration } from '../text/duration.js';
+import { parseSize, formatSize } from '../text/size.js';
+import { suggest } from '../text/suggest.js';
+
+export type Checked<T> = { ok: true; value: T } | { ok: false; expected: string; hint?: string };
+export type Check<T> = (value: unknown) => Checked<T>;
+
+const ok = <T>(value: T): Checked<T> => ({ ok: true, value });
+const fail = (expected: string, hint?: string): Checked<never> => (hint === undefined ? { ok: false, expected } : { ok: false, expected, hint });
+
+export function wholeNumber(min: number, max: number): Check<number> {
+  const expected = `a whole number from ${min} to ${max}`;
+  return (value) => (typeof value === 'number' && Number.isInteger(value) && value >= min && value <= max ? ok(value) : fail(expected));
+}
+
+export function decimal(min: number, max: number): Check<number> {
+  const expected = `a number from ${min} to ${max}`;
+  return (value) => (typeof value === 'number' && Number.isFinite(value) && value >= min && value <= max ? ok(value) : fail(expected));
+}
+
+export const port: Check<number> = (value) =>
+  typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535 ? ok(value) : fail('a port number from 1 to 65535');
+
+export const bool: Check<boolean> = (value) => (typeof value === 'boolean' ? ok(value) : fail('true or false'));
+
+export function text(expected = 'a non-empty string'): Check<string> {
+  return (value) => (typeof value === 'string' && value.trim() !== '' ? ok(value.trim()) : fail(expected));
+}
+
+export const hostName: Check<string> = (value) =>
+  typeof value === 'string' && /^[^\s/]+$/.test(value) ? ok(value) : fail('a host name or IP address like 127.0.0.1 or 0.0.0.0');
+
+export const urlPath: Check<string> = (value) =>
+  typeof value === 'string' && value.startsWith('/') && !/\s/.test(value) ? ok(value) : fail('a URL path starting with /, like /api/info');
+
+export const envName: Check<string> = (value) =>
+  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? ok(value) : fail('an environment variable name like ROOT_URL (letters, digits, _)');
+
+/** Env values are strings; YAML numbers and booleans (`DEBUG: 1`) are taken as their text. */
+export const envValue: Check<string> = (value) =>
+  typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? ok(String(value))
+    : fail('a string value (templated with {port} {index} {name} {url})');
+
+export const httpUrl: Check<string> = (value) => {
+  const expected = 'an http:// or https:// URL like http://127.0.0.1:8080, or null';
+  if (typeof value !== 'string') return fail(expected);
+  try {
+    const url = new URL(value);
+    return url.protocol === 'http:' || url.protocol === 'https:' ? ok(value.replace(/\/+$/, '')) : fail(expected);
+  } catch {
+    return fail(expected);
+  }
+};
+
+/** `min` in ms: intervals and timeouts must be positive, delays may be 0. */
+export function duration(min: number): Check<number> {
+  const expected = min > 0 ? 'a duration of at least ' + formatDuration(min) + ', like 500ms, 5s or 1m30s' : 'a duration like 500ms, 5s or 1m30s';
+  return (value) => {
+    if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
+    try {
+      const ms = parseDuration(value);
+      return ms >= min ? ok(ms) : fail(expected);
+    } catch {
+      return fail(expected);
+    }
+  };
+}
+
+export function size(min: number): Check<number> {
+  const expected = min > 0 ? `a size of at least ${formatSize(min)}, like 512KB, 10MB or 1GiB` : 'a size like 512KB, 10MB or 1GiB';
+  return (value) => {
+    if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
+    try {
+      const bytes = parseSize(value);
+      return bytes >= min ? ok(bytes) : fail(expected);
+    } catch {
+      return fail(expected);
+    }
+  };
+}
+
+export function oneOf<T extends string>(values: readonly T[]): Check<T> {
+  const expected = `one of ${values.join(', ')}`;
+  return (value) => {
+    if (typeof value === 'string' && (values as readonly string[]).includes(value)) return ok(value as T);
+    const close = typeof value === 'string' ? suggest(value, values) : undefined;
+    return fail(expected, close && `did you mean \`${close}\`?`);
+  };
+}
+
+/** The pattern must compile as a JavaScript regular expression; the reason is shown if not. */
+export const regex: Check<string> = (value) => {
+  const expected = 'a regular expression like `listening on port \\d+`';
+  if (typeof value !== 'string' || value === '') return fail(expected);
+  try {
+    new RegExp(value);
+    return ok(value);
+  } catch (error) {
+    return fail(expected, (error as Error).message);
+  }
+};
+
+/** `200`, `"200"` or `200-399`: an inclusive range of HTTP status codes. */
+export const expectStatus: Check<{ min: number; max: number }> = (value) => {
+  const expected = 'an HTTP status like 200 or a range like 200-399 (100 to 599)';
+  const match = typeof value === 'number' ? /^(\d+)$/.exec(String(value)) : typeof value === 'string' ? /^\s*(\d{3})\s*(?:-\s*(\d{3})\s*)?$/.exec(value) : null;
+  if (!match) return fail(expected);
+  const min = Number(match[1]);
+  const max = match[2] === undefined ? min : Number(match[2]);
+  return min >= 100 && max <= 599 && min <= max ? ok({ min, max }) : fail(expected);
+};
+
+/** A cookie name, or false/null for no sticky sessions; true = the default name. */
+export function cookieName(defaultName: string): Check<string | null> {
+  return (value) => {
+    if (value === false || value === null) return ok(null);
+    if (value === true) return ok(defaultName);
+    return typeof value === 'string' && /^[A-Za-z0-9!#$%&'*+.^_`|~-]+$/.test(value) ? ok(value) : fail('a cookie name like lb-dev-server, or false');
+  };
+}
+
+export function nullable<T>(check: Check<T>): Check<T | null> {
+  return (value) => (value === null ? ok(null) : check(value));
+}
