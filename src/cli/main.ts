@@ -8,6 +8,7 @@ import { LbDevError } from '../core/errors.js';
 import { chaosCommand } from './commands/chaos.js';
 import { configCommand } from './commands/config.js';
 
+import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { killCommand } from './commands/kill.js';
 import { logsCommand } from './commands/logs.js';
@@ -31,7 +32,7 @@ Your app:    lb-dev up -n 3 --command "yarn dev"   or a lb-dev.config.yaml (see 
 Then, from another terminal: lb-dev status | logs -f 2 | kill 2 | restart --all --rolling | scale 5 | down`);
   for (const command of [
     upCommand(), statusCommand(), logsCommand(), killCommand(), stopCommand(), startCommand(), restartCommand(),
-    scaleCommand(), chaosCommand(), downCommand(), configCommand(),
+    scaleCommand(), chaosCommand(), downCommand(), configCommand(), doctorCommand(),
   ]) root.addCommand(command);
   // Commander prints its own usage errors; we only want its exit code to be ours.
   root.exitOverride();

@@ -27,6 +27,7 @@ export const ERROR_CODES = {
   TRAEFIK_BINARY_MISSING: { exitCode: 4, fix: 'Install traefik v3 and put it on PATH, set traefik.binary, or run `scripts/provide-traefik.sh --binary`.' },
   TRAEFIK_START_FAILED: { exitCode: 4, fix: 'Read Traefik\'s log lines above; `lb-dev doctor` checks Docker, the image and the ports.' },
   TRAEFIK_CONFIRM_TIMEOUT: { exitCode: 4, fix: 'Traefik did not apply the written config in time: read its log (`lb-dev logs traefik`) for "Error occurred during watcher callback", and check the inotify limit (`lb-dev doctor`).' },
+  DOCTOR_FOUND_PROBLEMS: { exitCode: 1, fix: 'Follow the `fix:` lines above each failed check, then run `lb-dev doctor` again.' },
   STATE_DIR_UNUSABLE: { exitCode: 2, fix: 'Choose a writable --state-dir on a local filesystem.' },
   CONTROL_PROTOCOL: { exitCode: 5, fix: 'The running lb-dev and this command disagree; use the same lb-dev version for both.' },
   INTERNAL: { exitCode: 70, fix: 'This is a bug in lb-dev: please report it with the output above.' },

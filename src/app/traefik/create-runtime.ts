@@ -14,7 +14,7 @@ export interface RuntimeContext {
 export async function createTraefikRuntime(ctx: RuntimeContext): Promise<TraefikRuntime> {
   switch (ctx.config.traefik.mode) {
     case 'external':
-      return new ExternalTraefikRuntime(ctx.config.traefik.apiUrl, ctx.layout.dynamicDir);
+      return new ExternalTraefikRuntime(ctx);
     case 'docker': {
       const { DockerTraefikRuntime } = await import('./docker-runtime.js');
       return DockerTraefikRuntime.create(ctx);

@@ -1,0 +1,96 @@
+/**
+ * `lb-dev doctor`: checks what lb-dev needs on this machine and says what to fix.
+ * Each check is independent; one failing does not hide the others.
+ */
+import { readFile } from 'node:fs/promises';
+import type { LbDevConfig } from '../core/config/types.js';
+import { chooseNetworkMode } from '../core/traefik/container-spec.js';
+import { isPortFree } from '../adapters/ports.js';
+import { assertCommandExists } from '../adapters/process/command-check.js';
+import { connectDocker } from '../adapters/traefik/docker.js';
+
+export interface CheckResult {
+  name: string;
+  status: 'ok' | 'warn' | 'fail' | 'skip';
+  detail: string;
+  fix?: string;
+}
+
+/** Below these, big dev servers (webpack, Meteor) plus Traefik's watcher run out (traefik#11396). */
+export const MIN_INOTIFY_WATCHES = 65_536;
+export const MIN_INOTIFY_INSTANCES = 256;
+
+async function readNumber(path: string): Promise<number | null> {
+  try {
+    return Number((await readFile(path, 'utf8')).trim());
+  } catch {
+    return null;
+  }
+}
+
+export function checkInotify(watches: number | null, instances: number | null): CheckResult {
+  if (watches === null || instances === null) return { name: 'inotify limits', status: 'skip', detail: 'not Linux (no /proc/sys/fs/inotify)' };
+  const low = [
+    watches < MIN_INOTIFY_WATCHES ? `fs.inotify.max_user_watches=${watches} (want >= ${MIN_INOTIFY_WATCHES})` : null,
+    instances < MIN_INOTIFY_INSTANCES ? `fs.inotify.max_user_instances=${instances} (want >= ${MIN_INOTIFY_INSTANCES})` : null,
+  ].filter((x): x is string => x !== null);
+  if (low.length === 0) return { name: 'inotify limits', status: 'ok', detail: `max_user_watches=${watches}, max_user_instances=${instances}` };
+  return {
+    name: 'inotify limits', status: 'warn', detail: low.join('; '),
+    fix: `sudo sysctl fs.inotify.max_user_watches=524288 fs.inotify.max_user_instances=512 (N dev servers with hot reload plus Traefik's file watcher need many)`,
+  };
+}
+
+export async function runDoctor(config: LbDevConfig, runningPid: number | null): Promise<CheckResult[]> {
+  const results: CheckResult[] = [];
+  const [major] = process.versions.node.split('.').map(Number);
+  results.push(major !== undefined && major >= 20
+    ? { name: 'Node.js', status: 'ok', detail: process.version }
+    : { name: 'Node.js', status: 'fail', detail: `${process.version}; lb-dev needs >= 20.5`, fix: 'install Node.js 20 or newer' });
+
+  const mode = config.traefik.mode;
+  if (mode === 'docker') {
+    try {
+      const engine = await connectDocker();
+      const info = await engine.engineInfo();
+      const version = (await engine.docker.version()) as { ApiVersion?: string };
+      results.push({ name: 'Docker engine', status: 'ok', detail: `${info.serverVersion} (API ${version.ApiVersion ?? '?'}) on ${info.operatingSystem}, via ${engine.endpoint}` });
+      const network = chooseNetworkMode(config.traefik.network, { operatingSystem: info.operatingSystem, osType: info.osType, platform: process.platform });
+      results.push(network === 'host'
+        ? { name: 'networking', status: 'ok', detail: 'host networking: Traefik reaches instances at 127.0.0.1' }
+        : { name: 'networking', status: 'ok', detail: 'bridge network with published ports: Traefik reaches instances at host.docker.internal (they must accept connections from it)' });
+      const image = config.traefik.image;
+      results.push(await engine.imageExists(image)
+        ? { name: 'Traefik image', status: 'ok', detail: `${image} present` }
+        : { name: 'Traefik image', status: 'warn', detail: `${image} not present; lb-dev up will try to pull it`, fix: 'where no registry answers: scripts/provide-traefik.sh builds and imports it' });
+    } catch (error) {
+      results.push({
+        name: 'Docker engine', status: 'fail', detail: (error as Error).message,
+        fix: 'start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use --traefik binary / --traefik external',
+      });
+    }
+  } else if (mode === 'binary') {
+    try {
+      assertCommandExists(config.traefik.binary, process.cwd(), process.env.PATH, 'traefik.binary');
+      results.push({ name: 'traefik binary', status: 'ok', detail: config.traefik.binary });
+    } catch (error) {
+      results.push({ name: 'traefik binary', status: 'fail', detail: (error as Error).message, fix: 'install traefik v3, or run `scripts/provide-traefik.sh --binary` and set traefik.binary to the path it prints' });
+    }
+  } else {
+    results.push({ name: 'Traefik', status: 'skip', detail: 'mode external: you run Traefik yourself' });
+  }
+
+  const ports: Array<[string, number]> = [['balancer port', config.balancer.port]];
+  if (mode !== 'external') ports.push(["Traefik's API port", config.traefik.apiPort]);
+  for (const [name, port] of ports) {
+    if (await isPortFree(port, config.balancer.host)) results.push({ name, status: 'ok', detail: `${config.balancer.host}:${port} is free` });
+    else if (runningPid !== null) results.push({ name, status: 'ok', detail: `${config.balancer.host}:${port} is in use by the running lb-dev (pid ${runningPid})` });
+    else results.push({ name, status: 'fail', detail: `${config.balancer.host}:${port} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
+  }
+
+  results.push(checkInotify(
+    await readNumber('/proc/sys/fs/inotify/max_user_watches'),
+    await readNumber('/proc/sys/fs/inotify/max_user_instances'),
+  ));
+  return results;
+}

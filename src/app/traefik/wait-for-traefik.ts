@@ -1,0 +1,21 @@
+/** Waits until a freshly started Traefik answers its ping, or says why it did not. */
+import { LbDevError } from '../../core/errors.js';
+import { TraefikApi } from '../../adapters/traefik/api-client.js';
+
+export const START_TIMEOUT_MS = 30_000;
+
+export async function waitForTraefik(apiUrl: string, recentLines: () => string[], stillRunning: () => boolean): Promise<void> {
+  const api = new TraefikApi(apiUrl);
+  const deadline = Date.now() + START_TIMEOUT_MS;
+  while (Date.now() < deadline) {
+    if (await api.ping()) return;
+    if (!stillRunning()) break;
+    await new Promise((r) => setTimeout(r, 50));
+  }
+  const lines = recentLines().slice(-15);
+  throw new LbDevError('TRAEFIK_START_FAILED',
+    stillRunning()
+      ? `Traefik did not answer ${apiUrl}/ping within ${START_TIMEOUT_MS / 1000}s`
+      : 'Traefik exited during start-up',
+    { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] });
+}

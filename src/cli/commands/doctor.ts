@@ -1,0 +1,34 @@
+import { Command } from 'commander';
+import { type CheckResult, runDoctor } from '../../app/doctor.js';
+import type { StatusReport } from '../../app/status-report.js';
+import { LbDevError } from '../../core/errors.js';
+import { loadResolvedConfig, useColor, withClient } from '../context.js';
+import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode } from '../options.js';
+
+const MARK: Record<CheckResult['status'], [string, string]> = {
+  ok: ['ok  ', '32'], warn: ['warn', '33'], fail: ['FAIL', '31'], skip: ['skip', '2'],
+};
+
+export function doctorCommand(): Command {
+  const command = new Command('doctor')
+    .description('check Docker, the Traefik image or binary, the ports and the inotify limits, and say what to fix')
+    .option('--traefik <mode>', 'check for this Traefik mode instead of the configured one', traefikMode)
+    .option('--json', 'print the results as JSON');
+  addLocationOptions(command);
+  return command.action(async (flags: LocationFlags & { traefik?: 'docker' | 'binary' | 'external'; json?: boolean }) => {
+    const config = await loadResolvedConfig(flags, overridesFrom(flags));
+    const running = await withClient(flags, (c) => c.call<StatusReport>('status')).then((r) => r.pid, () => null);
+    const results = await runDoctor(config, running);
+    const color = useColor(process.stdout);
+    if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
+    else {
+      for (const r of results) {
+        const [label, code] = MARK[r.status];
+        process.stdout.write(`${color ? `\u001b[${code}m${label}\u001b[0m` : label}  ${r.name}: ${r.detail}\n`);
+        if (r.fix) process.stdout.write(`      fix: ${r.fix}\n`);
+      }
+    }
+    const failed = results.filter((r) => r.status === 'fail');
+    if (failed.length) throw new LbDevError('DOCTOR_FOUND_PROBLEMS', `${failed.length} check(s) failed: ${failed.map((r) => r.name).join(', ')}`);
+  });
+}
