@@ -62,11 +62,14 @@ build_binary() {
   dir="$(go mod download -json "github.com/traefik/traefik/v3@$version" | sed -n 's/^[[:space:]]*"Dir": "\(.*\)",*$/\1/p')"
   [ -d "$dir" ] || die "go mod download did not give a module directory for traefik $version"
   work="$(mktemp -d "${TMPDIR:-/tmp}/lb-dev-traefik-build.XXXXXX")"
-  trap 'rm -rf "$work"' RETURN
   cp -r "$dir/." "$work/" && chmod -R u+w "$work"
-  (cd "$work" && CGO_ENABLED=0 go build -trimpath \
+  if ! (cd "$work" && CGO_ENABLED=0 go build -trimpath \
       -ldflags "-s -w -X github.com/traefik/traefik/v3/pkg/version.Version=$version" \
-      -o "$out.tmp" ./cmd/traefik) || die "go build of traefik $version failed (output above)"
+      -o "$out.tmp" ./cmd/traefik); then
+    rm -rf "$work"
+    die "go build of traefik $version failed (output above)"
+  fi
+  rm -rf "$work"
   mv "$out.tmp" "$out"
   log "built $out in $((SECONDS - started))s"
 }
