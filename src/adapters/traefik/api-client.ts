@@ -1,0 +1,147 @@
+/**
+ * Traefik's HTTP API (insecure API on the `traefik` entrypoint). Used to confirm that a
+ * written config is live: Traefik reports parse errors only in its log, so the API showing
+ * the servers we wrote is the proof.
+ */
+
+export interface ServiceView {
+  /** Server URLs as Traefik holds them, sorted. */
+  servers: string[];
+  /** `{"<url>": "UP"|"DOWN"}`; empty until a router uses the service. */
+  serverStatus: Record<string, string>;
+  /** enabled | disabled | warning */
+  status: string;
+  error: string[];
+}
+
+export interface WaitResult {
+  ok: boolean;
+  elapsedMs: number;
+}
+
+export interface WaitForServersResult extends WaitResult {
+  /** Servers seen at the last successful poll; null if the service was never seen. */
+  lastSeen: string[] | null;
+}
+
+export const POLL_INTERVAL_MS = 25;
+
+export class TraefikApi {
+  readonly baseUrl: string;
+  private readonly fetchTimeoutMs: number;
+
+  constructor(baseUrl: string, fetchTimeoutMs = 1000) {
+    this.baseUrl = baseUrl.replace(/\/+$/, '');
+    this.fetchTimeoutMs = fetchTimeoutMs;
+  }
+
+  /** True when /ping answers 200. */
+  async ping(): Promise<boolean> {
+    try {
+      const res = await this.get('/ping');
+      await res.body?.cancel();
+      return res.status === 200;
+    } catch {
+      return false;
+    }
+  }
+
+  /** The file provider's service `name`; null when Traefik does not know it (404). Throws when the API does not answer. */
+  async service(name: string): Promise<ServiceView | null> {
+    const path = `/api/http/services/${encodeURIComponent(name)}@file`;
+    const res = await this.get(path);
+    if (res.status === 404) {
+      await res.body?.cancel();
+      return null;
+    }
+    if (res.status !== 200) {
+      const text = await res.text().catch(() => '');
+      throw new Error(`Traefik API ${this.baseUrl}${path}: expected 200 or 404, got ${res.status} ${text.slice(0, 200)}`);
+    }
+    return parseService(await res.json());
+  }
+
+  /** Traefik's version string, or null when the API does not answer. */
+  async version(): Promise<string | null> {
+    try {
+      const res = await this.get('/api/version');
+      if (res.status !== 200) return null;
+      const body = (await res.json()) as { Version?: unknown };
+      return typeof body.Version === 'string' ? body.Version : null;
+    } catch {
+      return null;
+    }
+  }
+
+  async waitForPing(timeoutMs: number): Promise<WaitResult> {
+    const started = Date.now();
+    for (;;) {
+      if (await this.ping()) return { ok: true, elapsedMs: Date.now() - started };
+      if (Date.now() - started >= timeoutMs) return { ok: false, elapsedMs: Date.now() - started };
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  /**
+   * Polls until the service holds exactly `expectedUrls` (any order). An empty list is met by a
+   * service with no servers or by no service at all; a non-empty list needs the service.
+   */
+  async waitForServers(name: string, expectedUrls: readonly string[], timeoutMs: number): Promise<WaitForServersResult> {
+    const started = Date.now();
+    const expected = normalise(expectedUrls);
+    let lastSeen: string[] | null = null;
+    for (;;) {
+      try {
+        const view = await this.service(name);
+        if (view === null) {
+          if (expected.length === 0) return { ok: true, elapsedMs: Date.now() - started, lastSeen };
+        } else {
+          lastSeen = view.servers;
+          if (sameList(normalise(view.servers), expected)) return { ok: true, elapsedMs: Date.now() - started, lastSeen };
+        }
+      } catch {
+        // Not up yet, or restarting: keep polling until the deadline.
+      }
+      if (Date.now() - started >= timeoutMs) return { ok: false, elapsedMs: Date.now() - started, lastSeen };
+      await sleep(POLL_INTERVAL_MS);
+    }
+  }
+
+  private get(path: string): Promise<Response> {
+    return fetch(`${this.baseUrl}${path}`, { signal: AbortSignal.timeout(this.fetchTimeoutMs) });
+  }
+}
+
+function parseService(body: unknown): ServiceView {
+  const raw = (body ?? {}) as {
+    loadBalancer?: { servers?: Array<{ url?: unknown }> };
+    serverStatus?: Record<string, unknown>;
+    status?: unknown;
+    error?: unknown;
+  };
+  const servers = (raw.loadBalancer?.servers ?? [])
+    .map((s) => s.url)
+    .filter((url): url is string => typeof url === 'string')
+    .sort();
+  const serverStatus: Record<string, string> = {};
+  for (const [url, state] of Object.entries(raw.serverStatus ?? {})) serverStatus[url] = String(state);
+  return {
+    servers,
+    serverStatus,
+    status: typeof raw.status === 'string' ? raw.status : 'unknown',
+    error: Array.isArray(raw.error) ? raw.error.map(String) : [],
+  };
+}
+
+/** Traefik may keep a trailing slash we did not write; compare without it. */
+function normalise(urls: readonly string[]): string[] {
+  return urls.map((u) => u.replace(/\/+$/, '')).sort();
+}
+
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((v, i) => v === b[i]);
+}
+
+function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,123 @@
+/**
+ * Writes Traefik's dynamic config file atomically: Traefik must never read a half-written
+ * file (a truncated file parses to empty maps and drops every route).
+ * temp file in a sibling dir -> fsync -> rename into the watched dir -> fsync the dir.
+ * The temp dir is outside the watched dir so Traefik's directory watcher never sees temp files.
+ */
+import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { join, relative, resolve, isAbsolute } from 'node:path';
+import { LbDevError } from '../../core/errors.js';
+
+export interface DynamicConfigWriterOptions {
+  /** The directory Traefik's file provider watches. */
+  dir: string;
+  /** File name inside dir, e.g. `lb-dev.yaml`. */
+  fileName: string;
+  /** Where temp files are written: same filesystem as dir, not inside it. */
+  tmpDir: string;
+}
+
+export interface WriteResult {
+  changed: boolean;
+  path: string;
+}
+
+export class DynamicConfigWriter {
+  readonly path: string;
+  private readonly dir: string;
+  private readonly tmpDir: string;
+  private readonly fileName: string;
+  /** Content last written or found on disk; undefined until the first write looked. */
+  private last: string | undefined;
+  private counter = 0;
+  /** Serialises writes: the last call's content is the one left on disk. */
+  private queue: Promise<unknown> = Promise.resolve();
+
+  constructor(opts: DynamicConfigWriterOptions) {
+    if (!opts.fileName || opts.fileName.includes('/') || opts.fileName.includes('\\')) {
+      throw new LbDevError('INTERNAL', `config writer: expected a plain file name, got ${JSON.stringify(opts.fileName)}`);
+    }
+    this.dir = resolve(opts.dir);
+    this.tmpDir = resolve(opts.tmpDir);
+    const rel = relative(this.dir, this.tmpDir);
+    if (rel === '' || (!rel.startsWith('..') && !isAbsolute(rel))) {
+      throw new LbDevError('INTERNAL', `config writer: expected tmpDir outside the watched dir ${this.dir}, got ${this.tmpDir}`);
+    }
+    this.fileName = opts.fileName;
+    this.path = join(this.dir, this.fileName);
+  }
+
+  write(content: string): Promise<WriteResult> {
+    const next = this.queue.then(() => this.writeNow(content));
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  /** Deletes the file (Traefik then drops its routes). Missing file is fine. */
+  remove(): Promise<void> {
+    const next = this.queue.then(async () => {
+      await rm(this.path, { force: true });
+      this.last = undefined;
+    });
+    this.queue = next.catch(() => undefined);
+    return next;
+  }
+
+  private async writeNow(content: string): Promise<WriteResult> {
+    if (this.last === undefined) {
+      try {
+        this.last = await readIfExists(this.path);
+      } catch (error) {
+        throw new LbDevError('STATE_DIR_UNUSABLE', `could not read Traefik's dynamic config ${this.path}: ${(error as Error).message}`, { cause: error });
+      }
+    }
+    if (this.last === content) return { changed: false, path: this.path };
+
+    const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
+    try {
+      await mkdir(this.dir, { recursive: true });
+      await mkdir(this.tmpDir, { recursive: true });
+      const file = await open(tmpPath, 'w', 0o644);
+      try {
+        await file.writeFile(content, 'utf8');
+        await file.sync();
+      } finally {
+        await file.close();
+      }
+      await rename(tmpPath, this.path);
+      await syncDir(this.dir);
+    } catch (error) {
+      await rm(tmpPath, { force: true }).catch(() => undefined);
+      // What is on disk is unknown now: compare with the file again next time.
+      this.last = undefined;
+      const code = (error as NodeJS.ErrnoException).code;
+      const why = code === 'EXDEV' ? `${this.tmpDir} and ${this.dir} are on different filesystems` : String((error as Error).message);
+      throw new LbDevError('STATE_DIR_UNUSABLE', `could not write Traefik's dynamic config ${this.path}: ${why}`, { cause: error });
+    }
+    this.last = content;
+    return { changed: true, path: this.path };
+  }
+}
+
+async function readIfExists(path: string): Promise<string | undefined> {
+  try {
+    return await readFile(path, 'utf8');
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}
+
+/** Makes the rename durable. Some platforms (Windows) cannot open a directory: best effort there. */
+async function syncDir(dir: string): Promise<void> {
+  let handle;
+  try {
+    handle = await open(dir, 'r');
+    await handle.sync();
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error;
+  } finally {
+    await handle?.close();
+  }
+}

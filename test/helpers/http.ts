@@ -1,0 +1,82 @@
+/**
+ * Small HTTP helpers shared by tests: free ports, backends that answer their own name,
+ * and a GET that never hangs.
+ */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import getPort from 'get-port';
+
+export const LOOPBACK = '127.0.0.1';
+
+/** A port free on 127.0.0.1 right now (get-port also avoids handing the same port out twice). */
+export function freePort(host = LOOPBACK): Promise<number> {
+  return getPort({ host });
+}
+
+export interface NamedServer {
+  name: string;
+  port: number;
+  url: string;
+  /** Requests answered so far. */
+  hits(): number;
+  close(): Promise<void>;
+}
+
+/** An HTTP server on a free loopback port that answers every request with its name. */
+export async function startNamedServer(name: string, host = LOOPBACK): Promise<NamedServer> {
+  let hits = 0;
+  const server: Server = createServer((req, res) => {
+    hits++;
+    req.resume();
+    res.writeHead(200, { 'content-type': 'text/plain; charset=utf-8', 'x-server-name': name });
+    res.end(name);
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(0, host, () => resolve());
+  });
+  const port = (server.address() as AddressInfo).port;
+  return {
+    name,
+    port,
+    url: `http://${host}:${port}`,
+    hits: () => hits,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  };
+}
+
+export interface TextResponse {
+  status: number;
+  text: string;
+  headers: Headers;
+}
+
+/** GET with a timeout; resolves for any status, rejects only when no answer came. */
+export async function getText(url: string, options: { headers?: Record<string, string>; timeoutMs?: number } = {}): Promise<TextResponse> {
+  const res = await fetch(url, { headers: options.headers, signal: AbortSignal.timeout(options.timeoutMs ?? 2000) });
+  return { status: res.status, text: await res.text(), headers: res.headers };
+}
+
+/** `name=value` of the first Set-Cookie header called `name`, for sending back as a Cookie header. */
+export function cookieFrom(headers: Headers, name: string): string | null {
+  for (const cookie of headers.getSetCookie()) {
+    const pair = cookie.split(';')[0] ?? '';
+    if (pair.startsWith(`${name}=`)) return pair;
+  }
+  return null;
+}
+
+/** Counts how often each answer came back. */
+export function tally(answers: readonly string[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const a of answers) counts[a] = (counts[a] ?? 0) + 1;
+  return counts;
+}
+
+export function sleep(ms: number): Promise<void> {
+  return new Promise((resolve) => setTimeout(resolve, ms));
+}

@@ -1,0 +1,95 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import {
+  backendHostFor,
+  buildContainerSpec,
+  chooseNetworkMode,
+  containerListenHost,
+  type ContainerSpecOptions,
+  type EngineFacts,
+} from '../../../../src/core/traefik/container-spec.js';
+
+const base: ContainerSpecOptions = {
+  image: 'traefik:v3.6',
+  name: 'lb-dev-traefik-abc',
+  labels: { 'dev.lb-dev.managed': 'true', 'dev.lb-dev.state-dir': '/p/.lb-dev' },
+  network: 'host',
+  configDirHost: '/p/.lb-dev/traefik',
+  containerConfigDir: '/etc/lb-dev',
+  balancerPort: 3000,
+  apiPort: 8089,
+  bindHost: '127.0.0.1',
+};
+
+describe('buildContainerSpec', () => {
+  it('host network: no published ports, the config directory mounted', () => {
+    assert.deepEqual(buildContainerSpec(base), {
+      name: 'lb-dev-traefik-abc',
+      Image: 'traefik:v3.6',
+      Cmd: ['--configFile=/etc/lb-dev/static.yaml'],
+      Labels: { 'dev.lb-dev.managed': 'true', 'dev.lb-dev.state-dir': '/p/.lb-dev' },
+      Tty: false,
+      AttachStdin: false,
+      OpenStdin: false,
+      HostConfig: { NetworkMode: 'host', Binds: ['/p/.lb-dev/traefik:/etc/lb-dev'], RestartPolicy: { Name: 'no' } },
+    });
+  });
+
+  it('bridge: publishes both ports on the bind host and maps host.docker.internal', () => {
+    const spec = buildContainerSpec({ ...base, network: 'bridge' });
+    assert.deepEqual(spec.ExposedPorts, { '3000/tcp': {}, '8089/tcp': {} });
+    assert.deepEqual(spec.HostConfig, {
+      NetworkMode: 'bridge',
+      Binds: ['/p/.lb-dev/traefik:/etc/lb-dev'],
+      RestartPolicy: { Name: 'no' },
+      PortBindings: {
+        '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }],
+        '8089/tcp': [{ HostIp: '127.0.0.1', HostPort: '8089' }],
+      },
+      ExtraHosts: ['host.docker.internal:host-gateway'],
+    });
+  });
+
+  const table: Array<{ name: string; opts: Partial<ContainerSpecOptions>; check: (spec: ReturnType<typeof buildContainerSpec>) => void }> = [
+    { name: 'trailing slash in the container dir', opts: { containerConfigDir: '/etc/lb-dev/' }, check: (s) => assert.deepEqual(s.Cmd, ['--configFile=/etc/lb-dev/static.yaml']) },
+    { name: 'runs as the given user', opts: { user: '1000:1000' }, check: (s) => assert.equal(s.User, '1000:1000') },
+    { name: 'no user by default', opts: {}, check: (s) => assert.equal('User' in s, false) },
+    { name: 'labels are copied, not shared', opts: {}, check: (s) => assert.notEqual(s.Labels, base.labels) },
+  ];
+  for (const row of table) it(row.name, () => row.check(buildContainerSpec({ ...base, ...row.opts })));
+
+  it('rejects a relative container dir', () => {
+    assert.throws(() => buildContainerSpec({ ...base, containerConfigDir: 'etc' }), /absolute containerConfigDir, got "etc"/);
+  });
+  it('rejects a bad port in bridge mode', () => {
+    assert.throws(() => buildContainerSpec({ ...base, network: 'bridge', apiPort: 70000 }), /got 70000/);
+  });
+});
+
+describe('chooseNetworkMode', () => {
+  const linuxEngine: EngineFacts = { operatingSystem: 'Debian GNU/Linux 12 (bookworm)', osType: 'linux', platform: 'linux' };
+  const desktop: EngineFacts = { operatingSystem: 'Docker Desktop', osType: 'linux', platform: 'darwin' };
+  const table: Array<[string, 'auto' | 'host' | 'bridge', EngineFacts, 'host' | 'bridge']> = [
+    ['auto on native Linux -> host', 'auto', linuxEngine, 'host'],
+    ['auto on Docker Desktop for Mac -> bridge', 'auto', desktop, 'bridge'],
+    ['auto on Docker Desktop for Linux -> bridge', 'auto', { ...desktop, platform: 'linux' }, 'bridge'],
+    ['auto on a Linux VM engine reached from macOS (Colima) -> bridge', 'auto', { ...linuxEngine, platform: 'darwin' }, 'bridge'],
+    ['auto on Windows -> bridge', 'auto', { operatingSystem: 'Windows Server 2022', osType: 'windows', platform: 'win32' }, 'bridge'],
+    ['explicit host wins', 'host', desktop, 'host'],
+    ['explicit bridge wins', 'bridge', linuxEngine, 'bridge'],
+  ];
+  for (const [name, requested, engine, expected] of table) {
+    it(name, () => assert.equal(chooseNetworkMode(requested, engine), expected));
+  }
+});
+
+describe('network helpers', () => {
+  it('backend host', () => {
+    assert.equal(backendHostFor('host'), '127.0.0.1');
+    assert.equal(backendHostFor('bridge'), 'host.docker.internal');
+  });
+  it('listen host inside the container', () => {
+    assert.equal(containerListenHost('host', '127.0.0.1'), '127.0.0.1');
+    assert.equal(containerListenHost('bridge', '127.0.0.1'), '0.0.0.0');
+  });
+});

@@ -1,0 +1,219 @@
+import { describe, it } from 'node:test';
+import assert from 'node:assert/strict';
+import { parse } from 'yaml';
+import type { BalancerConfig } from '../../../../src/core/config/types.js';
+import {
+  dynamicConfigToYaml,
+  goDuration,
+  pathPrefixRule,
+  renderDynamicConfig,
+  serverUrl,
+  type DynamicConfigOptions,
+  type RouteServer,
+} from '../../../../src/core/traefik/dynamic-config.js';
+import { LbDevError } from '../../../../src/core/errors.js';
+
+const fullBalancer: BalancerConfig = {
+  host: '127.0.0.1',
+  port: 3000,
+  stickyCookie: 'lb_dev_sticky',
+  websocketPaths: ['/websocket', '/sockjs'],
+  healthCheck: { path: '/api/info', intervalMs: 500, timeoutMs: 2000 },
+  passiveHealthCheck: { failureWindowMs: 10000, maxFailedAttempts: 3 },
+  retry: { attempts: 3, initialIntervalMs: 100 },
+};
+const bareBalancer: BalancerConfig = {
+  ...fullBalancer,
+  stickyCookie: null,
+  websocketPaths: [],
+  healthCheck: null,
+  passiveHealthCheck: null,
+  retry: null,
+};
+
+function opts(balancer: BalancerConfig, backendHost = '127.0.0.1'): DynamicConfigOptions {
+  return { serviceName: 'lb-dev', entryPoint: 'web', backendHost, balancer };
+}
+const two: RouteServer[] = [
+  { name: 'app-2', port: 4002 },
+  { name: 'app-1', port: 4001 },
+];
+
+describe('serverUrl', () => {
+  const cases: Array<[string, number, string]> = [
+    ['127.0.0.1', 4001, 'http://127.0.0.1:4001'],
+    ['host.docker.internal', 80, 'http://host.docker.internal:80'],
+    ['::1', 4001, 'http://[::1]:4001'],
+    ['[::1]', 4001, 'http://[::1]:4001'],
+  ];
+  for (const [host, port, expected] of cases) {
+    it(`${host}:${port} -> ${expected}`, () => assert.equal(serverUrl(host, port), expected));
+  }
+  for (const bad of [0, 65536, 1.5, Number.NaN]) {
+    it(`rejects port ${bad}`, () => assert.throws(() => serverUrl('127.0.0.1', bad), LbDevError));
+  }
+});
+
+describe('goDuration', () => {
+  const cases: Array<[number, string]> = [
+    [0, '0s'],
+    [50, '50ms'],
+    [500, '500ms'],
+    [1000, '1s'],
+    [1500, '1500ms'],
+    [120000, '120s'],
+  ];
+  for (const [ms, expected] of cases) it(`${ms} -> ${expected}`, () => assert.equal(goDuration(ms), expected));
+  it('rejects negatives and fractions', () => {
+    assert.throws(() => goDuration(-1), LbDevError);
+    assert.throws(() => goDuration(0.5), LbDevError);
+  });
+});
+
+describe('pathPrefixRule', () => {
+  it('joins the paths with ||', () => {
+    assert.equal(pathPrefixRule(['/websocket', '/sockjs']), 'PathPrefix(`/websocket`) || PathPrefix(`/sockjs`)');
+  });
+  it('rejects a path without a leading slash or with a backtick', () => {
+    assert.throws(() => pathPrefixRule(['websocket']), /starting with \//);
+    assert.throws(() => pathPrefixRule(['/a`b']), /backticks/);
+  });
+});
+
+describe('renderDynamicConfig', () => {
+  it('renders every feature of a full balancer config', () => {
+    assert.deepEqual(renderDynamicConfig(two, opts(fullBalancer)), {
+      http: {
+        routers: {
+          'lb-dev': { rule: 'PathPrefix(`/`)', entryPoints: ['web'], service: 'lb-dev', middlewares: ['lb-dev-retry'] },
+          'lb-dev-websocket': {
+            rule: 'PathPrefix(`/websocket`) || PathPrefix(`/sockjs`)',
+            entryPoints: ['web'],
+            service: 'lb-dev',
+            middlewares: ['lb-dev-retry'],
+          },
+        },
+        services: {
+          'lb-dev': {
+            loadBalancer: {
+              servers: [{ url: 'http://127.0.0.1:4001' }, { url: 'http://127.0.0.1:4002' }],
+              sticky: { cookie: { name: 'lb_dev_sticky', httpOnly: true, sameSite: 'lax' } },
+              healthCheck: { path: '/api/info', interval: '500ms', timeout: '2s' },
+              passiveHealthCheck: { failureWindow: '10s', maxFailedAttempts: 3 },
+            },
+          },
+        },
+        middlewares: { 'lb-dev-retry': { retry: { attempts: 3, initialInterval: '100ms' } } },
+      },
+    });
+  });
+
+  it('leaves out every optional part of a bare balancer config (no empty maps)', () => {
+    assert.deepEqual(renderDynamicConfig(two, opts(bareBalancer)), {
+      http: {
+        routers: { 'lb-dev': { rule: 'PathPrefix(`/`)', entryPoints: ['web'], service: 'lb-dev' } },
+        services: { 'lb-dev': { loadBalancer: { servers: [{ url: 'http://127.0.0.1:4001' }, { url: 'http://127.0.0.1:4002' }] } } },
+      },
+    });
+  });
+
+  const table: Array<{ name: string; servers: RouteServer[]; backendHost: string; urls: string[] }> = [
+    { name: 'no ready instance -> servers: []', servers: [], backendHost: '127.0.0.1', urls: [] },
+    { name: 'one instance', servers: [{ name: 'app-1', port: 4001 }], backendHost: '127.0.0.1', urls: ['http://127.0.0.1:4001'] },
+    {
+      name: 'sorted by port whatever the input order',
+      servers: [
+        { name: 'app-3', port: 4010 },
+        { name: 'app-1', port: 4001 },
+        { name: 'app-2', port: 4005 },
+      ],
+      backendHost: '127.0.0.1',
+      urls: ['http://127.0.0.1:4001', 'http://127.0.0.1:4005', 'http://127.0.0.1:4010'],
+    },
+    {
+      name: 'bridge backend host',
+      servers: [{ name: 'app-1', port: 4001 }],
+      backendHost: 'host.docker.internal',
+      urls: ['http://host.docker.internal:4001'],
+    },
+  ];
+  for (const row of table) {
+    it(row.name, () => {
+      const config = renderDynamicConfig(row.servers, opts(fullBalancer, row.backendHost)) as {
+        http: { services: Record<string, { loadBalancer: { servers: Array<{ url: string }> } }> };
+      };
+      assert.deepEqual(config.http.services['lb-dev']!.loadBalancer.servers.map((s) => s.url), row.urls);
+    });
+  }
+
+  it('is the same for the same instances in another order', () => {
+    const a = dynamicConfigToYaml(renderDynamicConfig(two, opts(fullBalancer)));
+    const b = dynamicConfigToYaml(renderDynamicConfig([...two].reverse(), opts(fullBalancer)));
+    assert.equal(a, b);
+  });
+
+  it('rejects two instances on one port', () => {
+    assert.throws(
+      () => renderDynamicConfig([{ name: 'a', port: 1 }, { name: 'b', port: 1 }], opts(bareBalancer)),
+      /one server per port, got a and b both on port 1/,
+    );
+  });
+
+  it('names routers and middleware after the service', () => {
+    const config = renderDynamicConfig(two, { ...opts(fullBalancer), serviceName: 'shop', entryPoint: 'edge' }) as {
+      http: { routers: Record<string, { service: string; entryPoints: string[]; middlewares: string[] }>; middlewares: object };
+    };
+    assert.deepEqual(Object.keys(config.http.routers), ['shop', 'shop-websocket']);
+    assert.deepEqual(Object.keys(config.http.middlewares), ['shop-retry']);
+    for (const router of Object.values(config.http.routers)) {
+      assert.equal(router.service, 'shop');
+      assert.deepEqual(router.entryPoints, ['edge']);
+      assert.deepEqual(router.middlewares, ['shop-retry']);
+    }
+  });
+});
+
+describe('dynamicConfigToYaml', () => {
+  it('starts with the header and parses back to the same object', () => {
+    const config = renderDynamicConfig(two, opts(fullBalancer));
+    const text = dynamicConfigToYaml(config);
+    assert.match(text, /^# generated by lb-dev; do not edit\n/);
+    assert.deepEqual(parse(text), config);
+  });
+
+  it('sorts keys so the text does not depend on construction order', () => {
+    const text = dynamicConfigToYaml({ http: { services: { s: { loadBalancer: { servers: [] } } }, routers: { r: { rule: 'x' } } } });
+    assert.ok(text.indexOf('routers:') < text.indexOf('services:'));
+  });
+
+  it('keeps an empty server list (Traefik answers 503)', () => {
+    const text = dynamicConfigToYaml(renderDynamicConfig([], opts(bareBalancer)));
+    assert.match(text, /servers: \[\]/);
+    assert.doesNotMatch(text, /\{\}/);
+  });
+
+  const emptyMaps: Array<[string, Record<string, unknown>, RegExp]> = [
+    ['root', {}, /\(root\)/],
+    ['http', { http: {} }, /at http$/],
+    ['routers', { http: { routers: {}, services: { s: { loadBalancer: { servers: [] } } } } }, /at http\.routers$/],
+    ['loadBalancer', { http: { services: { s: { loadBalancer: {} } } } }, /at http\.services\.s\.loadBalancer$/],
+    ['inside a list', { http: { services: { s: { loadBalancer: { servers: [{}] } } } } }, /servers\[0\]$/],
+  ];
+  for (const [name, config, message] of emptyMaps) {
+    it(`refuses an empty map (${name})`, () => assert.throws(() => dynamicConfigToYaml(config), message));
+  }
+
+  it('refuses "{{" (Go templates)', () => {
+    const config = renderDynamicConfig(two, opts({ ...fullBalancer, stickyCookie: 'a{{b' }));
+    assert.throws(() => dynamicConfigToYaml(config), /Go templates/);
+  });
+
+  it('never emits "{{" or "{}" for the configs lb-dev renders', () => {
+    for (const balancer of [fullBalancer, bareBalancer]) {
+      for (const servers of [[], two]) {
+        const text = dynamicConfigToYaml(renderDynamicConfig(servers, opts(balancer)));
+        assert.doesNotMatch(text, /\{\{|\{\}/);
+      }
+    }
+  });
+});
