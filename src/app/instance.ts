@@ -49,6 +49,8 @@ export interface InstanceStatus {
   readyAt: number | null;
   nextRestartAt: number | null;
   lastExit: InstanceState['lastExit'];
+  /** Requests Traefik sent it (from the access log), when lb-dev runs Traefik. */
+  requests?: number;
 }
 
 const EADDRINUSE = /EADDRINUSE|address already in use/i;

@@ -11,9 +11,9 @@ function seconds(ms: number): string {
 export function progressLine(instances: InstanceStatus[], now: number): string {
   const parts = instances.map((i) => {
     switch (i.state) {
-      case 'ready': return `${i.name} ready${i.readyAt && i.startedAt ? ` (${seconds(i.readyAt - i.startedAt)})` : ''}`;
-      case 'starting': return `${i.name} starting ${i.startedAt ? seconds(now - i.startedAt) : ''}`.trim();
-      case 'crashed': return `${i.name} crashed (restart ${i.nextRestartAt ? `in ${seconds(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
+      case 'ready': return `${i.name} ready${i.readyAt !== null && i.startedAt !== null ? ` (${seconds(i.readyAt - i.startedAt)})` : ''}`;
+      case 'starting': return `${i.name} starting ${i.startedAt !== null ? seconds(now - i.startedAt) : ''}`.trim();
+      case 'crashed': return `${i.name} crashed (restart ${i.nextRestartAt !== null ? `in ${seconds(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
       default: return `${i.name} ${i.state}`;
     }
   });

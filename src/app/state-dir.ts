@@ -44,7 +44,8 @@ export function stateLayout(stateDir: string): StateLayout {
     dynamicFile: join(dynamicDir, 'lb-dev.yaml'),
     tmpDir: join(traefikDir, 'tmp'),
     staticFile: join(traefikDir, 'static.yaml'),
-    accessLog: join(root, 'logs', 'traefik-access.log'),
+    // Inside traefik/, which the Docker runtime mounts: the container writes it where we read it.
+    accessLog: join(traefikDir, 'access.log'),
     runFile: join(root, 'run.json'),
   };
 }

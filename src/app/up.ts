@@ -12,7 +12,9 @@ import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
 import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
 import { TraefikApi } from '../adapters/traefik/api-client.js';
+import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
 import { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
+import { serverUrl } from '../core/traefik/dynamic-config.js';
 import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
@@ -84,7 +86,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   let supervisor: Supervisor | null = null;
   let routes: RouteSync | null = null;
   let runtime: TraefikRuntime | null = null;
+  let requests: AccessLogCounter | null = null;
   const startedAt = Date.now();
+  const instanceStatus = () => (supervisor?.status() ?? []).map((i) => {
+    const counts = requests?.byUrl();
+    return counts && i.port !== null ? { ...i, requests: counts.get(serverUrl(runtime!.backendHost, i.port)) ?? 0 } : i;
+  });
   const status = (): StatusReport => ({
     url,
     dynamicConfigPath: layout.dynamicFile,
@@ -94,7 +101,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     usingDemoApp: config.usingDemoApp,
     traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
     routes: routes?.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
-    instances: supervisor?.status() ?? [],
+    instances: instanceStatus(),
   });
 
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
@@ -184,6 +191,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     cleanups.push(() => activeRuntime.stop());
     await runtime.start((message) => logs.event('traefik', message));
     if (runtime.apiUrl) api = new TraefikApi(runtime.apiUrl);
+    if (config.traefik.accessLog && config.traefik.mode !== 'external') {
+      const counter = new AccessLogCounter(layout.accessLog);
+      counter.start();
+      requests = counter;
+      cleanups.push(async () => counter.stop());
+    }
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);
     log.info(`balancer: ${url} -> ${total} instance(s) of ${config.groups.map((g) => `\`${g.command}\``).join(', ')}`);

@@ -4,7 +4,8 @@
  * temp file in a sibling dir -> fsync -> rename into the watched dir -> fsync the dir.
  * The temp dir is outside the watched dir so Traefik's directory watcher never sees temp files.
  */
-import { mkdir, open, readFile, rename, rm } from 'node:fs/promises';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { rm } from 'node:fs/promises';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { LbDevError } from '../../core/errors.js';
 
@@ -63,10 +64,15 @@ export class DynamicConfigWriter {
     return next;
   }
 
+  /**
+   * Synchronous on purpose: a route change is on the crash-to-failover path, and each await
+   * of an async write would queue behind whatever else the event loop has (instances' output,
+   * probes). The whole write takes about a millisecond.
+   */
   private async writeNow(content: string): Promise<WriteResult> {
     if (this.last === undefined) {
       try {
-        this.last = await readIfExists(this.path);
+        this.last = readIfExists(this.path);
       } catch (error) {
         throw new LbDevError('STATE_DIR_UNUSABLE', `could not read Traefik's dynamic config ${this.path}: ${(error as Error).message}`, { cause: error });
       }
@@ -75,19 +81,19 @@ export class DynamicConfigWriter {
 
     const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
     try {
-      await mkdir(this.dir, { recursive: true });
-      await mkdir(this.tmpDir, { recursive: true });
-      const file = await open(tmpPath, 'w', 0o644);
+      mkdirSync(this.dir, { recursive: true });
+      mkdirSync(this.tmpDir, { recursive: true });
+      const fd = openSync(tmpPath, 'w', 0o644);
       try {
-        await file.writeFile(content, 'utf8');
-        await file.sync();
+        writeFileSync(fd, content, 'utf8');
+        fsyncSync(fd);
       } finally {
-        await file.close();
+        closeSync(fd);
       }
-      await rename(tmpPath, this.path);
-      await syncDir(this.dir);
+      renameSync(tmpPath, this.path);
+      syncDir(this.dir);
     } catch (error) {
-      await rm(tmpPath, { force: true }).catch(() => undefined);
+      rmSync(tmpPath, { force: true });
       // What is on disk is unknown now: compare with the file again next time.
       this.last = undefined;
       const code = (error as NodeJS.ErrnoException).code;
@@ -99,9 +105,9 @@ export class DynamicConfigWriter {
   }
 }
 
-async function readIfExists(path: string): Promise<string | undefined> {
+function readIfExists(path: string): string | undefined {
   try {
-    return await readFile(path, 'utf8');
+    return readFileSync(path, 'utf8');
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
@@ -109,15 +115,15 @@ async function readIfExists(path: string): Promise<string | undefined> {
 }
 
 /** Makes the rename durable. Some platforms (Windows) cannot open a directory: best effort there. */
-async function syncDir(dir: string): Promise<void> {
-  let handle;
+function syncDir(dir: string): void {
+  let fd: number | undefined;
   try {
-    handle = await open(dir, 'r');
-    await handle.sync();
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
     if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error;
   } finally {
-    await handle?.close();
+    if (fd !== undefined) closeSync(fd);
   }
 }

@@ -13,7 +13,8 @@ function table(rows: string[][]): string {
   return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
 }
 
-export function renderStatus(report: StatusReport, now: number, requests?: Record<string, number>): string {
+export function renderStatus(report: StatusReport, now: number): string {
+  const requests = report.instances.some((i) => i.requests !== undefined);
   const header = ['INSTANCE', 'STATE', 'BALANCER', 'PORT', 'PID', 'UPTIME', 'RESTARTS'];
   if (requests) header.push('REQUESTS');
   const rows = [header];
@@ -27,7 +28,7 @@ export function renderStatus(report: StatusReport, now: number, requests?: Recor
       i.startedAt && i.pid !== null ? ago(now - i.startedAt) : '-',
       String(i.restarts),
     ];
-    if (requests) row.push(String(requests[i.name] ?? 0));
+    if (requests) row.push(String(i.requests ?? '-'));
     rows.push(row);
   }
   const routes = report.routes;

@@ -1,0 +1,37 @@
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { InstanceStatus } from '../../../../src/app/instance.js';
+import type { StatusReport } from '../../../../src/app/status-report.js';
+import { renderStatus } from '../../../../src/cli/render/status-table.js';
+
+const now = 1_000_000;
+const instance = (over: Partial<InstanceStatus>): InstanceStatus => ({
+  name: 'app-1', group: 'app', index: 1, pid: 10, port: 4001, extraPorts: [], state: 'ready', desired: 'running',
+  inBalancer: true, restarts: 0, crashesInARow: 0, startedAt: now - 65_000, readyAt: now - 60_000, nextRestartAt: null, lastExit: null, ...over,
+});
+const report = (instances: InstanceStatus[], confirmed: boolean | null = true): StatusReport => ({
+  url: 'http://127.0.0.1:3000', dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml', stateDir: '/x/.lb-dev', pid: 1, startedAt: 0,
+  usingDemoApp: true, traefik: { mode: 'docker', apiUrl: 'http://127.0.0.1:8080', description: 'traefik:v3.6 in Docker' },
+  routes: { written: ['app-1'], writtenAt: 0, confirmed, confirmMs: 42, problem: confirmed === false ? 'did not show' : null, writes: 1 },
+  instances,
+});
+
+describe('renderStatus', () => {
+  it('shows one row per instance with state, balancer membership, port, pid, uptime and restarts', () => {
+    const text = renderStatus(report([
+      instance({}),
+      instance({ name: 'app-2', index: 2, pid: null, port: 4002, state: 'crashed', inBalancer: false, restarts: 3, nextRestartAt: now + 4_000 }),
+    ]), now);
+    assert.match(text, /balancer\s+http:\/\/127\.0\.0\.1:3000/);
+    assert.match(text, /live in Traefik \(42ms\)/);
+    assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+0/);
+    assert.match(text, /app-2\s+crashed \(restart in 4s\)\s+out\s+4002\s+-\s+-\s+3/);
+    assert.doesNotMatch(text, /REQUESTS/);
+  });
+  it('adds a REQUESTS column when counts are known, and says when Traefik did not confirm', () => {
+    const text = renderStatus(report([instance({ requests: 17 })], false), now);
+    assert.match(text, /REQUESTS/);
+    assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+0\s+17/);
+    assert.match(text, /NOT CONFIRMED: did not show/);
+  });
+});
