@@ -5,6 +5,7 @@
 import { LbDevError } from '../core/errors.js';
 import type { LogHub } from '../adapters/logs/log-hub.js';
 import type { LogLine } from '../adapters/logs/log-line.js';
+import { logHistory } from './log-history.js';
 import type { Handler, RequestContext } from '../control/server.js';
 import type { Instance } from './instance.js';
 import type { RouteSync } from './route-sync.js';
@@ -16,6 +17,8 @@ export interface OperationsContext {
   routes: () => RouteSync | null;
   logs: LogHub;
   status: () => StatusReport;
+  /** Rotated log files kept per source: how far back `logs -n` can read. */
+  maxLogFiles: number;
 }
 
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGABRT']);
@@ -138,17 +141,20 @@ async function streamLogs(ctx: OperationsContext, request: RequestContext): Prom
   const lines = num(params.lines, 'lines', 100);
   const sinceMs = params.sinceMs === undefined || params.sinceMs === null ? null : num(params.sinceMs, 'sinceMs', 0);
   const cutoff = sinceMs === null ? 0 : Date.now() - sinceMs;
-  const backlog = ctx.logs.recent(sources, lines).filter((l) => l.time >= cutoff);
+  const backlog = await logHistory(ctx.logs, sources, lines, ctx.maxLogFiles, cutoff);
   for (const line of backlog) request.send({ line });
   if (params.follow !== true) return { lines: backlog.length };
 
-  let dropped = 0;
+  // Lines are dropped (and counted) for a reader that falls behind, twice over: the hub's
+  // queue for this follower, and the socket's send buffer.
+  let droppedAtSocket = 0;
   let reported = 0;
   const subscription = ctx.logs.subscribe(sources, (line: LogLine) => {
     if (request.buffered() > MAX_SOCKET_BACKLOG) {
-      dropped++;
+      droppedAtSocket++;
       return;
     }
+    const dropped = droppedAtSocket + subscription.dropped();
     if (dropped > reported) {
       request.send({ dropped: dropped - reported });
       reported = dropped;

@@ -126,7 +126,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   try {
     const control = new ControlServer(layout.socket, {
       ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, routes: () => routes, logs, status }),
+      ...operationHandlers({ supervisor: () => supervisor, routes: () => routes, logs, status, maxLogFiles: config.logs.maxFiles }),
     });
     await control.listen();
     cleanups.push(() => control.close());
