@@ -9,7 +9,7 @@ import getPort from 'get-port';
 import { connectDocker, managedLabels } from '../../src/adapters/traefik/docker.js';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import { startLoad } from '../helpers/load.js';
-import { FAST_GROUP, LbDevRun, cleanupAll, pidAlive, sleep, waitUntil } from '../helpers/lb-dev-process.js';
+import { FAST_GROUP, type GroupSpec, LbDevRun, cleanupAll, pidAlive, sleep, waitUntil } from '../helpers/lb-dev-process.js';
 
 const gate = await e2eGate();
 
@@ -38,7 +38,8 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
   before(async () => {
     apiPort = await getPort({ host: '127.0.0.1' });
     run = await LbDevRun.start({
-      groups: { app: { instances: 3, ...FAST_GROUP, readiness: { ...FAST_GROUP.readiness, http: { path: '/api/info', interval: '100ms', timeout: '500ms' } } } },
+      // No command: the built-in demo app, which names itself in /api/info.
+      groups: { app: { instances: 3, ...FAST_GROUP, readiness: { ...FAST_GROUP.readiness, http: { path: '/api/info', interval: '100ms', timeout: '500ms' } } } as unknown as GroupSpec },
       config: { traefik: { mode: 'docker', apiPort } },
       args: ['--traefik', 'docker'],
     });
@@ -87,7 +88,7 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
 
   it('restart --all --rolling under load fails no request', async (t) => {
     const pidsBefore = (await run.status()).instances.map((i) => i.pid);
-    const load = startLoad(run.layout ? `http://127.0.0.1:${run.port}/api/info` : '', 4);
+    const load = startLoad(`http://127.0.0.1:${run.port}/api/info`, 4);
     await sleep(500);
     const restarted = await run.cli(['restart', '--all', '--rolling', '--drain', '300ms', '--json'], { timeoutMs: 120_000 });
     await sleep(500);
