@@ -133,6 +133,14 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
     cleanups.push(() => rm(layout.runFile, { force: true }));
 
+    // What an earlier run on this state dir left when its supervisor was killed (instances, a
+    // local traefik, the Traefik container) still holds its ports: remove it before checking
+    // them. Safe here: control.listen() above already refused to start next to a live `up`.
+    const leftovers = await stopLeftovers(layout.root, 2_000);
+    if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
+    runtime = await createTraefikRuntime({ config, layout, logs });
+    await runtime.removeLeftovers?.((message) => logs.event('traefik', message));
+
     const ports = new PortAllocator('127.0.0.1');
     await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer (--port / balancer.port)');
     ports.reserve(config.balancer.port);
@@ -140,10 +148,6 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       await assertPortFree(config.traefik.apiPort, config.balancer.host, "Traefik's API (traefik.apiPort)");
       ports.reserve(config.traefik.apiPort);
     }
-    const leftovers = await stopLeftovers(layout.root, 2_000);
-    if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
-
-    runtime = await createTraefikRuntime({ config, layout, logs });
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
     const activeRuntime = runtime;
     let api: TraefikApi | null = null;
@@ -173,7 +177,11 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
           log.info(`routes -> [${servers.map((s) => s.name).join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
         },
         confirmed: (servers, ms) => log.debug({ servers: servers.map((s) => s.name), ms }, `Traefik shows the change after ${ms}ms`),
-        notConfirmed: (_servers, problem) => log.warn(problem),
+        notConfirmed: (_servers, problem) => {
+          // Traefik reports a rejected file only in its own log, never in its API.
+          const rejected = logs.recent(['traefik'], 200).reverse().find((l) => /\bERR\b|error/i.test(l.text) && /watcher|provider|file|config/i.test(l.text));
+          log.warn(rejected ? `${problem}; Traefik's last error: ${rejected.text}` : problem);
+        },
         failed: (error) => log.error(`writing Traefik's dynamic config failed: ${error.message}`),
       },
     });

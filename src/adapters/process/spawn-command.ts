@@ -4,6 +4,7 @@
  * the terminal reaches only lb-dev, which then stops each tree in order.
  */
 import { execa } from 'execa';
+import { readFairly } from '../logs/read-fairly.js';
 import { stopProcessTree, signalProcessTree } from './kill-tree.js';
 
 export interface ExitInfo {
@@ -52,8 +53,10 @@ export function spawnCommand(options: SpawnOptions): RunningProcess {
       stop: async () => { await failed; },
     };
   }
-  child.stdout?.on('data', (chunk: Buffer) => options.onOutput('stdout', chunk));
-  child.stderr?.on('data', (chunk: Buffer) => options.onOutput('stderr', chunk));
+  // One chunk per event-loop turn: a flooding instance must not starve probes, timers and
+  // the other instances' output (see readFairly).
+  if (child.stdout) readFairly(child.stdout, (chunk) => options.onOutput('stdout', chunk as Buffer));
+  if (child.stderr) readFairly(child.stderr, (chunk) => options.onOutput('stderr', chunk as Buffer));
   // The leader's own exit, not execa's promise: that one also waits for stdout to close,
   // which an orphaned grandchild holding the pipe would delay forever.
   const exited = new Promise<ExitInfo>((resolve) => {
