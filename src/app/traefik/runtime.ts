@@ -9,6 +9,11 @@ export interface TraefikRuntime {
   readonly apiUrl: string | null;
   /** One line for the start-up banner. */
   describe(): string;
+  /**
+   * Removes what an earlier run on the same state dir left behind (a container whose supervisor
+   * was killed). Called before the ports are checked: such a leftover still holds them.
+   */
+  removeLeftovers?(onProgress: (message: string) => void): Promise<void>;
   /** Starts Traefik and resolves once it answers (ping). Cleans up what it started if that fails. */
   start(onProgress: (message: string) => void): Promise<void>;
   /** Stops and removes what start() started. Safe to call when start() failed or never ran. */
