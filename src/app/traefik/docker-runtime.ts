@@ -57,6 +57,12 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     return `${this.ctx.config.traefik.image} in ${this.engineDescription}, ${this.network} network, API ${this.apiUrl}`;
   }
 
+  /** The container of an earlier run on this state dir whose supervisor died: it still holds both ports. */
+  async removeLeftovers(onProgress: (message: string) => void): Promise<void> {
+    const removed = await this.engine.removeLabelledContainers(managedLabels(this.ctx.layout.root));
+    if (removed.length) onProgress(`removed a Traefik container left by an earlier run that did not stop cleanly: ${removed.join(', ')}`);
+  }
+
   async start(onProgress: (message: string) => void): Promise<void> {
     const { config, layout, logs } = this.ctx;
     const image = config.traefik.image;
@@ -71,8 +77,7 @@ export class DockerTraefikRuntime implements TraefikRuntime {
       });
     }
     const labels = managedLabels(layout.root);
-    const removed = await this.engine.removeLabelledContainers(labels);
-    if (removed.length) onProgress(`removed a Traefik container left by an earlier run that did not stop cleanly: ${removed.join(', ')}`);
+    await this.removeLeftovers(onProgress);
 
     await writeStaticConfig(config, layout, {
       dynamicDir: `${CONTAINER_DIR}/dynamic`,
