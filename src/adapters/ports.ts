@@ -42,7 +42,9 @@ export class PortAllocator {
       const block = Array.from({ length: extra + 1 }, (_, i) => port + i);
       if (block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
       const free = await Promise.all(block.slice(1).map((p) => isPortFree(p, this.host)));
-      if (free.every(Boolean)) {
+      // A concurrent allocate() may have reserved part of this block while we awaited: check
+      // again now, and reserve in the same tick.
+      if (free.every(Boolean) && !block.some((p) => this.taken.has(p))) {
         this.reserve(...block);
         return block;
       }

@@ -11,7 +11,7 @@ import { stripAnsi } from '../core/text/ansi.js';
 import { renderTemplate } from '../core/text/template.js';
 import { splitLines } from '../adapters/logs/log-line.js';
 import { probeHttp } from '../adapters/http-probe.js';
-import type { PortAllocator } from '../adapters/ports.js';
+import { type PortAllocator, isPortFree } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
 import { type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
 
@@ -54,6 +54,8 @@ export interface InstanceStatus {
 }
 
 const EADDRINUSE = /EADDRINUSE|address already in use/i;
+/** Port-conflict retries in a row (each on a new port, without backoff) before a conflict counts as a crash. */
+const MAX_PORT_RETRIES = 3;
 
 export class Instance {
   readonly name: string;
@@ -65,9 +67,12 @@ export class Instance {
   private startTimer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
   private sawPortConflict = false;
+  private portRetries = 0;
   private logMatched = false;
   private httpReady = false;
   private orphanReaping: Promise<void> = Promise.resolve();
+  /** The stop (SIGTERM, then SIGKILL after the grace) of the current process, once one was asked for. */
+  private stopping: Promise<void> | null = null;
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
   private readonly logPattern: RegExp | null;
@@ -153,9 +158,12 @@ export class Instance {
     this.dispatch({ type: 'drain', drained });
   }
 
-  /** Resolves when the instance is ready (or rejects when it stops wanting to run). */
+  /**
+   * Resolves when the instance is ready, or when it no longer wants to run (a `stop` or a
+   * scale-down while a `start` waits): callers then see `phase`. Never left pending by a stop.
+   */
   whenReady(): Promise<void> {
-    if (this.state.phase === 'ready') return Promise.resolve();
+    if (this.state.phase === 'ready' || this.state.desired === 'stopped') return Promise.resolve();
     return new Promise((resolve) => this.readyWaiters.push(resolve));
   }
 
@@ -183,7 +191,8 @@ export class Instance {
     const previous = this.state;
     this.state = result.state;
     for (const effect of result.effects) this.apply(effect);
-    if (this.state.phase === 'ready') this.readyWaiters.splice(0).forEach((resolve) => resolve());
+    if (this.state.phase === 'ready') this.portRetries = 0;
+    if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());
     if (!this.state.alive && previous.alive !== this.state.alive) this.stoppedWaiters.splice(0).forEach((resolve) => resolve());
     if (previous !== this.state) this.deps.onChange(this);
   }
@@ -195,7 +204,7 @@ export class Instance {
         return;
       case 'kill':
         this.deps.logs.event(this.name, `stopping (${effect.reason})`);
-        void this.process?.stop(this.group.stopGraceMs);
+        if (this.process) this.stopping = this.process.stop(this.group.stopGraceMs);
         return;
       case 'scheduleRestart':
         this.clearRestartTimer();
@@ -226,8 +235,15 @@ export class Instance {
     await this.orphanReaping;
     if (this.state.desired !== 'running' || this.state.alive) return;
     if (newPort || this.ports.length === 0) {
+      const ports = await this.deps.ports.allocate(this.group.reservePorts);
+      // A stop() (or a stop() + start() whose spawn got ahead of this one) may have come
+      // while we waited for the ports: then this spawn is no longer wanted.
+      if (this.state.desired !== 'running' || this.state.alive) {
+        this.deps.ports.release(...ports);
+        return;
+      }
       this.releasePorts();
-      this.ports = await this.deps.ports.allocate(this.group.reservePorts);
+      this.ports = ports;
     }
     const generation = ++this.generation;
     const [port, ...extraPorts] = this.ports as [number, ...number[]];
@@ -247,6 +263,7 @@ export class Instance {
       for (const line of splitters[stream].push(chunk)) this.onLine(generation, stream, line);
     };
     this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${command}`);
+    this.stopping = null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
     this.process = child;
     this.dispatch({ type: 'spawned' });
@@ -263,8 +280,17 @@ export class Instance {
     this.lastExitSeenAt = this.now();
     this.clearTimers();
     // Orphans (a killed `yarn` leaves `node` behind) would keep the port: reap the group.
-    if (child.pid > 0) this.orphanReaping = reapOrphans(child.pid, this.group.stopGraceMs);
-    const portConflict = this.sawPortConflict && this.state.phase === 'starting';
+    // When a stop is under way it already does that (with its own grace): a second SIGTERM from
+    // here would cut short the graceful shutdown of what is left (yarn exits, node is still closing).
+    if (child.pid > 0) this.orphanReaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
+    // A new port (at once, no backoff) only helps when ours really is taken by another process.
+    // An app that binds a port of its own (hard-coded, or PORT ignored) would otherwise be
+    // respawned in a tight loop forever: then it is a crash like any other, with backoff.
+    let portConflict = false;
+    if (this.sawPortConflict && this.state.phase === 'starting') {
+      portConflict = this.portRetries < MAX_PORT_RETRIES && !(await isPortFree(port, '127.0.0.1'));
+      this.portRetries = portConflict ? this.portRetries + 1 : 0;
+    }
     this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict });
     if (this.state.phase === 'stopped') await this.orphanReaping;
   }

@@ -359,6 +359,16 @@ function brief(i: InstanceStatus) {
 const runs = new Set<LbDevRun>();
 const children = new Set<ChildProcess>();
 
+// Last resort when a test file ends without its after() hooks (an uncaught error, a timeout):
+// kill synchronously whatever is still around.
+process.once('exit', () => {
+  for (const child of children) child.kill('SIGKILL');
+  for (const run of runs) {
+    run.child.kill('SIGKILL');
+    for (const pid of run.leftovers()) killHard(pid);
+  }
+});
+
 /** For `after()`: cleans up every run and client child still around. */
 export async function cleanupAll(): Promise<void> {
   for (const child of children) child.kill('SIGKILL');

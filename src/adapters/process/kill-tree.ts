@@ -2,10 +2,24 @@
  * Killing a whole process tree. Two nets, because each misses something:
  * - the process group (we spawn every instance as a group leader) catches descendants whose
  *   parent already died and were re-parented to init, which a parent/child walk cannot find;
- * - tree-kill's walk of the parent/child links catches descendants that moved to a group of
+ * - a walk of the parent/child links (ps) catches descendants that moved to a group of
  *   their own.
+ * Each process gets a signal once: the walk only signals those outside the group. A second
+ * SIGTERM would cut an app's graceful shutdown short (`process.once('SIGTERM')`, or "press
+ * Ctrl-C again to force" in many dev servers).
  */
+import { execFile } from 'node:child_process';
+import { readdir, readFile } from 'node:fs/promises';
 import treeKill from 'tree-kill';
+
+/**
+ * tree-kill walks the tree with the platform's own tool (ps on POSIX, `taskkill /T` on
+ * Windows, where there are no process groups). It signals every process it finds, so it
+ * is used where a second signal does no harm: SIGKILL, and Windows.
+ */
+function treeKillAsync(pid: number, signal: NodeJS.Signals): Promise<void> {
+  return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
+}
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -16,28 +30,121 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-function treeKillAsync(pid: number, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
+/** Descendants of `pid` (from `ps`) that are not in its process group: the group signal misses them. */
+function descendantsOutsideGroup(pid: number): Promise<number[]> {
+  return new Promise((resolve) => {
+    execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { maxBuffer: 16 << 20 }, (error, stdout) => {
+      if (error) {
+        resolve([]); // no ps: the group signal is all we have
+        return;
+      }
+      const children = new Map<number, Array<{ pid: number; pgid: number }>>();
+      for (const line of stdout.split('\n')) {
+        const [p, ppid, pgid] = line.trim().split(/\s+/).map(Number);
+        if (!p || ppid === undefined || pgid === undefined) continue;
+        const list = children.get(ppid) ?? [];
+        list.push({ pid: p, pgid });
+        children.set(ppid, list);
+      }
+      const outside: number[] = [];
+      const queue = [pid];
+      const seen = new Set(queue);
+      while (queue.length > 0) {
+        for (const child of children.get(queue.shift()!) ?? []) {
+          if (seen.has(child.pid)) continue;
+          seen.add(child.pid);
+          if (child.pgid !== pid) outside.push(child.pid);
+          queue.push(child.pid);
+        }
+      }
+      resolve(outside);
+    });
+  });
 }
 
-/** Is any process of the group (or the leader itself) still there? */
+/** Is any process of the group (or the leader itself) still there? Zombies count: see groupLive(). */
 export function groupAlive(pgid: number): boolean {
   return signalGroup(pgid, 0);
 }
 
+/**
+ * Is any process of the group still running? kill(-pgid, 0) also succeeds while only zombies
+ * are left: killed orphans wait for init to reap them, which a container's init may do late
+ * (every second or so) or never. A zombie holds no port, file or memory, so waiting for it
+ * only delays stops and restarts. Linux reads /proc (only when kill says the group is there);
+ * elsewhere the kill answer stands.
+ */
+export async function groupLive(pgid: number): Promise<boolean> {
+  if (!groupAlive(pgid)) return false;
+  if (process.platform !== 'linux') return true;
+  let entries: string[];
+  try {
+    entries = await readdir('/proc');
+  } catch {
+    return true;
+  }
+  const live = await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map(async (entry) => {
+    try {
+      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
+      // Fields after the command (which may contain spaces and parentheses) start after the last ')'.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X';
+    } catch {
+      return false; // gone, or not readable
+    }
+  }));
+  return live.some(Boolean);
+}
+
 export async function signalProcessTree(pid: number, signal: NodeJS.Signals): Promise<void> {
-  const walk = treeKillAsync(pid, signal);
+  if (process.platform === 'win32') await treeKillAsync(pid, signal);
+  else await signalTree(pid, signal);
+}
+
+/**
+ * Signals the group and the descendants outside it; returns those (so a stop can follow them
+ * up). The walk comes first (one `ps`, ~15 ms): once the signal has ended their parents, those
+ * descendants are re-parented to init and no walk finds them any more.
+ */
+async function signalTree(pid: number, signal: NodeJS.Signals): Promise<number[]> {
+  const outside = await descendantsOutsideGroup(pid);
   signalGroup(pid, signal);
-  await walk;
+  for (const descendant of outside) signalPid(descendant, signal);
+  return outside;
+}
+
+function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
+  try {
+    process.kill(pid, signal);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+/** Alive and not a zombie (Linux; elsewhere kill(pid, 0) decides). */
+async function pidLive(pid: number): Promise<boolean> {
+  if (!signalPid(pid, 0)) return false;
+  if (process.platform !== 'linux') return true;
+  try {
+    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
+    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
+    return state !== 'Z' && state !== 'X';
+  } catch {
+    return false;
+  }
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boolean> {
+/** Polls `check` (every 20 ms at first, backing off to 200 ms: each check may scan /proc) until true or timeoutMs. */
+async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
   const deadline = Date.now() + timeoutMs;
+  let interval = 20;
   while (Date.now() < deadline) {
-    if (check()) return true;
-    await sleep(20);
+    if (await check()) return true;
+    await sleep(Math.min(interval, Math.max(1, deadline - Date.now())));
+    interval = Math.min(200, interval * 1.5);
   }
   return check();
 }
@@ -49,21 +156,29 @@ async function waitUntil(check: () => boolean, timeoutMs: number): Promise<boole
 export async function stopProcessTree(pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
   let leaderDone = false;
   void exited.then(() => { leaderDone = true; });
-  const gone = () => leaderDone && !groupAlive(pid);
-  if (gone()) return;
-  await signalProcessTree(pid, 'SIGTERM');
+  // Descendants outside the group are remembered: once their parent is gone, no walk finds them.
+  let outside: number[] = [];
+  const gone = async () => leaderDone && !(await groupLive(pid))
+    && (await Promise.all(outside.map(pidLive))).every((live) => !live);
+  if (await gone()) return;
+  outside = await signalTree(pid, 'SIGTERM');
   signalGroup(pid, 'SIGCONT');
+  for (const descendant of outside) signalPid(descendant, 'SIGCONT');
   if (await waitUntil(gone, graceMs)) return;
-  await signalProcessTree(pid, 'SIGKILL');
+  await treeKillAsync(pid, 'SIGKILL');
+  const more = await signalTree(pid, 'SIGKILL');
+  for (const descendant of outside) signalPid(descendant, 'SIGKILL');
+  outside = [...new Set([...outside, ...more])];
   await waitUntil(gone, 5_000);
 }
 
 /** Kills whatever is left of a group whose leader already exited (orphans holding ports). */
 export async function reapOrphans(pgid: number, graceMs: number): Promise<void> {
-  if (!groupAlive(pgid)) return;
+  const gone = async () => !(await groupLive(pgid));
+  if (await gone()) return;
   signalGroup(pgid, 'SIGTERM');
   signalGroup(pgid, 'SIGCONT');
-  if (await waitUntil(() => !groupAlive(pgid), graceMs)) return;
+  if (await waitUntil(gone, graceMs)) return;
   signalGroup(pgid, 'SIGKILL');
-  await waitUntil(() => !groupAlive(pgid), 5_000);
+  await waitUntil(gone, 5_000);
 }

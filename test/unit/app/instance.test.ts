@@ -1,0 +1,201 @@
+// Instance (src/app/instance.ts) driving real child processes: start/stop at awkward
+// moments must never leave a process running that the supervisor no longer tracks.
+import assert from 'node:assert/strict';
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { PortAllocator } from '../../../src/adapters/ports.js';
+import { Instance, type InstanceDeps } from '../../../src/app/instance.js';
+import { resolveConfig } from '../../../src/core/config/schema.js';
+import type { GroupConfig } from '../../../src/core/config/types.js';
+import { ROOT, killHard, markedProcesses, nodeFixture, pidAlive, sleep, waitUntil } from '../../helpers/lb-dev-process.js';
+
+const markers: string[] = [];
+after(() => {
+  for (const marker of markers) for (const pid of markedProcesses(marker)) killHard(pid);
+});
+
+function groupOf(settings: Record<string, unknown>): GroupConfig {
+  const config = resolveConfig({
+    command: nodeFixture('http-ok.mjs'),
+    instances: 1,
+    stopGracePeriod: '500ms',
+    readiness: { http: { interval: '50ms', timeout: '500ms' } },
+    restart: { initialDelay: '100ms', maxDelay: '1s' },
+    ...settings,
+  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
+  return config.groups[0]!;
+}
+
+function makeInstance(settings: Record<string, unknown> = {}, index = 1) {
+  // Every process of this instance carries a unique marker, so the test can find all of them.
+  const marker = `/lb-dev-instance-test/${randomUUID()}`;
+  markers.push(marker);
+  const events: string[] = [];
+  const lines: string[] = [];
+  const deps: InstanceDeps = {
+    ports: new PortAllocator('127.0.0.1'),
+    logs: {
+      append: (_source, _stream, text) => { lines.push(text); },
+      event: (_source, text) => { events.push(text); },
+    },
+    balancerUrl: 'http://127.0.0.1:1',
+    baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
+    onRoutesChanged: () => undefined,
+    onChange: () => undefined,
+  };
+  return { instance: new Instance(groupOf(settings), index, deps), marker, events, lines, deps };
+}
+
+/** whenReady() with a deadline: a bug must fail the test, not hang it. */
+function ready(instance: Instance, ms = 10_000): Promise<void> {
+  let timer: NodeJS.Timeout | undefined;
+  return Promise.race([
+    instance.whenReady().finally(() => clearTimeout(timer)),
+    new Promise<void>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`${instance.name} not ready within ${ms}ms: ${JSON.stringify(instance.status())}`)), ms);
+    }),
+  ]);
+}
+
+const delays: Array<[string, () => Promise<unknown>]> = [
+  ['sync', async () => undefined],
+  ['microtask', () => Promise.resolve()],
+  ['setImmediate', () => new Promise((r) => setImmediate(r))],
+  ['1ms', () => sleep(1)],
+  ['3ms', () => sleep(3)],
+  ['10ms', () => sleep(10)],
+  ['30ms', () => sleep(30)],
+];
+
+test('stop() right after start(), at any moment of the spawn, leaves nothing running', async (t) => {
+  for (const [label, wait] of delays) {
+    for (let round = 0; round < 3; round++) {
+      const { instance, marker } = makeInstance();
+      instance.start();
+      await wait();
+      await instance.stop();
+      // Give a late spawn (if any) time to show up.
+      await sleep(250);
+      const left = markedProcesses(marker);
+      assert.deepEqual(left, [], `stop ${label} after start (round ${round}): processes left ${left.join(', ')}; state ${JSON.stringify(instance.status())}`);
+      assert.equal(instance.phase, 'stopped', `stop ${label} after start: phase`);
+      assert.equal(instance.pid, null);
+      instance.releasePorts();
+    }
+  }
+  t.diagnostic(`${delays.length * 3} start/stop races, none left a process`);
+});
+
+test('start(), stop(), start() again in quick succession runs exactly one process, on the port status shows', async () => {
+  for (const [label, wait] of delays) {
+    const { instance, marker } = makeInstance();
+    instance.start();
+    await wait();
+    void instance.stop();
+    instance.start();
+    await ready(instance);
+    await sleep(200);
+    const left = markedProcesses(marker);
+    const status = instance.status();
+    assert.deepEqual(left, [status.pid], `${label}: one process, the tracked one (found ${left.join(', ')}; status pid ${status.pid})`);
+    const answer = await fetch(`http://127.0.0.1:${status.port}/`);
+    assert.equal((await answer.text()).trim(), 'app-1', `${label}: the status port is the one the process listens on`);
+    await instance.stop();
+    assert.deepEqual(markedProcesses(marker), []);
+  }
+});
+
+test('start -> ready -> stop -> start again -> ready; ports kept; then stop leaves nothing', async () => {
+  const { instance, marker } = makeInstance();
+  instance.start();
+  await ready(instance);
+  const first = instance.status();
+  assert.equal(first.state, 'ready');
+  assert.ok(first.pid && pidAlive(first.pid));
+  await instance.stop();
+  assert.equal(instance.phase, 'stopped');
+  assert.equal(pidAlive(first.pid!), false);
+  instance.start();
+  await ready(instance);
+  const second = instance.status();
+  assert.equal(second.port, first.port, 'a restarted instance keeps its port');
+  assert.notEqual(second.pid, first.pid);
+  await instance.stop();
+  assert.deepEqual(markedProcesses(marker), []);
+});
+
+test('a crash restarts with backoff; stop() during the backoff cancels the restart', async () => {
+  const { instance, marker, events } = makeInstance({ command: nodeFixture('exit-immediately.mjs') });
+  instance.start();
+  await waitUntil(() => instance.status().crashesInARow >= 2, { what: () => `two crashes: ${events.join(' | ')}` });
+  const crashed = instance.status();
+  assert.equal(crashed.lastExit?.code, 3);
+  await instance.stop();
+  assert.equal(instance.phase, 'stopped');
+  assert.equal(instance.status().nextRestartAt, null);
+  const restarts = instance.status().restarts;
+  await sleep(1_500);
+  assert.equal(instance.status().restarts, restarts, 'no restart after stop');
+  assert.equal(instance.phase, 'stopped');
+  assert.deepEqual(markedProcesses(marker), []);
+});
+
+test('stop() while a restart is spawning (after orphan reaping) leaves nothing running', async () => {
+  // grandchildren.mjs leaves orphans when its leader is killed: the restart waits for them
+  // to be reaped, which is another window for a stop to land in.
+  const { instance, marker } = makeInstance({ command: nodeFixture('grandchildren.mjs') });
+  instance.start();
+  await ready(instance);
+  for (let round = 0; round < 3; round++) {
+    const pid = instance.pid!;
+    process.kill(pid, 'SIGKILL'); // only the leader: its children become orphans
+    await waitUntil(() => instance.phase !== 'ready', { what: 'the exit to be seen' });
+    await waitUntil(() => instance.phase === 'ready', { timeoutMs: 10_000, what: 'ready again' });
+  }
+  process.kill(instance.pid!, 'SIGKILL');
+  await waitUntil(() => instance.phase === 'crashed', { what: 'crashed' });
+  await instance.stop();
+  await sleep(300);
+  assert.deepEqual(markedProcesses(marker), []);
+  assert.equal(instance.phase, 'stopped');
+});
+
+test('stop(): a child that shuts down gracefully on SIGTERM gets it once, even when its shell parent exits first', async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-inst-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const script = join(dir, 'graceful.cjs');
+  await writeFile(script, `
+process.once('SIGTERM', () => {
+  console.log('graceful start');
+  setTimeout(() => { console.log('graceful done'); process.exit(0); }, 400);
+});
+require('node:http').createServer((q, s) => s.end('ok')).listen(+process.env.PORT, '127.0.0.1', () => console.log('listening'));
+`);
+  // \`; echo\` keeps sh as the leader: it dies on SIGTERM at once, leaving node mid-shutdown.
+  const { instance, marker, lines } = makeInstance({ command: `node ${script}; echo after`, stopGracePeriod: '3s' });
+  instance.start();
+  await ready(instance);
+  await sleep(300); // let node install its handler
+  const began = Date.now();
+  await instance.stop();
+  t.diagnostic(`stop took ${Date.now() - began}ms; output: ${lines.join(' | ')}`);
+  assert.ok(lines.includes('graceful start'), lines.join('\n'));
+  assert.ok(lines.includes('graceful done'), `the graceful shutdown ran to its end:\n${lines.join('\n')}`);
+  assert.deepEqual(markedProcesses(marker), []);
+});
+
+test('whenReady() returns once the instance stops wanting to run (a `start` waiting while a `stop` comes)', async () => {
+  const { instance, marker } = makeInstance({ command: nodeFixture('slow-start.mjs'), env: { START_DELAY: '5000' } });
+  instance.start();
+  await waitUntil(() => instance.pid !== null, { what: 'spawned' });
+  const waiting = instance.whenReady();
+  await instance.stop();
+  await ready(instance, 2_000).catch((error: Error) => assert.fail(`whenReady() still pending after stop(): ${error.message}`));
+  await waiting;
+  assert.equal(instance.phase, 'stopped');
+  await ready(instance, 500); // and at once while it stays stopped
+  assert.deepEqual(markedProcesses(marker), []);
+});

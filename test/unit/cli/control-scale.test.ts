@@ -1,0 +1,59 @@
+// `lb-dev scale` from another process against a running `up --traefik external`: the
+// dynamic config follows, and removed instances leave no process behind.
+import assert from 'node:assert/strict';
+import { after, before, test } from 'node:test';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, pidAlive, sleep } from '../../helpers/lb-dev-process.js';
+
+const urlOf = (port: number | null) => `http://127.0.0.1:${port}`;
+let run: LbDevRun;
+
+before(async () => {
+  run = await LbDevRun.start({ groups: { app: { command: nodeFixture('http-ok.mjs'), instances: 3, ...FAST_GROUP } } });
+  await run.waitAllReady(3);
+});
+after(cleanupAll);
+
+test('`scale 5` then `scale 2`: the config follows, removed instances\' processes are gone', async () => {
+  const up = await run.cli(['scale', '5']);
+  assert.equal(up.code, 0, up.stderr);
+  assert.equal(up.stdout.trim(), '5 instances; started app-4, app-5');
+  const five = await run.waitAllReady(5);
+  assert.deepEqual(await run.serverUrls(), five.instances.map((i) => urlOf(i.port)).sort());
+  assert.equal(new Set(five.instances.map((i) => i.port)).size, 5);
+
+  const removed = five.instances.filter((i) => i.index > 2);
+  const down = await run.cli(['scale', '2', '--json']);
+  assert.equal(down.code, 0, down.stderr);
+  assert.deepEqual(JSON.parse(down.stdout), { added: [], removed: ['app-3', 'app-4', 'app-5'], instances: 2 });
+  const two = await run.status();
+  assert.deepEqual(two.instances.map((i) => i.name), ['app-1', 'app-2']);
+  for (const i of removed) assert.equal(pidAlive(i.pid!), false, `${i.name} (pid ${i.pid}) is gone`);
+  assert.deepEqual(await run.serverUrls(), two.instances.map((i) => urlOf(i.port)).sort());
+  const stray = run.leftovers().filter((pid) => !two.instances.some((i) => i.pid === pid));
+  assert.deepEqual(stray, [], 'no process besides the two instances');
+
+  // Scale up and down at once (straight on the socket, so the two really overlap), a few
+  // times: no instance may be left running untracked.
+  for (const [upTo, downTo] of [[4, 2], [6, 3], [5, 1], [3, 2]] as const) {
+    const [grown, shrunk] = await Promise.all([run.call('scale', { count: upTo }), run.call('scale', { count: downTo })]);
+    assert.ok(grown && shrunk);
+  }
+  const settled = await run.waitAllReady(2);
+  await sleep(300);
+  const tracked = new Set(settled.instances.map((i) => i.pid));
+  assert.deepEqual(run.leftovers().filter((pid) => !tracked.has(pid)), [], 'every running process is a tracked instance');
+  assert.deepEqual(await run.serverUrls(), settled.instances.map((i) => urlOf(i.port)).sort());
+});
+
+test('unknown instance names exit 2 with INSTANCE_NOT_FOUND and the list of names', async () => {
+  const result = await run.cli(['stop', '9']);
+  assert.equal(result.code, 2, result.stderr);
+  assert.match(result.stderr, /INSTANCE_NOT_FOUND/);
+  assert.match(result.stderr, /expected one of app-1, app-2/);
+});
+
+test('SIGINT afterwards leaves nothing running', async () => {
+  run.signal('SIGINT');
+  assert.equal((await run.waitExit()).code, 0, run.tail());
+  assert.deepEqual(run.leftovers(), []);
+});
