@@ -142,12 +142,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     await runtime.removeLeftovers?.((message) => logs.event('traefik', message));
 
     const ports = new PortAllocator('127.0.0.1');
-    await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer (--port / balancer.port)');
-    ports.reserve(config.balancer.port);
+    // With an external Traefik the balancer port is that Traefik's own: it is meant to be taken.
     if (config.traefik.mode !== 'external') {
+      await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer (--port / balancer.port)');
       await assertPortFree(config.traefik.apiPort, config.balancer.host, "Traefik's API (traefik.apiPort)");
       ports.reserve(config.traefik.apiPort);
     }
+    ports.reserve(config.balancer.port);
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
     const activeRuntime = runtime;
     let api: TraefikApi | null = null;

@@ -35,13 +35,15 @@ test('a second up with the same state dir exits 3 ALREADY_RUNNING; the first kee
   assert.equal(now.pid, first.pid);
 });
 
-test('balancer port already taken: exit 3 PORT_IN_USE, nothing left running', async (t) => {
+test('balancer port already taken (lb-dev runs Traefik): exit 3 PORT_IN_USE, nothing left running', async (t) => {
   const port = await getPort({ host: '127.0.0.1' });
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
-  const run = await LbDevRun.start({ port });
+  // Binary mode: lb-dev runs the balancer, so its port must be free. The port check comes
+  // before Traefik would start, so any executable stands in for traefik here.
+  const run = await LbDevRun.start({ port, args: ['--traefik', 'binary'], config: { traefik: { binary: process.execPath } } });
   t.after(() => run.cleanup());
   const exit = await run.waitExit();
   assert.equal(exit.code, 3, run.output());
@@ -55,6 +57,17 @@ test('balancer port already taken: exit 3 PORT_IN_USE, nothing left running', as
   const status = await run.cli(['status']);
   assert.equal(status.code, 3);
   assert.match(status.stderr, /NOT_RUNNING/);
+});
+
+test('external mode: the balancer port is the user\'s Traefik, so it may be taken', async (t) => {
+  const port = await getPort({ host: '127.0.0.1' });
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));
+  t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
+  const run = await LbDevRun.start({ port });
+  t.after(() => run.cleanup());
+  const report = await run.waitAllReady(3);
+  assert.equal(report.url, `http://127.0.0.1:${port}`);
 });
 
 test('configuration and command errors exit 2 before anything starts', async (t) => {
