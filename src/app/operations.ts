@@ -121,7 +121,7 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
     },
     scale: async ({ params }) => {
       const count = num(params.count, 'count', NaN);
-      const result = await sup().scale(count, typeof params.group === 'string' ? params.group : undefined);
+      const result = await sup().scale(count, typeof params.group === 'string' ? params.group : undefined, num(params.drainMs, 'drainMs', 1_000));
       return { ...result, instances: sup().instances().length };
     },
     logs: (request) => streamLogs(ctx, request),

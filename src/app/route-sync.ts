@@ -36,6 +36,8 @@ export interface RouteSyncOptions {
   entryPoint: string;
   backendHost: string;
   balancer: BalancerConfig;
+  /** False for a Traefik that is not ours: its other providers may define the default TLS store. */
+  defaultCertificate: boolean;
   writer: DynamicConfigWriter;
   /** Traefik's API to confirm against; null (external Traefik without apiUrl) = write only. */
   api: () => TraefikApi | null;
@@ -79,6 +81,7 @@ export class RouteSync {
       entryPoint: this.opts.entryPoint,
       backendHost: this.opts.backendHost,
       balancer: this.opts.balancer,
+      defaultCertificate: this.opts.defaultCertificate,
     }));
   }
 

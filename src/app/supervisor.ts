@@ -77,7 +77,7 @@ export class Supervisor {
    * Grows or shrinks a group to `count`. New instances start at once; removed ones (the
    * highest numbers) leave the balancer first, then stop. Resolves when removed ones are gone.
    */
-  async scale(count: number, groupName?: string): Promise<{ added: string[]; removed: string[] }> {
+  async scale(count: number, groupName?: string, drainMs = 1_000): Promise<{ added: string[]; removed: string[] }> {
     const group = groupName ? this.deps.config.groups.find((g) => g.name === groupName) : this.deps.config.groups[0];
     if (!group) throw new LbDevError('INSTANCE_NOT_FOUND', `no group named ${JSON.stringify(groupName)}`);
     if (!Number.isInteger(count) || count < 0 || count > 64) {
@@ -95,6 +95,8 @@ export class Supervisor {
     if (removed.length) {
       for (const instance of removed) instance.setDrained(true);
       await this.routes?.flush();
+      // Out of Traefik now; let requests already on their way finish before stopping.
+      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
       await Promise.all(removed.map(async (instance) => {
         await instance.stop();
         instance.releasePorts();

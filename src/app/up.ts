@@ -166,6 +166,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       entryPoint: WEB_ENTRYPOINT,
       backendHost: runtime.backendHost,
       balancer: config.balancer,
+      defaultCertificate: config.traefik.mode !== 'external',
       writer,
       api: () => api,
       confirmTimeoutMs: config.traefik.confirmTimeoutMs,

@@ -6,7 +6,8 @@
  *
  * Env: PORT (required), LB_DEV_INSTANCE, HOST, DEMO_START_DELAY, DEMO_CRASH_AFTER,
  * DEMO_READY_LINE, DEMO_STOP_GRACE (ms). Routes: GET /, GET /api/info, GET /healthz,
- * GET /slow?ms=N, POST /crash; WebSocket echo on /websocket and /sockjs.
+ * GET /slow?ms=N, GET /status/N (answers status N, e.g. a 500 to see Traefik's passive health
+ * check take the instance out), POST /crash; WebSocket echo on /websocket and /sockjs.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { readDemoOptions, type DemoOptions } from './options.js';
@@ -132,8 +133,15 @@ function startDemo(options: DemoOptions, isStopping: () => boolean): RunningDemo
           process.exit(1);
         });
         return reply(response, 200, 'application/json', JSON.stringify({ instance, crashing: true }));
-      default:
+      default: {
+        const status = /^\/status\/(\d{3})$/.exec(url.pathname);
+        if (status) {
+          const code = Number(status[1]);
+          if (code < 200 || code > 599) return reply(response, 400, 'text/plain', 'status must be from 200 to 599\n');
+          return reply(response, code, 'application/json', JSON.stringify({ instance, status: code }));
+        }
         return reply(response, 404, 'text/plain', 'not found\n');
+      }
     }
   };
 

@@ -70,7 +70,10 @@ export const CONFIG_DEFAULTS = {
     stickyCookie: 'lb-dev-server',
     websocketPaths: ['/websocket', '/sockjs'],
     healthCheck: { path: '/', interval: '1s', timeout: '1s' },
-    passiveHealthCheck: { failureWindow: '5s', maxFailedAttempts: 1 },
+    // 2, not 1: one 5xx from a live app no longer takes it out of the balancer (and moves its
+    // sticky clients); a crashed instance still fails every request, and each is retried.
+    // Keep it below retry.attempts, or a dead instance's sticky clients run out of retries.
+    passiveHealthCheck: { failureWindow: '5s', maxFailedAttempts: 2 },
     retry: { attempts: 3, initialInterval: '50ms' },
   },
   traefik: {

@@ -182,6 +182,19 @@ describe('a running demo app', () => {
     ws.terminate();
   });
 
+  test('GET /status/N answers with status N naming the instance; N outside 200-599 is a 400', async () => {
+    const failing = await fetch(`${demo.base}/status/500`);
+    assert.equal(failing.status, 500);
+    assert.deepEqual(await failing.json(), { instance: 'app-7', status: 500 });
+    assert.equal((await fetch(`${demo.base}/status/503`)).status, 503);
+    const empty = await fetch(`${demo.base}/status/204`);
+    assert.equal(empty.status, 204);
+    assert.equal(await empty.text(), '');
+    assert.equal((await fetch(`${demo.base}/status/199`)).status, 400);
+    assert.equal((await fetch(`${demo.base}/status/600`)).status, 400);
+    assert.equal((await fetch(`${demo.base}/status/5000`)).status, 404);
+  });
+
   test('GET /slow?ms=N answers after N ms; a bad N is a 400', async () => {
     const startedAt = Date.now();
     const response = await fetch(`${demo.base}/slow?ms=300`);

@@ -36,7 +36,7 @@ describe('resolveConfig: defaults', () => {
         stickyCookie: 'lb-dev-server',
         websocketPaths: ['/websocket', '/sockjs'],
         healthCheck: { path: '/', intervalMs: 1_000, timeoutMs: 1_000 },
-        passiveHealthCheck: { failureWindowMs: 5_000, maxFailedAttempts: 1 },
+        passiveHealthCheck: { failureWindowMs: 5_000, maxFailedAttempts: 2 },
         retry: { attempts: 3, initialIntervalMs: 50 },
       });
       assert.deepEqual(config.traefik, {
@@ -99,7 +99,7 @@ describe('resolveConfig: values', () => {
     assert.equal(config.stateDir, '/home/me/state');
     assert.deepEqual(config.balancer, {
       host: '0.0.0.0', port: 4000, stickyCookie: null, websocketPaths: ['/ws'],
-      healthCheck: null, passiveHealthCheck: { failureWindowMs: 10_000, maxFailedAttempts: 1 }, retry: null,
+      healthCheck: null, passiveHealthCheck: { failureWindowMs: 10_000, maxFailedAttempts: 2 }, retry: null,
     });
     assert.equal(config.traefik.apiUrl, 'http://127.0.0.1:9000');
     assert.equal(config.traefik.confirmTimeoutMs, 90_000);

@@ -1,11 +1,13 @@
 import { describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { X509Certificate, createPrivateKey } from 'node:crypto';
 import { parse } from 'yaml';
 import type { BalancerConfig } from '../../../../src/core/config/types.js';
 import {
   dynamicConfigToYaml,
   goDuration,
   pathPrefixRule,
+  PLACEHOLDER_CERTIFICATE,
   renderDynamicConfig,
   serverUrl,
   type DynamicConfigOptions,
@@ -105,11 +107,12 @@ describe('renderDynamicConfig', () => {
         },
         middlewares: { 'lb-dev-retry': { retry: { attempts: 3, initialInterval: '100ms' } } },
       },
+      tls: { stores: { default: { defaultCertificate: { certFile: PLACEHOLDER_CERTIFICATE.certFile, keyFile: PLACEHOLDER_CERTIFICATE.keyFile } } } },
     });
   });
 
   it('leaves out every optional part of a bare balancer config (no empty maps)', () => {
-    assert.deepEqual(renderDynamicConfig(two, opts(bareBalancer)), {
+    assert.deepEqual(renderDynamicConfig(two, { ...opts(bareBalancer), defaultCertificate: false }), {
       http: {
         routers: { 'lb-dev': { rule: 'PathPrefix(`/`)', entryPoints: ['web'], service: 'lb-dev' } },
         services: { 'lb-dev': { loadBalancer: { servers: [{ url: 'http://127.0.0.1:4001' }, { url: 'http://127.0.0.1:4002' }] } } },
@@ -159,6 +162,23 @@ describe('renderDynamicConfig', () => {
     );
   });
 
+  it('gives the default TLS store a certificate unless told not to (reloads then skip generating an RSA key)', () => {
+    const withCert = renderDynamicConfig(two, opts(bareBalancer)) as { tls?: unknown };
+    assert.deepEqual(withCert.tls, { stores: { default: { defaultCertificate: { ...PLACEHOLDER_CERTIFICATE } } } });
+    const without = renderDynamicConfig(two, { ...opts(bareBalancer), defaultCertificate: false }) as { tls?: unknown };
+    assert.equal(without.tls, undefined);
+  });
+
+  it('the placeholder certificate parses, matches its key, and stays valid past 2100', () => {
+    const cert = new X509Certificate(PLACEHOLDER_CERTIFICATE.certFile);
+    assert.ok(cert.checkPrivateKey(createPrivateKey(PLACEHOLDER_CERTIFICATE.keyFile)));
+    assert.ok(new Date(cert.validTo).getUTCFullYear() > 2100, cert.validTo);
+    assert.match(cert.subject, /not a secret/);
+    // Traefik reads a FileOrContent value as a path only when such a file exists: a PEM never is one.
+    assert.match(PLACEHOLDER_CERTIFICATE.certFile, /^-----BEGIN CERTIFICATE-----\n[\s\S]+\n-----END CERTIFICATE-----\n$/);
+    assert.match(PLACEHOLDER_CERTIFICATE.keyFile, /^-----BEGIN PRIVATE KEY-----\n[\s\S]+\n-----END PRIVATE KEY-----\n$/);
+  });
+
   it('names routers and middleware after the service', () => {
     const config = renderDynamicConfig(two, { ...opts(fullBalancer), serviceName: 'shop', entryPoint: 'edge' }) as {
       http: { routers: Record<string, { service: string; entryPoints: string[]; middlewares: string[] }>; middlewares: object };
@@ -184,6 +204,12 @@ describe('dynamicConfigToYaml', () => {
   it('sorts keys so the text does not depend on construction order', () => {
     const text = dynamicConfigToYaml({ http: { services: { s: { loadBalancer: { servers: [] } } }, routers: { r: { rule: 'x' } } } });
     assert.ok(text.indexOf('routers:') < text.indexOf('services:'));
+  });
+
+  it('writes the PEM blocks so that they parse back byte for byte', () => {
+    const text = dynamicConfigToYaml(renderDynamicConfig(two, opts(fullBalancer)));
+    const back = parse(text) as { tls: { stores: { default: { defaultCertificate: { certFile: string; keyFile: string } } } } };
+    assert.deepEqual(back.tls.stores.default.defaultCertificate, { ...PLACEHOLDER_CERTIFICATE });
   });
 
   it('keeps an empty server list (Traefik answers 503)', () => {
