@@ -1,12 +1,24 @@
 /** Flag parsing shared by commands: values are checked here, ranges by the config schema. */
 import type { Command } from 'commander';
 import { LbDevError } from '../core/errors.js';
+import { parseDuration } from '../core/text/duration.js';
 import type { ConfigOverrides, TraefikMode } from '../core/config/types.js';
 
 export function wholeNumber(flag: string) {
   return (value: string): number => {
     if (!/^\d+$/.test(value.trim())) throw new LbDevError('USAGE', `${flag}: expected a whole number, got ${JSON.stringify(value)}`);
     return Number(value);
+  };
+}
+
+/** A duration flag (`500ms`, `5s`, `2m`) parsed to milliseconds, naming the flag when it is wrong. */
+export function durationFlag(flag: string) {
+  return (value: string): number => {
+    try {
+      return parseDuration(value);
+    } catch (error) {
+      throw new LbDevError('USAGE', `${flag}: ${(error as Error).message}`);
+    }
   };
 }
 

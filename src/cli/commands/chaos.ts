@@ -1,20 +1,8 @@
 import { Command } from 'commander';
 import type { StatusReport } from '../../app/status-report.js';
-import { LbDevError } from '../../core/errors.js';
-import { parseDuration } from '../../core/text/duration.js';
 import { pickChaosVictim } from '../../core/chaos.js';
 import { withClient } from '../context.js';
-import { type LocationFlags, addLocationOptions, wholeNumber } from '../options.js';
-
-function duration(flag: string) {
-  return (value: string): number => {
-    try {
-      return parseDuration(value);
-    } catch (error) {
-      throw new LbDevError('USAGE', `${flag}: ${(error as Error).message}`);
-    }
-  };
-}
+import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
 
 const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
   const timer = setTimeout(resolve, ms);
@@ -24,9 +12,9 @@ const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) =
 export function chaosCommand(): Command {
   const command = new Command('chaos')
     .description('kill a random instance every interval while keeping at least --keep ready; Ctrl-C stops it')
-    .option('--interval <duration>', 'time between kills', duration('--interval'), 10_000)
+    .option('--interval <duration>', 'time between kills', durationFlag('--interval'), 10_000)
     .option('-s, --signal <signal>', 'signal to send', 'SIGKILL')
-    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)', duration('--duration'))
+    .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)', durationFlag('--duration'))
     .option('--keep <n>', 'never let fewer than this many instances be ready', wholeNumber('--keep'), 1)
     .option('--json', 'one JSON object per action');
   addLocationOptions(command);

@@ -1,18 +1,8 @@
 import { Command } from 'commander';
 import type { LogLine } from '../../adapters/logs/log-line.js';
-import { parseDuration } from '../../core/text/duration.js';
-import { LbDevError } from '../../core/errors.js';
 import { useColor, withClient } from '../context.js';
-import { type LocationFlags, addLocationOptions, wholeNumber } from '../options.js';
+import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
 import { renderLogLine } from '../render/log-line.js';
-
-function duration(value: string): number {
-  try {
-    return parseDuration(value);
-  } catch (error) {
-    throw new LbDevError('USAGE', `--since: ${(error as Error).message}`);
-  }
-}
 
 export function logsCommand(): Command {
   const command = new Command('logs')
@@ -20,7 +10,7 @@ export function logsCommand(): Command {
     .argument('[instance...]', 'instances or sources to show')
     .option('-f, --follow', 'keep printing new lines as they come, across restarts')
     .option('-n, --lines <n>', 'how many recent lines to print first', wholeNumber('--lines'), 100)
-    .option('--since <duration>', 'only lines newer than this, e.g. 30s, 5m', duration)
+    .option('--since <duration>', 'only lines newer than this, e.g. 30s, 5m', durationFlag('--since'))
     .option('-t, --timestamps', 'prefix each line with its time')
     .option('--json', 'one JSON object per line');
   addLocationOptions(command);

@@ -1,8 +1,7 @@
 import { Command } from 'commander';
 import { LbDevError } from '../../core/errors.js';
-import { parseDuration } from '../../core/text/duration.js';
 import { withClient } from '../context.js';
-import { type LocationFlags, addLocationOptions } from '../options.js';
+import { type LocationFlags, addLocationOptions, durationFlag } from '../options.js';
 
 export function restartCommand(): Command {
   const command = new Command('restart')
@@ -10,17 +9,12 @@ export function restartCommand(): Command {
     .argument('[instance]', 'app-2 or 2')
     .option('--all', 'every instance')
     .option('--rolling', 'take each out of the balancer, wait for Traefik to confirm, drain, restart, wait until ready, put back')
-    .option('--drain <duration>', 'with --rolling: time for in-flight requests to finish', '1s')
+    .option('--drain <duration>', 'with --rolling: time for in-flight requests to finish (default 1s)', durationFlag('--drain'), 1_000)
     .option('--json', 'print the result as JSON');
   addLocationOptions(command);
-  return command.action(async (instance: string | undefined, flags: LocationFlags & { all?: boolean; rolling?: boolean; drain: string; json?: boolean }) => {
+  return command.action(async (instance: string | undefined, flags: LocationFlags & { all?: boolean; rolling?: boolean; drain: number; json?: boolean }) => {
     if (!instance && !flags.all) throw new LbDevError('USAGE', 'restart: expected an instance name (app-2 or 2) or --all, got neither');
-    let drainMs: number;
-    try {
-      drainMs = parseDuration(flags.drain);
-    } catch (error) {
-      throw new LbDevError('USAGE', `--drain: ${(error as Error).message}`);
-    }
+    const drainMs = flags.drain;
     const result = await withClient(flags, (client) =>
       client.call<{ restarted: Array<{ instance: string; ms: number }> }>('restart', { instance, all: Boolean(flags.all), rolling: Boolean(flags.rolling), drainMs }));
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
