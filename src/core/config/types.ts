@@ -81,7 +81,7 @@ export interface TraefikConfig {
   image: string;
   /** Path or name (looked up on PATH) of the traefik executable for mode `binary`. */
   binary: string;
-  /** Port of Traefik's API/dashboard/ping/metrics entrypoint (127.0.0.1 unless balancer.host says otherwise). */
+  /** Port of Traefik's API/ping/metrics entrypoint (127.0.0.1 unless balancer.host says otherwise). */
   apiPort: number;
   /** For mode `external`: the user's Traefik API base URL, used to confirm changes; null = do not confirm. */
   apiUrl: string | null;
