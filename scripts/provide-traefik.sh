@@ -56,6 +56,8 @@ resolve_version() {
 
 build_binary() {
   local version="$1" out="$2"
+  # Go's tarball install puts it in /usr/local/go/bin, which a non-login shell may not have on PATH.
+  command -v go >/dev/null 2>&1 || { [ -x /usr/local/go/bin/go ] && export PATH="$PATH:/usr/local/go/bin"; }
   command -v go >/dev/null 2>&1 || die "no Go toolchain: install Go >= 1.26 (Traefik $version needs it) or provide $IMAGE"
   local started=$SECONDS work dir
   log "building Traefik $version from its Go module (first time only; several minutes on 2 cores) ..."
