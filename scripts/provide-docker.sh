@@ -32,9 +32,21 @@ if ! command -v dockerd >/dev/null 2>&1; then
   log "installed: $(dockerd --version)"
 fi
 
-if ! pgrep -x dockerd >/dev/null 2>&1; then
+# A live dockerd, not a zombie left by a killed session (pgrep alone counts those).
+live_dockerd() {
+  local pid
+  for pid in $(pgrep -x dockerd 2>/dev/null); do
+    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in Z*|"") ;; *) return 0 ;; esac
+  done
+  return 1
+}
+
+if ! live_dockerd; then
+  # A dockerd that was killed leaves its pid files; a new one refuses to start while the pid
+  # in them still exists (as a zombie, say). Nothing live owns them now.
+  sudo_if_needed rm -f /var/run/docker.pid /var/run/docker/containerd/containerd.pid
   log "starting dockerd in the background (log: $DOCKERD_LOG) ..."
-  sudo_if_needed bash -c "nohup dockerd --host=unix://$SOCKET >>'$DOCKERD_LOG' 2>&1 &"
+  sudo_if_needed bash -c "nohup setsid dockerd --host=unix://$SOCKET >>'$DOCKERD_LOG' 2>&1 </dev/null &"
 else
   log "dockerd is running; waiting for it to answer ..."
 fi
