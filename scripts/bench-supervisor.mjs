@@ -69,9 +69,10 @@ up.stderr.on('data', keep);
 let upExited = false;
 up.once('exit', () => { upExited = true; });
 
-function call(method, params = {}) {
+/** One request to a running `up`'s control socket (the protocol of src/control/protocol.ts). */
+function callAt(socketPath, method, params = {}) {
   return new Promise((resolve, reject) => {
-    const s = createConnection(socket);
+    const s = createConnection(socketPath);
     let buffer = '';
     s.once('error', reject);
     s.on('data', (c) => {
@@ -86,6 +87,8 @@ function call(method, params = {}) {
     s.write(`${JSON.stringify({ id: 1, method, params })}\n`);
   });
 }
+
+const call = (method, params = {}) => callAt(socket, method, params);
 
 async function waitFor(check, what, timeoutMs = 60_000) {
   const deadline = Date.now() + timeoutMs;
@@ -249,19 +252,7 @@ async function floodPhase() {
   child.stderr.resume();
   let exited = false;
   child.once('exit', () => { exited = true; });
-  const fcall = (method) => new Promise((resolve, reject) => {
-    const s = createConnection(fsocket);
-    let buffer = '';
-    s.once('error', reject);
-    s.on('data', (c) => {
-      buffer += c.toString();
-      const nl = buffer.indexOf('\n');
-      if (nl < 0) return;
-      s.destroy();
-      resolve(JSON.parse(buffer.slice(0, nl)).result);
-    });
-    s.write(`${JSON.stringify({ id: 1, method })}\n`);
-  });
+  const fcall = (method) => callAt(fsocket, method);
   try {
     const deadline = Date.now() + 60_000;
     let report;
