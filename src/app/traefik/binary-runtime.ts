@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { LbDevError } from '../../core/errors.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
 import { restartDelayMs } from '../../core/instance/backoff.js';
 import { splitLines } from '../../adapters/logs/log-line.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
@@ -12,8 +13,6 @@ import type { RuntimeContext } from './create-runtime.js';
 import type { TraefikRuntime } from './runtime.js';
 import { hostPaths, writeStaticConfig } from './static-file.js';
 import { waitForTraefik } from './wait-for-traefik.js';
-
-const quote = (arg: string) => `'${arg.replace(/'/g, `'\\''`)}'`;
 
 export class BinaryTraefikRuntime implements TraefikRuntime {
   readonly mode = 'binary' as const;
@@ -31,7 +30,7 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
   static async create(ctx: RuntimeContext): Promise<BinaryTraefikRuntime> {
     const binary = ctx.config.traefik.binary;
     try {
-      assertCommandExists(binary.includes(' ') ? quote(binary) : binary, process.cwd(), process.env.PATH, 'traefik.binary');
+      assertCommandExists(binary.includes(' ') ? shellQuote(binary) : binary, process.cwd(), process.env.PATH, 'traefik.binary');
     } catch {
       throw new LbDevError('TRAEFIK_BINARY_MISSING', `expected a traefik executable at traefik.binary = ${JSON.stringify(binary)}${binary.includes('/') ? (existsSync(binary) ? ' (not executable)' : ' (no such file)') : ' on PATH'}, found none`);
     }
@@ -57,7 +56,7 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
 
   private spawn(): void {
     const { config, layout, logs } = this.ctx;
-    const command = `${quote(config.traefik.binary)} --configFile=${quote(layout.staticFile)}`;
+    const command = `${shellQuote(config.traefik.binary)} --configFile=${shellQuote(layout.staticFile)}`;
     const splitters = { stdout: splitLines(), stderr: splitLines() };
     const child = spawnCommand({
       command,
