@@ -29,8 +29,3 @@ export function createSupervisorLogger(opts: { file: string; onMessage: (level: 
     pino.multistream([{ stream: file, level: 'debug' }, { stream: toHub, level: 'info' }]),
   );
 }
-
-/** A logger that writes nowhere (tests of code that takes a logger). */
-export function silentLogger(): SupervisorLogger {
-  return pino({ level: 'silent' });
-}

@@ -1,4 +1,5 @@
 /** What the control socket answers: each method maps to the supervisor or the run. */
+import { PROTOCOL_VERSION } from '../control/protocol.js';
 import type { Handler } from '../control/server.js';
 import type { StatusReport } from './status-report.js';
 
@@ -10,7 +11,7 @@ export interface ControlTarget {
 
 export function controlHandlers(target: ControlTarget, extra: Record<string, Handler> = {}): Record<string, Handler> {
   return {
-    hello: async () => ({ protocol: 1, pid: process.pid }),
+    hello: async () => ({ protocol: PROTOCOL_VERSION, pid: process.pid }),
     status: async () => target.status(),
     down: async () => {
       target.requestShutdown('`lb-dev down` from another terminal');

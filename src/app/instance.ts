@@ -108,10 +108,6 @@ export class Instance {
     return takesTraffic(this.state);
   }
 
-  get isIdle(): boolean {
-    return !this.state.alive && this.state.phase === 'stopped';
-  }
-
   status(): InstanceStatus {
     return {
       name: this.name,
