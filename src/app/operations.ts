@@ -59,12 +59,8 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
 
   /** Takes one instance out, waits for Traefik to confirm, drains, restarts it, waits until ready, puts it back. */
   const restartOne = async (instance: Instance, drainMs: number, rolling: boolean): Promise<void> => {
-    if (rolling) {
-      instance.setDrained(true);
-      await ctx.routes()?.flush();
-      if (drainMs > 0) await sleep(drainMs);
-    }
-    await instance.stop();
+    if (rolling) await sup().retire([instance], drainMs);
+    else await instance.stop();
     instance.start();
     await instance.whenReady();
     if (rolling) {
@@ -93,9 +89,8 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
     stop: async ({ params }) => {
       const instance = pick(params.instance);
       note(instance, 'stop requested by `lb-dev stop`');
-      instance.setDrained(true);
-      await ctx.routes()?.flush();
-      await instance.stop();
+      await sup().retire([instance], 0);
+      // Stopped instances take no traffic anyway; undrained, `start` needs nothing more.
       instance.setDrained(false);
       return { instance: instance.name, state: instance.phase };
     },

@@ -16,13 +16,12 @@ export interface SupervisorDeps {
   logs: InstanceLogSink;
   balancerUrl: string;
   baseEnv: Record<string, string>;
-  /** Set after construction: the route sync needs the supervisor's snapshot and vice versa. */
-  routes?: RouteSync;
   onChange?: () => void;
 }
 
 export class Supervisor {
   private readonly groups = new Map<string, Instance[]>();
+  /** Set after construction: the route sync needs the supervisor's snapshot and vice versa. */
   routes: RouteSync | null = null;
 
   constructor(private readonly deps: SupervisorDeps) {
@@ -93,21 +92,22 @@ export class Supervisor {
     }
     const removed = list.splice(count);
     if (removed.length) {
-      for (const instance of removed) instance.setDrained(true);
-      await this.routes?.flush();
-      // Out of Traefik now; let requests already on their way finish before stopping.
-      if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
-      await Promise.all(removed.map(async (instance) => {
-        await instance.stop();
-        instance.releasePorts();
-      }));
+      await this.retire(removed, drainMs);
+      for (const instance of removed) instance.releasePorts();
     }
     this.deps.onChange?.();
     return { added: added.map((i) => i.name), removed: removed.map((i) => i.name) };
   }
 
-  /** Stops every instance's tree (routes are emptied first by the state changes). */
-  async stopAll(): Promise<void> {
-    await Promise.all(this.instances().map((i) => i.stop()));
+  /**
+   * The one way instances leave on purpose: out of the balancer (confirmed by Traefik), a
+   * wait for requests already on their way, then stop. No request meets a dying instance.
+   * They stay drained; whoever starts them again lets them back in.
+   */
+  async retire(instances: readonly Instance[], drainMs: number): Promise<void> {
+    for (const instance of instances) instance.setDrained(true);
+    await this.routes?.flush();
+    if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+    await Promise.all(instances.map((instance) => instance.stop()));
   }
 }

@@ -214,11 +214,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       log.info('running the built-in demo app; point lb-dev at your app with --command "yarn dev" or a lb-dev.config.yaml (see config/lb-dev.example.yaml)');
     }
     cleanups.push(async () => {
-      // Out of the balancer first (and confirmed), then stop: no request meets a dying instance.
-      for (const instance of sup.instances()) instance.setDrained(true);
-      await routes?.flush();
+      await sup.retire(sup.instances(), 0);
       routes?.close();
-      await sup.stopAll();
     });
     supervisor.startAll();
     progress.start();
