@@ -11,6 +11,7 @@ import type { Instance } from './instance.js';
 import type { RouteSync } from './route-sync.js';
 import type { StatusReport } from './status-report.js';
 import type { Supervisor } from './supervisor.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface OperationsContext {
   supervisor: () => Supervisor | null;
@@ -45,8 +46,6 @@ export function parseSignal(value: unknown, fallback: NodeJS.Signals): NodeJS.Si
   if (!SIGNALS.has(name)) throw new LbDevError('USAGE', `expected a signal such as SIGKILL, SIGTERM or SIGSTOP, got ${JSON.stringify(value)}`);
   return name as NodeJS.Signals;
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 export function operationHandlers(ctx: OperationsContext): Record<string, Handler> {
   const sup = (): Supervisor => {

@@ -10,6 +10,7 @@ import {
 } from '../core/traefik/dynamic-config.js';
 import type { TraefikApi } from '../adapters/traefik/api-client.js';
 import type { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface RouteSyncStatus {
   /** Names of the instances in the last written config. */
@@ -46,8 +47,6 @@ export interface RouteSyncOptions {
   events: RouteSyncEvents;
 }
 
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-
 export class RouteSync {
   private dirty = false;
   private running: Promise<void> | null = null;
@@ -75,7 +74,7 @@ export class RouteSync {
     this.stopped = true;
   }
 
-  render(servers: readonly RouteServer[]): string {
+  private render(servers: readonly RouteServer[]): string {
     return dynamicConfigToYaml(renderDynamicConfig(servers, {
       serviceName: this.opts.serviceName,
       entryPoint: this.opts.entryPoint,
@@ -85,7 +84,7 @@ export class RouteSync {
     }));
   }
 
-  urls(servers: readonly RouteServer[]): string[] {
+  private urls(servers: readonly RouteServer[]): string[] {
     return servers.map((s) => serverUrl(this.opts.backendHost, s.port)).sort();
   }
 

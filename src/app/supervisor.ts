@@ -9,6 +9,7 @@ import type { RouteServer } from '../core/traefik/dynamic-config.js';
 import type { PortAllocator } from '../adapters/ports.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
 import type { RouteSync } from './route-sync.js';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SupervisorDeps {
   config: LbDevConfig;
@@ -107,7 +108,7 @@ export class Supervisor {
   async retire(instances: readonly Instance[], drainMs: number): Promise<void> {
     for (const instance of instances) instance.setDrained(true);
     await this.routes?.flush();
-    if (drainMs > 0) await new Promise((r) => setTimeout(r, drainMs));
+    if (drainMs > 0) await sleep(drainMs);
     await Promise.all(instances.map((instance) => instance.stop()));
   }
 }

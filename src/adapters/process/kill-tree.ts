@@ -11,6 +11,7 @@
 import { execFile } from 'node:child_process';
 import { readdir, readFile } from 'node:fs/promises';
 import treeKill from 'tree-kill';
+import { setTimeout as sleep } from 'node:timers/promises';
 
 /**
  * tree-kill walks the tree with the platform's own tool (ps on POSIX, `taskkill /T` on
@@ -134,8 +135,6 @@ async function pidLive(pid: number): Promise<boolean> {
     return false;
   }
 }
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /** Polls `check` (every 20 ms at first, backing off to 200 ms: each check may scan /proc) until true or timeoutMs. */
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {

@@ -3,6 +3,7 @@
  * written config is live: Traefik reports parse errors only in its log, so the API showing
  * the servers we wrote is the proof.
  */
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface ServiceView {
   /** Server URLs as Traefik holds them, sorted. */
@@ -140,8 +141,4 @@ function normalise(urls: readonly string[]): string[] {
 
 function sameList(a: readonly string[], b: readonly string[]): boolean {
   return a.length === b.length && a.every((v, i) => v === b[i]);
-}
-
-function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

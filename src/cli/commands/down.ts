@@ -3,8 +3,7 @@ import { stateLayout } from '../../app/state-dir.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions } from '../options.js';
 import { existsSync } from 'node:fs';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+import { setTimeout as sleep } from 'node:timers/promises';
 
 export function downCommand(): Command {
   const command = new Command('down')
