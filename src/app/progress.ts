@@ -2,18 +2,15 @@
  * Start-up progress: while instances start (dev builds take minutes), say every few seconds
  * which are still starting and which are ready, with elapsed times.
  */
+import { formatElapsed } from '../core/text/duration.js';
 import type { InstanceStatus } from './instance.js';
-
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(1)}s`;
-}
 
 export function progressLine(instances: InstanceStatus[], now: number): string {
   const parts = instances.map((i) => {
     switch (i.state) {
-      case 'ready': return `${i.name} ready${i.readyAt !== null && i.startedAt !== null ? ` (${seconds(i.readyAt - i.startedAt)})` : ''}`;
-      case 'starting': return `${i.name} starting ${i.startedAt !== null ? seconds(now - i.startedAt) : ''}`.trim();
-      case 'crashed': return `${i.name} crashed (restart ${i.nextRestartAt !== null ? `in ${seconds(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
+      case 'ready': return `${i.name} ready${i.readyAt !== null && i.startedAt !== null ? ` (${formatElapsed(i.readyAt - i.startedAt)})` : ''}`;
+      case 'starting': return `${i.name} starting ${i.startedAt !== null ? formatElapsed(now - i.startedAt) : ''}`.trim();
+      case 'crashed': return `${i.name} crashed (restart ${i.nextRestartAt !== null ? `in ${formatElapsed(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
       default: return `${i.name} ${i.state}`;
     }
   });
@@ -43,7 +40,7 @@ export class StartupProgress {
     const all = this.snapshot();
     if (all.length > 0 && all.every((i) => i.state === 'ready')) {
       this.announced = true;
-      this.say(`all ${all.length} instances ready after ${seconds(Date.now() - this.startedAt)}`);
+      this.say(`all ${all.length} instances ready after ${formatElapsed(Date.now() - this.startedAt)}`);
       this.stop();
     }
   }

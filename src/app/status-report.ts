@@ -1,5 +1,6 @@
 /** What `lb-dev status --json` prints: the shape other tools and tests rely on. */
 import type { LbDevConfig } from '../core/config/types.js';
+import { hostForUrl } from '../core/text/host-port.js';
 import type { InstanceStatus } from './instance.js';
 import type { RouteSyncStatus } from './route-sync.js';
 
@@ -19,6 +20,5 @@ export interface StatusReport {
 
 export function balancerUrl(config: LbDevConfig): string {
   const host = config.balancer.host === '0.0.0.0' ? '127.0.0.1' : config.balancer.host;
-  const shown = host.includes(':') ? `[${host}]` : host;
-  return `http://${shown}:${config.balancer.port}`;
+  return `http://${hostForUrl(host)}:${config.balancer.port}`;
 }

@@ -10,6 +10,7 @@
  * check take the instance out), POST /crash; WebSocket echo on /websocket and /sockjs.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { formatElapsed } from '../core/text/duration.js';
 import { readDemoOptions, type DemoOptions } from './options.js';
 import { renderPage } from './page.js';
 import { attachWebSocketEcho } from './websocket.js';
@@ -67,7 +68,7 @@ function waitWithProgress(delayMs: number, then: () => void): NodeJS.Timeout {
   say(`building... (DEMO_START_DELAY=${delayMs}ms)`);
   const progress = setInterval(() => {
     const elapsed = Date.now() - startedAt;
-    say(`building... ${Math.min(99, Math.floor((elapsed / delayMs) * 100))}% (${(elapsed / 1000).toFixed(1)}s)`);
+    say(`building... ${Math.min(99, Math.floor((elapsed / delayMs) * 100))}% (${formatElapsed(elapsed)})`);
   }, step);
   return setTimeout(() => {
     clearInterval(progress);

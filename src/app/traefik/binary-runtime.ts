@@ -4,6 +4,7 @@
  */
 import { existsSync } from 'node:fs';
 import { LbDevError } from '../../core/errors.js';
+import { formatElapsed } from '../../core/text/duration.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import { restartDelayMs } from '../../core/instance/backoff.js';
 import { splitLines } from '../../adapters/logs/log-line.js';
@@ -71,7 +72,7 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
       if (this.stopping) return;
       this.crashes = Date.now() - startedAt > 60_000 ? 1 : this.crashes + 1;
       const delay = restartDelayMs({ enabled: true, initialDelayMs: 500, maxDelayMs: 15_000, multiplier: 2, jitter: 0.2, resetAfterMs: 60_000 }, this.crashes, Math.random());
-      logs.event('traefik', `ERROR: traefik ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; the balancer is down; restarting it in ${(delay / 1000).toFixed(1)}s`);
+      logs.event('traefik', `ERROR: traefik ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; the balancer is down; restarting it in ${formatElapsed(delay)}`);
       this.restartTimer = setTimeout(() => this.spawn(), delay);
     });
   }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import { LbDevError } from '../../core/errors.js';
+import { formatElapsed } from '../../core/text/duration.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag } from '../options.js';
 
@@ -18,6 +19,6 @@ export function restartCommand(): Command {
     const result = await withClient(flags, (client) =>
       client.call<{ restarted: Array<{ instance: string; ms: number }> }>('restart', { instance, all: Boolean(flags.all), rolling: Boolean(flags.rolling), drainMs }));
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else for (const r of result.restarted) process.stdout.write(`${r.instance}: restarted and ready in ${(r.ms / 1000).toFixed(1)}s\n`);
+    else for (const r of result.restarted) process.stdout.write(`${r.instance}: restarted and ready in ${formatElapsed(r.ms)}\n`);
   });
 }

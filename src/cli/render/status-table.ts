@@ -1,11 +1,10 @@
 /** `lb-dev status` as a table (pure: report in, text out). */
 import type { StatusReport } from '../../app/status-report.js';
+import { formatElapsed } from '../../core/text/duration.js';
 
+/** Whole seconds: a table column that changes every second should not flicker tenths. */
 function ago(ms: number): string {
-  const s = Math.max(0, Math.round(ms / 1000));
-  if (s < 60) return `${s}s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
-  return `${Math.floor(s / 3600)}h${String(Math.floor((s % 3600) / 60)).padStart(2, '0')}m`;
+  return formatElapsed(ms, { wholeSeconds: true });
 }
 
 function table(rows: string[][]): string {

@@ -4,6 +4,7 @@
  * and carries out the effects. Nothing here touches a process, a timer or a clock.
  */
 import type { RestartConfig } from '../config/types.js';
+import { formatElapsed } from '../text/duration.js';
 import { nextCrashCount, restartDelayMs } from './backoff.js';
 
 /** The states users see in `lb-dev status`. */
@@ -83,10 +84,6 @@ export function takesTraffic(state: InstanceState): boolean {
   return state.phase === 'ready' && state.alive && state.desired === 'running' && !state.drained;
 }
 
-function seconds(ms: number): string {
-  return `${(ms / 1000).toFixed(ms < 10_000 ? 1 : 0)}s`;
-}
-
 function describeExit(code: number | null, signal: string | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
 }
@@ -119,7 +116,7 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
       const took = state.startedAt === null ? 0 : ctx.now - state.startedAt;
       return {
         state: { ...state, phase: 'ready', readyAt: ctx.now, probeFailures: 0, probeSuccesses: 0 },
-        effects: [{ type: 'log', level: 'info', text: `ready after ${seconds(took)}` }],
+        effects: [{ type: 'log', level: 'info', text: `ready after ${formatElapsed(took)}` }],
       };
     }
     case 'probeOk': {
@@ -202,7 +199,7 @@ function exited(
   return {
     state: { ...base, phase: 'crashed', crashesInARow: crashes, nextRestartAt: ctx.now + delayMs },
     effects: [
-      { type: 'log', level: crashes >= 3 ? 'error' : 'warn', text: `${how}; restarting in ${seconds(delayMs)}${loop}` },
+      { type: 'log', level: crashes >= 3 ? 'error' : 'warn', text: `${how}; restarting in ${formatElapsed(delayMs)}${loop}` },
       { type: 'scheduleRestart', delayMs },
     ],
   };

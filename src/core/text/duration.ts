@@ -58,3 +58,18 @@ export function goDuration(ms: number): string {
   if (!Number.isFinite(ms) || ms < 0) throw new Error(`expected a non-negative number of milliseconds, got ${ms}`);
   return Math.round(ms) === 0 ? '0s' : formatDuration(ms);
 }
+
+/**
+ * Elapsed time for people (progress, status, log events): `2.1s`, `12.0s`, `1m05s`, `2h03m`.
+ * Tenths of a second below a minute unless `wholeSeconds` (a table column); negative is 0.
+ */
+export function formatElapsed(ms: number, opts: { wholeSeconds?: boolean } = {}): string {
+  if (!Number.isFinite(ms)) throw new Error(`expected a finite number of milliseconds, got ${ms}`);
+  const elapsed = Math.max(0, ms);
+  const tenths = Math.round(elapsed / 100);
+  if (!opts.wholeSeconds && tenths < 600) return `${(tenths / 10).toFixed(1)}s`;
+  const s = Math.round(elapsed / 1_000);
+  if (s < 60) return `${s}s`;
+  if (s < 3_600) return `${Math.floor(s / 60)}m${String(s % 60).padStart(2, '0')}s`;
+  return `${Math.floor(s / 3_600)}h${String(Math.floor((s % 3_600) / 60)).padStart(2, '0')}m`;
+}

@@ -13,6 +13,8 @@
  */
 import { stringify } from 'yaml';
 import { LbDevError } from '../errors.js';
+import { goDuration } from '../text/duration.js';
+import { hostPort } from '../text/host-port.js';
 import type { BalancerConfig } from '../config/types.js';
 
 /** One ready instance. */
@@ -71,19 +73,7 @@ nDZGVicHrne81u3gnT1Eh3WXDhutjYILVsLJxk6LzMUyUfLxzBWW+C47
 
 /** `http://host:port`, with brackets around an IPv6 literal. */
 export function serverUrl(host: string, port: number): string {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new LbDevError('INTERNAL', `serverUrl: expected a port 1..65535, got ${String(port)}`);
-  }
-  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `http://${hostPart}:${port}`;
-}
-
-/** Milliseconds as a Go duration Traefik parses: `2s` when whole seconds, else `500ms`. */
-export function goDuration(ms: number): string {
-  if (!Number.isInteger(ms) || ms < 0) {
-    throw new LbDevError('INTERNAL', `goDuration: expected a whole number of milliseconds >= 0, got ${String(ms)}`);
-  }
-  return ms % 1000 === 0 ? `${ms / 1000}s` : `${ms}ms`;
+  return `http://${hostPort(host, port, 'serverUrl')}`;
 }
 
 /** Traefik rule matching any of the paths, e.g. ``PathPrefix(`/websocket`) || PathPrefix(`/sockjs`)``. */

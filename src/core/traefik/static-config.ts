@@ -3,8 +3,8 @@
  * Pure. Paths are as Traefik sees them (inside the container for mode docker).
  */
 import { stringify } from 'yaml';
-import { LbDevError } from '../errors.js';
-import { goDuration } from './dynamic-config.js';
+import { goDuration } from '../text/duration.js';
+import { hostPort } from '../text/host-port.js';
 
 export const WEB_ENTRYPOINT = 'web';
 /** Traefik's own name for the entrypoint that serves the insecure API, ping and metrics. */
@@ -30,11 +30,7 @@ export const LOOPBACK = '127.0.0.1';
 
 /** `host:port` as Traefik's `address` wants it (IPv6 literal in brackets). */
 export function listenAddress(host: string, port: number): string {
-  if (!Number.isInteger(port) || port < 1 || port > 65535) {
-    throw new LbDevError('INTERNAL', `listen address: expected a port 1..65535, got ${String(port)}`);
-  }
-  const hostPart = host.includes(':') && !host.startsWith('[') ? `[${host}]` : host;
-  return `${hostPart}:${port}`;
+  return hostPort(host, port, 'listen address');
 }
 
 export function renderStaticConfig(opts: StaticConfigOptions): Record<string, unknown> {

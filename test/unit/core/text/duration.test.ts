@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, goDuration, parseDuration } from '../../../../src/core/text/duration.js';
+import { formatDuration, formatElapsed, goDuration, parseDuration } from '../../../../src/core/text/duration.js';
 import { formatSize, parseSize } from '../../../../src/core/text/size.js';
 
 describe('parseDuration', () => {
@@ -45,7 +45,11 @@ describe('formatDuration', () => {
 });
 
 describe('goDuration', () => {
-  const cases: Array<[number, string]> = [[0, '0s'], [250, '250ms'], [2_000, '2s'], [90_000, '1m30s'], [100, '100ms'], [3_600_000, '1h']];
+  // Go's time.ParseDuration reads `1.5s` as 1500ms and `2m` as 120s: the shortest form is as good as any.
+  const cases: Array<[number, string]> = [
+    [0, '0s'], [50, '50ms'], [250, '250ms'], [1_000, '1s'], [1_500, '1.5s'], [2_000, '2s'], [90_000, '1m30s'],
+    [100, '100ms'], [120_000, '2m'], [3_600_000, '1h'],
+  ];
   for (const [ms, expected] of cases) {
     it(`renders ${ms}ms as ${expected}`, () => assert.equal(goDuration(ms), expected));
   }
@@ -53,6 +57,22 @@ describe('goDuration', () => {
     for (const ms of [0, 1, 999, 1000, 61_000]) assert.match(goDuration(ms), /(ms|s|m|h)$/);
   });
   it('rejects negative durations', () => assert.throws(() => goDuration(-1), /expected a non-negative number of milliseconds, got -1/));
+});
+
+describe('formatElapsed', () => {
+  const cases: Array<[number, string, string]> = [
+    // ms, with tenths, whole seconds
+    [0, '0.0s', '0s'], [-500, '0.0s', '0s'], [2_100, '2.1s', '2s'], [4_000, '4.0s', '4s'], [12_000, '12.0s', '12s'],
+    [59_940, '59.9s', '1m00s'], [59_960, '1m00s', '1m00s'], [65_000, '1m05s', '1m05s'], [3_599_000, '59m59s', '59m59s'],
+    [3_600_000, '1h00m', '1h00m'], [7_380_000, '2h03m', '2h03m'],
+  ];
+  for (const [ms, tenths, whole] of cases) {
+    it(`formats ${ms} as ${tenths} (${whole} in whole seconds)`, () => {
+      assert.equal(formatElapsed(ms), tenths);
+      assert.equal(formatElapsed(ms, { wholeSeconds: true }), whole);
+    });
+  }
+  it('rejects non-finite numbers', () => assert.throws(() => formatElapsed(Number.POSITIVE_INFINITY), /expected a finite number/));
 });
 
 describe('parseSize', () => {

@@ -5,7 +5,6 @@ import { parse } from 'yaml';
 import type { BalancerConfig } from '../../../../src/core/config/types.js';
 import {
   dynamicConfigToYaml,
-  goDuration,
   pathPrefixRule,
   PLACEHOLDER_CERTIFICATE,
   renderDynamicConfig,
@@ -54,22 +53,6 @@ describe('serverUrl', () => {
   for (const bad of [0, 65536, 1.5, Number.NaN]) {
     it(`rejects port ${bad}`, () => assert.throws(() => serverUrl('127.0.0.1', bad), LbDevError));
   }
-});
-
-describe('goDuration', () => {
-  const cases: Array<[number, string]> = [
-    [0, '0s'],
-    [50, '50ms'],
-    [500, '500ms'],
-    [1000, '1s'],
-    [1500, '1500ms'],
-    [120000, '120s'],
-  ];
-  for (const [ms, expected] of cases) it(`${ms} -> ${expected}`, () => assert.equal(goDuration(ms), expected));
-  it('rejects negatives and fractions', () => {
-    assert.throws(() => goDuration(-1), LbDevError);
-    assert.throws(() => goDuration(0.5), LbDevError);
-  });
 });
 
 describe('pathPrefixRule', () => {
