@@ -2,11 +2,10 @@
  * The one place that turns an error into what the user reads and the process's exit code.
  */
 import { ERROR_CODES, LbDevError, isLbDevError } from '../core/errors.js';
+import { dim, red } from '../core/text/colors.js';
 
 export function formatError(error: LbDevError, color: boolean): string {
-  const red = (s: string) => (color ? `\u001b[31m${s}\u001b[39m` : s);
-  const dim = (s: string) => (color ? `\u001b[2m${s}\u001b[22m` : s);
-  const lines = [`${red('lb-dev: error')} ${error.message} ${dim(`[${error.code}]`)}`];
+  const lines = [`${red('lb-dev: error', color)} ${error.message} ${dim(`[${error.code}]`, color)}`];
   for (const detail of error.details) lines.push(`  - ${detail}`);
   lines.push(`  fix: ${error.fix}`);
   return `${lines.join('\n')}\n`;

@@ -8,6 +8,7 @@
  * still in the log files; the console is a view.
  */
 import { hasAnsi, stripAnsi } from '../../core/text/ansi.js';
+import { RESET, bold, dim, paint } from '../../core/text/colors.js';
 import type { LogLine } from './log-line.js';
 
 export interface ConsolePrinterOptions {
@@ -37,9 +38,6 @@ interface SourceQueue {
   lastNoticeAt: number;
 }
 
-const RESET = '\u001b[0m';
-const BOLD = '\u001b[1m';
-const BOLD_OFF = '\u001b[22m';
 /** Colours for numbered instances, in order: app-1 cyan, app-2 yellow... */
 const INSTANCE_COLOURS = ['36', '33', '32', '35', '34', '96', '93', '92', '95', '94'];
 const FIXED_COLOURS: Record<string, string> = { traefik: '37', 'lb-dev': '1;37' };
@@ -243,20 +241,18 @@ export class ConsolePrinter {
     const name = line.source.padEnd(this.nameWidth);
     const colour = this.queues.get(line.source)?.colour ?? '0';
     if (line.stream === 'event') {
-      if (!this.color) return `${name} ▸ ${stripAnsi(line.text)}\n`;
-      return `\u001b[${colour}m${name} ▸${RESET} ${BOLD}${stripAnsi(line.text)}${BOLD_OFF}\n`;
+      return `${paint(`${name} ▸`, colour, this.color)} ${bold(stripAnsi(line.text), this.color)}\n`;
     }
     if (!this.color) return `${name} | ${stripAnsi(line.text)}\n`;
     // Reset after the app's own codes so its colour does not bleed into the next prefix.
-    return `\u001b[${colour}m${name} |${RESET} ${line.text}${hasAnsi(line.text) ? RESET : ''}\n`;
+    return `${paint(`${name} |`, colour, true)} ${line.text}${hasAnsi(line.text) ? RESET : ''}\n`;
   }
 
   private dropNotice(queue: SourceQueue): string {
     const where = this.logDir === null ? '' : ` (see ${this.logDir}/${queue.source}.log)`;
     const text = `… ${queue.dropped} lines not shown${where}`;
     const name = queue.source.padEnd(this.nameWidth);
-    if (!this.color) return `${name} | ${text}\n`;
-    return `\u001b[${queue.colour}m${name} |${RESET} \u001b[2m${text}${RESET}\n`;
+    return `${paint(`${name} |`, queue.colour, this.color)} ${dim(text, this.color)}\n`;
   }
 }
 

@@ -2,11 +2,12 @@ import { Command } from 'commander';
 import { type CheckResult, runDoctor } from '../../app/doctor.js';
 import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
+import { paint, SGR } from '../../core/text/colors.js';
 import { loadResolvedConfig, useColor, withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode } from '../options.js';
 
 const MARK: Record<CheckResult['status'], [string, string]> = {
-  ok: ['ok  ', '32'], warn: ['warn', '33'], fail: ['FAIL', '31'], skip: ['skip', '2'],
+  ok: ['ok  ', SGR.green], warn: ['warn', SGR.yellow], fail: ['FAIL', SGR.red], skip: ['skip', SGR.dim],
 };
 
 export function doctorCommand(): Command {
@@ -24,7 +25,7 @@ export function doctorCommand(): Command {
     else {
       for (const r of results) {
         const [label, code] = MARK[r.status];
-        process.stdout.write(`${color ? `\u001b[${code}m${label}\u001b[0m` : label}  ${r.name}: ${r.detail}\n`);
+        process.stdout.write(`${paint(label, code, color)}  ${r.name}: ${r.detail}\n`);
         if (r.fix) process.stdout.write(`      fix: ${r.fix}\n`);
       }
     }

@@ -1,5 +1,6 @@
 import { Command } from 'commander';
 import type { StatusReport } from '../../app/status-report.js';
+import { CLEAR_SCREEN } from '../../core/text/colors.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions } from '../options.js';
 import { renderStatus } from '../render/status-table.js';
@@ -22,7 +23,7 @@ export function statusCommand(): Command {
       await client.stream('watch', { intervalMs: 1000 }, (data) => {
         const report = data as StatusReport;
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
-        else process.stdout.write(`${tty ? '\u001b[H\u001b[2J' : ''}${renderStatus(report, Date.now())}\n`);
+        else process.stdout.write(`${tty ? CLEAR_SCREEN : ''}${renderStatus(report, Date.now())}\n`);
       });
     });
   });

@@ -2,6 +2,7 @@
 import type { LogLine } from '../../adapters/logs/log-line.js';
 import { colourFor } from '../../adapters/logs/console-printer.js';
 import { stripAnsi } from '../../core/text/ansi.js';
+import { paint } from '../../core/text/colors.js';
 
 export function renderLogLine(line: LogLine, opts: { color: boolean; prefix: boolean; width: number; timestamps: boolean }): string {
   const text = opts.color ? line.text : stripAnsi(line.text);
@@ -9,6 +10,5 @@ export function renderLogLine(line: LogLine, opts: { color: boolean; prefix: boo
   const marker = line.stream === 'event' ? '▸ ' : '';
   if (!opts.prefix) return `${time}${marker}${text}\n`;
   const name = line.source.padEnd(opts.width);
-  const coloured = opts.color ? `\u001b[${colourFor(line.source)}m${name} |\u001b[0m` : `${name} |`;
-  return `${time}${coloured} ${marker}${text}\n`;
+  return `${time}${paint(`${name} |`, colourFor(line.source), opts.color)} ${marker}${text}\n`;
 }
