@@ -7,6 +7,7 @@
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { lineSink } from '../../src/adapters/logs/log-line.js';
 import { TraefikApi } from '../../src/adapters/traefik/api-client.js';
 import { DynamicConfigWriter } from '../../src/adapters/traefik/config-writer.js';
 import { connectDocker, managedLabels, type DockerEngine, type RunningContainer } from '../../src/adapters/traefik/docker.js';
@@ -98,7 +99,10 @@ export async function startTraefikBed(opts: TraefikBedOptions): Promise<TraefikB
     throw error;
   }
   const logLines: string[] = [];
-  const follower = await container.logs((stream, line) => logLines.push(`${stream}: ${line}`));
+  const follower = await container.logs({
+    stdout: lineSink((line) => logLines.push(`stdout: ${line}`)),
+    stderr: lineSink((line) => logLines.push(`stderr: ${line}`)),
+  });
 
   let stopped = false;
   const stop = async (): Promise<void> => {

@@ -6,9 +6,8 @@
  */
 import { join } from 'node:path';
 import type { ConsolePrinter } from './console-printer.js';
-import { formatFileLine, splitLines, type LogLine, type LogStream } from './log-line.js';
+import { formatFileLine, lineSink, type LineSink, type LogLine, type LogStream } from './log-line.js';
 import { DEFAULT_MAX_QUEUED, LogSubscriber, type LogListener, type LogSubscription } from './log-subscriber.js';
-import { readFairly } from './read-fairly.js';
 import { RingBuffer } from './ring-buffer.js';
 import { RotatingFile } from './rotating-file.js';
 
@@ -30,13 +29,6 @@ export interface LogSourceStats {
   /** Lines missing from the file because the disk was behind or failing. */
   fileDroppedLines: number;
   filePath: string;
-}
-
-/** Feeds raw output chunks of one stream of one source into the hub, line by line. */
-export interface LogLineWriter {
-  write(chunk: Buffer | string): void;
-  /** The stream ended: appends its unterminated last line, if any. */
-  end(): void;
 }
 
 interface SourceLog {
@@ -81,27 +73,9 @@ export class LogHub {
     return this.append(source, 'event', text);
   }
 
-  /** A splitter that turns a process's output chunks into append() calls. */
-  lineWriter(source: string, stream: Exclude<LogStream, 'event'>): LogLineWriter {
-    const splitter = splitLines();
-    return {
-      write: (chunk) => {
-        for (const text of splitter.push(chunk)) this.append(source, stream, text);
-      },
-      end: () => {
-        for (const text of splitter.end()) this.append(source, stream, text);
-      },
-    };
-  }
-
-  /**
-   * Reads a child's stdout or stderr into the hub, one chunk per event-loop turn (see
-   * read-fairly.ts). The unterminated last line is appended when the stream ends.
-   * Returns a detach function (the stream is then left flowing, unread).
-   */
-  attach(source: string, stream: Exclude<LogStream, 'event'>, readable: NodeJS.ReadableStream): () => void {
-    const writer = this.lineWriter(source, stream);
-    return readFairly(readable, (chunk) => writer.write(chunk), () => writer.end());
+  /** Where raw output chunks of one stream of `source` go: each line they finish is appended. */
+  lineWriter(source: string, stream: Exclude<LogStream, 'event'>): LineSink {
+    return lineSink((text) => this.append(source, stream, text));
   }
 
   /** The newest `n` lines still in memory of `sources` (null = all), oldest first. */

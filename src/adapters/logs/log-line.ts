@@ -108,6 +108,26 @@ export function splitLines(options: { maxLineBytes?: number } = {}): LineSplitte
   };
 }
 
+/** Raw output chunks of one stream in, lines out: what a process or container's output is fed into. */
+export interface LineSink {
+  write(chunk: Buffer | string): void;
+  /** The stream ended: hands on its unterminated last line, if any. */
+  end(): void;
+}
+
+/** A LineSink that calls `onLine` for each line (cut at maxLineBytes like splitLines). */
+export function lineSink(onLine: (line: string) => void, options: { maxLineBytes?: number } = {}): LineSink {
+  const splitter = splitLines(options);
+  return {
+    write: (chunk) => {
+      for (const line of splitter.push(chunk)) onLine(line);
+    },
+    end: () => {
+      for (const line of splitter.end()) onLine(line);
+    },
+  };
+}
+
 /** The line written to `<source>.log`: `2026-11-25T16:50:00.123Z stdout hello`. */
 export function formatFileLine(line: LogLine): string {
   return `${isoTime(line.time)} ${line.stream} ${line.text}`;

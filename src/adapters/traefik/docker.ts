@@ -5,10 +5,11 @@
 import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { PassThrough } from 'node:stream';
+import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
 import { LbDevError } from '../../core/errors.js';
+import type { LineSink } from '../logs/log-line.js';
 
 /** Every container lb-dev starts carries this label... */
 export const MANAGED_LABEL = 'dev.lb-dev.managed';
@@ -42,8 +43,8 @@ export interface RunningContainer {
   name: string;
   /** SIGTERM, SIGKILL after graceSec, then remove. A container already gone is fine. */
   stop(graceSec: number): Promise<void>;
-  /** Follows stdout/stderr from the container's start, one call per line. */
-  logs(onLine: (stream: LogStream, line: string) => void): Promise<LogFollower>;
+  /** Follows stdout/stderr from the container's start into `output` (ended when the log stream ends). */
+  logs(output: Record<LogStream, LineSink>): Promise<LogFollower>;
   inspect(): Promise<ContainerInspectInfo>;
 }
 
@@ -175,7 +176,7 @@ export class DockerEngine {
           if (statusOf(error) !== 404 && statusOf(error) !== 409) throw error;
         });
       },
-      logs: (onLine) => followLogs(docker, container, onLine),
+      logs: (output) => followLogs(docker, container, output),
       inspect: () => container.inspect(),
     };
   }
@@ -188,22 +189,20 @@ export class DockerEngine {
 async function followLogs(
   docker: Docker,
   container: Docker.Container,
-  onLine: (stream: LogStream, line: string) => void,
+  output: Record<LogStream, LineSink>,
 ): Promise<LogFollower> {
   const raw = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & {
     destroy?: () => void;
   };
-  const stdout = lineSplitter((line) => onLine('stdout', line));
-  const stderr = lineSplitter((line) => onLine('stderr', line));
   // Without a TTY, Docker multiplexes both streams with 8-byte frame headers.
-  docker.modem.demuxStream(raw, stdout, stderr);
+  docker.modem.demuxStream(raw, writableInto(output.stdout), writableInto(output.stderr));
   const ended = new Promise<void>((resolve) => {
     let finished = false;
     const done = () => {
       if (finished) return;
       finished = true;
-      stdout.end();
-      stderr.end();
+      output.stdout.end();
+      output.stderr.end();
       resolve();
     };
     raw.on('end', done);
@@ -213,21 +212,14 @@ async function followLogs(
   return { close: () => raw.destroy?.(), ended };
 }
 
-/** A writable that calls onLine for each complete line (and the unterminated rest at the end). */
-function lineSplitter(onLine: (line: string) => void): PassThrough {
-  const stream = new PassThrough();
-  let rest = '';
-  stream.setEncoding('utf8');
-  stream.on('data', (chunk: string) => {
-    const parts = (rest + chunk).split(/\r?\n/);
-    rest = parts.pop() ?? '';
-    for (const line of parts) onLine(line);
+/** demuxStream writes into streams: this one hands each chunk to `sink` as it comes. */
+function writableInto(sink: LineSink): Writable {
+  return new Writable({
+    write(chunk: Buffer, _encoding, done) {
+      sink.write(chunk);
+      done();
+    },
   });
-  stream.on('end', () => {
-    if (rest) onLine(rest);
-    rest = '';
-  });
-  return stream;
 }
 
 function statusOf(error: unknown): number | undefined {

@@ -7,7 +7,6 @@ import { LbDevError } from '../../core/errors.js';
 import { formatElapsed } from '../../core/text/duration.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import { restartDelayMs } from '../../core/instance/backoff.js';
-import { splitLines } from '../../adapters/logs/log-line.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
 import { type RunningProcess, spawnCommand } from '../../adapters/process/spawn-command.js';
 import type { RuntimeContext } from './create-runtime.js';
@@ -58,16 +57,18 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
   private spawn(): void {
     const { config, layout, logs } = this.ctx;
     const command = `${shellQuote(config.traefik.binary)} --configFile=${shellQuote(layout.staticFile)}`;
-    const splitters = { stdout: splitLines(), stderr: splitLines() };
+    const output = { stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') };
     const child = spawnCommand({
       command,
       cwd: layout.root,
       env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: layout.root },
-      onOutput: (stream, chunk) => { for (const line of splitters[stream].push(chunk)) logs.append('traefik', stream, line); },
+      onOutput: (stream, chunk) => output[stream].write(chunk),
     });
     this.process = child;
     const startedAt = Date.now();
     void child.exited.then((exit) => {
+      output.stdout.end();
+      output.stderr.end();
       if (this.process === child) this.process = null;
       if (this.stopping) return;
       this.crashes = Date.now() - startedAt > 60_000 ? 1 : this.crashes + 1;

@@ -104,7 +104,7 @@ export class DockerTraefikRuntime implements TraefikRuntime {
       throw new LbDevError('TRAEFIK_START_FAILED', `Docker could not start ${this.containerName()} from ${image}: ${(error as Error).message}`);
     }
     this.running = true;
-    this.follower = await this.container.logs((stream, line) => logs.append('traefik', stream, line));
+    this.follower = await this.container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
     void this.follower.ended.then(() => {
       this.running = false;
       if (!this.stopping) logs.event('traefik', 'the Traefik container stopped unexpectedly: the balancer is down (`lb-dev doctor`, then restart lb-dev)');

@@ -13,6 +13,7 @@ import { test } from 'node:test';
 import getPort from 'get-port';
 import { ConsolePrinter } from '../../../../src/adapters/logs/console-printer.js';
 import { LogHub } from '../../../../src/adapters/logs/log-hub.js';
+import { readFairly } from '../../../../src/adapters/logs/read-fairly.js';
 
 const floodScript = fileURLToPath(new URL('../../../fixtures/flood.mjs', import.meta.url));
 
@@ -40,7 +41,9 @@ test('a flooding child does not stall the event loop', async (t) => {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const exited = once(child, 'exit');
-  hub.attach('app-1', 'stdout', child.stdout);
+  // As spawnCommand feeds an instance's output: one chunk per event-loop turn, split into lines.
+  const stdout = hub.lineWriter('app-1', 'stdout');
+  readFairly(child.stdout, (chunk) => stdout.write(chunk), () => stdout.end());
 
   // The lag of a 5 ms timer is how late everything else in lb-dev would be.
   const lags: number[] = [];

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { formatFileLine, parseFileLine, splitLines } from '../../../../src/adapters/logs/log-line.js';
+import { formatFileLine, lineSink, parseFileLine, splitLines } from '../../../../src/adapters/logs/log-line.js';
 
 test('splits complete lines and keeps the unterminated rest for later', () => {
   const splitter = splitLines();
@@ -72,4 +72,14 @@ test('file lines round-trip through format and parse', () => {
   assert.deepEqual(parseFileLine(raw, 'app-1'), { ...line, seq: 0 });
   assert.equal(parseFileLine('not a log line', 'app-1'), null);
   assert.equal(parseFileLine('2026-11-25T16:50:00.123Z weird x', 'app-1'), null);
+});
+
+test('lineSink hands on each line of raw chunks, cut at the cap, and the rest at end()', () => {
+  const lines: string[] = [];
+  const sink = lineSink((line) => lines.push(line), { maxLineBytes: 10 });
+  sink.write(Buffer.from('one\r\ntw'));
+  sink.write('o\n0123456789abcdef\nlast');
+  assert.deepEqual(lines, ['one', 'two', '0123456789 … [line cut at 10 bytes]']);
+  sink.end();
+  assert.deepEqual(lines.slice(3), ['last']);
 });
