@@ -9,9 +9,9 @@
  * Ctrl-C again to force" in many dev servers).
  */
 import { execFile } from 'node:child_process';
-import { readdir, readFile } from 'node:fs/promises';
 import treeKill from 'tree-kill';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { isRunning, listProcesses, readProcStat } from './proc.js';
 
 /**
  * tree-kill walks the tree with the platform's own tool (ps on POSIX, `taskkill /T` on
@@ -78,23 +78,8 @@ export function groupAlive(pgid: number): boolean {
 export async function groupLive(pgid: number): Promise<boolean> {
   if (!groupAlive(pgid)) return false;
   if (process.platform !== 'linux') return true;
-  let entries: string[];
-  try {
-    entries = await readdir('/proc');
-  } catch {
-    return true;
-  }
-  const live = await Promise.all(entries.filter((e) => /^\d+$/.test(e)).map(async (entry) => {
-    try {
-      const stat = await readFile(`/proc/${entry}/stat`, 'utf8');
-      // Fields after the command (which may contain spaces and parentheses) start after the last ')'.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return Number(fields[2]) === pgid && fields[0] !== 'Z' && fields[0] !== 'X';
-    } catch {
-      return false; // gone, or not readable
-    }
-  }));
-  return live.some(Boolean);
+  const processes = await listProcesses();
+  return processes === null || processes.some((stat) => stat.pgid === pgid && isRunning(stat));
 }
 
 export async function signalProcessTree(pid: number, signal: NodeJS.Signals): Promise<void> {
@@ -127,13 +112,8 @@ function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
 async function pidLive(pid: number): Promise<boolean> {
   if (!signalPid(pid, 0)) return false;
   if (process.platform !== 'linux') return true;
-  try {
-    const stat = await readFile(`/proc/${pid}/stat`, 'utf8');
-    const state = stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0];
-    return state !== 'Z' && state !== 'X';
-  } catch {
-    return false;
-  }
+  const stat = await readProcStat(pid);
+  return stat !== null && isRunning(stat);
 }
 
 /** Polls `check` (every 20 ms at first, backing off to 200 ms: each check may scan /proc) until true or timeoutMs. */

@@ -1,0 +1,46 @@
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { describe, it } from 'node:test';
+import { isRunning, listProcesses, parseProcStat, readEnviron, readProcStat } from '../../../../src/adapters/process/proc.js';
+
+const linux = process.platform === 'linux' ? false : 'reads /proc (Linux only)';
+
+describe('parseProcStat', () => {
+  it('reads state, parent, group and start time after the command, whatever the command holds', () => {
+    const text = '4242 (we ird) (x) S 17 4240 4240 0 -1 4194304 101 0 0 0 0 0 0 0 20 0 1 0 50466 3133440 414 18446744073709551615\n';
+    assert.deepEqual(parseProcStat(text), { pid: 4242, state: 'S', ppid: 17, pgid: 4240, startTime: 50466 });
+  });
+  it('answers null for text that is not a stat line', () => {
+    for (const text of ['', 'no parens here', '12 (short) S 1']) assert.equal(parseProcStat(text), null, JSON.stringify(text));
+  });
+  it('counts zombies and dead processes as not running', () => {
+    const stat = { pid: 1, state: 'S', ppid: 0, pgid: 1, startTime: 1 };
+    assert.equal(isRunning(stat), true);
+    assert.equal(isRunning({ ...stat, state: 'Z' }), false);
+    assert.equal(isRunning({ ...stat, state: 'X' }), false);
+  });
+});
+
+describe('reading /proc', { skip: linux }, () => {
+  it('reads a live child: its parent, its own process group, its environment', async () => {
+    const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
+      detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '', LB_DEV_PROC_TEST: 'yes' },
+    });
+    try {
+      await once(child, 'spawn');
+      const stat = await readProcStat(child.pid!);
+      assert.ok(stat && isRunning(stat), `running: ${JSON.stringify(stat)}`);
+      assert.equal(stat.ppid, process.pid);
+      assert.equal(stat.pgid, child.pid, 'detached: the leader of its own group');
+      assert.ok((await readEnviron(child.pid!))?.includes('LB_DEV_PROC_TEST=yes'));
+      assert.ok((await listProcesses())?.some((p) => p.pid === child.pid && p.startTime === stat.startTime));
+    } finally {
+      child.kill('SIGKILL');
+    }
+  });
+  it('answers null for a pid that does not exist', async () => {
+    assert.equal(await readProcStat(2 ** 22 + 1), null);
+    assert.equal(await readEnviron(2 ** 22 + 1), null);
+  });
+});
