@@ -9,6 +9,7 @@
  */
 import { hasAnsi, stripAnsi } from '../../core/text/ansi.js';
 import { RESET, bold, dim, paint } from '../../core/text/colors.js';
+import { BoundedQueue } from './bounded-queue.js';
 import type { LogLine } from './log-line.js';
 
 export interface ConsolePrinterOptions {
@@ -30,9 +31,7 @@ export interface ConsolePrinterOptions {
 interface SourceQueue {
   readonly source: string;
   readonly colour: string;
-  lines: LogLine[];
-  /** Index of the next line to print in `lines`. */
-  head: number;
+  readonly lines: BoundedQueue<LogLine>;
   /** Lines dropped since the last notice. */
   dropped: number;
   lastNoticeAt: number;
@@ -88,11 +87,9 @@ export class ConsolePrinter {
   print(line: LogLine): void {
     if (this.broken) return;
     const queue = this.queueFor(line.source);
-    if (queue.lines.length - queue.head >= this.maxQueuedLines) {
+    if (!queue.lines.offer(line)) {
       queue.dropped++;
       this.totalDropped++;
-    } else {
-      queue.lines.push(line);
     }
     this.schedule();
   }
@@ -105,7 +102,7 @@ export class ConsolePrinter {
   /** Lines queued and not yet printed, all sources. */
   get queuedLines(): number {
     let queued = 0;
-    for (const queue of this.order) queued += queue.lines.length - queue.head;
+    for (const queue of this.order) queued += queue.lines.length;
     return queued;
   }
 
@@ -124,7 +121,7 @@ export class ConsolePrinter {
   private queueFor(source: string): SourceQueue {
     let queue = this.queues.get(source);
     if (!queue) {
-      queue = { source, colour: colourFor(source), lines: [], head: 0, dropped: 0, lastNoticeAt: 0 };
+      queue = { source, colour: colourFor(source), lines: new BoundedQueue<LogLine>(this.maxQueuedLines), dropped: 0, lastNoticeAt: 0 };
       this.queues.set(source, queue);
       this.order.push(queue);
       this.nameWidth = Math.max(this.nameWidth, source.length);
@@ -176,7 +173,7 @@ export class ConsolePrinter {
     const text = queued <= budget ? this.takeInOrder() : this.takeRoundRobin(budget);
     let notices = '';
     for (const queue of this.order) {
-      const empty = queue.head === queue.lines.length;
+      const empty = queue.lines.length === 0;
       if (queue.dropped > 0 && (empty || now - queue.lastNoticeAt >= NOTICE_INTERVAL_MS)) {
         notices += this.dropNotice(queue);
         queue.dropped = 0;
@@ -196,12 +193,7 @@ export class ConsolePrinter {
 
   /** All queued lines, merged by seq (the order they reached the hub). */
   private takeInOrder(): string {
-    const lines: LogLine[] = [];
-    for (const queue of this.order) {
-      for (let i = queue.head; i < queue.lines.length; i++) lines.push(queue.lines[i] as LogLine);
-      queue.lines = [];
-      queue.head = 0;
-    }
+    const lines = this.order.flatMap((queue) => queue.lines.takeAll());
     if (this.order.length > 1) lines.sort((a, b) => a.seq - b.seq);
     let text = '';
     for (const line of lines) text += this.format(line);
@@ -217,11 +209,10 @@ export class ConsolePrinter {
       let progress = false;
       for (let i = 0; i < count && printed < budget; i++) {
         const queue = this.order[(this.nextSource + i) % count] as SourceQueue;
-        const take = Math.min(ROUND_ROBIN_SLICE, queue.lines.length - queue.head, budget - printed);
-        for (let k = 0; k < take; k++) text += this.format(queue.lines[queue.head++] as LogLine);
+        const take = Math.min(ROUND_ROBIN_SLICE, queue.lines.length, budget - printed);
+        for (let k = 0; k < take; k++) text += this.format(queue.lines.shift() as LogLine);
         if (take > 0) progress = true;
         printed += take;
-        compact(queue);
       }
       this.nextSource = (this.nextSource + 1) % count;
       if (!progress) break;
@@ -230,11 +221,11 @@ export class ConsolePrinter {
   }
 
   private hasQueuedLines(): boolean {
-    return this.order.some((queue) => queue.head < queue.lines.length);
+    return this.order.some((queue) => queue.lines.length > 0);
   }
 
   private hasWork(): boolean {
-    return this.order.some((queue) => queue.head < queue.lines.length || queue.dropped > 0);
+    return this.order.some((queue) => queue.lines.length > 0 || queue.dropped > 0);
   }
 
   private format(line: LogLine): string {
@@ -266,15 +257,4 @@ export function colourFor(source: string): string {
   let hash = 0;
   for (let i = 0; i < source.length; i++) hash = (hash * 31 + source.charCodeAt(i)) >>> 0;
   return INSTANCE_COLOURS[hash % palette] as string;
-}
-
-/** Drops printed lines from the front of the queue array once they add up. */
-function compact(queue: SourceQueue): void {
-  if (queue.head === queue.lines.length) {
-    queue.lines = [];
-    queue.head = 0;
-  } else if (queue.head > 1024) {
-    queue.lines = queue.lines.slice(queue.head);
-    queue.head = 0;
-  }
 }

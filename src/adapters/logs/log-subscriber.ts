@@ -4,6 +4,7 @@
  * lines (counted) instead of slowing the hub or growing memory — the way
  * process-compose treats a full subscriber.
  */
+import { BoundedQueue } from './bounded-queue.js';
 import type { LogLine } from './log-line.js';
 
 /**
@@ -24,8 +25,7 @@ export const DEFAULT_MAX_QUEUED = 10_000;
 const DELIVER_MS_PER_TURN = 5;
 
 export class LogSubscriber implements LogSubscription {
-  private queue: LogLine[] = [];
-  private head = 0;
+  private readonly queue: BoundedQueue<LogLine>;
   private droppedCount = 0;
   private scheduled = false;
   /** A delivery is running (possibly waiting on the listener's promise). */
@@ -35,9 +35,11 @@ export class LogSubscriber implements LogSubscription {
   constructor(
     readonly sources: ReadonlySet<string> | null,
     private readonly listener: LogListener,
-    private readonly maxQueued: number,
+    maxQueued: number,
     private readonly onClose: (subscriber: LogSubscriber) => void,
-  ) {}
+  ) {
+    this.queue = new BoundedQueue<LogLine>(maxQueued);
+  }
 
   wants(source: string): boolean {
     return this.sources === null || this.sources.has(source);
@@ -46,19 +48,17 @@ export class LogSubscriber implements LogSubscription {
   /** Queues `line` for delivery, or drops it when the queue is full. Never calls the listener synchronously. */
   offer(line: LogLine): void {
     if (this.closed) return;
-    if (this.queue.length - this.head >= this.maxQueued) {
+    if (!this.queue.offer(line)) {
       this.droppedCount++;
       return;
     }
-    this.queue.push(line);
     this.schedule();
   }
 
   unsubscribe(): void {
     if (this.closed) return;
     this.closed = true;
-    this.queue = [];
-    this.head = 0;
+    this.queue.clear();
     this.onClose(this);
   }
 
@@ -79,10 +79,10 @@ export class LogSubscriber implements LogSubscription {
     this.delivering = true;
     try {
       const until = performance.now() + DELIVER_MS_PER_TURN;
-      for (let n = 0; this.head < this.queue.length && !this.closed; n++) {
+      for (let n = 0; this.queue.length > 0 && !this.closed; n++) {
         // Checking the clock every 64 lines keeps its cost out of the per-line path.
         if ((n & 63) === 63 && performance.now() > until) break;
-        const line = this.queue[this.head++] as LogLine;
+        const line = this.queue.shift() as LogLine;
         const result = this.listener(line);
         if (result !== undefined && typeof (result as Promise<void>).then === 'function') await result;
       }
@@ -92,13 +92,6 @@ export class LogSubscriber implements LogSubscription {
       return;
     }
     this.delivering = false;
-    if (this.head === this.queue.length) {
-      this.queue = [];
-      this.head = 0;
-    } else if (this.head > 1024) {
-      this.queue = this.queue.slice(this.head);
-      this.head = 0;
-    }
-    if (this.head < this.queue.length) this.schedule();
+    if (this.queue.length > 0) this.schedule();
   }
 }
