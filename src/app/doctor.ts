@@ -4,6 +4,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
+import { hostForUrl } from '../core/text/host-port.js';
 import { chooseNetworkMode } from '../core/traefik/container-spec.js';
 import { isPortFree } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
@@ -83,9 +84,10 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null):
   const ports: Array<[string, number]> = [['balancer port', config.balancer.port]];
   if (mode !== 'external') ports.push(["Traefik's API port", config.traefik.apiPort]);
   for (const [name, port] of ports) {
-    if (await isPortFree(port, config.balancer.host)) results.push({ name, status: 'ok', detail: `${config.balancer.host}:${port} is free` });
-    else if (runningPid !== null) results.push({ name, status: 'ok', detail: `${config.balancer.host}:${port} is in use by the running lb-dev (pid ${runningPid})` });
-    else results.push({ name, status: 'fail', detail: `${config.balancer.host}:${port} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
+    const address = `${hostForUrl(config.balancer.host)}:${port}`;
+    if (await isPortFree(port, config.balancer.host)) results.push({ name, status: 'ok', detail: `${address} is free` });
+    else if (runningPid !== null) results.push({ name, status: 'ok', detail: `${address} is in use by the running lb-dev (pid ${runningPid})` });
+    else results.push({ name, status: 'fail', detail: `${address} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
   }
 
   results.push(checkInotify(
