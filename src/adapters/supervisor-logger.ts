@@ -1,31 +1,44 @@
 /**
- * lb-dev's own log, through pino: JSON lines into the state dir's lb-dev.log, and each
- * message also as an `lb-dev` line in the console/hub so users see it in order with the
- * instances' output.
+ * lb-dev's own messages. Each goes two ways, each with one writer per file:
+ * - as a plain `lb-dev` line to the log hub (console, `lb-dev logs lb-dev`, logs/lb-dev.log),
+ *   for info and above;
+ * - through pino as one JSON object into logs/lb-dev.jsonl, every level including debug, with
+ *   the fields passed (`{ servers, ms }`, an error with its stack) for reading by tools.
+ * pino writes synchronously: a few dozen messages per run, and none lost or half-open when
+ * the process exits early (a second `up` stopping at ALREADY_RUNNING).
  */
-import { Writable } from 'node:stream';
-import pino, { type Logger } from 'pino';
+import { mkdirSync } from 'node:fs';
+import { dirname } from 'node:path';
+import pino from 'pino';
 
-export type SupervisorLogger = Logger;
+export type SupervisorLogLevel = 'debug' | 'info' | 'warn' | 'error';
 
-export function createSupervisorLogger(opts: { file: string; onMessage: (level: string, message: string) => void; level?: string }): SupervisorLogger {
-  const toHub = new Writable({
-    write(chunk: Buffer, _encoding, callback) {
-      for (const line of chunk.toString('utf8').split('\n')) {
-        if (!line) continue;
-        try {
-          const entry = JSON.parse(line) as { level: number; msg?: string };
-          opts.onMessage(pino.levels.labels[entry.level] ?? 'info', entry.msg ?? '');
-        } catch {
-          opts.onMessage('info', line);
-        }
-      }
-      callback();
-    },
-  });
-  const file = pino.destination({ dest: opts.file, mkdir: true, sync: false });
-  return pino(
-    { level: opts.level ?? 'info', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.multistream([{ stream: file, level: 'debug' }, { stream: toHub, level: 'info' }]),
+/** pino's call shapes: `log.info('text')` or `log.info({ fields }, 'text')`. */
+export interface LogMethod {
+  (message: string): void;
+  (fields: Record<string, unknown>, message: string): void;
+}
+
+export type SupervisorLogger = Record<SupervisorLogLevel, LogMethod>;
+
+export interface SupervisorLoggerOptions {
+  /** The JSON-lines file (logs/lb-dev.jsonl). */
+  file: string;
+  /** Receives each message of level info and above, as text. */
+  onMessage: (level: SupervisorLogLevel, message: string) => void;
+}
+
+export function createSupervisorLogger(opts: SupervisorLoggerOptions): SupervisorLogger {
+  mkdirSync(dirname(opts.file), { recursive: true });
+  const json = pino(
+    { level: 'debug', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+    pino.destination({ dest: opts.file, sync: true }),
   );
+  const method = (level: SupervisorLogLevel): LogMethod =>
+    (first: string | Record<string, unknown>, second?: string) => {
+      const [fields, message] = typeof first === 'string' ? [{}, first] : [first, second ?? ''];
+      json[level](fields, message);
+      if (level !== 'debug') opts.onMessage(level, message);
+    };
+  return { debug: method('debug'), info: method('info'), warn: method('warn'), error: method('error') };
 }

@@ -8,7 +8,7 @@ export interface StateLayout {
   /** The control socket `lb-dev status` and friends talk to. */
   socket: string;
   logsDir: string;
-  /** lb-dev's own structured log (pino, JSON lines). */
+  /** lb-dev's own messages as JSON lines with their fields (pino); the text log is the hub's logs/lb-dev.log. */
   supervisorLog: string;
   traefikDir: string;
   /** The directory Traefik's file provider watches (bind-mounted as a directory). */
@@ -38,7 +38,7 @@ export function stateLayout(stateDir: string): StateLayout {
     root,
     socket,
     logsDir: join(root, 'logs'),
-    supervisorLog: join(root, 'logs', 'lb-dev.log'),
+    supervisorLog: join(root, 'logs', 'lb-dev.jsonl'),
     traefikDir,
     dynamicDir,
     dynamicFile: join(dynamicDir, 'lb-dev.yaml'),

@@ -71,7 +71,6 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       }
     }
     printer.flushNow();
-    log.flush();
   };
 
   let shutdownReason: string | null = null;

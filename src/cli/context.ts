@@ -1,19 +1,29 @@
-/** Loading the config and reaching a running `up`, as every command does it. */
-import { loadConfig } from '../adapters/config-file.js';
+/**
+ * Loading the config and reaching a running `up`, as every command does it. The config
+ * reader (YAML parser and schema) is imported only when a command needs the config: a
+ * client command given --state-dir goes straight to the socket.
+ */
 import { stateLayout } from '../app/state-dir.js';
 import { ControlClient } from '../control/client.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
-import { demoCommand } from '../demo/command.js';
+import { LbDevError } from '../core/errors.js';
 import type { LocationFlags } from './options.js';
 
-export function loadResolvedConfig(flags: LocationFlags, overrides: ConfigOverrides): Promise<LbDevConfig> {
+export async function loadResolvedConfig(flags: LocationFlags, overrides: ConfigOverrides): Promise<LbDevConfig> {
+  const [{ loadConfig }, { demoCommand }] = await Promise.all([import('../adapters/config-file.js'), import('../demo/command.js')]);
   return loadConfig({ configPath: flags.config, cwd: process.cwd(), overrides, demoCommand: demoCommand() });
+}
+
+/** The state dir of the `up` to talk to: --state-dir, or the config's (`.lb-dev` by default). */
+async function stateDirOf(flags: LocationFlags): Promise<string> {
+  if (flags.stateDir === undefined) return (await loadResolvedConfig(flags, {})).stateDir;
+  if (flags.stateDir.trim() === '') throw new LbDevError('USAGE', '--state-dir: expected a directory path, got an empty string');
+  return flags.stateDir;
 }
 
 /** Connects to the `up` that owns the state dir named by --state-dir, or by the config, or `.lb-dev`. */
 export async function connect(flags: LocationFlags): Promise<ControlClient> {
-  const config = await loadResolvedConfig(flags, flags.stateDir ? { stateDir: flags.stateDir } : {});
-  const layout = stateLayout(config.stateDir);
+  const layout = stateLayout(await stateDirOf(flags));
   return ControlClient.connect(layout.socket, layout.root);
 }
 

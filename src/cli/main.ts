@@ -1,13 +1,13 @@
 #!/usr/bin/env node
 /**
  * lb-dev's command line. Commands throw; this is the only place that prints an error and
- * sets the exit code.
+ * sets the exit code. Each command file only declares its flags: what a command needs
+ * (dockerode, the config schema, the supervisor) is imported when that command runs, so a
+ * second-terminal command like `lb-dev status` starts about as fast as Node itself.
  */
 import { Command, CommanderError } from 'commander';
-import { LbDevError } from '../core/errors.js';
 import { chaosCommand } from './commands/chaos.js';
 import { configCommand } from './commands/config.js';
-
 import { doctorCommand } from './commands/doctor.js';
 import { downCommand } from './commands/down.js';
 import { killCommand } from './commands/kill.js';
@@ -34,28 +34,48 @@ Then, from another terminal: lb-dev status | logs -f 2 | kill 2 | restart --all 
     upCommand(), statusCommand(), logsCommand(), killCommand(), stopCommand(), startCommand(), restartCommand(),
     scaleCommand(), chaosCommand(), downCommand(), configCommand(), doctorCommand(),
   ]) root.addCommand(command);
-  // Commander prints its own usage errors; we only want its exit code to be ours.
-  root.exitOverride();
-  for (const command of root.commands) command.exitOverride();
+  // Commander's usage errors are thrown, not printed: they reach the user through formatError
+  // like every other error (`lb-dev: error unknown command 'bogus' [USAGE]` and a fix line).
+  for (const command of [root, ...root.commands]) {
+    command.exitOverride();
+    command.configureOutput({ outputError: () => {} });
+  }
   return root;
 }
+
+/** Commander ends --help and --version by throwing; those are not errors. */
+const HELP_OR_VERSION = new Set(['commander.helpDisplayed', 'commander.version', 'commander.help']);
 
 async function main(argv: string[]): Promise<number> {
   try {
     await program().parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
   } catch (error) {
-    if (error instanceof CommanderError) {
-      // --help and --version end with exit code 0; usage errors were already printed.
-      return error.exitCode === 0 ? 0 : 2;
-    }
-    const e = error instanceof LbDevError ? error : asLbDevError(error);
+    // `lb-dev` alone prints the help to stderr and ends with 1: a usage error without a message.
+    if (error instanceof CommanderError && HELP_OR_VERSION.has(error.code)) return error.exitCode === 0 ? 0 : 2;
+    const e = asLbDevError(error);
     process.stderr.write(formatError(e, useColor(process.stderr)));
     return exitCodeOf(e);
   }
 }
 
-const code = await main(process.argv);
-// Let pending writes (logs, the last status line) reach the terminal before leaving.
-process.exitCode = code;
-setImmediate(() => process.exit(code));
+/** Resolves once everything written so far to `stream` has been handed to the OS (or the reader is gone). */
+function flushed(stream: NodeJS.WriteStream): Promise<void> {
+  if (stream.destroyed || stream.writableLength === 0) return Promise.resolve();
+  return new Promise((resolve) => stream.write('', () => resolve()));
+}
+
+// A reader that stops early (`lb-dev --help | head -1`) is not an error of ours: what is left
+// to write has nowhere to go, and the command ends as it would have.
+for (const stream of [process.stdout, process.stderr]) {
+  stream.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+  });
+}
+
+process.exitCode = await main(process.argv);
+// A pipe takes 64 KiB at once and Node queues the rest: leaving before it drains would cut
+// `lb-dev config | wc -c` short. Exiting explicitly afterwards ends the process even if a
+// command left a timer or socket behind.
+await Promise.all([flushed(process.stdout), flushed(process.stderr)]);
+process.exit();

@@ -9,18 +9,8 @@
  * Ctrl-C again to force" in many dev servers).
  */
 import { execFile } from 'node:child_process';
-import treeKill from 'tree-kill';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { isRunning, listProcesses, readProcStat } from './proc.js';
-
-/**
- * tree-kill walks the tree with the platform's own tool (ps on POSIX, `taskkill /T` on
- * Windows, where there are no process groups). It signals every process it finds, so it
- * is used where a second signal does no harm: SIGKILL, and Windows.
- */
-function treeKillAsync(pid: number, signal: NodeJS.Signals): Promise<void> {
-  return new Promise((resolve) => treeKill(pid, signal, () => resolve()));
-}
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -82,9 +72,9 @@ export async function groupLive(pgid: number): Promise<boolean> {
   return processes === null || processes.some((stat) => stat.pgid === pgid && isRunning(stat));
 }
 
+/** POSIX only, like the rest of lb-dev's process handling (process groups, `sh -c`, `exec`). */
 export async function signalProcessTree(pid: number, signal: NodeJS.Signals): Promise<void> {
-  if (process.platform === 'win32') await treeKillAsync(pid, signal);
-  else await signalTree(pid, signal);
+  await signalTree(pid, signal);
 }
 
 /**
@@ -144,7 +134,6 @@ export async function stopProcessTree(pid: number, exited: Promise<unknown>, gra
   signalGroup(pid, 'SIGCONT');
   for (const descendant of outside) signalPid(descendant, 'SIGCONT');
   if (await waitUntil(gone, graceMs)) return;
-  await treeKillAsync(pid, 'SIGKILL');
   const more = await signalTree(pid, 'SIGKILL');
   for (const descendant of outside) signalPid(descendant, 'SIGKILL');
   outside = [...new Set([...outside, ...more])];

@@ -2,14 +2,25 @@
  * Starts a shell command line as the leader of its own process group, so that the whole
  * tree it grows (yarn -> node -> workers) can be signalled at once, and so that a Ctrl-C in
  * the terminal reaches only lb-dev, which then stops each tree in order.
+ *
+ * node:child_process directly: what we need from the child is its pid, its two output pipes
+ * read fairly, and the leader's own 'exit'; stopping is done to the whole tree (kill-tree.ts),
+ * which no spawn wrapper's kill or cleanup option does.
  */
-import { execa } from 'execa';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { statSync } from 'node:fs';
 import { readFairly } from '../logs/read-fairly.js';
 import { stopProcessTree, signalProcessTree } from './kill-tree.js';
 
 export interface ExitInfo {
   code: number | null;
   signal: string | null;
+  /**
+   * Set when the command never ran: the OS refused to start it (`ENOENT: the working
+   * directory /x does not exist`, `E2BIG: ...` for a command line too long, a NUL byte).
+   * `code` is then 127, as a shell reports a command it could not run.
+   */
+  spawnError?: string;
 }
 
 export interface SpawnOptions {
@@ -21,6 +32,7 @@ export interface SpawnOptions {
 }
 
 export interface RunningProcess {
+  /** -1 when the command could not be started (see ExitInfo.spawnError). */
   readonly pid: number;
   readonly exited: Promise<ExitInfo>;
   /** Sends `signal` to the whole tree (process group + descendants) at once. */
@@ -30,45 +42,59 @@ export interface RunningProcess {
 }
 
 export function spawnCommand(options: SpawnOptions): RunningProcess {
-  const child = execa(execIfSimple(options.command), {
-    shell: true,
-    cwd: options.cwd,
-    env: options.env,
-    extendEnv: false,
-    detached: true,
-    stdin: 'ignore',
-    buffer: false,
-    reject: false,
-    cleanup: false,
-    encoding: 'buffer',
-  });
+  let child: ChildProcess;
+  try {
+    child = spawn(execIfSimple(options.command), {
+      shell: true,
+      cwd: options.cwd,
+      env: options.env,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+  } catch (error) {
+    // Thrown at once: E2BIG (command line or environment too large), a NUL byte in them.
+    return notStarted(describeSpawnError(error as NodeJS.ErrnoException, options.cwd));
+  }
   const pid = child.pid;
   if (pid === undefined) {
-    // execa reports spawn failures (bad cwd, no shell) through the promise; surface them as an exit.
-    const failed = child.then((r) => ({ code: r.exitCode ?? 127, signal: r.signal ?? null }));
-    return {
-      pid: -1,
-      exited: failed,
-      signal: async () => {},
-      stop: async () => { await failed; },
-    };
+    // Reported on the next tick through 'error': a missing cwd or shell (ENOENT), EACCES, EMFILE.
+    return notStarted(new Promise((resolve) => child.once('error', (error) => resolve(describeSpawnError(error, options.cwd)))));
   }
   // One chunk per event-loop turn: a flooding instance must not starve probes, timers and
   // the other instances' output (see readFairly).
-  if (child.stdout) readFairly(child.stdout, (chunk) => options.onOutput('stdout', chunk as Buffer));
-  if (child.stderr) readFairly(child.stderr, (chunk) => options.onOutput('stderr', chunk as Buffer));
-  // The leader's own exit, not execa's promise: that one also waits for stdout to close,
-  // which an orphaned grandchild holding the pipe would delay forever.
+  readFairly(child.stdout!, (chunk) => options.onOutput('stdout', chunk as Buffer));
+  readFairly(child.stderr!, (chunk) => options.onOutput('stderr', chunk as Buffer));
+  // 'exit', not 'close': 'close' also waits for the pipes to close, which an orphaned
+  // grandchild holding them would delay forever.
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
-  child.catch(() => undefined);
   return {
     pid,
     exited,
     signal: (signal) => signalProcessTree(pid, signal),
     stop: (graceMs) => stopProcessTree(pid, exited, graceMs),
   };
+}
+
+function notStarted(reason: string | Promise<string>): RunningProcess {
+  const exited = Promise.resolve(reason).then((spawnError): ExitInfo => ({ code: 127, signal: null, spawnError }));
+  return { pid: -1, exited, signal: async () => {}, stop: async () => { await exited; } };
+}
+
+/** `CODE: what went wrong`. Node names the shell in a missing-cwd ENOENT; say which is missing. */
+function describeSpawnError(error: NodeJS.ErrnoException, cwd: string): string {
+  const code = error.code ?? error.name;
+  if (code === 'ENOENT' && !isDirectory(cwd)) return `ENOENT: the working directory ${cwd} does not exist (${error.message})`;
+  return `${code}: ${error.message}`;
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }
 
 /**

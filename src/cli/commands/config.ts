@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { configToYaml } from '../../core/config/describe.js';
 import { loadResolvedConfig } from '../context.js';
 import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
 
@@ -14,6 +13,7 @@ export function configCommand(): Command {
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags & { json?: boolean; instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external' }) => {
     const config = await loadResolvedConfig(flags, overridesFrom(flags));
+    const { configToYaml } = await import('../../core/config/describe.js');
     process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : configToYaml(config));
   });
 }

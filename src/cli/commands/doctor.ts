@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type CheckResult, runDoctor } from '../../app/doctor.js';
+import type { CheckResult } from '../../app/doctor.js';
 import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
 import { paint, SGR } from '../../core/text/colors.js';
@@ -19,6 +19,8 @@ export function doctorCommand(): Command {
   return command.action(async (flags: LocationFlags & { traefik?: 'docker' | 'binary' | 'external'; json?: boolean }) => {
     const config = await loadResolvedConfig(flags, overridesFrom(flags));
     const running = await withClient(flags, (c) => c.call<StatusReport>('status')).then((r) => r.pid, () => null);
+    // Docker's client (and gRPC under it) loads here, for doctor only.
+    const { runDoctor } = await import('../../app/doctor.js');
     const results = await runDoctor(config, running);
     const color = useColor(process.stdout);
     if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);

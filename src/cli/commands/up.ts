@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import { runUp } from '../../app/up.js';
 import { loadResolvedConfig, useColor } from '../context.js';
 import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
 
@@ -20,6 +19,8 @@ Examples:
   $ lb-dev up --traefik external                only write routes for a Traefik you run yourself`)
     .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external'; host?: string }) => {
       const config = await loadResolvedConfig(flags, overridesFrom(flags));
+      // The supervisor and everything it drives load here, for `up` only.
+      const { runUp } = await import('../../app/up.js');
       process.exitCode = await runUp(config, { out: process.stdout, color: useColor(process.stdout), signals: process, env: process.env });
     });
 }

@@ -217,13 +217,28 @@ test('groupLive: a group with only zombies left (orphans init has not reaped yet
   t.diagnostic(`kill(-pgid, 0) right after the kill: ${zombies ? 'still finds (zombie) members' : 'finds nothing'}; groupLive false after ${Date.now() - began}ms`);
 });
 
-test('a command that cannot start (bad cwd) reports an exit instead of throwing', async () => {
-  const child = spawnCommand({ command: 'node -e 1', cwd: '/no/such/dir', env: { PATH: process.env.PATH ?? '' }, onOutput: () => {} });
+async function notStarted(command: string, cwd: string) {
+  const child = spawnCommand({ command, cwd, env: { PATH: process.env.PATH ?? '' }, onOutput: () => {} });
   started.push(child);
   const exit = await child.exited;
-  assert.notEqual(exit.code, 0);
+  assert.equal(child.pid, -1);
+  assert.equal(exit.code, 127);
   await child.stop(100);
   await child.signal('SIGKILL');
+  return exit.spawnError ?? '';
+}
+
+test('a command that cannot start reports an exit with the reason instead of throwing', async () => {
+  assert.match(await notStarted('node -e 1', '/no/such/dir'), /^ENOENT: the working directory \/no\/such\/dir does not exist/);
+  // Linux limits one argument to 128 KiB: the shell's `-c <command>` is one argument.
+  assert.match(await notStarted(`echo ${'x'.repeat(200_000)}`, ROOT), /^E2BIG: /);
+  assert.match(await notStarted('echo a\u0000b', ROOT), /^ERR_INVALID_ARG_VALUE: .*null bytes/);
+});
+
+test('a command that runs has no spawnError, whatever its exit', async () => {
+  const child = spawnCommand({ command: "sh -c 'exit 3'", cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, onOutput: () => {} });
+  started.push(child);
+  assert.deepEqual(await child.exited, { code: 3, signal: null });
 });
 
 test('a shell command line runs through sh with its operators intact', async () => {
