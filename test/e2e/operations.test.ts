@@ -5,61 +5,44 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import getPort from 'get-port';
-import { connectDocker, managedLabels } from '../../src/adapters/traefik/docker.js';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import { startLoad } from '../helpers/load.js';
-import { FAST_GROUP, type GroupSpec, LbDevRun, cleanupAll, pidAlive, sleep, waitUntil } from '../helpers/lb-dev-process.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, demoGroups, pidAlive } from '../helpers/lb-dev/index.js';
+import { holdsFor, sampleUntil, waitUntil } from '../helpers/wait.js';
 
 const gate = await e2eGate();
 
-async function traefikServers(apiPort: number): Promise<string[] | null> {
-  try {
-    const res = await fetch(`http://127.0.0.1:${apiPort}/api/http/services/lb-dev@file`, { signal: AbortSignal.timeout(1000) });
-    if (res.status !== 200) return null;
-    const body = (await res.json()) as { loadBalancer?: { servers?: Array<{ url: string }> } };
-    return (body.loadBalancer?.servers ?? []).map((s) => s.url).sort();
-  } catch {
-    return null;
-  }
-}
-
 describe('operations against a real Traefik (docker)', { skip: gate.skip || false, timeout: 240_000 }, () => {
   let run: LbDevRun;
-  let apiPort: number;
+  /** The servers Traefik's API lists for lb-dev; null when it does not answer or know the service. */
+  const traefikServers = () => run.ws.apiServers().catch(() => null);
   const url = (port: number) => `http://127.0.0.1:${port}`;
   const liveUrls = async () => (await run.status()).instances.filter((i) => i.inBalancer).map((i) => url(i.port!)).sort();
   /** Waits until Traefik's API lists exactly the instances that lb-dev says take traffic. */
   const traefikAgrees = (what: string) => waitUntil(async () => {
-    const [want, have] = [await liveUrls(), await traefikServers(apiPort)];
+    const [want, have] = [await liveUrls(), await traefikServers()];
     return have !== null && JSON.stringify(want) === JSON.stringify(have) ? have : null;
   }, { timeoutMs: 15_000, what: `Traefik's API to match lb-dev (${what})` });
 
   before(async () => {
-    apiPort = await getPort({ host: '127.0.0.1' });
     run = await LbDevRun.start({
-      // No command: the built-in demo app, which names itself in /api/info.
-      groups: { app: { instances: 3, ...FAST_GROUP, readiness: { ...FAST_GROUP.readiness, http: { path: '/api/info', interval: '100ms', timeout: '500ms' } } } as unknown as GroupSpec },
-      config: { traefik: { mode: 'docker', apiPort } },
-      args: ['--traefik', 'docker'],
+      // The built-in demo app, which names itself in /api/info.
+      groups: demoGroups(3, { ...FAST_GROUP, readiness: { ...FAST_GROUP.readiness, http: { path: '/api/info', interval: '100ms', timeout: '500ms' } } }),
+      config: { traefik: { mode: 'docker' } },
     });
     await run.waitAllReady(3, 90_000);
     await traefikAgrees('start');
   });
 
-  after(async () => {
-    await cleanupAll();
-    // A failed test SIGKILLs `up`: remove its container as the next `up` would.
-    const engine = await connectDocker();
-    await engine.removeLabelledContainers(managedLabels(run.layout.root));
-  });
+  // Also removes the container a SIGKILLed `up` leaves (by its state-dir label), as the next `up` would.
+  after(cleanupAll);
 
   it('kill takes the instance out of Traefik at once and it comes back after the restart', async (t) => {
     const before = run.instance(await run.status(), 'app-2');
     const started = Date.now();
     const killed = await run.cli(['kill', '2', '--json']);
     assert.equal(killed.code, 0, killed.stderr);
-    await waitUntil(async () => !((await traefikServers(apiPort)) ?? [url(before.port!)]).includes(url(before.port!)),
+    await waitUntil(async () => !((await traefikServers()) ?? [url(before.port!)]).includes(url(before.port!)),
       { timeoutMs: 10_000, what: 'app-2 to leave Traefik' });
     t.diagnostic(`kill -> gone from Traefik's API: ${Date.now() - started} ms (incl. the CLI's start-up)`);
     const back = await run.waitFor((r) => {
@@ -68,7 +51,7 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     }, 'app-2 restarted and ready', 30_000);
     assert.ok(!pidAlive(before.pid!), 'the killed tree is gone');
     await traefikAgrees('after restart');
-    assert.ok((await traefikServers(apiPort))!.includes(url(back.port!)));
+    assert.ok((await traefikServers())!.includes(url(back.port!)));
   });
 
   it('stop keeps an instance out until start brings it back', async () => {
@@ -76,8 +59,8 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     let report = await run.status();
     assert.equal(run.instance(report, 'app-1').state, 'stopped');
     await traefikAgrees('app-1 stopped');
-    assert.equal((await traefikServers(apiPort))!.length, 2);
-    await sleep(1_000);
+    assert.equal((await traefikServers())!.length, 2);
+    await holdsFor(async () => run.instance(await run.status(), 'app-1').state === 'stopped', 1_000, 'app-1 stopped (a stopped instance is not restarted)');
     assert.equal(run.instance(await run.status(), 'app-1').state, 'stopped', 'a stopped instance is not restarted');
     const started = await run.cli(['start', 'app-1'], { timeoutMs: 60_000 });
     assert.equal(started.code, 0, started.stderr);
@@ -89,9 +72,11 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
   it('restart --all --rolling under load fails no request', async (t) => {
     const pidsBefore = (await run.status()).instances.map((i) => i.pid);
     const load = startLoad(`http://127.0.0.1:${run.port}/api/info`, 4);
-    await sleep(500);
+    // Under load before the restart starts and still after it ends: some answers on each side.
+    await waitUntil(() => load.peek().sent >= 20, { timeoutMs: 10_000, what: () => `the load to get going: ${JSON.stringify(load.peek())}` });
     const restarted = await run.cli(['restart', '--all', '--rolling', '--drain', '300ms', '--json'], { timeoutMs: 120_000 });
-    await sleep(500);
+    const sentByEnd = load.peek().sent;
+    await waitUntil(() => load.peek().sent >= sentByEnd + 20, { timeoutMs: 10_000, what: () => `more answers after the restart: ${JSON.stringify(load.peek())}` });
     const result = await load.stop();
     assert.equal(restarted.code, 0, restarted.stderr);
     t.diagnostic(`rolling restart under load: ${result.sent} requests, ${result.failed} failed ${JSON.stringify(result.errors)}`);
@@ -106,13 +91,13 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     assert.equal((await run.cli(['scale', '5'], { timeoutMs: 60_000 })).code, 0);
     await run.waitAllReady(5, 60_000);
     await traefikAgrees('scaled to 5');
-    assert.equal((await traefikServers(apiPort))!.length, 5);
+    assert.equal((await traefikServers())!.length, 5);
     const removed = (await run.status()).instances.slice(2).map((i) => i.pid!);
     const down = await run.cli(['scale', '2'], { timeoutMs: 60_000 });
     assert.equal(down.code, 0, down.stderr);
     assert.equal((await run.status()).instances.length, 2);
     await traefikAgrees('scaled to 2');
-    assert.equal((await traefikServers(apiPort))!.length, 2);
+    assert.equal((await traefikServers())!.length, 2);
     for (const pid of removed) assert.ok(!pidAlive(pid), `removed instance pid ${pid} is gone`);
     assert.equal((await run.cli(['scale', '3'], { timeoutMs: 60_000 })).code, 0);
     await run.waitAllReady(3, 60_000);
@@ -122,14 +107,11 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     const chaos = run.spawnCli(['chaos', '--interval', '400ms', '--duration', '4s', '--keep', '2']);
     let minReady = Infinity;
     const exited = new Promise<number | null>((r) => chaos.once('exit', (code) => r(code)));
-    let done = false;
-    void exited.then(() => { done = true; });
-    while (!done) {
+    const code = await sampleUntil(exited, async () => {
       const report = await run.status();
       minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
-      await sleep(50);
-    }
-    assert.equal(await exited, 0, chaos.stdoutText());
+    }, 50);
+    assert.equal(code, 0, chaos.stdoutText());
     assert.match(chaos.stdoutText(), /killed app-\d/);
     assert.match(chaos.stdoutText(), /chaos: stopped after \d+ kill/);
     assert.ok(minReady >= 2, `ready instances dropped to ${minReady}`);

@@ -16,6 +16,7 @@ import {
 import { e2eGate } from '../helpers/e2e-gate.js';
 import { cookieFrom, getText, startNamedServer, tally, type NamedServer } from '../helpers/http.js';
 import { startTraefikBed, type TraefikBed } from '../helpers/traefik-bed.js';
+import { waitUntil } from '../helpers/wait.js';
 
 const gate = await e2eGate();
 
@@ -74,7 +75,9 @@ describe('Traefik bed: file provider + atomic rename + API confirm', { skip: gat
     const seen = await b.api.waitForServers(SERVICE, [], CONFIRM_TIMEOUT_MS);
     assert.ok(seen.ok, `expected service ${SERVICE} with no servers, saw ${JSON.stringify(seen.lastSeen)}`);
     // The service must be known (not 404) for the routers to be enabled.
-    const view = await pollUntil(() => b.api.service(SERVICE), (v) => v !== null, CONFIRM_TIMEOUT_MS);
+    const view = await waitUntil(() => b.api.service(SERVICE), {
+      timeoutMs: CONFIRM_TIMEOUT_MS, intervalMs: 25, what: () => `Traefik to know ${SERVICE}@file; log:\n${b.logLines.join('\n')}`,
+    });
     assert.ok(view, `expected Traefik to know ${SERVICE}@file; log:\n${b.logLines.join('\n')}`);
     assert.deepEqual(view.servers, []);
     const res = await getText(`${b.webUrl}/`);
@@ -184,15 +187,4 @@ async function assertRoutersEnabled(apiUrl: string): Promise<void> {
     assert.equal(body.status, 'enabled', `expected router ${router} enabled, got ${JSON.stringify(body)}`);
     assert.deepEqual(body.middlewares, [`${SERVICE}-retry@file`]);
   }
-}
-
-async function pollUntil<T>(read: () => Promise<T>, done: (value: T) => boolean, timeoutMs: number): Promise<T | undefined> {
-  const deadline = Date.now() + timeoutMs;
-  let last: T | undefined;
-  while (Date.now() < deadline) {
-    last = await read().catch(() => undefined);
-    if (last !== undefined && done(last)) return last;
-    await new Promise((resolve) => setTimeout(resolve, 25));
-  }
-  return last;
 }

@@ -5,11 +5,12 @@
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { e2eGate } from '../helpers/e2e-gate.js';
+import { e2eGate, traefikBinaryGate } from '../helpers/e2e-gate.js';
+import { portFree } from '../helpers/http.js';
 import {
-  type UpRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, pidAlive, portFree,
-  startAndWaitReady, traefikBinaryGate,
-} from '../helpers/lb-dev-e2e.js';
+  type LbDevRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, demoGroups, pidAlive,
+  startAndWaitReady,
+} from '../helpers/lb-dev/index.js';
 
 const gate = await e2eGate();
 // Only asked when the rest can run: without Docker the file is skipped for that reason already.
@@ -20,7 +21,7 @@ const TEST_TIMEOUT_MS = 180_000;
 
 describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', { skip: binaryGate.skip || false, timeout: 600_000 }, () => {
   let ws: Workspace | undefined;
-  let run: UpRun | undefined;
+  let run: LbDevRun | undefined;
 
   const must = () => {
     if (!ws || !run) throw new Error('lb-dev up did not start (see the first test)');
@@ -29,7 +30,7 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
 
   before(async () => {
     if (binaryGate.skip !== false) return;
-    ws = await Workspace.create({ mode: 'binary', binary: binaryGate.binary, instances: 3 });
+    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'binary', binary: binaryGate.binary } } });
   });
 
   after(async () => {

@@ -8,9 +8,9 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import {
-  type UpRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, info, instanceOf,
+  type LbDevRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, demoGroups, info, instanceOf,
   startAndWaitReady,
-} from '../helpers/lb-dev-e2e.js';
+} from '../helpers/lb-dev/index.js';
 
 const gate = await e2eGate();
 
@@ -21,7 +21,7 @@ const NO_SERVER_503_BUDGET_MS = 2_000;
 
 describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: gate.skip || false, timeout: 600_000 }, () => {
   let ws: Workspace | undefined;
-  let run: UpRun | undefined;
+  let run: LbDevRun | undefined;
 
   const must = () => {
     if (!ws || !run) throw new Error('lb-dev up did not start (see the first test)');
@@ -29,7 +29,7 @@ describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: 
   };
 
   before(async () => {
-    ws = await Workspace.create({ mode: 'docker', instances: 3 });
+    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'docker' } } });
   });
 
   after(async () => {
@@ -99,7 +99,7 @@ describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: 
     // And back: start 1 brings traffic back (the run ends healthy; shutdown is tested in up-shutdown).
     const start = await ws.cli(['start', '1']);
     assert.equal(start.code, 0, `lb-dev start 1: ${start.stdout}${start.stderr}`);
-    await run.waitFor((r) => r.routes.confirmed === true && r.routes.written.length === 1, 'app-1 routed again');
+    await run.waitFor((r) => r.routes.confirmed === true && r.routes.written.length === 1, 'app-1 routed again', 30_000);
     const answer = await info(ws);
     assert.equal(answer.status, 200);
     assert.equal(answer.instance, 'app-1');

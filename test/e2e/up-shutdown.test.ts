@@ -7,7 +7,8 @@ import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { e2eGate } from '../helpers/e2e-gate.js';
-import { Workspace, info, pidAlive, portFree, startAndWaitReady, waitUntil } from '../helpers/lb-dev-e2e.js';
+import { portFree } from '../helpers/http.js';
+import { Workspace, demoGroups, info, pidAlive, startAndWaitReady, waitUntil } from '../helpers/lb-dev/index.js';
 
 const gate = await e2eGate();
 
@@ -17,7 +18,7 @@ const LEFTOVER_LINE = 'removed a Traefik container left by an earlier run that d
 describe('lb-dev up --traefik docker: shutdown and leftovers', { skip: gate.skip || false, timeout: 600_000 }, () => {
   const workspaces: Workspace[] = [];
   const workspace = async () => {
-    const ws = await Workspace.create({ mode: 'docker', instances: 3 });
+    const ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'docker' } } });
     workspaces.push(ws);
     return ws;
   };

@@ -1,16 +1,25 @@
 /**
- * Small HTTP helpers shared by tests: free ports, backends that answer their own name,
+ * Small HTTP helpers shared by tests: free and taken ports, backends that answer their own name,
  * and a GET that never hangs.
  */
 import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import getPort from 'get-port';
 
 export const LOOPBACK = '127.0.0.1';
 
 /** A port free on 127.0.0.1 right now (get-port also avoids handing the same port out twice). */
-export function freePort(host = LOOPBACK): Promise<number> {
-  return getPort({ host });
+export function freePort(host = LOOPBACK, exclude: readonly number[] = []): Promise<number> {
+  return getPort({ host, exclude });
+}
+
+/** True when nothing listens on host:port (we could bind it). */
+export function portFree(port: number, host = LOOPBACK): Promise<boolean> {
+  return new Promise((resolve) => {
+    const server = createNetServer();
+    server.once('error', () => resolve(false));
+    server.listen(port, host, () => server.close(() => resolve(true)));
+  });
 }
 
 export interface NamedServer {
@@ -75,8 +84,4 @@ export function tally(answers: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const a of answers) counts[a] = (counts[a] ?? 0) + 1;
   return counts;
-}
-
-export function sleep(ms: number): Promise<void> {
-  return new Promise((resolve) => setTimeout(resolve, ms));
 }

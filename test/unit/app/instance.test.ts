@@ -10,7 +10,8 @@ import { PortAllocator } from '../../../src/adapters/ports.js';
 import { Instance, type InstanceDeps } from '../../../src/app/instance.js';
 import { resolveConfig } from '../../../src/core/config/schema.js';
 import type { GroupConfig } from '../../../src/core/config/types.js';
-import { ROOT, killHard, markedProcesses, nodeFixture, pidAlive, sleep, waitUntil } from '../../helpers/lb-dev-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { ROOT, killHard, markedProcesses, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
 
 const markers: string[] = [];
 after(() => {

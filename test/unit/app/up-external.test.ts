@@ -4,9 +4,10 @@ import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { after, test } from 'node:test';
+import { setTimeout as sleep } from 'node:timers/promises';
 import {
-  FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, sleep, waitUntil,
-} from '../../helpers/lb-dev-process.js';
+  FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, waitUntil,
+} from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 

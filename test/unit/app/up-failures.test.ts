@@ -10,7 +10,7 @@ import { after, test } from 'node:test';
 import getPort from 'get-port';
 import {
   LbDevRun, cleanupAll, markedProcesses, nodeFixture, runCli,
-} from '../../helpers/lb-dev-process.js';
+} from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 

@@ -2,7 +2,8 @@
 // frozen (SIGSTOP) instance leaves the balancer until it answers again.
 import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
-import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, sleep } from '../../helpers/lb-dev-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 

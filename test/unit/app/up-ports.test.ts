@@ -8,7 +8,8 @@ import { type Server, createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, sleep } from '../../helpers/lb-dev-process.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture } from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 

@@ -2,7 +2,8 @@
 // `up --traefik external`: the state and the dynamic config follow each command.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, pidAlive, sleep } from '../../helpers/lb-dev-process.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, pidAlive } from '../../helpers/lb-dev/index.js';
+import { holdsFor, sampleUntil } from '../../helpers/wait.js';
 
 const urlOf = (port: number | null) => `http://127.0.0.1:${port}`;
 let run: LbDevRun;
@@ -26,7 +27,8 @@ test('`stop 2` leaves it stopped and out of the config; `start 2` brings it back
   assert.equal(stopped.pid, null);
   assert.equal(pidAlive(two.pid!), false, 'its process is gone');
   assert.deepEqual(await run.serverUrls(), before.instances.filter((i) => i.name !== 'app-2').map((i) => urlOf(i.port)).sort());
-  await sleep(600); // stays stopped: no restart
+  // Stays stopped: no restart (the restart delay is 200ms).
+  await holdsFor(async () => run.instance(await run.status(), 'app-2').state === 'stopped', 600, 'app-2 stopped');
   assert.equal(run.instance(await run.status(), 'app-2').state, 'stopped');
 
   const start = await run.cli(['start', '2', '--json']);
@@ -60,21 +62,14 @@ test('`restart --all --rolling`: each instance leaves the config and comes back,
   // Watch the config file while the command runs.
   const missingSeq: string[] = [];
   let minServers = Infinity;
-  let watching = true;
-  const watcher = (async () => {
-    while (watching) {
-      const urls = await run.serverUrls();
-      if (urls) {
-        minServers = Math.min(minServers, urls.length);
-        const missing = [...ports.keys()].filter((u) => !urls.includes(u)).map((u) => ports.get(u)!).join('+');
-        if (missing && missingSeq.at(-1) !== missing) missingSeq.push(missing);
-      }
-      await sleep(5);
+  const restart = await sampleUntil(run.cli(['restart', '--all', '--rolling', '--drain', '100ms', '--json']), async () => {
+    const urls = await run.serverUrls();
+    if (urls) {
+      minServers = Math.min(minServers, urls.length);
+      const missing = [...ports.keys()].filter((u) => !urls.includes(u)).map((u) => ports.get(u)!).join('+');
+      if (missing && missingSeq.at(-1) !== missing) missingSeq.push(missing);
     }
-  })();
-  const restart = await run.cli(['restart', '--all', '--rolling', '--drain', '100ms', '--json']);
-  watching = false;
-  await watcher;
+  }, 5);
   assert.equal(restart.code, 0, restart.stderr);
   const result = JSON.parse(restart.stdout) as { restarted: Array<{ instance: string; ms: number }>; rolling: boolean };
   t.diagnostic(`rolling restart: ${result.restarted.map((r) => `${r.instance} ${r.ms}ms`).join(', ')}; config missing in turn: ${missingSeq.join(' -> ')}`);

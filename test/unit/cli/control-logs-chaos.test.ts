@@ -2,7 +2,8 @@
 // `up --traefik external`.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, sleep, waitUntil } from '../../helpers/lb-dev-process.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../helpers/lb-dev/index.js';
+import { sampleUntil, waitUntil } from '../../helpers/wait.js';
 
 let run: LbDevRun;
 
@@ -62,18 +63,12 @@ test('`chaos --interval 300ms --duration 2s --keep 2` never lets fewer than 2 be
   await run.waitAllReady(3);
   let minReady = Infinity;
   let minRouted = Infinity;
-  let sampling = true;
-  const sampler = (async () => {
-    while (sampling) {
-      const report = await run.status();
-      minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
-      minRouted = Math.min(minRouted, report.routes.written.length);
-      await sleep(20);
-    }
-  })();
-  const chaos = await run.cli(['chaos', '--interval', '300ms', '--duration', '2s', '--keep', '2', '--json'], { timeoutMs: 20_000 });
-  sampling = false;
-  await sampler;
+  const chaosRun = run.cli(['chaos', '--interval', '300ms', '--duration', '2s', '--keep', '2', '--json'], { timeoutMs: 20_000 });
+  const chaos = await sampleUntil(chaosRun, async () => {
+    const report = await run.status();
+    minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
+    minRouted = Math.min(minRouted, report.routes.written.length);
+  }, 20);
   assert.equal(chaos.code, 0, chaos.stderr);
   const events = chaos.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; kills?: number });
   const kills = events.filter((e) => e.event === 'kill').length;

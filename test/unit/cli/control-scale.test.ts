@@ -2,7 +2,8 @@
 // dynamic config follows, and removed instances leave no process behind.
 import assert from 'node:assert/strict';
 import { after, before, test } from 'node:test';
-import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, pidAlive, sleep } from '../../helpers/lb-dev-process.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, pidAlive } from '../../helpers/lb-dev/index.js';
+import { holdsFor, waitUntil } from '../../helpers/wait.js';
 
 const urlOf = (port: number | null) => `http://127.0.0.1:${port}`;
 let run: LbDevRun;
@@ -39,9 +40,12 @@ test('`scale 5` then `scale 2`: the config follows, removed instances\' processe
     assert.ok(grown && shrunk);
   }
   const settled = await run.waitAllReady(2);
-  await sleep(300);
   const tracked = new Set(settled.instances.map((i) => i.pid));
-  assert.deepEqual(run.leftovers().filter((pid) => !tracked.has(pid)), [], 'every running process is a tracked instance');
+  const untracked = () => run.leftovers().filter((pid) => !tracked.has(pid));
+  // A removed instance may take a moment to exit; then no untracked process may appear.
+  await waitUntil(() => untracked().length === 0, { timeoutMs: 5_000, what: () => `no untracked process; left: ${untracked().join(', ')}` });
+  await holdsFor(() => untracked().length === 0, 300, 'no untracked process');
+  assert.deepEqual(untracked(), [], 'every running process is a tracked instance');
   assert.deepEqual(await run.serverUrls(), settled.instances.map((i) => urlOf(i.port)).sort());
 });
 

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { ControlClient } from '../../../src/control/client.js';
 import { type Handler, ControlServer } from '../../../src/control/server.js';
 import { LbDevError, isLbDevError } from '../../../src/core/errors.js';
-import { waitUntil } from '../../helpers/lb-dev-process.js';
+import { waitUntil } from '../../helpers/wait.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
 after(async () => {

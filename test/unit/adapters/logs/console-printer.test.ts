@@ -1,20 +1,32 @@
 import assert from 'node:assert/strict';
+import { once } from 'node:events';
 import { Writable } from 'node:stream';
-import { setTimeout as sleep } from 'node:timers/promises';
 import { test } from 'node:test';
 import { colourFor, ConsolePrinter } from '../../../../src/adapters/logs/console-printer.js';
 import type { LogLine, LogStream } from '../../../../src/adapters/logs/log-line.js';
+import { Condition } from '../../../helpers/wait.js';
 
-/** A stand-in terminal that records each write() call; slow ones answer after `delayMs`. */
+/**
+ * A stand-in terminal that records each write() call (and when it came); slow ones answer
+ * after `delayMs`. until() waits for the writes a test expects.
+ */
 class FakeOut extends Writable {
   readonly writes: string[] = [];
+  readonly writtenAt: number[] = [];
+  private readonly written = new Condition();
   constructor(private readonly delayMs = 0, highWaterMark = 16 * 1024 * 1024) {
     super({ highWaterMark, decodeStrings: false });
   }
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
     this.writes.push(chunk.toString());
+    this.writtenAt.push(performance.now());
+    this.written.notify();
     if (this.delayMs > 0) setTimeout(done, this.delayMs);
     else done();
+  }
+  /** Resolves once `check()` holds, checked after each write. */
+  until(check: () => boolean, what: string): Promise<void> {
+    return this.written.until(check, () => `${what}; written so far:\n${this.text.slice(-2000)}`);
   }
   get text(): string {
     return this.writes.join('');
@@ -34,7 +46,7 @@ test('prints `name | text` with names padded, app ANSI stripped without colour',
   printer.print(line('app-1', '\u001b[32mhello\u001b[39m'));
   printer.print(line('traefik', 'started', 'stderr'));
   printer.print(line('app-1', 'ready after 2.1s', 'event'));
-  await sleep(5);
+  await out.until(() => out.lines.length >= 3, '3 lines');
   assert.deepEqual(out.lines, ['app-1   | hello', 'traefik | started', 'app-1   ▸ ready after 2.1s']);
 });
 
@@ -43,7 +55,7 @@ test('long names widen the column for later lines', async () => {
   const printer = new ConsolePrinter({ out, color: false });
   printer.print(line('frontend-12', 'x'));
   printer.print(line('app-1', 'y'));
-  await sleep(5);
+  await out.until(() => out.lines.length >= 2, '2 lines');
   assert.deepEqual(out.lines, ['frontend-12 | x', 'app-1       | y']);
 });
 
@@ -53,7 +65,7 @@ test('with colour: a stable colour per source, and a reset after the app\'s own 
   printer.print(line('app-1', 'plain'));
   printer.print(line('app-2', '\u001b[31mred'));
   printer.print(line('app-1', 'ready', 'event'));
-  await sleep(5);
+  await out.until(() => out.lines.length >= 3, '3 lines');
   const [first, second, third] = out.lines;
   assert.equal(first, '\u001b[36mapp-1   |\u001b[0m plain');
   assert.equal(second, '\u001b[33mapp-2   |\u001b[0m \u001b[31mred\u001b[0m');
@@ -80,8 +92,8 @@ test('a flood beyond the queue is dropped and reported with the file to read', a
   const out = new FakeOut();
   const printer = new ConsolePrinter({ out, color: false, maxQueuedLines: 100, logDir: '.lb-dev/logs' });
   for (let i = 0; i < 12_445; i++) printer.print(line('app-2', `flood ${i}`));
-  // Batches go out on later turns; a loaded machine needs more than a few ms.
-  for (let waited = 0; out.lines.length < 101 && waited < 2_000; waited += 10) await sleep(10);
+  // Batches go out on later turns.
+  await out.until(() => out.lines.length >= 101, '100 lines and the drop notice');
   const lines = out.lines;
   assert.equal(lines.length, 101);
   assert.equal(lines[0], 'app-2   | flood 0');
@@ -90,7 +102,7 @@ test('a flood beyond the queue is dropped and reported with the file to read', a
   assert.equal(printer.droppedLines, 12_345);
   // The notice is printed once; new lines flow again.
   printer.print(line('app-2', 'calm again'));
-  for (let waited = 0; out.lines.at(-1) !== 'app-2   | calm again' && waited < 2_000; waited += 10) await sleep(10);
+  await out.until(() => out.lines.at(-1) === 'app-2   | calm again', 'the line after the flood');
   assert.equal(out.lines.at(-1), 'app-2   | calm again');
   assert.equal(out.lines.filter((l) => l.includes('not shown')).length, 1);
 });
@@ -111,9 +123,15 @@ test('at most maxLinesPerSecond lines are printed; the rest wait (and drop when 
   const out = new FakeOut();
   const printer = new ConsolePrinter({ out, color: false, maxQueuedLines: 10_000, maxLinesPerSecond: 1000, maxLinesPerBatch: 1000 });
   for (let i = 0; i < 3000; i++) printer.print(line('app-1', `l${i}`));
-  await sleep(100);
-  const early = out.lines.length;
-  assert.ok(early >= 1000 && early <= 1200, `${early} lines within 100ms`);
+  // The full budget goes out at once...
+  await out.until(() => out.writes.length >= 1, 'the first batch');
+  const firstBatch = out.lines.length;
+  assert.equal(firstBatch, 1000, `the first write carries the whole budget (${firstBatch} lines)`);
+  // ...then the budget refills at 1000 lines/s: 100 more lines take at least 100 ms (timers run late, never early).
+  await out.until(() => out.lines.length >= 1100, '1100 lines');
+  const tookMs = (out.writtenAt.at(-1) ?? 0) - (out.writtenAt[0] ?? 0);
+  const atEnd = out.lines.length;
+  assert.ok(tookMs >= (atEnd - 1000) * 0.95, `${atEnd - 1000} lines after the first batch took only ${tookMs.toFixed(0)}ms`);
   printer.flushNow();
   assert.equal(out.lines.length, 3000);
   assert.equal(printer.queuedLines, 0);
@@ -124,21 +142,23 @@ test('a slow terminal: waits for drain instead of buffering, drops the excess, r
   const out = new FakeOut(100, 64);
   const printer = new ConsolePrinter({ out, color: false, maxQueuedLines: 50 });
   const writesAfterRound: number[] = [];
+  // The five rounds take a few event-loop turns, far less than the first write's 100 ms.
   for (let round = 0; round < 5; round++) {
     for (let i = 0; i < 100; i++) printer.print(line('app-1', `r${round} l${i}`));
-    await sleep(10);
+    await turn();
+    await turn();
     writesAfterRound.push(out.writes.length);
   }
   // While the first write is outstanding (100 ms), no further write() is issued.
   assert.equal(writesAfterRound[0], 1);
-  for (let waited = 0; (printer.queuedLines > 0 || out.writableLength > 0) && waited < 5000; waited += 20) await sleep(20);
-  await sleep(20);
-  const notices = out.lines.filter((l) => l.includes('lines not shown'));
-  assert.ok(notices.length >= 1, out.text);
-  const shown = out.lines.length - notices.length;
-  const dropped = notices.reduce((sum, l) => sum + Number(/… (\d+) lines/.exec(l)?.[1]), 0);
-  assert.equal(shown + dropped, 500, 'every line is either shown or counted');
-  assert.equal(printer.droppedLines, dropped);
+  assert.equal(writesAfterRound[4], 1);
+  const notices = () => out.lines.filter((l) => l.includes('lines not shown'));
+  const shown = () => out.lines.length - notices().length;
+  const dropped = () => notices().reduce((sum, l) => sum + Number(/… (\d+) lines/.exec(l)?.[1]), 0);
+  await out.until(() => shown() + dropped() >= 500, 'all 500 lines shown or counted as dropped');
+  assert.ok(notices().length >= 1, out.text);
+  assert.equal(shown() + dropped(), 500, 'every line is either shown or counted');
+  assert.equal(printer.droppedLines, dropped());
 });
 
 test('an output that fails (EPIPE) stops printing instead of crashing', async () => {
@@ -148,9 +168,10 @@ test('an output that fails (EPIPE) stops printing instead of crashing', async ()
     },
   });
   const printer = new ConsolePrinter({ out, color: false });
+  const failed = once(out, 'error');
   printer.print(line('app-1', 'a'));
-  await sleep(10);
+  await failed;
   printer.print(line('app-1', 'b'));
-  await sleep(10);
+  await turn();
   assert.equal(printer.queuedLines, 0);
 });

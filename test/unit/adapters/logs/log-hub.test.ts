@@ -6,6 +6,7 @@ import { setTimeout as sleep } from 'node:timers/promises';
 import { after, before, test } from 'node:test';
 import { LogHub } from '../../../../src/adapters/logs/log-hub.js';
 import type { LogLine } from '../../../../src/adapters/logs/log-line.js';
+import { Condition } from '../../../helpers/wait.js';
 
 let root: string;
 before(async () => {
@@ -14,6 +15,9 @@ before(async () => {
 after(async () => {
   await rm(root, { recursive: true, force: true });
 });
+
+/** Delivery to subscribers is asynchronous: listeners notify this, tests wait on it. */
+const delivered = new Condition();
 
 let hubCount = 0;
 function newHub(options: { ringBufferLines?: number } = {}): LogHub {
@@ -85,20 +89,29 @@ test('subscribers get new lines of their sources, asynchronously and in order', 
   const all: string[] = [];
   hub.subscribe(['app-2'], (line) => {
     got.push(line.text);
+    delivered.notify();
   });
   const everything = hub.subscribe(null, (line) => {
     all.push(`${line.source}:${line.text}`);
+    delivered.notify();
   });
   hub.append('app-1', 'stdout', 'one');
   hub.append('app-2', 'stdout', 'two');
   hub.event('app-2', 'three');
   assert.deepEqual(got, [], 'append() must not call subscribers synchronously');
-  await sleep(10);
+  await delivered.until(() => got.length >= 2 && all.length >= 3, 'the three lines delivered');
   assert.deepEqual(got, ['two', 'three']);
   assert.deepEqual(all, ['app-1:one', 'app-2:two', 'app-2:three']);
   everything.unsubscribe();
+  // A later subscriber is served after `everything` would have been: once it has 'four', `everything` would have too.
+  const probeGot: string[] = [];
+  const probe = hub.subscribe(null, (line) => {
+    probeGot.push(line.text);
+    delivered.notify();
+  });
   hub.append('app-1', 'stdout', 'four');
-  await sleep(10);
+  await delivered.until(() => probeGot.includes('four'), 'the probe to get the line after unsubscribe()');
+  probe.unsubscribe();
   assert.equal(all.length, 3);
   assert.equal(everything.dropped(), 0);
   await hub.close();
@@ -110,17 +123,19 @@ test('a slow subscriber loses lines (counted) without slowing append() or other 
   const fastGot: LogLine[] = [];
   const slow = hub.subscribe(null, async (line) => {
     slowGot.push(line);
+    delivered.notify();
     await sleep(20); // a client socket that is not reading
   }, { maxQueued: 5 });
   const fast = hub.subscribe(null, (line) => {
     fastGot.push(line);
+    delivered.notify();
   });
 
   const startedAt = performance.now();
   for (let i = 0; i < 5000; i++) hub.append('app-1', 'stdout', `line ${i}`);
   const appendMs = performance.now() - startedAt;
 
-  await sleep(200);
+  await delivered.until(() => fastGot.length >= 5000 && slowGot.length >= 5, 'both subscribers served');
   assert.equal(slow.dropped(), 4995);
   assert.deepEqual(slowGot.map((l) => l.text), ['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
   assert.equal(fastGot.length, 5000);
@@ -129,7 +144,7 @@ test('a slow subscriber loses lines (counted) without slowing append() or other 
 
   // Once it has caught up, it gets new lines again.
   hub.append('app-1', 'stdout', 'after');
-  await sleep(50);
+  await delivered.until(() => slowGot.length >= 6, 'the slow subscriber to get the next line');
   assert.equal(slowGot.at(-1)?.text, 'after');
   await hub.close();
 });
@@ -144,12 +159,14 @@ test('a subscriber that throws is unsubscribed and does not disturb the others',
   });
   hub.subscribe(null, (line) => {
     got.push(line.text);
+    delivered.notify();
   });
   hub.append('app-1', 'stdout', 'a');
   hub.append('app-1', 'stdout', 'b');
-  await sleep(10);
+  // The throwing subscriber came first: by the time the other has 'a' and 'b', it has thrown.
+  await delivered.until(() => got.length >= 2, 'a and b delivered');
   hub.append('app-1', 'stdout', 'c');
-  await sleep(10);
+  await delivered.until(() => got.length >= 3, 'c delivered');
   assert.equal(calls, 1);
   assert.deepEqual(got, ['a', 'b', 'c']);
   await hub.close();

@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import getPort from 'get-port';
 import { groupAlive, groupLive, reapOrphans } from '../../../../src/adapters/process/kill-tree.js';
 import { type RunningProcess, execIfSimple, spawnCommand } from '../../../../src/adapters/process/spawn-command.js';
-import { ROOT, fixture, killHard, nodeFixture, pidAlive, waitUntil } from '../../../helpers/lb-dev-process.js';
+import { ROOT, fixture, killHard, nodeFixture, pidAlive, waitUntil } from '../../../helpers/lb-dev/index.js';
 
 const started: RunningProcess[] = [];
 const extraPids = new Set<number>();
