@@ -2,8 +2,8 @@
 import { type Socket, createConnection } from 'node:net';
 import { LbDevError } from '../core/errors.js';
 import { splitLines } from '../adapters/logs/log-line.js';
-import type { ControlResponse } from './protocol.js';
-import { encode } from './protocol.js';
+import { UNATTRIBUTED_ID, encode } from './protocol.js';
+import { parseReply } from './parse-reply.js';
 
 export class ControlClient {
   private nextId = 1;
@@ -50,14 +50,30 @@ export class ControlClient {
       const onChunk = (chunk: Buffer) => {
         for (const line of lines.push(chunk)) {
           if (!line.trim()) continue;
-          const message = JSON.parse(line) as ControlResponse;
-          if (message.id !== id && message.id !== -1) continue;
-          if ('data' in message) onData(message.data);
-          else if ('result' in message) { cleanup(); onResult?.(message.result); resolve(); }
-          else if ('error' in message) {
+          const message = parseReply(line);
+          if (message instanceof LbDevError) {
             cleanup();
+            reject(message);
+            return;
+          }
+          if (message.id !== id && message.id !== UNATTRIBUTED_ID) continue;
+          if ('data' in message) {
+            // A failing callback ends this request with its error instead of throwing from the listener.
+            try { onData(message.data); } catch (error) { cleanup(); reject(error); return; }
+            continue;
+          }
+          cleanup();
+          if ('error' in message) {
             reject(new LbDevError(message.error.code, message.error.message, { details: message.error.details ?? [] }));
-          } else { cleanup(); resolve(); }
+            return;
+          }
+          try {
+            if ('result' in message) onResult?.(message.result);
+            resolve();
+          } catch (error) {
+            reject(error);
+          }
+          return;
         }
       };
       this.socket.on('data', onChunk);

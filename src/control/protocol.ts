@@ -7,6 +7,9 @@ import type { ErrorCode } from '../core/errors.js';
 
 export const PROTOCOL_VERSION = 1;
 
+/** The id of an answer that belongs to no request (unparsable line, refused connection). */
+export const UNATTRIBUTED_ID = -1;
+
 export interface ControlRequest {
   id: number;
   method: string;

@@ -2,12 +2,18 @@
  * The control socket of a running `lb-dev up`. Before listening it dials the socket: an
  * answer means another lb-dev owns this state dir; silence means a stale file from a run
  * that died, which is removed. The socket is owner-only (0600).
+ *
+ * `up` runs all day, so nothing a client sends may take it down or make it hold memory:
+ * requests are checked at the boundary (validate-request.ts), lines and connections are
+ * capped, a client that does not read its answers is paused and then dropped, and a
+ * handler's failure of any kind becomes an INTERNAL answer.
  */
 import { chmod, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import { LbDevError, isLbDevError } from '../core/errors.js';
-import { splitLines } from '../adapters/logs/log-line.js';
-import { type ControlRequest, type ControlResponse, encode } from './protocol.js';
+import { lineFramer } from './line-framer.js';
+import { type ControlResponse, UNATTRIBUTED_ID, encode } from './protocol.js';
+import { parseRequest } from './validate-request.js';
 
 /** What a handler gets to answer a request; `stream` keeps the request open for `send`s. */
 export interface RequestContext {
@@ -23,6 +29,39 @@ export interface RequestContext {
 /** A handler returns the result, or for a stream resolves when the stream ends. */
 export type Handler = (ctx: RequestContext) => Promise<unknown>;
 
+export interface ControlServerLimits {
+  /** A request line longer than this is answered with BAD_REQUEST and the connection closed. */
+  maxLineBytes: number;
+  /** Connections beyond this are answered with CONTROL_BUSY and closed. */
+  maxConnections: number;
+  /** Above this many unread answer bytes, the server stops reading the client's requests. */
+  pauseAboveBytes: number;
+  /** Above this many unread bytes the client is dropped at once... */
+  dropAboveBytes: number;
+  /** ...and so is one that stays above pauseAboveBytes this long without reading. */
+  stallMs: number;
+}
+
+export const DEFAULT_LIMITS: ControlServerLimits = {
+  maxLineBytes: 64 << 10,
+  maxConnections: 64,
+  pauseAboveBytes: 1 << 20,
+  dropAboveBytes: 32 << 20,
+  stallMs: 30_000,
+};
+
+export interface ControlServerStats {
+  connections: number;
+  /** Connections refused because maxConnections were open. */
+  refused: number;
+  /** Clients dropped because they did not read their answers. */
+  droppedSlow: number;
+  /** Connections whose requests are not being read right now (unread answers above the bound). */
+  paused: number;
+  /** Unread answer bytes over all connections. */
+  buffered: number;
+}
+
 function dial(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection(path);
@@ -31,11 +70,41 @@ function dial(path: string): Promise<boolean> {
   });
 }
 
+/** The message of anything thrown: an Error, an LbDevError, a string, null... */
+function asLbDevError(thrown: unknown): LbDevError {
+  if (isLbDevError(thrown)) return thrown;
+  if (thrown instanceof Error) return new LbDevError('INTERNAL', thrown.message || thrown.name);
+  let text: string;
+  try {
+    text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown);
+  } catch {
+    text = Object.prototype.toString.call(thrown);
+  }
+  return new LbDevError('INTERNAL', `a handler threw a non-Error value: ${text}`);
+}
+
+interface Connection {
+  socket: Socket;
+  closed: Promise<void>;
+  paused: boolean;
+  stallTimer: NodeJS.Timeout | null;
+}
+
 export class ControlServer {
   private server: Server | null = null;
-  private readonly sockets = new Set<Socket>();
+  private readonly connections = new Set<Connection>();
+  private readonly handlers: ReadonlyMap<string, Handler>;
+  private readonly methods: ReadonlySet<string>;
+  private readonly limits: ControlServerLimits;
+  private refused = 0;
+  private droppedSlow = 0;
 
-  constructor(private readonly path: string, private readonly handlers: Record<string, Handler>) {}
+  constructor(private readonly path: string, handlers: Record<string, Handler>, limits: Partial<ControlServerLimits> = {}) {
+    // Own enumerable keys only: `constructor`, `toString`, `__proto__` are never methods.
+    this.handlers = new Map(Object.entries(handlers));
+    this.methods = new Set(this.handlers.keys());
+    this.limits = { ...DEFAULT_LIMITS, ...limits };
+  }
 
   async listen(): Promise<void> {
     if (await dial(this.path)) {
@@ -49,61 +118,123 @@ export class ControlServer {
         : new LbDevError('STATE_DIR_UNUSABLE', `cannot listen on control socket ${this.path}: ${error.message}`)));
       server.listen(this.path, () => resolve());
     });
+    // After listening, a server error (e.g. EMFILE on accept) must not become an uncaught one.
+    server.on('error', () => undefined);
     await chmod(this.path, 0o600);
     this.server = server;
   }
 
   async close(): Promise<void> {
-    for (const socket of this.sockets) socket.destroy();
+    for (const connection of this.connections) connection.socket.destroy();
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
     await unlink(this.path).catch(() => undefined);
   }
 
+  stats(): ControlServerStats {
+    let paused = 0;
+    let buffered = 0;
+    for (const c of this.connections) {
+      if (c.paused) paused++;
+      buffered += c.socket.writableLength;
+    }
+    return { connections: this.connections.size, refused: this.refused, droppedSlow: this.droppedSlow, paused, buffered };
+  }
+
   private accept(socket: Socket): void {
-    this.sockets.add(socket);
-    const lines = splitLines({ maxLineBytes: 1 << 20 });
-    let resolveClosed: () => void = () => {};
-    const closed = new Promise<void>((resolve) => { resolveClosed = resolve; });
-    socket.on('close', () => { this.sockets.delete(socket); resolveClosed(); });
     socket.on('error', () => socket.destroy());
-    socket.on('data', (chunk) => {
-      for (const line of lines.push(chunk)) {
-        if (line.trim()) void this.handle(socket, line, closed);
+    if (this.connections.size >= this.limits.maxConnections) {
+      this.refused++;
+      socket.end(encode({ id: UNATTRIBUTED_ID, error: { code: 'CONTROL_BUSY', message: `expected at most ${this.limits.maxConnections} open control connections, this would be one more` } }));
+      socket.destroySoon();
+      return;
+    }
+    let resolveClosed: () => void = () => {};
+    const connection: Connection = { socket, closed: new Promise<void>((resolve) => { resolveClosed = resolve; }), paused: false, stallTimer: null };
+    this.connections.add(connection);
+    socket.on('close', () => {
+      this.connections.delete(connection);
+      if (connection.stallTimer) clearTimeout(connection.stallTimer);
+      resolveClosed();
+    });
+    socket.on('drain', () => this.resume(connection));
+    const framer = lineFramer(this.limits.maxLineBytes);
+    socket.on('data', (chunk: Buffer) => {
+      const { lines, tooLong } = framer.push(chunk);
+      for (const line of lines) {
+        if (line.trim()) void this.handle(connection, line);
+      }
+      if (tooLong) {
+        this.reply(connection, { id: UNATTRIBUTED_ID, error: { code: 'BAD_REQUEST', message: `expected request lines of at most ${this.limits.maxLineBytes} bytes, got a longer one; closing the connection` } });
+        socket.removeAllListeners('data');
+        socket.end();
+        socket.destroySoon();
       }
     });
   }
 
-  private async handle(socket: Socket, line: string, closed: Promise<void>): Promise<void> {
-    const reply = (message: ControlResponse) => {
-      if (socket.destroyed || !socket.writable) return false;
-      socket.write(encode(message));
-      return true;
-    };
-    let request: ControlRequest;
+  /** Writes one answer; applies the unread-output bounds. False once the client is gone. */
+  private reply(connection: Connection, message: ControlResponse): boolean {
+    const { socket } = connection;
+    if (socket.destroyed || !socket.writable) return false;
+    let line: string;
     try {
-      request = JSON.parse(line) as ControlRequest;
-    } catch {
-      reply({ id: -1, error: { code: 'CONTROL_PROTOCOL', message: 'expected one JSON request per line' } });
-      return;
-    }
-    const handler = this.handlers[request.method];
-    if (!handler) {
-      reply({ id: request.id, error: { code: 'CONTROL_PROTOCOL', message: `unknown method ${JSON.stringify(request.method)}` } });
-      return;
-    }
-    const ctx: RequestContext = {
-      params: request.params ?? {},
-      send: (data) => reply({ id: request.id, data }),
-      closed,
-      buffered: () => socket.writableLength,
-    };
-    try {
-      const result = await handler(ctx);
-      reply({ id: request.id, result: result ?? null });
+      line = encode(message);
     } catch (error) {
-      const e = isLbDevError(error) ? error : new LbDevError('INTERNAL', (error as Error).message ?? String(error));
-      reply({ id: request.id, error: { code: e.code, message: e.message, details: [...e.details] } });
+      // A result JSON cannot express (a BigInt, a cycle): the request still gets an answer.
+      line = encode({ id: message.id, error: { code: 'INTERNAL', message: `the answer could not be encoded as JSON: ${asLbDevError(error).message}` } });
+    }
+    socket.write(line);
+    this.applyBackpressure(connection);
+    return !socket.destroyed;
+  }
+
+  private applyBackpressure(connection: Connection): void {
+    const { socket } = connection;
+    const unread = socket.writableLength;
+    if (unread > this.limits.dropAboveBytes) {
+      this.dropSlow(connection);
+    } else if (unread > this.limits.pauseAboveBytes && !connection.paused) {
+      connection.paused = true;
+      socket.pause();
+      connection.stallTimer = setTimeout(() => this.dropSlow(connection), this.limits.stallMs);
+      connection.stallTimer.unref();
+    }
+  }
+
+  private resume(connection: Connection): void {
+    if (!connection.paused) return;
+    connection.paused = false;
+    if (connection.stallTimer) clearTimeout(connection.stallTimer);
+    connection.stallTimer = null;
+    connection.socket.resume();
+  }
+
+  private dropSlow(connection: Connection): void {
+    if (connection.socket.destroyed) return;
+    this.droppedSlow++;
+    connection.socket.destroy();
+  }
+
+  private async handle(connection: Connection, line: string): Promise<void> {
+    const parsed = parseRequest(line, this.methods);
+    if (!parsed.ok) {
+      this.reply(connection, parsed.reply);
+      return;
+    }
+    const { id, method, params } = parsed.request;
+    const ctx: RequestContext = {
+      params,
+      send: (data) => this.reply(connection, { id, data }),
+      closed: connection.closed,
+      buffered: () => connection.socket.writableLength,
+    };
+    try {
+      const result = await this.handlers.get(method)!(ctx);
+      this.reply(connection, { id, result: result ?? null });
+    } catch (thrown) {
+      const e = asLbDevError(thrown);
+      this.reply(connection, { id, error: { code: e.code, message: e.message, details: [...e.details] } });
     }
   }
 }

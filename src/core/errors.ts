@@ -30,6 +30,10 @@ export const ERROR_CODES = {
   DOCTOR_FOUND_PROBLEMS: { exitCode: 1, fix: 'Follow the `fix:` lines above each failed check, then run `lb-dev doctor` again.' },
   STATE_DIR_UNUSABLE: { exitCode: 2, fix: 'Choose a writable --state-dir on a local filesystem.' },
   CONTROL_PROTOCOL: { exitCode: 5, fix: 'The running lb-dev and this command disagree; use the same lb-dev version for both.' },
+  BAD_REQUEST: { exitCode: 5, fix: 'Send one JSON object per line, {"id": <whole number>, "method": "<name>", "params": {...}}, of at most 64 KiB; `lb-dev` commands do this for you.' },
+  BAD_REPLY: { exitCode: 5, fix: 'Whatever answers on the control socket is not a matching lb-dev: use the same lb-dev version for `up` and this command, and check that nothing else owns the socket.' },
+  CONTROL_BUSY: { exitCode: 3, fix: 'Too many clients are connected to this lb-dev (for example many `lb-dev logs -f`): close some and retry.' },
+  LIFELINE_FAILED: { exitCode: 70, fix: 'lb-dev could not start its watchdog (the process that cleans up if lb-dev is killed): check that the state dir is writable and read its lifeline.log.' },
   INTERNAL: { exitCode: 70, fix: 'This is a bug in lb-dev: please report it with the output above.' },
 } as const satisfies Record<string, ErrorSpec>;
 

@@ -73,9 +73,9 @@ test('round trip: results, LbDevErrors with details, unknown methods, concurrent
   assert.deepEqual([slow, fast], [200, 10]);
   // A big answer (many chunks) arrives whole.
   assert.equal((await client.call<string>('big', { bytes: 3 << 20 })).length, 3 << 20);
-  // An over-long request line (limit 1 MiB) is refused with a protocol error, not a crash.
-  await assert.rejects(client.call('echo', { big: 'x'.repeat(2 << 20) }), expectCode('CONTROL_PROTOCOL'));
-  assert.deepEqual(await client.call('echo', { after: true }), { got: { after: true } });
+  // An over-long request line (limit 64 KiB) is refused with a coded error and the connection closed.
+  await assert.rejects(client.call('echo', { big: 'x'.repeat(2 << 20) }), expectCode('BAD_REQUEST'));
+  assert.deepEqual(await (await connect(path)).call('echo', { after: true }), { got: { after: true } });
 });
 
 test('garbage on the socket gets a protocol error, and the connection still works', async () => {
@@ -90,7 +90,7 @@ test('garbage on the socket gets a protocol error, and the connection still work
   await waitUntil(() => text.split('\n').filter(Boolean).length >= 2, { what: () => `two answers, got ${text}` });
   const [first, second] = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
   assert.equal(first.id, -1);
-  assert.equal(first.error.code, 'CONTROL_PROTOCOL');
+  assert.equal(first.error.code, 'BAD_REQUEST');
   assert.deepEqual(second, { id: 7, result: 'hi' });
 });
 
@@ -223,4 +223,35 @@ test('close() ends open streams, and clients see the connection close', async ()
   await waitUntil(() => got === 1, { what: 'the first data message' });
   await server.close();
   expectCode('NOT_RUNNING')(await outcome);
+});
+
+test('a bad reply rejects the pending call with BAD_REPLY instead of throwing from a listener', async () => {
+  const path = await socketPath();
+  const replies = ['not json', 'null', '[1]', '{"id":"x"}', '{"id":1,"error":"boom"}', '{"id":1}'];
+  const fake: Server = createServer((socket) => {
+    socket.on('data', () => { socket.write(`${replies.shift()}\n`); });
+  });
+  await new Promise<void>((resolve) => fake.listen(path, () => resolve()));
+  cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())));
+  const count = replies.length;
+  for (let i = 0; i < count; i++) {
+    const client = await connect(path);
+    await assert.rejects(client.call('hello'), expectCode('BAD_REPLY'));
+    client.close();
+  }
+});
+
+test('an error code this version does not know arrives as CONTROL_PROTOCOL naming the code', async () => {
+  const path = await socketPath();
+  const fake: Server = createServer((socket) => {
+    socket.on('data', () => { socket.write('{"id":1,"error":{"code":"FROM_THE_FUTURE","message":"newer"}}\n'); });
+  });
+  await new Promise<void>((resolve) => fake.listen(path, () => resolve()));
+  cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())));
+  const client = await connect(path);
+  await assert.rejects(client.call('hello'), (error: unknown) => {
+    expectCode('CONTROL_PROTOCOL')(error);
+    assert.match((error as Error).message, /newer \[FROM_THE_FUTURE\]/);
+    return true;
+  });
 });

@@ -1,0 +1,133 @@
+/**
+ * The lifeline between `lb-dev up` and its watchdog, as plain data: the messages `up` sends
+ * (one JSON object per line), the watchdog's record of what to clean, and the pure decision
+ * of what to kill once `up` is gone without saying goodbye.
+ *
+ * A process group is recorded with its leader's start time (/proc/<pid>/stat field 22): a pid
+ * that was reused by an unrelated process has another start time and is never killed.
+ */
+
+export type LifelineMessage =
+  | { op: 'watch-group'; pgid: number; startTime: number | null }
+  | { op: 'forget-group'; pgid: number }
+  | { op: 'watch-container'; id: string }
+  | { op: 'forget-container'; id: string }
+  | { op: 'release' };
+
+/** What the watchdog cleans if the pipe closes without a `release`. */
+export interface LifelineRecord {
+  /** pgid -> the leader's start time when it was recorded (null: not knowable here, e.g. no /proc). */
+  groups: Map<number, number | null>;
+  containers: Set<string>;
+  /** True once any container was registered: then the labelled sweep runs too. */
+  usedDocker: boolean;
+  released: boolean;
+}
+
+export function emptyRecord(): LifelineRecord {
+  return { groups: new Map(), containers: new Set(), usedDocker: false, released: false };
+}
+
+/** 0 and 1 as a pgid would mean "my own group" and "every process": never valid. */
+function isGroupId(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value > 1;
+}
+
+/** The message in one line, or null when it is not one (the watchdog ignores it). */
+export function parseLifelineMessage(line: string): LifelineMessage | null {
+  let value: unknown;
+  try {
+    value = JSON.parse(line);
+  } catch {
+    return null;
+  }
+  if (typeof value !== 'object' || value === null) return null;
+  const m = value as Record<string, unknown>;
+  switch (m['op']) {
+    case 'watch-group': {
+      const startTime = m['startTime'];
+      if (!isGroupId(m['pgid']) || !(startTime === null || (typeof startTime === 'number' && Number.isSafeInteger(startTime)))) return null;
+      return { op: 'watch-group', pgid: m['pgid'], startTime };
+    }
+    case 'forget-group':
+      return isGroupId(m['pgid']) ? { op: 'forget-group', pgid: m['pgid'] } : null;
+    case 'watch-container':
+    case 'forget-container':
+      return typeof m['id'] === 'string' && /^[0-9a-zA-Z_.-]{1,128}$/.test(m['id']) ? { op: m['op'], id: m['id'] } : null;
+    case 'release':
+      return { op: 'release' };
+    default:
+      return null;
+  }
+}
+
+export function applyLifelineMessage(record: LifelineRecord, message: LifelineMessage): void {
+  switch (message.op) {
+    case 'watch-group': record.groups.set(message.pgid, message.startTime); break;
+    case 'forget-group': record.groups.delete(message.pgid); break;
+    case 'watch-container': record.containers.add(message.id); record.usedDocker = true; break;
+    case 'forget-container': record.containers.delete(message.id); break;
+    case 'release': record.released = true; break;
+  }
+}
+
+/** One row of the process table (Linux: /proc/<pid>/stat). */
+export interface ProcessInfo {
+  pid: number;
+  ppid: number;
+  pgid: number;
+  /** Clock ticks after boot (field 22). */
+  startTime: number;
+}
+
+export interface KillPlan {
+  /** Groups to SIGKILL as a whole (kill(-pgid)). */
+  groups: number[];
+  /** Descendants that left their group (setsid, setpgid): killed one by one. */
+  pids: number[];
+  /** Recorded groups left alone, and why. */
+  skipped: Array<{ pgid: number; reason: string }>;
+}
+
+/**
+ * What to kill, from a snapshot of the process table. `table` null means no process table
+ * (not Linux): every recorded group is killed, unverified, as kill-tree.ts does elsewhere.
+ * A leader that is gone while its group lives on is still our group: the kernel does not hand
+ * out a pid as long as a process group carries that id.
+ */
+export function planKills(record: Pick<LifelineRecord, 'groups'>, table: readonly ProcessInfo[] | null, selfPid: number): KillPlan {
+  const plan: KillPlan = { groups: [], pids: [], skipped: [] };
+  if (table === null) {
+    plan.groups = [...record.groups.keys()];
+    return plan;
+  }
+  const byPid = new Map(table.map((p) => [p.pid, p]));
+  const children = new Map<number, ProcessInfo[]>();
+  for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
+  const killedGroups = new Set<number>();
+  const members: ProcessInfo[] = [];
+  for (const [pgid, recorded] of record.groups) {
+    const leader = byPid.get(pgid);
+    if (leader && recorded !== null && leader.startTime !== recorded) {
+      plan.skipped.push({ pgid, reason: `pid ${pgid} now belongs to another process (started at ${leader.startTime}, ours at ${recorded})` });
+      continue;
+    }
+    const group = table.filter((p) => p.pgid === pgid);
+    if (group.length === 0) continue; // already gone
+    killedGroups.add(pgid);
+    members.push(...group);
+  }
+  plan.groups = [...killedGroups];
+  // Descendants outside the killed groups: a walk of the parent links from every member.
+  const seen = new Set(members.map((p) => p.pid));
+  const queue = [...members];
+  while (queue.length > 0) {
+    for (const child of children.get(queue.shift()!.pid) ?? []) {
+      if (seen.has(child.pid)) continue;
+      seen.add(child.pid);
+      queue.push(child);
+      if (!killedGroups.has(child.pgid) && child.pid !== selfPid) plan.pids.push(child.pid);
+    }
+  }
+  return plan;
+}

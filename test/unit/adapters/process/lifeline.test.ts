@@ -1,0 +1,98 @@
+// The lifeline with real processes: a stand-in for `up` (test/fixtures/lifeline-parent.ts)
+// registers a process tree; SIGKILLing the stand-in must end the tree within 2 s, a release
+// must leave it alone, and the watchdog must exit either way.
+import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, test } from 'node:test';
+import { startLifeline } from '../../../../src/adapters/process/lifeline.js';
+import { TSX, killHard, pidAlive, waitUntil } from '../../../helpers/lb-dev-process.js';
+import { type Tree, startParent } from './lifeline-parent.js';
+
+const cleanups: Array<() => Promise<unknown> | void> = [];
+after(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function stateDir(): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lbdl-'));
+  cleanups.push(() => rm(dir, { recursive: true, force: true }));
+  return dir;
+}
+
+const everyone = (tree: Tree) => [tree.leader, ...tree.grandchildren];
+
+test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is gone, and so is the watchdog', async () => {
+  const dir = await stateDir();
+  const { parent, tree } = await startParent(dir, cleanups);
+  assert.ok(everyone(tree).every(pidAlive), 'the tree runs');
+  const exited = new Promise((resolve) => parent.once('exit', resolve));
+  const killedAt = Date.now();
+  parent.kill('SIGKILL');
+  await exited;
+  await waitUntil(() => !everyone(tree).some(pidAlive), { timeoutMs: 2_000, what: () => `the tree gone within 2 s; alive: ${everyone(tree).filter(pidAlive)}` });
+  const tookMs = Date.now() - killedAt;
+  await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit after its cleanup' });
+  const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
+  assert.match(log, new RegExp(`SIGKILLed process groups \\[${tree.leader}\\]`), log);
+  assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
+});
+
+test('a clean release: the watchdog exits and leaves the tree alone', async () => {
+  const dir = await stateDir();
+  const { parent, tree } = await startParent(dir, cleanups);
+  const exited = new Promise((resolve) => parent.once('exit', resolve));
+  parent.stdin!.write('release\n');
+  assert.equal(await exited, 0);
+  await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit after a release' });
+  assert.ok(everyone(tree).every(pidAlive), 'the released tree was not touched');
+  killHard(tree.leader);
+  for (const pid of tree.grandchildren) killHard(pid);
+});
+
+test('a process that only started a lifeline exits on its own: the lifeline holds no event loop', async () => {
+  const dir = await stateDir();
+  const module = new URL('../../../../src/adapters/process/lifeline.ts', import.meta.url).href;
+  const script = `const { startLifeline } = await import(${JSON.stringify(module)});
+    const l = await startLifeline({ stateDir: ${JSON.stringify(dir)}, log: console }); console.log(l.pid);`;
+  const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
+  cleanups.push(() => killHard(child.pid!));
+  let out = '';
+  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  const code = await new Promise((resolve) => child.once('exit', resolve));
+  assert.equal(code, 0);
+  const watchdog = Number(out.trim());
+  cleanups.push(() => killHard(watchdog));
+  await waitUntil(() => !pidAlive(watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit with its parent' });
+});
+
+test("the watchdog runs in its own session, and a release resolves once it has exited", async () => {
+  const dir = await stateDir();
+  const warnings: string[] = [];
+  const lifeline = await startLifeline({ stateDir: dir, log: { warn: (m) => warnings.push(m) } });
+  cleanups.push(() => killHard(lifeline.pid));
+  assert.ok(pidAlive(lifeline.pid));
+  // Its own session and group: a group kill aimed at us does not reach it.
+  const stat = await readFile(`/proc/${lifeline.pid}/stat`, 'utf8');
+  const [pgid, sid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(2, 4).map(Number);
+  assert.deepEqual([pgid, sid], [lifeline.pid, lifeline.pid]);
+  assert.throws(() => lifeline.watchGroup(1), /process group id > 1/);
+  await lifeline.release();
+  assert.equal(pidAlive(lifeline.pid), false);
+  assert.deepEqual(warnings, []);
+});
+
+test('a watchdog that dies is reported through log.warn', async () => {
+  const dir = await stateDir();
+  let resolveWarned: (m: string) => void = () => {};
+  const warned = new Promise<string>((resolve) => { resolveWarned = resolve; });
+  const lifeline = await startLifeline({ stateDir: dir, log: { warn: resolveWarned } });
+  // The lifeline holds no event loop: something else (here a timer, in `up` its servers) must.
+  const keepAlive = setInterval(() => {}, 1_000);
+  process.kill(lifeline.pid, 'SIGKILL');
+  assert.match(await warned, /lifeline watchdog .* exited \(SIGKILL\)/);
+  clearInterval(keepAlive);
+  lifeline.watchGroup(process.pid); // writing to a gone watchdog is harmless
+});
