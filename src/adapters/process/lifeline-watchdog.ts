@@ -6,7 +6,7 @@
  * containers, then exits. After a `release` it just exits. It never outlives the pipe.
  */
 import { applyLifelineMessage, emptyRecord, parseLifelineMessage, planKills } from '../../core/lifeline.js';
-import { readProcessTable } from './proc-table.js';
+import { isRunning, listProcesses } from './proc.js';
 
 /** Docker may hang (a paused engine): the watchdog gives up rather than linger. */
 const DOCKER_DEADLINE_MS = 20_000;
@@ -27,8 +27,10 @@ function kill(target: number): boolean {
   }
 }
 
-function killProcesses(): void {
-  const plan = planKills(record, readProcessTable(), process.pid);
+async function killProcesses(): Promise<void> {
+  // A zombie is already dead: nothing to kill, and its pid is not reusable until reaped.
+  const table = (await listProcesses())?.filter(isRunning) ?? null;
+  const plan = planKills(record, table, process.pid);
   for (const skipped of plan.skipped) report(`left group ${skipped.pgid} alone: ${skipped.reason}`);
   const groups = plan.groups.filter((pgid) => kill(-pgid));
   const pids = plan.pids.filter((pid) => kill(pid));
@@ -56,7 +58,7 @@ async function removeContainers(): Promise<void> {
 
 async function cleanUp(): Promise<void> {
   report('lb-dev is gone without a clean shutdown: cleaning up');
-  killProcesses();
+  await killProcesses();
   const deadline = setTimeout(() => {
     report(`Docker did not answer within ${DOCKER_DEADLINE_MS} ms; giving up`);
     process.exit(1);

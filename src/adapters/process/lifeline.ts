@@ -18,7 +18,7 @@ import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LbDevError } from '../../core/errors.js';
 import type { LifelineMessage } from '../../core/lifeline.js';
-import { processStartTime } from './proc-table.js';
+import { readProcStatSync } from './proc.js';
 
 export interface LifelineOptions {
   /** lb-dev's state dir: the watchdog's log (lifeline.log) goes here, and it names the containers to sweep. */
@@ -108,7 +108,7 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
     watchGroup: (pgid) => {
       // 0 and 1 would mean "the watchdog's own group" and "every process".
       if (!Number.isSafeInteger(pgid) || pgid <= 1) throw new LbDevError('INTERNAL', `lifeline.watchGroup: expected a process group id > 1, got ${pgid}`);
-      send({ op: 'watch-group', pgid, startTime: processStartTime(pgid) });
+      send({ op: 'watch-group', pgid, startTime: readProcStatSync(pgid)?.startTime ?? null });
     },
     forgetGroup: (pgid) => send({ op: 'forget-group', pgid }),
     watchContainer: (id) => send({ op: 'watch-container', id }),

@@ -3,6 +3,7 @@
  * (state, parent, process group, start time) and /proc/<pid>/environ. Elsewhere (no
  * /proc) the readers answer null, and callers fall back on kill(pid, 0) or find nothing.
  */
+import { readFileSync } from 'node:fs';
 import { readdir, readFile } from 'node:fs/promises';
 
 export interface ProcStat {
@@ -36,6 +37,15 @@ export function isRunning(stat: ProcStat): boolean {
 export async function readProcStat(pid: number): Promise<ProcStat | null> {
   try {
     return parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return null;
+  }
+}
+
+/** readProcStat for a caller that cannot wait (the lifeline records a start time as a group is spawned). */
+export function readProcStatSync(pid: number): ProcStat | null {
+  try {
+    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
   } catch {
     return null;
   }

@@ -11,7 +11,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { after, before, test } from 'node:test';
 import getPort from 'get-port';
-import { ROOT, killHard, nodeFixture, waitUntil } from '../../helpers/lb-dev-process.js';
+import { ROOT, killHard, nodeFixture, waitUntil } from '../../helpers/lb-dev/index.js';
 
 const BUILT_CLI = join(ROOT, 'dist', 'cli', 'main.js');
 let dir = '';

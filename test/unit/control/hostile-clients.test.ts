@@ -9,7 +9,7 @@ import { after, test } from 'node:test';
 import { ControlClient } from '../../../src/control/client.js';
 import { type ControlServerLimits, type Handler, ControlServer } from '../../../src/control/server.js';
 import { isLbDevError } from '../../../src/core/errors.js';
-import { waitUntil } from '../../helpers/lb-dev-process.js';
+import { waitUntil } from '../../helpers/lb-dev/index.js';
 import { rawClient } from './raw-client.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];

@@ -2,7 +2,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { type ProcessInfo, applyLifelineMessage, emptyRecord, parseLifelineMessage, planKills } from '../../../src/core/lifeline.js';
-import { parseProcStat } from '../../../src/adapters/process/proc-table.js';
 
 const p = (pid: number, ppid: number, pgid: number, startTime = 100): ProcessInfo => ({ pid, ppid, pgid, startTime });
 const groups = (entries: Array<[number, number | null]>) => ({ groups: new Map(entries) });
@@ -50,10 +49,3 @@ describe('parseLifelineMessage', () => {
   });
 });
 
-describe('parseProcStat', () => {
-  it('reads ppid, pgid and start time after a command holding spaces and parentheses', () => {
-    const stat = '4242 (my (odd) cmd) S 4000 4242 4242 0 -1 4194560 100 0 0 0 1 2 0 0 20 0 1 0 987654 1000 10';
-    assert.deepEqual(parseProcStat(4242, stat), { pid: 4242, ppid: 4000, pgid: 4242, startTime: 987654 });
-    assert.equal(parseProcStat(4242, stat.replace(') S', ') Z')), null, 'a zombie is not a process to kill');
-  });
-});

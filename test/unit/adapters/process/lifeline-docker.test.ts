@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { connectDocker, managedLabels } from '../../../../src/adapters/traefik/docker.js';
 import { e2eGate, traefikImage } from '../../../helpers/e2e-gate.js';
-import { waitUntil } from '../../../helpers/lb-dev-process.js';
+import { waitUntil } from '../../../helpers/lb-dev/index.js';
 import { startParent } from './lifeline-parent.js';
 
 const gate = await e2eGate();

@@ -1,7 +1,7 @@
 /** Runs test/fixtures/lifeline-parent.ts (a stand-in for `up` with a lifeline) and waits for its READY line. */
 import assert from 'node:assert/strict';
 import { type ChildProcess, spawn } from 'node:child_process';
-import { TSX, fixture, killHard, waitUntil } from '../../../helpers/lb-dev-process.js';
+import { TSX, fixture, killHard, waitUntil } from '../../../helpers/lb-dev/index.js';
 
 export interface Tree { watchdog: number; leader: number; grandchildren: number[] }
 

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLifeline } from '../../../../src/adapters/process/lifeline.js';
-import { TSX, killHard, pidAlive, waitUntil } from '../../../helpers/lb-dev-process.js';
+import { TSX, killHard, pidAlive, waitUntil } from '../../../helpers/lb-dev/index.js';
 import { type Tree, startParent } from './lifeline-parent.js';
 
 const cleanups: Array<() => Promise<unknown> | void> = [];
