@@ -40,6 +40,8 @@ export interface ReleaseServer {
   /** Requests seen, by path. */
   requests: Map<string, number>;
   behaviour: ArchiveBehaviour;
+  /** While set, the archive's response waits for it (to hold a download in flight). */
+  holdArchive: Promise<void> | null;
   close(): Promise<void>;
 }
 
@@ -53,9 +55,10 @@ export async function startReleaseServer(platform = 'linux', arch = 'amd64'): Pr
     archive,
     requests: new Map(),
     behaviour: 'ok',
+    holdArchive: null,
     close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
   };
-  const server: Server = createServer((req, res) => {
+  const server: Server = createServer(async (req, res) => {
     const path = req.url ?? '';
     state.requests.set(path, (state.requests.get(path) ?? 0) + 1);
     if (path === `/${FAKE_VERSION}/traefik_${FAKE_VERSION}_checksums.txt`) {
@@ -64,6 +67,7 @@ export async function startReleaseServer(platform = 'linux', arch = 'amd64'): Pr
       return;
     }
     if (path === `/${FAKE_VERSION}/${archiveName}` && state.behaviour !== 'missing') {
+      if (state.holdArchive) await state.holdArchive;
       res.writeHead(200, { 'content-type': 'application/octet-stream', 'content-length': archive.length });
       if (state.behaviour === 'truncate') {
         res.write(archive.subarray(0, Math.floor(archive.length / 2)), () => res.socket?.destroy());
