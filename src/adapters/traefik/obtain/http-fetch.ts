@@ -45,6 +45,9 @@ export async function fetchToFile(
   onProgress?: (progress: DownloadProgress) => void,
 ): Promise<FetchedFile> {
   const out = createWriteStream(destination, { mode: 0o644 });
+  // A write still pending when a failed download destroys the stream errors later: keep it, not crash.
+  let writeError: Error | null = null;
+  out.on('error', (error) => { writeError ??= error; });
   const hash = createHash('sha256');
   const file = url.slice(url.lastIndexOf('/') + 1);
   let lastReport = 0;
@@ -53,13 +56,14 @@ export async function fetchToFile(
       hash.update(chunk);
       if (!out.write(chunk)) await once(out, 'drain');
       const now = Date.now();
-      if (onProgress && now - lastReport >= PROGRESS_EVERY_MS) {
+      if (onProgress && received !== total && now - lastReport >= PROGRESS_EVERY_MS) {
         lastReport = now;
         onProgress({ file, received, total, percent: total ? Math.floor((received / total) * 100) : null });
       }
     });
     out.end();
     await once(out, 'close');
+    if (writeError) throw writeError;
     onProgress?.({ file, received, total, percent: total ? 100 : null });
     return { bytes: received, sha256: hash.digest('hex') };
   } finally {
