@@ -32,6 +32,8 @@ export interface FindOptions {
   cacheDir: string;
   env?: NodeJS.ProcessEnv;
   binaryName?: string;
+  /** Look for `traefik` on PATH (default true). Off where only a static build will do (image import). */
+  searchPath?: boolean;
 }
 
 const VERSION_TIMEOUT_MS = 10_000;
@@ -55,8 +57,10 @@ export async function findTraefikBinary(options: FindOptions): Promise<{ found: 
     }
   }
 
-  const onPath = await whichOnPath(binaryName, env);
-  if (!onPath) {
+  const onPath = options.searchPath === false ? null : await whichOnPath(binaryName, env);
+  if (options.searchPath === false) {
+    attempts.push({ what: `${binaryName} on PATH`, reason: 'not searched (a static build is needed)' });
+  } else if (!onPath) {
     attempts.push({ what: `${binaryName} on PATH`, reason: 'not found' });
   } else {
     const checked = await checkV3(onPath);

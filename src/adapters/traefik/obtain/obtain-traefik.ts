@@ -31,6 +31,8 @@ export interface ObtainOptions {
   /** Default: LB_DEV_TRAEFIK_DOWNLOAD_URL, else GitHub's release downloads. */
   downloadBaseUrl?: string;
   env?: NodeJS.ProcessEnv;
+  /** Look for `traefik` on PATH (default true); off for a binary to import as an image. */
+  searchPath?: boolean;
   onProgress?: (event: ObtainProgress) => void;
   timeouts?: Partial<FetchTimeouts>;
   /** process.platform / process.arch style, for the release to download. */
@@ -51,7 +53,7 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
   const version = options.version ?? traefikVersion(env['LB_DEV_TRAEFIK_VERSION']);
   const cacheDir = options.cacheDir ?? lbDevCacheDir(env);
   const say = (text: string) => options.onProgress?.({ kind: 'message', text });
-  const find = () => findTraefikBinary({ version, cacheDir, env, ...(options.configured !== undefined ? { configured: options.configured } : {}) });
+  const find = () => findTraefikBinary({ version, cacheDir, env, searchPath: options.searchPath !== false, ...(options.configured !== undefined ? { configured: options.configured } : {}) });
 
   const first = await find();
   if (options.configured !== undefined && first.found?.source !== 'configured') {
@@ -61,9 +63,9 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
   if (first.found) return { ...first.found, why: whyLine(first.found), attempts: first.attempts };
 
   const attempts = [...first.attempts];
-  if (!options.allowDownload) attempts.push({ what: 'download', reason: 'not allowed' });
-  if (!options.allowBuild) attempts.push({ what: 'build from source', reason: 'not allowed' });
-  if (!options.allowDownload && !options.allowBuild) throw unavailable(version, attempts);
+  if (!options.allowDownload && !options.allowBuild) {
+    throw unavailable(version, [...attempts, { what: 'download', reason: 'not allowed' }, { what: 'build from source', reason: 'not allowed' }]);
+  }
 
   const lock = await acquireCacheLock(traefikVersionDir(cacheDir, version), {
     purpose: `obtaining Traefik ${version}`,
@@ -96,6 +98,8 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
         downloadFailure = error.message;
         attempts.push({ what: `download from ${baseUrl}`, reason: `${error.message} [${error.code}]` });
       }
+    } else {
+      attempts.push({ what: 'download', reason: 'not allowed' });
     }
     if (options.allowBuild) {
       try {
@@ -112,6 +116,8 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
         if (!isLbDevError(error)) throw error;
         attempts.push({ what: 'build from source', reason: [error.message, ...error.details.slice(-3)].join(' | ') });
       }
+    } else {
+      attempts.push({ what: 'build from source', reason: 'not allowed' });
     }
     throw unavailable(version, attempts);
   } finally {
