@@ -35,6 +35,13 @@ export const ERROR_CODES = {
   CONTROL_BUSY: { exitCode: 3, fix: 'Too many clients are connected to this lb-dev (for example many `lb-dev logs -f`): close some and retry.' },
   LIFELINE_FAILED: { exitCode: 70, fix: 'lb-dev could not start its watchdog (the process that cleans up if lb-dev is killed): check that the state dir is writable and read its lifeline.log.' },
   INTERNAL: { exitCode: 70, fix: 'This is a bug in lb-dev: please report it with the output above.' },
+  TRAEFIK_DOWNLOAD_UNREACHABLE: { exitCode: 4, fix: 'Check the network (or proxy), or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a reachable mirror of Traefik\'s release files; or start Docker, or put traefik v3 on PATH.' },
+  TRAEFIK_DOWNLOAD_HTTP: { exitCode: 4, fix: 'Check that the version exists (LB_DEV_TRAEFIK_VERSION) and that the mirror (LB_DEV_TRAEFIK_DOWNLOAD_URL) has the layout <base>/<version>/<file>.' },
+  TRAEFIK_DOWNLOAD_TRUNCATED: { exitCode: 4, fix: 'Nothing was cached; run the command again. If it keeps happening, the connection or the mirror drops large files.' },
+  TRAEFIK_CHECKSUM_MISMATCH: { exitCode: 4, fix: 'Nothing was cached. The file differs from the published SHA-256: check the mirror (LB_DEV_TRAEFIK_DOWNLOAD_URL) or any proxy rewriting downloads.' },
+  TRAEFIK_PLATFORM_UNSUPPORTED: { exitCode: 4, fix: 'No Traefik release lb-dev can unpack for this machine: install traefik v3 yourself and set traefik.binary, or use the Docker mode.' },
+  TRAEFIK_BUILD_FAILED: { exitCode: 4, fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.' },
+  TRAEFIK_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (the image is used), put traefik v3 on PATH or set traefik.binary, or allow the download (or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a mirror).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, it } from 'node:test';
+import { isLbDevError } from '../../../../../src/core/errors.js';
+import { buildTraefikFromSource, findGo } from '../../../../../src/adapters/traefik/obtain/build-from-source.js';
+import { makeFakeGo } from './fake-go.js';
+
+const systemPath = '/usr/bin:/bin';
+
+describe('findGo', () => {
+  it('takes the go on PATH when it is new enough', async () => {
+    const fake = makeFakeGo();
+    assert.deepEqual(await findGo({ PATH: `${fake.binDir}:${systemPath}` }), { path: join(fake.binDir, 'go'), version: '1.26.1' });
+  });
+
+  it('refuses an old go on PATH, saying which', async () => {
+    const fake = makeFakeGo({ goVersion: 'go1.22.4' });
+    await assert.rejects(
+      findGo({ PATH: `${fake.binDir}:${systemPath}` }, ['/nonexistent/go/bin/go']),
+      (e) => isLbDevError(e) && e.code === 'TRAEFIK_BUILD_FAILED' && /expected Go >= 1\.26 \(go on PATH or \/nonexistent\/go\/bin\/go\), found .*go is go1\.22\.4$/.test(e.message),
+    );
+  });
+
+  it('falls back to a new enough go outside PATH', async () => {
+    const old = makeFakeGo({ goVersion: 'go1.22.4' });
+    const good = makeFakeGo();
+    const go = await findGo({ PATH: `${old.binDir}:${systemPath}` }, [join(good.binDir, 'go')]);
+    assert.equal(go.path, join(good.binDir, 'go'));
+  });
+});
+
+describe('buildTraefikFromSource (fake go)', () => {
+  it('downloads the module, builds a writable copy with the version stamped, caches the result 0755', async () => {
+    const fake = makeFakeGo();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
+    const lines: string[] = [];
+    const path = await buildTraefikFromSource({
+      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      env: { PATH: `${fake.binDir}:${systemPath}`, HOME: tmpdir() }, onProgress: (line) => lines.push(line), why: 'the download failed',
+    });
+    assert.equal(path, join(cacheDir, 'traefik', 'v3.6.25', 'traefik'));
+    assert.equal(statSync(path).mode & 0o777, 0o755);
+    assert.match(execFileSync(path, ['version'], { encoding: 'utf8' }), /v3\.6\.25/);
+    assert.deepEqual(readdirSync(join(cacheDir, 'traefik', 'v3.6.25')), ['traefik'], 'no temp output left');
+    const calls = readFileSync(fake.log, 'utf8').trim().split('\n');
+    assert.equal(calls.length, 2);
+    assert.match(calls[0]!, / CGO_ENABLED=0 mod download -json github\.com\/traefik\/traefik\/v3@v3\.6\.25$/);
+    const build = calls[1]!;
+    assert.match(build, /CGO_ENABLED=0 build -trimpath -ldflags -s -w -X github\.com\/traefik\/traefik\/v3\/pkg\/version\.Version=v3\.6\.25 -o \S+ \.\/cmd\/traefik$/);
+    const buildDir = build.split(' ')[0]!;
+    assert.notEqual(buildDir, fake.moduleDir, 'builds a copy, not the module cache');
+    assert.throws(() => statSync(buildDir), 'the copy is removed afterwards');
+    assert.match(lines[0]!, /building Traefik v3\.6\.25 from its Go module with go1\.26\.1 \(the download failed\)/);
+    assert.match(lines.at(-1)!, /^built Traefik v3\.6\.25 in \d+s/);
+  });
+
+  it('a failing go build is TRAEFIK_BUILD_FAILED with Go\'s last lines, nothing cached', async () => {
+    const fake = makeFakeGo({ failBuild: true });
+    const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
+    await assert.rejects(
+      buildTraefikFromSource({ version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' }, env: { PATH: `${fake.binDir}:${systemPath}` } }),
+      (e) => isLbDevError(e) && e.code === 'TRAEFIK_BUILD_FAILED' && /exited with code 1/.test(e.message) && e.details.some((d) => d.includes("expected 'package'")),
+    );
+    assert.deepEqual(readdirSync(join(cacheDir, 'traefik', 'v3.6.25')), []);
+  });
+});
