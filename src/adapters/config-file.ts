@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { LbDevError } from '../core/errors.js';
+import { displayPath } from '../core/config/display-path.js';
 import { CONFIG_FILE_NAME, resolveConfig } from '../core/config/schema.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
 
@@ -114,9 +115,4 @@ function pathKey(keyPath: string[]): string {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
-}
-
-function displayPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

@@ -3,7 +3,7 @@ import { type CheckResult, runDoctor } from '../../app/doctor.js';
 import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
 import { loadResolvedConfig, useColor, withClient } from '../context.js';
-import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode } from '../options.js';
+import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, traefikMode } from '../options.js';
 
 const MARK: Record<CheckResult['status'], [string, string]> = {
   ok: ['ok  ', '32'], warn: ['warn', '33'], fail: ['FAIL', '31'], skip: ['skip', '2'],
@@ -15,7 +15,7 @@ export function doctorCommand(): Command {
     .option('--traefik <mode>', 'check for this Traefik mode instead of the configured one', traefikMode)
     .option('--json', 'print the results as JSON');
   addLocationOptions(command);
-  return command.action(async (flags: LocationFlags & { traefik?: 'docker' | 'binary' | 'external'; json?: boolean }) => {
+  return command.action(async (flags: LocationFlags & { traefik?: TraefikMode; json?: boolean }) => {
     const config = await loadResolvedConfig(flags, overridesFrom(flags));
     const running = await withClient(flags, (c) => c.call<StatusReport>('status')).then((r) => r.pid, () => null);
     const results = await runDoctor(config, running);
