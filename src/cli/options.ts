@@ -2,6 +2,7 @@
 import type { Command } from 'commander';
 import { LbDevError } from '../core/errors.js';
 import { parseDuration } from '../core/text/duration.js';
+import { DURATION_TOO_LONG, MAX_DURATION_MS } from '../core/config/checks.js';
 import { TRAEFIK_MODES } from '../core/config/keys.js';
 import type { ConfigOverrides, TraefikMode } from '../core/config/types.js';
 
@@ -17,11 +18,14 @@ export function wholeNumber(flag: string) {
 /** A duration flag (`500ms`, `5s`, `2m`) parsed to milliseconds, naming the flag when it is wrong. */
 export function durationFlag(flag: string) {
   return (value: string): number => {
+    let ms: number;
     try {
-      return parseDuration(value);
+      ms = parseDuration(value);
     } catch (error) {
       throw new LbDevError('USAGE', `${flag}: ${(error as Error).message}`);
     }
+    if (ms > MAX_DURATION_MS) throw new LbDevError('USAGE', `${flag}: expected ${DURATION_TOO_LONG}, got ${JSON.stringify(value)}`);
+    return ms;
   };
 }
 

@@ -58,7 +58,11 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   const drafts = readGroups(problems, top, baseDir);
   const first = drafts[0];
   if (first && flags.instances !== undefined) first.instances = flags.instances;
-  if (first && flags.command !== undefined) first.command = flags.command;
+  if (first && flags.command !== undefined) {
+    first.command = flags.command;
+    const unfilled = unfilledPlaceholder(flags.command, first.reservePorts);
+    if (unfilled !== undefined) problems.flagMessage('--command', unfilled);
+  }
   const usingDemoApp = drafts.every((group) => group.command === null);
   const groups = finishGroups(problems, drafts, usingDemoApp, opts.demoCommand);
 
@@ -123,7 +127,28 @@ function readGroup(name: string, s: Section, baseDir: string): GroupDraft {
   if (restart.maxDelayMs < restart.initialDelayMs) {
     s.problems.at([...s.path, 'restart', 'maxDelay'], `expected at least restart.initialDelay (${formatDuration(restart.initialDelayMs)}), got ${formatDuration(restart.maxDelayMs)}`);
   }
+  const templates: Array<[string[], string | null]> = [
+    [['command'], group.command],
+    ...Object.entries(group.env).map(([key, text]): [string[], string] => [['env', key], text]),
+  ];
+  for (const [at, template] of templates) {
+    const unfilled = template === null ? undefined : unfilledPlaceholder(template, group.reservePorts);
+    if (unfilled !== undefined) s.problems.at([...s.path, ...at], unfilled);
+  }
   return { ...group, name, at: s.path, cwd: path.resolve(baseDir, group.cwd) };
+}
+
+/** `{extraPortN}` is filled only for N from 1 to reservePorts (core/text/template.ts); otherwise it would reach the app as text. */
+function unfilledPlaceholder(template: string, reservePorts: number): string | undefined {
+  for (const [placeholder, n] of template.matchAll(/\{extraPort(\d+)\}/g)) {
+    const index = Number(n);
+    if (index >= 1 && index <= reservePorts) continue;
+    const allowed = reservePorts === 0 ? 'no {extraPortN} (reservePorts is 0)'
+      : reservePorts === 1 ? 'only {extraPort1} (reservePorts is 1)'
+      : `{extraPort1} to {extraPort${reservePorts}} (reservePorts is ${reservePorts})`;
+    return `expected ${allowed}, got ${placeholder}; ${index === 0 ? 'extra ports count from {extraPort1}' : `raise reservePorts to ${index} to reserve that port`}`;
+  }
+  return undefined;
 }
 
 /** No command anywhere = the demo app (single group only); otherwise every group needs one. */
