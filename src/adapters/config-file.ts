@@ -6,6 +6,7 @@ import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { LineCounter, isMap, isScalar, isSeq, parseDocument, type Node } from 'yaml';
 import { LbDevError } from '../core/errors.js';
+import { displayPath } from '../core/config/display-path.js';
 import { CONFIG_FILE_NAME, resolveConfig } from '../core/config/schema.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
 
@@ -69,11 +70,20 @@ export interface ParsedConfig {
 /** YAML text -> value + key lines. A syntax error -> CONFIG_PARSE `<file>:<line>:<col>: <reason>`. */
 export function parseConfigText(text: string, fileName: string): ParsedConfig {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
-  if (doc.errors.length > 0) {
-    const [first, ...rest] = doc.errors.map((error) => {
-      const { line, col } = lineCounter.linePos(error.pos[0]);
-      return `${fileName}:${line}:${col}: ${firstLine(error.message)}`;
+  // uniqueKeys: false - the yaml library compares each key with every earlier one (quadratic:
+  // 50,000 keys took half a minute); collectKeys finds repeated keys with one Set per mapping.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const lines = new Map<string, number>();
+  const duplicates: number[] = [];
+  collectKeys(doc.contents, [], { lines, duplicates, counter: lineCounter });
+  const errors = [
+    ...doc.errors.map((error) => ({ pos: error.pos[0], message: firstLine(error.message) })),
+    ...duplicates.map((pos) => ({ pos, message: 'Map keys must be unique' })),
+  ].sort((a, b) => a.pos - b.pos);
+  if (errors.length > 0) {
+    const [first, ...rest] = errors.map(({ pos, message }) => {
+      const { line, col } = lineCounter.linePos(pos);
+      return `${fileName}:${line}:${col}: ${message}`;
     });
     throw new LbDevError('CONFIG_PARSE', first!, { details: rest });
   }
@@ -83,26 +93,37 @@ export function parseConfigText(text: string, fileName: string): ParsedConfig {
   } catch (error) {
     throw new LbDevError('CONFIG_PARSE', `${fileName}:1:1: ${(error as Error).message}`, { cause: error });
   }
-  const lines = new Map<string, number>();
-  collectKeyLines(doc.contents, [], lines, lineCounter);
   return { value, positions: (keyPath) => lines.get(pathKey(keyPath)) };
 }
 
-function collectKeyLines(node: unknown, at: string[], lines: Map<string, number>, counter: LineCounter): void {
+interface KeyScan {
+  /** Path (joined by pathKey) -> 1-based line of its key or list item. */
+  lines: Map<string, number>;
+  /** Offsets of keys that repeat an earlier key of the same mapping. */
+  duplicates: number[];
+  counter: LineCounter;
+}
+
+function collectKeys(node: unknown, at: string[], scan: KeyScan): void {
   if (isMap(node)) {
+    const seen = new Set<unknown>();
     for (const pair of node.items) {
-      const key = isScalar(pair.key) ? String(pair.key.value) : String(pair.key);
-      const keyPath = [...at, key];
+      const name = isScalar(pair.key) ? pair.key.value : pair.key;
+      const key = String(name);
       const start = (pair.key as Node | null)?.range?.[0];
-      if (start !== undefined) lines.set(pathKey(keyPath), counter.linePos(start).line);
-      collectKeyLines(pair.value, keyPath, lines, counter);
+      // Scalars compare by value, as the yaml library does (`1` and `"1"` differ); other keys by identity.
+      if (seen.has(name) && start !== undefined) scan.duplicates.push(start);
+      seen.add(name);
+      const keyPath = [...at, key];
+      if (start !== undefined) scan.lines.set(pathKey(keyPath), scan.counter.linePos(start).line);
+      collectKeys(pair.value, keyPath, scan);
     }
   } else if (isSeq(node)) {
     node.items.forEach((item, index) => {
       const keyPath = [...at, String(index)];
       const start = (item as Node | null)?.range?.[0];
-      if (start !== undefined) lines.set(pathKey(keyPath), counter.linePos(start).line);
-      collectKeyLines(item, keyPath, lines, counter);
+      if (start !== undefined) scan.lines.set(pathKey(keyPath), scan.counter.linePos(start).line);
+      collectKeys(item, keyPath, scan);
     });
   }
 }
@@ -114,9 +135,4 @@ function pathKey(keyPath: string[]): string {
 
 function firstLine(message: string): string {
   return message.split('\n')[0]!.trim();
-}
-
-function displayPath(file: string, cwd: string): string {
-  const relative = path.relative(cwd, file);
-  return relative !== '' && !relative.startsWith('..') && !path.isAbsolute(relative) ? relative : file;
 }

@@ -2,7 +2,11 @@
 import type { Command } from 'commander';
 import { LbDevError } from '../core/errors.js';
 import { parseDuration } from '../core/text/duration.js';
+import { DURATION_TOO_LONG, MAX_DURATION_MS } from '../core/config/checks.js';
+import { TRAEFIK_MODES } from '../core/config/keys.js';
 import type { ConfigOverrides, TraefikMode } from '../core/config/types.js';
+
+export type { TraefikMode };
 
 export function wholeNumber(flag: string) {
   return (value: string): number => {
@@ -14,17 +18,21 @@ export function wholeNumber(flag: string) {
 /** A duration flag (`500ms`, `5s`, `2m`) parsed to milliseconds, naming the flag when it is wrong. */
 export function durationFlag(flag: string) {
   return (value: string): number => {
+    let ms: number;
     try {
-      return parseDuration(value);
+      ms = parseDuration(value);
     } catch (error) {
       throw new LbDevError('USAGE', `${flag}: ${(error as Error).message}`);
     }
+    if (ms > MAX_DURATION_MS) throw new LbDevError('USAGE', `${flag}: expected ${DURATION_TOO_LONG}, got ${JSON.stringify(value)}`);
+    return ms;
   };
 }
 
 export function traefikMode(value: string): TraefikMode {
-  if (value === 'docker' || value === 'binary' || value === 'external') return value;
-  throw new LbDevError('USAGE', `--traefik: expected docker, binary or external, got ${JSON.stringify(value)}`);
+  const mode = TRAEFIK_MODES.find((known) => known === value);
+  if (mode !== undefined) return mode;
+  throw new LbDevError('USAGE', `--traefik: expected ${TRAEFIK_MODES.slice(0, -1).join(', ')} or ${TRAEFIK_MODES.at(-1)}, got ${JSON.stringify(value)}`);
 }
 
 /** --config and --state-dir: every command that needs to find a running `up` takes them. */
@@ -39,7 +47,7 @@ export interface LocationFlags {
   stateDir?: string;
 }
 
-export function overridesFrom(flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string }): ConfigOverrides {
+export function overridesFrom(flags: LocationFlags & ConfigOverrides): ConfigOverrides {
   const overrides: ConfigOverrides = {};
   if (flags.instances !== undefined) overrides.instances = flags.instances;
   if (flags.command !== undefined) overrides.command = flags.command;

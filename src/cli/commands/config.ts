@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadResolvedConfig } from '../context.js';
-import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
+import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
 
 export function configCommand(): Command {
   const command = new Command('config')
@@ -11,7 +11,7 @@ export function configCommand(): Command {
     .option('--port <port>', 'as for up', wholeNumber('--port'))
     .option('--traefik <mode>', 'as for up', traefikMode);
   addLocationOptions(command);
-  return command.action(async (flags: LocationFlags & { json?: boolean; instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external' }) => {
+  return command.action(async (flags: LocationFlags & { json?: boolean; instances?: number; command?: string; port?: number; traefik?: TraefikMode }) => {
     const config = await loadResolvedConfig(flags, overridesFrom(flags));
     const { configToYaml } = await import('../../core/config/describe.js');
     process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : configToYaml(config));

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import { loadResolvedConfig, useColor } from '../context.js';
-import { type LocationFlags, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
+import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
 
 export function upCommand(): Command {
   const command = new Command('up')
@@ -17,7 +17,7 @@ Examples:
   $ lb-dev up                                   3 demo instances behind Traefik in Docker
   $ lb-dev up -n 2 --command "yarn dev"         your app; each instance gets PORT in its env
   $ lb-dev up --traefik external                only write routes for a Traefik you run yourself`)
-    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: 'docker' | 'binary' | 'external'; host?: string }) => {
+    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string }) => {
       const config = await loadResolvedConfig(flags, overridesFrom(flags));
       // The supervisor and everything it drives load here, for `up` only.
       const { runUp } = await import('../../app/up.js');

@@ -5,6 +5,7 @@
 import { parseDuration, formatDuration } from '../text/duration.js';
 import { parseSize, formatSize } from '../text/size.js';
 import { suggest } from '../text/suggest.js';
+import { catastrophicPart } from './safe-regex.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; expected: string; hint?: string };
 export type Check<T> = (value: unknown) => Checked<T>;
@@ -37,8 +38,16 @@ export const hostName: Check<string> = (value) =>
 export const urlPath: Check<string> = (value) =>
   typeof value === 'string' && value.startsWith('/') && !/\s/.test(value) ? ok(value) : fail('a URL path starting with /, like /api/info');
 
-export const envName: Check<string> = (value) =>
-  typeof value === 'string' && /^[A-Za-z_][A-Za-z0-9_]*$/.test(value) ? ok(value) : fail('an environment variable name like ROOT_URL (letters, digits, _)');
+/** Set by lb-dev for every instance (app/instance.ts, app/up.ts); a value in `env:` would be overwritten or would mislead. */
+export const ENV_SET_BY_LB_DEV = ['PORT', 'LB_DEV_INSTANCE', 'LB_DEV_INDEX', 'LB_DEV_STATE_DIR', 'LB_DEV_URL'] as const;
+
+export const envName: Check<string> = (value) => {
+  if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return fail('an environment variable name like ROOT_URL (letters, digits, _)');
+  if ((ENV_SET_BY_LB_DEV as readonly string[]).includes(value)) {
+    return fail('an environment variable lb-dev does not set itself', `lb-dev sets ${ENV_SET_BY_LB_DEV.join(', ')} for every instance`);
+  }
+  return ok(value);
+};
 
 /** Env values are strings; YAML numbers and booleans (`DEBUG: 1`) are taken as their text. */
 export const envValue: Check<string> = (value) =>
@@ -57,6 +66,10 @@ export const httpUrl: Check<string> = (value) => {
   }
 };
 
+/** The longest delay Node's timers can wait (2^31-1 ms, about 24.8 days); a longer one fires at once. */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const DURATION_TOO_LONG = `a duration of at most ${formatDuration(MAX_DURATION_MS)} (about 24.8 days, the longest timer Node.js can set)`;
+
 /** `min` in ms: intervals and timeouts must be positive, delays may be 0. */
 export function duration(min: number): Check<number> {
   const expected = min > 0 ? 'a duration of at least ' + formatDuration(min) + ', like 500ms, 5s or 1m30s' : 'a duration like 500ms, 5s or 1m30s';
@@ -64,6 +77,7 @@ export function duration(min: number): Check<number> {
     if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
     try {
       const ms = parseDuration(value);
+      if (ms > MAX_DURATION_MS) return fail(DURATION_TOO_LONG);
       return ms >= min ? ok(ms) : fail(expected);
     } catch {
       return fail(expected);
@@ -93,16 +107,28 @@ export function oneOf<T extends string>(values: readonly T[]): Check<T> {
   };
 }
 
-/** The pattern must compile as a JavaScript regular expression; the reason is shown if not. */
+export const MAX_PATTERN_LENGTH = 1000;
+
+/**
+ * The pattern must compile as a JavaScript regular expression (the reason is shown if not),
+ * be at most MAX_PATTERN_LENGTH characters, and not risk catastrophic backtracking
+ * (safe-regex.ts): it runs on every output line.
+ */
 export const regex: Check<string> = (value) => {
   const expected = 'a regular expression like `listening on port \\d+`';
   if (typeof value !== 'string' || value === '') return fail(expected);
+  if (value.length > MAX_PATTERN_LENGTH) return fail(`a regular expression of at most ${MAX_PATTERN_LENGTH} characters`, `it has ${value.length}`);
   try {
     new RegExp(value);
-    return ok(value);
   } catch (error) {
     return fail(expected, (error as Error).message);
   }
+  const unsafe = catastrophicPart(value);
+  if (unsafe !== undefined) {
+    return fail('a regular expression without a repeated group that repeats inside or has alternatives starting alike',
+      `\`${unsafe}\` can take exponential time on a line that almost matches; see docs/configuration.md`);
+  }
+  return ok(value);
 };
 
 /** `200`, `"200"` or `200-399`: an inclusive range of HTTP status codes. */

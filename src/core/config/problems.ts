@@ -18,7 +18,8 @@ interface Problem {
 /** How a value reads in a message: strings quoted, structures named. */
 export function describeValue(value: unknown): string {
   if (value === undefined || value === null) return 'nothing';
-  if (typeof value === 'string') return JSON.stringify(value);
+  // A long string is shown by its start: the message is about its key, not a copy of it.
+  if (typeof value === 'string') return value.length > 200 ? `${JSON.stringify(value.slice(0, 60))}... (${value.length} characters)` : JSON.stringify(value);
   if (Array.isArray(value)) return value.length === 0 ? 'an empty list' : 'a list';
   if (typeof value === 'object') return Object.keys(value).length === 0 ? 'an empty mapping' : 'a mapping';
   return String(value);
@@ -50,7 +51,11 @@ export class Problems {
   }
 
   flag(flag: string, result: Checked<unknown> & { ok: false }, value: unknown): void {
-    this.list.push({ where: flag, line: undefined, fromFlag: true, message: failureMessage(result, value) });
+    this.flagMessage(flag, failureMessage(result, value));
+  }
+
+  flagMessage(flag: string, message: string): void {
+    this.list.push({ where: flag, line: undefined, fromFlag: true, message });
   }
 
   unknownKey(path: string[], known: readonly string[]): void {

@@ -10,6 +10,8 @@ export function suggest(word: string, candidates: Iterable<string>): string | un
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // The distance is at least the difference in length: skip the table when that is already too far.
+    if (Math.abs(word.length - candidate.length) > allowedDistance(word, candidate)) continue;
     const distance = editDistance(lower, candidate.toLowerCase());
     if (distance < bestDistance && distance <= allowedDistance(word, candidate)) {
       best = candidate;
@@ -26,16 +28,20 @@ function allowedDistance(word: string, candidate: string): number {
 
 /** Levenshtein distance with adjacent transpositions (optimal string alignment). */
 export function editDistance(a: string, b: string): number {
-  const rows = a.length + 1;
+  // Three rows of the table (i-2, i-1, i) are all the recurrence reads.
   const cols = b.length + 1;
-  const d: number[][] = Array.from({ length: rows }, (_, i) => Array.from({ length: cols }, (_, j) => (i === 0 ? j : j === 0 ? i : 0)));
-  for (let i = 1; i < rows; i++) {
+  let before = new Uint32Array(cols);
+  let previous = Uint32Array.from({ length: cols }, (_, j) => j);
+  let current = new Uint32Array(cols);
+  for (let i = 1; i <= a.length; i++) {
+    current[0] = i;
     for (let j = 1; j < cols; j++) {
       const cost = a[i - 1] === b[j - 1] ? 0 : 1;
-      let value = Math.min(d[i - 1]![j]! + 1, d[i]![j - 1]! + 1, d[i - 1]![j - 1]! + cost);
-      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, d[i - 2]![j - 2]! + 1);
-      d[i]![j] = value;
+      let value = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + cost);
+      if (i > 1 && j > 1 && a[i - 1] === b[j - 2] && a[i - 2] === b[j - 1]) value = Math.min(value, before[j - 2]! + 1);
+      current[j] = value;
     }
+    [before, previous, current] = [previous, current, before];
   }
-  return d[a.length]![b.length]!;
+  return previous[b.length]!;
 }
