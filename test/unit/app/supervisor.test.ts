@@ -1,57 +1,12 @@
 // Supervisor (src/app/supervisor.ts) with real child processes (test/fixtures/http-ok.mjs) and
 // a real dynamic config file: the routes follow the instances.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PortAllocator } from '../../../src/adapters/ports.js';
-import { DynamicConfigWriter } from '../../../src/adapters/traefik/config-writer.js';
-import { Supervisor } from '../../../src/app/supervisor.js';
-import { resolveConfig } from '../../../src/core/config/schema.js';
 import { LbDevError } from '../../../src/core/errors.js';
-import { ROOT, killHard, markedProcesses, nodeFixture } from '../../helpers/lb-dev-process.js';
+import { markedProcesses } from '../../helpers/lb-dev-process.js';
+import { allRouted, cleanupSupervisors, makeSupervisor } from '../../helpers/supervisor.js';
 
-const markers: string[] = [];
-const dirs: string[] = [];
-after(async () => {
-  for (const marker of markers) for (const pid of markedProcesses(marker)) killHard(pid);
-  for (const dir of dirs) await rm(dir, { recursive: true, force: true });
-});
-
-async function makeSupervisor(instances: number) {
-  const marker = `/lb-dev-supervisor-test/${randomUUID()}`;
-  markers.push(marker);
-  const dir = await mkdtemp(join(tmpdir(), 'lbdt-sup-'));
-  dirs.push(dir);
-  const config = resolveConfig({
-    command: nodeFixture('http-ok.mjs'),
-    instances,
-    stopGracePeriod: '500ms',
-    readiness: { http: { interval: '50ms', timeout: '500ms' } },
-  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
-  const supervisor = new Supervisor({
-    config,
-    ports: new PortAllocator('127.0.0.1'),
-    logs: { append: () => undefined, event: () => undefined },
-    balancerUrl: 'http://127.0.0.1:1',
-    baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
-    routes: {
-      serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer: config.balancer, defaultCertificate: true,
-      writer: new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') }),
-      api: null,
-      confirmTimeoutMs: 1_000,
-    },
-  });
-  return { supervisor, marker };
-}
-
-/** Resolves once every instance is ready and the routes written list them all. */
-async function allRouted(supervisor: Supervisor): Promise<void> {
-  await Promise.all(supervisor.instances().map((i) => i.whenReady()));
-  await supervisor.routes.flush();
-}
+after(cleanupSupervisors);
 
 test('startAll: every instance ready, in the route snapshot and the written routes; find by name or number', async () => {
   const { supervisor, marker } = await makeSupervisor(2);
