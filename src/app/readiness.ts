@@ -48,7 +48,10 @@ export class ReadinessWatch {
 
   start(): void {
     this.startTimer = setTimeout(() => {
-      if (!this.stopped && !this.reported) this.listener.startTimedOut();
+      if (this.stopped || this.reported) return;
+      // The run is killed for this: it is not to turn ready on the way out.
+      this.stop();
+      this.listener.startTimedOut();
     }, this.config.startTimeoutMs);
     if (this.config.http) this.scheduleProbe(0);
     else this.checkReady();
