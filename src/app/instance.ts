@@ -7,13 +7,12 @@ import {
   type Effect, type InstanceEvent, type InstanceState, type Phase,
   initialState, takesTraffic, transition,
 } from '../core/instance/state-machine.js';
-import { stripAnsi } from '../core/text/ansi.js';
 import { renderTemplate } from '../core/text/template.js';
 import { splitLines } from '../adapters/logs/log-line.js';
-import { probeHttp } from '../adapters/http-probe.js';
-import { type PortAllocator, isPortFree } from '../adapters/ports.js';
+import type { PortAllocator } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
-import { type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
+import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
+import { PortConflictRetries, ReadinessWatch } from './readiness.js';
 
 export interface InstanceLogSink {
   append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
@@ -53,29 +52,20 @@ export interface InstanceStatus {
   requests?: number;
 }
 
-const EADDRINUSE = /EADDRINUSE|address already in use/i;
-/** Port-conflict retries in a row (each on a new port, without backoff) before a conflict counts as a crash. */
-const MAX_PORT_RETRIES = 3;
-
 export class Instance {
   readonly name: string;
   private state: InstanceState = initialState();
   private process: RunningProcess | null = null;
   private ports: number[] = [];
-  private generation = 0;
   private restartTimer: NodeJS.Timeout | null = null;
-  private startTimer: NodeJS.Timeout | null = null;
-  private probeTimer: NodeJS.Timeout | null = null;
-  private sawPortConflict = false;
-  private portRetries = 0;
-  private logMatched = false;
-  private httpReady = false;
+  private readonly portConflicts = new PortConflictRetries();
+  /** The launch (port allocation, spawn) under way, if any: a stop() waits for it to settle. */
+  private launching: Promise<void> = Promise.resolve();
   private orphanReaping: Promise<void> = Promise.resolve();
   /** The stop (SIGTERM, then SIGKILL after the grace) of the current process, once one was asked for. */
   private stopping: Promise<void> | null = null;
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
-  private readonly logPattern: RegExp | null;
   /** When the last exit was seen (for the exit-to-route-change figure). */
   lastExitSeenAt: number | null = null;
 
@@ -85,7 +75,6 @@ export class Instance {
     private readonly deps: InstanceDeps,
   ) {
     this.name = `${group.name}-${index}`;
-    this.logPattern = group.readiness.logPattern === null ? null : new RegExp(group.readiness.logPattern);
   }
 
   private now(): number {
@@ -132,14 +121,18 @@ export class Instance {
     this.dispatch({ type: 'start' });
   }
 
-  /** Stops the instance's whole tree and keeps it stopped; resolves once nothing of it runs. */
+  /**
+   * Stops the instance's whole tree and keeps it stopped; resolves once nothing of it runs
+   * and a launch that was under way has given up (so nothing of it starts later either).
+   */
   stop(): Promise<void> {
+    const launching = this.launching;
     const done = new Promise<void>((resolve) => {
       if (!this.state.alive) resolve();
       else this.stoppedWaiters.push(resolve);
     });
     this.dispatch({ type: 'stop' });
-    return done.then(() => this.orphanReaping);
+    return Promise.all([done, launching]).then(() => this.orphanReaping);
   }
 
   /** Like stop(), without the grace period: SIGKILL to the whole tree now (a second Ctrl-C). */
@@ -149,7 +142,10 @@ export class Instance {
     return stopped;
   }
 
-  /** Holds a ready instance out of the balancer (or lets it back in) without stopping it. */
+  /**
+   * Holds a ready instance out of the balancer (or lets it back in) without stopping it.
+   * Only the Supervisor calls this (retire/admit), which also syncs the routes.
+   */
   setDrained(drained: boolean): void {
     this.dispatch({ type: 'drain', drained });
   }
@@ -187,7 +183,7 @@ export class Instance {
     const previous = this.state;
     this.state = result.state;
     for (const effect of result.effects) this.apply(effect);
-    if (this.state.phase === 'ready') this.portRetries = 0;
+    if (this.state.phase === 'ready') this.portConflicts.reset();
     if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());
     if (!this.state.alive && previous.alive !== this.state.alive) this.stoppedWaiters.splice(0).forEach((resolve) => resolve());
     if (previous !== this.state) this.deps.onChange(this);
@@ -196,7 +192,7 @@ export class Instance {
   private apply(effect: Effect): void {
     switch (effect.type) {
       case 'spawn':
-        void this.spawn(effect.newPort);
+        this.launching = this.launch(effect.newPort);
         return;
       case 'kill':
         this.deps.logs.event(this.name, `stopping (${effect.reason})`);
@@ -226,14 +222,15 @@ export class Instance {
     this.restartTimer = null;
   }
 
-  private async spawn(newPort: boolean): Promise<void> {
+  /** Starts a process (on new ports when asked), unless a stop came while it waited. */
+  private async launch(newPort: boolean): Promise<void> {
     // A restart must not race the leftovers of the previous tree for its port.
     await this.orphanReaping;
     if (this.state.desired !== 'running' || this.state.alive) return;
     if (newPort || this.ports.length === 0) {
       const ports = await this.deps.ports.allocate(this.group.reservePorts);
-      // A stop() (or a stop() + start() whose spawn got ahead of this one) may have come
-      // while we waited for the ports: then this spawn is no longer wanted.
+      // A stop() (or a stop() + start() whose launch got ahead of this one) may have come
+      // while we waited for the ports: then this launch is no longer wanted.
       if (this.state.desired !== 'running' || this.state.alive) {
         this.deps.ports.release(...ports);
         return;
@@ -241,7 +238,6 @@ export class Instance {
       this.releasePorts();
       this.ports = ports;
     }
-    const generation = ++this.generation;
     const [port, ...extraPorts] = this.ports as [number, ...number[]];
     const values = { port, index: this.index, name: this.name, url: this.deps.balancerUrl, group: this.group.name, extraPorts };
     const env: Record<string, string> = { ...this.deps.baseEnv };
@@ -251,85 +247,43 @@ export class Instance {
     env.LB_DEV_INDEX = String(this.index);
     const command = renderTemplate(this.group.command, values);
 
-    this.sawPortConflict = false;
-    this.logMatched = this.logPattern === null;
-    this.httpReady = this.group.readiness.http === null;
+    const readiness = new ReadinessWatch(this.group.readiness, port, {
+      ready: () => this.dispatch({ type: 'ready' }),
+      startTimedOut: () => this.dispatch({ type: 'startTimedOut' }),
+      probed: (result) => this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason }),
+    });
     const splitters = { stdout: splitLines(), stderr: splitLines() };
+    const onLine = (stream: 'stdout' | 'stderr', line: string) => {
+      this.deps.logs.append(this.name, stream, line);
+      readiness.line(line);
+    };
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
-      for (const line of splitters[stream].push(chunk)) this.onLine(generation, stream, line);
+      for (const line of splitters[stream].push(chunk)) onLine(stream, line);
     };
     this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${command}`);
     this.stopping = null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
     this.process = child;
     this.dispatch({ type: 'spawned' });
-    this.startTimer = setTimeout(() => {
-      if (generation === this.generation) this.dispatch({ type: 'startTimedOut' });
-    }, this.group.readiness.startTimeoutMs);
-    if (this.group.readiness.http) this.scheduleProbe(generation, 0);
-    else this.checkReady(generation);
+    readiness.start();
+    void child.exited.then(async (exit) => {
+      for (const stream of ['stdout', 'stderr'] as const) {
+        for (const line of splitters[stream].end()) onLine(stream, line);
+      }
+      await this.exited(child, exit, readiness, port);
+    });
+  }
 
-    const exit = await child.exited;
-    for (const stream of ['stdout', 'stderr'] as const) {
-      for (const line of splitters[stream].end()) this.onLine(generation, stream, line);
-    }
+  /** The process of this run is gone (crash, stop, or a port conflict): clean up after it, tell the state machine. */
+  private async exited(child: RunningProcess, exit: ExitInfo, readiness: ReadinessWatch, port: number): Promise<void> {
     this.lastExitSeenAt = this.now();
-    this.clearTimers();
+    readiness.stop();
     // Orphans (a killed `yarn` leaves `node` behind) would keep the port: reap the group.
     // When a stop is under way it already does that (with its own grace): a second SIGTERM from
     // here would cut short the graceful shutdown of what is left (yarn exits, node is still closing).
     if (child.pid > 0) this.orphanReaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
-    // A new port (at once, no backoff) only helps when ours really is taken by another process.
-    // An app that binds a port of its own (hard-coded, or PORT ignored) would otherwise be
-    // respawned in a tight loop forever: then it is a crash like any other, with backoff.
-    let portConflict = false;
-    if (this.sawPortConflict && this.state.phase === 'starting') {
-      portConflict = this.portRetries < MAX_PORT_RETRIES && !(await isPortFree(port, '127.0.0.1'));
-      this.portRetries = portConflict ? this.portRetries + 1 : 0;
-    }
+    const portConflict = readiness.sawPortConflict && this.state.phase === 'starting'
+      && await this.portConflicts.retryOnNewPort(port);
     this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict });
-    if (this.state.phase === 'stopped') await this.orphanReaping;
-  }
-
-  private onLine(generation: number, stream: 'stdout' | 'stderr', line: string): void {
-    this.deps.logs.append(this.name, stream, line);
-    if (generation !== this.generation || this.state.phase !== 'starting') return;
-    const plain = stripAnsi(line);
-    if (EADDRINUSE.test(plain)) this.sawPortConflict = true;
-    if (!this.logMatched && this.logPattern?.test(plain)) {
-      this.logMatched = true;
-      this.checkReady(generation);
-    }
-  }
-
-  private checkReady(generation: number): void {
-    if (generation === this.generation && this.logMatched && this.httpReady) this.dispatch({ type: 'ready' });
-  }
-
-  private scheduleProbe(generation: number, delayMs: number): void {
-    const http = this.group.readiness.http;
-    if (!http) return;
-    this.probeTimer = setTimeout(async () => {
-      if (generation !== this.generation || !this.state.alive) return;
-      const port = this.port;
-      const result = await probeHttp(`http://127.0.0.1:${port}${http.path}`, http.timeoutMs, http.expectStatus);
-      if (generation !== this.generation || !this.state.alive) return;
-      if (this.state.phase === 'starting') {
-        if (result.ok) {
-          this.httpReady = true;
-          this.checkReady(generation);
-        }
-      } else {
-        this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason });
-      }
-      this.scheduleProbe(generation, http.intervalMs);
-    }, delayMs);
-  }
-
-  private clearTimers(): void {
-    if (this.startTimer) clearTimeout(this.startTimer);
-    if (this.probeTimer) clearTimeout(this.probeTimer);
-    this.startTimer = null;
-    this.probeTimer = null;
   }
 }

@@ -8,14 +8,13 @@ import type { LogLine } from '../adapters/logs/log-line.js';
 import { logHistory } from './log-history.js';
 import type { Handler, RequestContext } from '../control/server.js';
 import type { Instance } from './instance.js';
-import type { RouteSync } from './route-sync.js';
 import type { StatusReport } from './status-report.js';
 import type { Supervisor } from './supervisor.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface OperationsContext {
+  /** Null while `up` is still starting. */
   supervisor: () => Supervisor | null;
-  routes: () => RouteSync | null;
   logs: LogHub;
   status: () => StatusReport;
   /** Rotated log files kept per source: how far back `logs -n` can read. */
@@ -62,10 +61,7 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
     else await instance.stop();
     instance.start();
     await instance.whenReady();
-    if (rolling) {
-      instance.setDrained(false);
-      await ctx.routes()?.flush();
-    }
+    if (rolling) await sup().admit([instance]);
   };
 
   return {
@@ -89,8 +85,8 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       const instance = pick(params.instance);
       note(instance, 'stop requested by `lb-dev stop`');
       await sup().retire([instance], 0);
-      // Stopped instances take no traffic anyway; undrained, `start` needs nothing more.
-      instance.setDrained(false);
+      // Stopped, it takes no traffic anyway; admitted now, a later `start` needs nothing more.
+      await sup().admit([instance]);
       return { instance: instance.name, state: instance.phase };
     },
     start: async ({ params }) => {

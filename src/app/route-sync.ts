@@ -2,7 +2,8 @@
  * Keeps Traefik's dynamic config equal to the set of instances that take traffic.
  * Every change marks the routes dirty; one loop renders the whole config from a snapshot,
  * skips an unchanged render, writes it atomically, and waits until Traefik's API shows
- * exactly the written servers. Bursts collapse: only the latest snapshot is written.
+ * exactly the written servers. Bursts collapse: only the latest snapshot is written, and a
+ * newer change cuts short the wait for the confirmation of an older one.
  */
 import type { BalancerConfig } from '../core/config/types.js';
 import {
@@ -10,7 +11,7 @@ import {
 } from '../core/traefik/dynamic-config.js';
 import type { TraefikApi } from '../adapters/traefik/api-client.js';
 import type { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
-import { setTimeout as sleep } from 'node:timers/promises';
+import { Observers } from './observers.js';
 
 export interface RouteSyncStatus {
   /** Names of the instances in the last written config. */
@@ -41,24 +42,32 @@ export interface RouteSyncOptions {
   defaultCertificate: boolean;
   writer: DynamicConfigWriter;
   /** Traefik's API to confirm against; null (external Traefik without apiUrl) = write only. */
-  api: () => TraefikApi | null;
+  api: TraefikApi | null;
   confirmTimeoutMs: number;
+  /** The servers that take traffic now. */
   snapshot: () => RouteServer[];
-  events: RouteSyncEvents;
 }
 
 export class RouteSync {
   private dirty = false;
   private running: Promise<void> | null = null;
-  private stopped = false;
+  private closed = false;
+  /** Aborts the wait for Traefik's confirmation once a newer change is waiting. */
+  private superseded: AbortController | null = null;
+  private readonly observers = new Observers<RouteSyncEvents>();
   readonly status: RouteSyncStatus = { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 };
 
   constructor(private readonly opts: RouteSyncOptions) {}
 
-  /** Something that decides the routes changed: sync soon (coalesced). */
+  observe(observer: Partial<RouteSyncEvents>): () => void {
+    return this.observers.add(observer);
+  }
+
+  /** Something that decides the routes changed: sync soon (coalesced). Ignored once closed. */
   markDirty(): void {
-    if (this.stopped) return;
+    if (this.closed) return;
     this.dirty = true;
+    this.superseded?.abort();
     this.running ??= this.loop().finally(() => { this.running = null; });
   }
 
@@ -69,23 +78,21 @@ export class RouteSync {
     return this.status;
   }
 
-  /** After this no more writes happen (shutdown), except an explicit final flush. */
+  /**
+   * Writes the current snapshot without asking Traefik: for before Traefik runs, so that it
+   * answers 503 (a service with no servers), not 404, from its first request.
+   */
+  async writeUnconfirmed(): Promise<void> {
+    try {
+      await this.write(this.opts.snapshot());
+    } catch (error) {
+      this.observers.emit('failed', error as Error);
+    }
+  }
+
+  /** Shutdown: no writes after this; a sync under way finishes. The file stays as last written. */
   close(): void {
-    this.stopped = true;
-  }
-
-  private render(servers: readonly RouteServer[]): string {
-    return dynamicConfigToYaml(renderDynamicConfig(servers, {
-      serviceName: this.opts.serviceName,
-      entryPoint: this.opts.entryPoint,
-      backendHost: this.opts.backendHost,
-      balancer: this.opts.balancer,
-      defaultCertificate: this.opts.defaultCertificate,
-    }));
-  }
-
-  private urls(servers: readonly RouteServer[]): string[] {
-    return servers.map((s) => serverUrl(this.opts.backendHost, s.port)).sort();
+    this.closed = true;
   }
 
   private async loop(): Promise<void> {
@@ -95,53 +102,51 @@ export class RouteSync {
       this.dirty = false;
       const servers = this.opts.snapshot();
       try {
-        const result = await this.opts.writer.write(this.render(servers));
-        if (!result.changed && this.status.confirmed !== false) continue;
-        if (result.changed) {
-          this.status.written = servers.map((s) => s.name);
-          this.status.writtenAt = Date.now();
-          this.status.writes++;
-          this.status.confirmed = null;
-          this.opts.events.written(servers, result.path);
-        }
+        const changed = await this.write(servers);
+        // Unchanged and not known to be missing from Traefik: nothing to do.
+        if (!changed && this.status.confirmed !== false) continue;
         await this.confirm(servers);
       } catch (error) {
-        this.opts.events.failed(error as Error);
+        this.observers.emit('failed', error as Error);
       }
     }
   }
 
-  /** Polls the API until it shows exactly these servers; gives up early when a newer change is waiting. */
+  /** Renders and writes atomically; true when the file changed. */
+  private async write(servers: RouteServer[]): Promise<boolean> {
+    const yaml = dynamicConfigToYaml(renderDynamicConfig(servers, {
+      serviceName: this.opts.serviceName,
+      entryPoint: this.opts.entryPoint,
+      backendHost: this.opts.backendHost,
+      balancer: this.opts.balancer,
+      defaultCertificate: this.opts.defaultCertificate,
+    }));
+    const result = await this.opts.writer.write(yaml);
+    if (result.changed) {
+      Object.assign(this.status, { written: servers.map((s) => s.name), writtenAt: Date.now(), confirmed: null });
+      this.status.writes++;
+      this.observers.emit('written', servers, result.path);
+    }
+    return result.changed;
+  }
+
+  /** Waits until Traefik's API shows exactly these servers; a newer change ends the wait (it gets its own). */
   private async confirm(servers: RouteServer[]): Promise<void> {
-    const api = this.opts.api();
-    if (!api) return;
-    const expected = this.urls(servers);
-    const started = Date.now();
-    let seen: string[] | null = null;
-    let lastError: string[] = [];
-    while (Date.now() - started < this.opts.confirmTimeoutMs) {
-      if (this.dirty) return; // superseded: the next write will be confirmed instead
-      try {
-        const service = await api.service(this.opts.serviceName);
-        seen = service ? [...service.servers].sort() : null;
-        lastError = service?.error ?? [];
-        const matches = expected.length === 0
-          ? seen === null || seen.length === 0
-          : seen !== null && seen.length === expected.length && seen.every((url, i) => url === expected[i]);
-        if (matches) {
-          const elapsed = Date.now() - started;
-          Object.assign(this.status, { confirmed: true, confirmMs: elapsed, problem: null });
-          this.opts.events.confirmed(servers, elapsed);
-          return;
-        }
-      } catch {
-        // Traefik restarting or not up yet: keep polling until the deadline.
-      }
-      await sleep(25);
+    const api = this.opts.api;
+    if (!api || this.dirty) return;
+    const expected = servers.map((s) => serverUrl(this.opts.backendHost, s.port)).sort();
+    this.superseded = new AbortController();
+    const seen = await api.waitForServers(this.opts.serviceName, expected, this.opts.confirmTimeoutMs, this.superseded.signal);
+    this.superseded = null;
+    if (seen.aborted) return;
+    if (seen.ok) {
+      Object.assign(this.status, { confirmed: true, confirmMs: seen.elapsedMs, problem: null });
+      this.observers.emit('confirmed', servers, seen.elapsedMs);
+      return;
     }
     const problem = `Traefik's API did not show the written servers within ${this.opts.confirmTimeoutMs}ms`
-      + ` (expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen)}${lastError.length ? `; errors: ${lastError.join('; ')}` : ''})`;
+      + ` (expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen.lastSeen)}${seen.errors.length ? `; errors: ${seen.errors.join('; ')}` : ''})`;
     Object.assign(this.status, { confirmed: false, problem });
-    this.opts.events.notConfirmed(servers, problem);
+    this.observers.emit('notConfirmed', servers, problem);
   }
 }

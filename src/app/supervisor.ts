@@ -1,14 +1,16 @@
 /**
- * The set of instances and the routes that follow them. Owns the instances (by group), the
- * port allocator and the route sync; knows nothing of the CLI, the control socket or Traefik's
- * runtime (src/app/up.ts wires those).
+ * The set of instances and the routes that follow them. Owns the instances (by group) and
+ * their route sync: an instance entering or leaving the balancer marks the routes dirty, and
+ * the route sync renders them from this supervisor's snapshot. Knows nothing of the CLI, the
+ * control socket or Traefik's runtime (src/app/up.ts wires those).
  */
 import type { GroupConfig, LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import type { RouteServer } from '../core/traefik/dynamic-config.js';
 import type { PortAllocator } from '../adapters/ports.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
-import type { RouteSync } from './route-sync.js';
+import { Observers } from './observers.js';
+import { RouteSync, type RouteSyncOptions } from './route-sync.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SupervisorDeps {
@@ -17,15 +19,22 @@ export interface SupervisorDeps {
   logs: InstanceLogSink;
   balancerUrl: string;
   baseEnv: Record<string, string>;
-  onChange?: () => void;
+  /** Where and how the routes go; the servers come from this supervisor. */
+  routes: Omit<RouteSyncOptions, 'snapshot'>;
+}
+
+export interface SupervisorEvents {
+  /** Some instance's status changed. */
+  changed(): void;
 }
 
 export class Supervisor {
   private readonly groups = new Map<string, Instance[]>();
-  /** Set after construction: the route sync needs the supervisor's snapshot and vice versa. */
-  routes: RouteSync | null = null;
+  private readonly observers = new Observers<SupervisorEvents>();
+  readonly routes: RouteSync;
 
   constructor(private readonly deps: SupervisorDeps) {
+    this.routes = new RouteSync({ ...deps.routes, snapshot: () => this.routeSnapshot() });
     for (const group of deps.config.groups) {
       this.groups.set(group.name, Array.from({ length: group.instances }, (_, i) => this.create(group, i + 1)));
     }
@@ -37,9 +46,13 @@ export class Supervisor {
       logs: this.deps.logs,
       balancerUrl: this.deps.balancerUrl,
       baseEnv: this.deps.baseEnv,
-      onRoutesChanged: () => this.routes?.markDirty(),
-      onChange: () => this.deps.onChange?.(),
+      onRoutesChanged: () => this.routes.markDirty(),
+      onChange: () => this.observers.emit('changed'),
     });
+  }
+
+  observe(observer: Partial<SupervisorEvents>): () => void {
+    return this.observers.add(observer);
   }
 
   instances(): Instance[] {
@@ -55,6 +68,12 @@ export class Supervisor {
 
   status(): InstanceStatus[] {
     return this.instances().map((i) => i.status());
+  }
+
+  /** When an instance's process was last seen exiting (for the exit-to-route-change figure). */
+  lastExitAt(): number | null {
+    const exits = this.instances().map((i) => i.lastExitSeenAt ?? 0);
+    return Math.max(0, ...exits) || null;
   }
 
   startAll(): void {
@@ -96,19 +115,34 @@ export class Supervisor {
       await this.retire(removed, drainMs);
       for (const instance of removed) instance.releasePorts();
     }
-    this.deps.onChange?.();
+    this.observers.emit('changed');
     return { added: added.map((i) => i.name), removed: removed.map((i) => i.name) };
   }
 
   /**
    * The one way instances leave on purpose: out of the balancer (confirmed by Traefik), a
    * wait for requests already on their way, then stop. No request meets a dying instance.
-   * They stay drained; whoever starts them again lets them back in.
+   * They stay drained; admit() lets them back in.
    */
   async retire(instances: readonly Instance[], drainMs: number): Promise<void> {
     for (const instance of instances) instance.setDrained(true);
-    await this.routes?.flush();
+    await this.routes.flush();
     if (drainMs > 0) await sleep(drainMs);
     await Promise.all(instances.map((instance) => instance.stop()));
+  }
+
+  /** Lets retired instances back into the balancer: at once when ready, else once they are. */
+  async admit(instances: readonly Instance[]): Promise<void> {
+    for (const instance of instances) instance.setDrained(false);
+    await this.routes.flush();
+  }
+
+  /**
+   * Shutdown: every instance retired at once, so the last routes written (and confirmed while
+   * Traefik still runs) have no servers; then no more writes.
+   */
+  async stopAll(): Promise<void> {
+    await this.retire(this.instances(), 0);
+    this.routes.close();
   }
 }

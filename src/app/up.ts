@@ -20,7 +20,7 @@ import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
-import { RouteSync } from './route-sync.js';
+import { routeLog } from './route-log.js';
 import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
@@ -82,14 +82,14 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     wakeShutdown();
   };
 
+  // Filled in as start-up gets there; the control socket answers `status` from the start.
   let supervisor: Supervisor | null = null;
-  let routes: RouteSync | null = null;
   let runtime: TraefikRuntime | null = null;
   let requests: AccessLogCounter | null = null;
   const startedAt = Date.now();
   const instanceStatus = () => (supervisor?.status() ?? []).map((i) => {
     const counts = requests?.byUrl();
-    return counts && i.port !== null ? { ...i, requests: counts.get(serverUrl(runtime!.backendHost, i.port)) ?? 0 } : i;
+    return counts && runtime && i.port !== null ? { ...i, requests: counts.get(serverUrl(runtime.backendHost, i.port)) ?? 0 } : i;
   });
   const status = (): StatusReport => ({
     url,
@@ -99,7 +99,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     startedAt,
     usingDemoApp: config.usingDemoApp,
     traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
-    routes: routes?.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
+    routes: supervisor?.routes.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
     instances: instanceStatus(),
   });
 
@@ -125,7 +125,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   try {
     const control = new ControlServer(layout.socket, {
       ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, routes: () => routes, logs, status, maxLogFiles: config.logs.maxFiles }),
+      ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
     });
     await control.listen();
     cleanups.push(() => control.close());
@@ -137,8 +137,9 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     // them. Safe here: control.listen() above already refused to start next to a live `up`.
     const leftovers = await stopLeftovers(layout.root, 2_000);
     if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
-    runtime = await createTraefikRuntime({ config, layout, logs });
-    await runtime.removeLeftovers?.((message) => logs.event('traefik', message));
+    const traefik = await createTraefikRuntime({ config, layout, logs });
+    runtime = traefik;
+    await traefik.removeLeftovers?.((message) => logs.event('traefik', message));
 
     const ports = new PortAllocator('127.0.0.1');
     // With an external Traefik the balancer port is that Traefik's own: it is meant to be taken.
@@ -148,58 +149,38 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       ports.reserve(config.traefik.apiPort);
     }
     ports.reserve(config.balancer.port);
+
+    // Instances -> routes -> file -> Traefik: the supervisor owns the route sync that follows its instances.
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
-    const activeRuntime = runtime;
-    let api: TraefikApi | null = null;
-    supervisor = new Supervisor({
+    const sup = new Supervisor({
       config,
       ports,
       logs,
       balancerUrl: url,
       baseEnv: { ...stringEnv(io.env), LB_DEV_STATE_DIR: layout.root, LB_DEV_URL: url },
-      onChange: () => progress.update(),
-    });
-    const sup = supervisor;
-    routes = new RouteSync({
-      serviceName: SERVICE_NAME,
-      entryPoint: WEB_ENTRYPOINT,
-      backendHost: runtime.backendHost,
-      balancer: config.balancer,
-      defaultCertificate: config.traefik.mode !== 'external',
-      writer,
-      api: () => api,
-      confirmTimeoutMs: config.traefik.confirmTimeoutMs,
-      snapshot: () => sup.routeSnapshot(),
-      events: {
-        written: (servers) => {
-          const exits = sup.instances().map((i) => i.lastExitSeenAt ?? 0);
-          const lastExit = Math.max(0, ...exits);
-          const sinceExit = lastExit && Date.now() - lastExit < 5_000 ? ` (${Date.now() - lastExit}ms after the last exit)` : '';
-          log.info(`routes -> [${servers.map((s) => s.name).join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
-        },
-        confirmed: (servers, ms) => log.debug({ servers: servers.map((s) => s.name), ms }, `Traefik shows the change after ${ms}ms`),
-        notConfirmed: (_servers, problem) => {
-          // Traefik reports a rejected file only in its own log, never in its API.
-          const rejected = logs.recent(['traefik'], 200).reverse().find((l) => /\bERR\b|error/i.test(l.text) && /watcher|provider|file|config/i.test(l.text));
-          log.warn(rejected ? `${problem}; Traefik's last error: ${rejected.text}` : problem);
-        },
-        failed: (error) => log.error(`writing Traefik's dynamic config failed: ${error.message}`),
+      routes: {
+        serviceName: SERVICE_NAME,
+        entryPoint: WEB_ENTRYPOINT,
+        backendHost: traefik.backendHost,
+        balancer: config.balancer,
+        defaultCertificate: config.traefik.mode !== 'external',
+        writer,
+        api: traefik.apiUrl ? new TraefikApi(traefik.apiUrl) : null,
+        confirmTimeoutMs: config.traefik.confirmTimeoutMs,
       },
     });
-    supervisor.routes = routes;
-    const progress = new StartupProgress(() => sup.status(), (text) => logs.event('lb-dev', text), io.color ? 2_000 : 5_000);
+    supervisor = sup;
+    sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
+    // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
+    await sup.routes.writeUnconfirmed();
+    // Last of all, after Traefik stopped: sup.stopAll() below already wrote (and had Traefik
+    // confirm) routes with no servers. Removing the file drops lb-dev's router from a Traefik
+    // that outlives us (external mode) instead of leaving one to dead ports.
+    cleanups.push(() => writer.remove());
 
-    await routes.flush(); // an empty service before Traefik starts: 503, not 404
-    cleanups.push(async () => {
-      // Leave no routes to dead ports behind for a Traefik that outlives us.
-      await routes?.flush();
-      await writer.remove();
-    });
-
-    log.info(`starting Traefik: ${runtime.describe()}`);
-    cleanups.push(() => activeRuntime.stop());
-    await runtime.start((message) => logs.event('traefik', message));
-    if (runtime.apiUrl) api = new TraefikApi(runtime.apiUrl);
+    log.info(`starting Traefik: ${traefik.describe()}`);
+    cleanups.push(() => traefik.stop());
+    await traefik.start((message) => logs.event('traefik', message));
     if (config.traefik.accessLog && config.traefik.mode !== 'external') {
       const counter = new AccessLogCounter(layout.accessLog);
       counter.start();
@@ -212,11 +193,10 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     if (config.usingDemoApp) {
       log.info('running the built-in demo app; point lb-dev at your app with --command "yarn dev" or a lb-dev.config.yaml (see config/lb-dev.example.yaml)');
     }
-    cleanups.push(async () => {
-      await sup.retire(sup.instances(), 0);
-      routes?.close();
-    });
-    supervisor.startAll();
+    cleanups.push(() => sup.stopAll());
+    const progress = new StartupProgress(() => sup.status(), (text) => logs.event('lb-dev', text), io.color ? 2_000 : 5_000);
+    sup.observe({ changed: () => progress.update() });
+    sup.startAll();
     progress.start();
     cleanups.push(async () => progress.stop());
 

@@ -8,7 +8,8 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { lineSink } from '../../src/adapters/logs/log-line.js';
-import { TraefikApi } from '../../src/adapters/traefik/api-client.js';
+import { pollUntil } from '../../src/adapters/poll.js';
+import { POLL_INTERVAL_MS, TraefikApi } from '../../src/adapters/traefik/api-client.js';
 import { DynamicConfigWriter } from '../../src/adapters/traefik/config-writer.js';
 import { connectDocker, managedLabels, type DockerEngine, type RunningContainer } from '../../src/adapters/traefik/docker.js';
 import { buildContainerSpec } from '../../src/core/traefik/container-spec.js';
@@ -116,8 +117,8 @@ export async function startTraefikBed(opts: TraefikBedOptions): Promise<TraefikB
 
   const apiUrl = `http://${LOOPBACK}:${apiPort}`;
   const api = new TraefikApi(apiUrl);
-  const up = await api.waitForPing(opts.startTimeoutMs ?? 20_000);
-  if (!up.ok) {
+  const up = await pollUntil(() => api.ping(), { timeoutMs: opts.startTimeoutMs ?? 20_000, intervalMs: POLL_INTERVAL_MS });
+  if (up.outcome !== 'met') {
     const state = await container.inspect().then((i) => `${i.State.Status} (exit ${i.State.ExitCode})`).catch(() => 'gone');
     await stop();
     throw new Error(`Traefik did not answer ${apiUrl}/ping within ${up.elapsedMs} ms; container ${state}; log:\n${logLines.join('\n')}`);

@@ -3,7 +3,7 @@
  * written config is live: Traefik reports parse errors only in its log, so the API showing
  * the servers we wrote is the proof.
  */
-import { setTimeout as sleep } from 'node:timers/promises';
+import { pollUntil } from '../poll.js';
 
 export interface ServiceView {
   /** Server URLs as Traefik holds them, sorted. */
@@ -15,14 +15,16 @@ export interface ServiceView {
   error: string[];
 }
 
-export interface WaitResult {
+export interface ServersWait {
+  /** Traefik showed exactly the expected servers. */
   ok: boolean;
+  /** Given up because the caller's signal fired (not ok, not timed out either). */
+  aborted: boolean;
   elapsedMs: number;
-}
-
-export interface WaitForServersResult extends WaitResult {
   /** Servers seen at the last successful poll; null if the service was never seen. */
   lastSeen: string[] | null;
+  /** The service's own errors at the last successful poll. */
+  errors: string[];
 }
 
 export const POLL_INTERVAL_MS = 25;
@@ -74,38 +76,22 @@ export class TraefikApi {
     }
   }
 
-  async waitForPing(timeoutMs: number): Promise<WaitResult> {
-    const started = Date.now();
-    for (;;) {
-      if (await this.ping()) return { ok: true, elapsedMs: Date.now() - started };
-      if (Date.now() - started >= timeoutMs) return { ok: false, elapsedMs: Date.now() - started };
-      await sleep(POLL_INTERVAL_MS);
-    }
-  }
-
   /**
    * Polls until the service holds exactly `expectedUrls` (any order). An empty list is met by a
    * service with no servers or by no service at all; a non-empty list needs the service.
    */
-  async waitForServers(name: string, expectedUrls: readonly string[], timeoutMs: number): Promise<WaitForServersResult> {
-    const started = Date.now();
+  async waitForServers(name: string, expectedUrls: readonly string[], timeoutMs: number, signal?: AbortSignal): Promise<ServersWait> {
     const expected = normalise(expectedUrls);
     let lastSeen: string[] | null = null;
-    for (;;) {
-      try {
-        const view = await this.service(name);
-        if (view === null) {
-          if (expected.length === 0) return { ok: true, elapsedMs: Date.now() - started, lastSeen };
-        } else {
-          lastSeen = view.servers;
-          if (sameList(normalise(view.servers), expected)) return { ok: true, elapsedMs: Date.now() - started, lastSeen };
-        }
-      } catch {
-        // Not up yet, or restarting: keep polling until the deadline.
-      }
-      if (Date.now() - started >= timeoutMs) return { ok: false, elapsedMs: Date.now() - started, lastSeen };
-      await sleep(POLL_INTERVAL_MS);
-    }
+    let errors: string[] = [];
+    const { outcome, elapsedMs } = await pollUntil(async () => {
+      const view = await this.service(name);
+      if (view === null) return expected.length === 0;
+      lastSeen = view.servers;
+      errors = view.error;
+      return sameList(normalise(view.servers), expected);
+    }, { timeoutMs, intervalMs: POLL_INTERVAL_MS, signal });
+    return { ok: outcome === 'met', aborted: outcome === 'aborted', elapsedMs, lastSeen, errors };
   }
 
   private get(path: string): Promise<Response> {

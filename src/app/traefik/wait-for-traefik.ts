@@ -1,17 +1,15 @@
 /** Waits until a freshly started Traefik answers its ping, or says why it did not. */
 import { LbDevError } from '../../core/errors.js';
-import { TraefikApi } from '../../adapters/traefik/api-client.js';
+import { pollUntil } from '../../adapters/poll.js';
+import { POLL_INTERVAL_MS, TraefikApi } from '../../adapters/traefik/api-client.js';
 
 export const START_TIMEOUT_MS = 30_000;
 
 export async function waitForTraefik(apiUrl: string, recentLines: () => string[], stillRunning: () => boolean): Promise<void> {
   const api = new TraefikApi(apiUrl);
-  const deadline = Date.now() + START_TIMEOUT_MS;
-  while (Date.now() < deadline) {
-    if (await api.ping()) return;
-    if (!stillRunning()) break;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+  // A Traefik that exited will never answer: stop asking at once.
+  const { outcome } = await pollUntil(async () => (await api.ping()) || !stillRunning(), { timeoutMs: START_TIMEOUT_MS, intervalMs: POLL_INTERVAL_MS });
+  if (outcome === 'met' && stillRunning()) return;
   const lines = recentLines().slice(-15);
   throw new LbDevError('TRAEFIK_START_FAILED',
     stillRunning()

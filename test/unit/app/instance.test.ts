@@ -36,18 +36,32 @@ function makeInstance(settings: Record<string, unknown> = {}, index = 1) {
   markers.push(marker);
   const events: string[] = [];
   const lines: string[] = [];
+  // Waiters re-checked on every output line and status change: tests wait on these events, not on time.
+  const waiters = new Set<() => void>();
+  const notify = () => { for (const check of [...waiters]) check(); };
   const deps: InstanceDeps = {
     ports: new PortAllocator('127.0.0.1'),
     logs: {
-      append: (_source, _stream, text) => { lines.push(text); },
+      append: (_source, _stream, text) => { lines.push(text); notify(); },
       event: (_source, text) => { events.push(text); },
     },
     balancerUrl: 'http://127.0.0.1:1',
     baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
     onRoutesChanged: () => undefined,
-    onChange: () => undefined,
+    onChange: notify,
   };
-  return { instance: new Instance(groupOf(settings), index, deps), marker, events, lines, deps };
+  const instance = new Instance(groupOf(settings), index, deps);
+  /** Resolves once `predicate` holds: now, or at the output line or status change that makes it so. */
+  const until = (predicate: () => boolean): Promise<void> => new Promise((resolve) => {
+    const check = () => {
+      if (!predicate()) return;
+      waiters.delete(check);
+      resolve();
+    };
+    waiters.add(check);
+    check();
+  });
+  return { instance, marker, events, lines, deps, until };
 }
 
 /** whenReady() with a deadline: a bug must fail the test, not hang it. */
@@ -77,9 +91,8 @@ test('stop() right after start(), at any moment of the spawn, leaves nothing run
       const { instance, marker } = makeInstance();
       instance.start();
       await wait();
+      // stop() resolves only once a launch under way has given up: nothing can spawn after it.
       await instance.stop();
-      // Give a late spawn (if any) time to show up.
-      await sleep(250);
       const left = markedProcesses(marker);
       assert.deepEqual(left, [], `stop ${label} after start (round ${round}): processes left ${left.join(', ')}; state ${JSON.stringify(instance.status())}`);
       assert.equal(instance.phase, 'stopped', `stop ${label} after start: phase`);
@@ -129,16 +142,18 @@ test('start -> ready -> stop -> start again -> ready; ports kept; then stop leav
 });
 
 test('a crash restarts with backoff; stop() during the backoff cancels the restart', async () => {
-  const { instance, marker, events } = makeInstance({ command: nodeFixture('exit-immediately.mjs') });
+  const { instance, marker, until } = makeInstance({ command: nodeFixture('exit-immediately.mjs') });
   instance.start();
-  await waitUntil(() => instance.status().crashesInARow >= 2, { what: () => `two crashes: ${events.join(' | ')}` });
+  await until(() => instance.phase === 'crashed' && instance.status().crashesInARow >= 2);
   const crashed = instance.status();
   assert.equal(crashed.lastExit?.code, 3);
+  assert.ok(crashed.nextRestartAt !== null, 'in the backoff: a restart is scheduled');
   await instance.stop();
   assert.equal(instance.phase, 'stopped');
   assert.equal(instance.status().nextRestartAt, null);
   const restarts = instance.status().restarts;
-  await sleep(1_500);
+  // Past the moment the cancelled restart was due (and then some): it did not happen.
+  await sleep(crashed.nextRestartAt! - Date.now() + 300);
   assert.equal(instance.status().restarts, restarts, 'no restart after stop');
   assert.equal(instance.phase, 'stopped');
   assert.deepEqual(markedProcesses(marker), []);
@@ -159,7 +174,6 @@ test('stop() while a restart is spawning (after orphan reaping) leaves nothing r
   process.kill(instance.pid!, 'SIGKILL');
   await waitUntil(() => instance.phase === 'crashed', { what: 'crashed' });
   await instance.stop();
-  await sleep(300);
   assert.deepEqual(markedProcesses(marker), []);
   assert.equal(instance.phase, 'stopped');
 });
@@ -176,10 +190,10 @@ process.once('SIGTERM', () => {
 require('node:http').createServer((q, s) => s.end('ok')).listen(+process.env.PORT, '127.0.0.1', () => console.log('listening'));
 `);
   // \`; echo\` keeps sh as the leader: it dies on SIGTERM at once, leaving node mid-shutdown.
-  const { instance, marker, lines } = makeInstance({ command: `node ${script}; echo after`, stopGracePeriod: '3s' });
+  const { instance, marker, lines, until } = makeInstance({ command: `node ${script}; echo after`, stopGracePeriod: '3s' });
   instance.start();
   await ready(instance);
-  await sleep(300); // let node install its handler
+  await until(() => lines.includes('listening')); // its SIGTERM handler is installed before this line
   const began = Date.now();
   await instance.stop();
   t.diagnostic(`stop took ${Date.now() - began}ms; output: ${lines.join(' | ')}`);

@@ -1,51 +1,7 @@
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { TraefikApi } from '../../../../src/adapters/traefik/api-client.js';
-
-/** A stand-in for Traefik's API whose answers the test sets. */
-class FakeTraefik {
-  servers: string[] | null = null; // null -> 404
-  pingStatus = 200;
-  serviceStatus = 200;
-  requests: string[] = [];
-  private server: Server | undefined;
-  url = '';
-
-  async start(): Promise<void> {
-    this.server = createServer((req, res) => {
-      this.requests.push(req.url ?? '');
-      if (req.url === '/ping') {
-        res.writeHead(this.pingStatus).end('OK');
-      } else if (req.url === '/api/version') {
-        res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ Version: '3.6.25' }));
-      } else if (req.url === '/api/http/services/lb-dev@file') {
-        if (this.serviceStatus !== 200) return void res.writeHead(this.serviceStatus).end('boom');
-        if (this.servers === null) return void res.writeHead(404).end('404 page not found');
-        res.writeHead(200, { 'content-type': 'application/json' }).end(
-          JSON.stringify({
-            loadBalancer: this.servers.length ? { servers: this.servers.map((url) => ({ url })) } : {},
-            status: 'enabled',
-            serverStatus: Object.fromEntries(this.servers.map((u) => [u, 'UP'])),
-            provider: 'file',
-          }),
-        );
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
-    this.url = `http://127.0.0.1:${(this.server!.address() as AddressInfo).port}`;
-  }
-
-  stop(): Promise<void> {
-    return new Promise((resolve) => {
-      this.server?.closeAllConnections();
-      this.server?.close(() => resolve());
-    });
-  }
-}
+import { FakeTraefik } from '../../../helpers/fake-traefik.js';
 
 describe('TraefikApi', () => {
   const fake = new FakeTraefik();
@@ -122,8 +78,23 @@ describe('TraefikApi', () => {
     assert.deepEqual({ ok: result.ok, lastSeen: result.lastSeen }, { ok: false, lastSeen: null });
   });
 
-  it('waitForPing', async () => {
-    assert.equal((await new TraefikApi(fake.url).waitForPing(500)).ok, true);
-    assert.equal((await new TraefikApi('http://127.0.0.1:1', 50).waitForPing(100)).ok, false);
+  it('waitForServers: gives up at once when its signal fires (a newer change superseded the wait)', async () => {
+    fake.servers = null;
+    const controller = new AbortController();
+    setTimeout(() => controller.abort(), 50);
+    const result = await new TraefikApi(fake.url).waitForServers('lb-dev', ['http://h:1'], 5_000, controller.signal);
+    assert.deepEqual({ ok: result.ok, aborted: result.aborted }, { ok: false, aborted: true });
+    assert.ok(result.elapsedMs < 1_000, `elapsed ${result.elapsedMs}`);
+  });
+
+  it('waitForServers: reports the service errors Traefik shows', async () => {
+    fake.servers = ['http://h:2'];
+    fake.errors = ['bad server'];
+    try {
+      const result = await new TraefikApi(fake.url).waitForServers('lb-dev', ['http://h:1'], 60);
+      assert.deepEqual({ ok: result.ok, errors: result.errors }, { ok: false, errors: ['bad server'] });
+    } finally {
+      fake.errors = [];
+    }
   });
 });

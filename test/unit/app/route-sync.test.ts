@@ -1,0 +1,128 @@
+// RouteSync (src/app/route-sync.ts) writing a real dynamic config file and confirming it
+// against a stand-in for Traefik's API on 127.0.0.1.
+import assert from 'node:assert/strict';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { after, afterEach, before, beforeEach, describe, it } from 'node:test';
+import { TraefikApi } from '../../../src/adapters/traefik/api-client.js';
+import { DynamicConfigWriter } from '../../../src/adapters/traefik/config-writer.js';
+import { RouteSync, type RouteSyncEvents } from '../../../src/app/route-sync.js';
+import { resolveConfig } from '../../../src/core/config/schema.js';
+import type { RouteServer } from '../../../src/core/traefik/dynamic-config.js';
+import { FakeTraefik } from '../../helpers/fake-traefik.js';
+
+const balancer = resolveConfig({}, { source: null, overrides: {}, cwd: process.cwd(), demoCommand: 'node -e 0' }).balancer;
+const url = (port: number) => `http://127.0.0.1:${port}`;
+
+describe('RouteSync', () => {
+  const fake = new FakeTraefik();
+  before(() => fake.start());
+  after(() => fake.stop());
+
+  let root: string;
+  let servers: RouteServer[];
+  let seen: string[];
+  beforeEach(async () => {
+    root = await mkdtemp(join(tmpdir(), 'lbdt-routes-'));
+    servers = [];
+    seen = [];
+    fake.servers = null;
+    fake.requests = [];
+  });
+  afterEach(() => rm(root, { recursive: true, force: true }));
+
+  function routeSync(confirmTimeoutMs = 2_000, api: TraefikApi | null = new TraefikApi(fake.url)) {
+    const writer = new DynamicConfigWriter({ dir: join(root, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(root, 'tmp') });
+    const routes = new RouteSync({
+      serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer, defaultCertificate: true,
+      writer, api, confirmTimeoutMs, snapshot: () => servers,
+    });
+    const names = (list: RouteServer[]) => list.map((s) => s.name).join(',');
+    const record: RouteSyncEvents = {
+      written: (list) => seen.push(`written ${names(list)}`),
+      confirmed: (list) => seen.push(`confirmed ${names(list)}`),
+      notConfirmed: (list) => seen.push(`notConfirmed ${names(list)}`),
+      failed: (error) => seen.push(`failed ${error.message}`),
+    };
+    routes.observe(record);
+    return { routes, writer };
+  }
+
+  it('writes the snapshot atomically and confirms it once Traefik shows exactly those servers', async () => {
+    const { routes, writer } = routeSync();
+    servers = [{ name: 'app-1', port: 4001 }, { name: 'app-2', port: 4002 }];
+    setTimeout(() => { fake.servers = [url(4002), url(4001)]; }, 100);
+    const status = await routes.flush();
+    assert.deepEqual(seen, ['written app-1,app-2', 'confirmed app-1,app-2']);
+    assert.equal(status.confirmed, true);
+    assert.deepEqual(status.written, ['app-1', 'app-2']);
+    assert.equal(status.writes, 1);
+    assert.ok(status.confirmMs !== null && status.confirmMs >= 75, `confirmMs ${status.confirmMs}`);
+    const file = await readFile(writer.path, 'utf8');
+    assert.match(file, /127\.0\.0\.1:4001/);
+    assert.match(file, /127\.0\.0\.1:4002/);
+  });
+
+  it('a newer change supersedes the wait for an older one: only the latest is confirmed', async () => {
+    const { routes } = routeSync(5_000);
+    fake.servers = [url(4002)];
+    servers = [{ name: 'app-1', port: 4001 }];
+    const began = Date.now();
+    const firstWritten = new Promise<void>((resolve) => routes.observe({ written: () => resolve() }));
+    routes.markDirty();
+    await firstWritten;
+    servers = [{ name: 'app-2', port: 4002 }];
+    const status = await routes.flush();
+    assert.deepEqual(seen, ['written app-1', 'written app-2', 'confirmed app-2']);
+    assert.equal(status.confirmed, true);
+    assert.ok(Date.now() - began < 2_000, `the first wait was cut short, not run to its 5s timeout (${Date.now() - began}ms)`);
+  });
+
+  it('not confirmed within the timeout: says what it expected and what Traefik showed', async () => {
+    const { routes } = routeSync(150);
+    fake.servers = [url(4009)];
+    servers = [{ name: 'app-1', port: 4001 }];
+    const status = await routes.flush();
+    assert.deepEqual(seen, ['written app-1', 'notConfirmed app-1']);
+    assert.equal(status.confirmed, false);
+    assert.match(status.problem ?? '', /did not show the written servers within 150ms \(expected \["http:\/\/127\.0\.0\.1:4001"\], saw \["http:\/\/127\.0\.0\.1:4009"\]\)/);
+    // Unchanged but unconfirmed: the next sync asks Traefik again instead of skipping.
+    fake.servers = [url(4001)];
+    assert.equal((await routes.flush()).confirmed, true);
+    assert.equal(status.writes, 1);
+  });
+
+  it('an unchanged render is skipped: no write, no question to Traefik', async () => {
+    const { routes } = routeSync();
+    servers = [{ name: 'app-1', port: 4001 }];
+    fake.servers = [url(4001)];
+    await routes.flush();
+    const asked = fake.requests.length;
+    const status = await routes.flush();
+    assert.equal(status.writes, 1);
+    assert.equal(fake.requests.length, asked);
+    assert.deepEqual(seen, ['written app-1', 'confirmed app-1']);
+  });
+
+  it('writeUnconfirmed writes without asking Traefik; after close() nothing is written', async () => {
+    const { routes, writer } = routeSync();
+    await routes.writeUnconfirmed();
+    assert.deepEqual(seen, ['written ']);
+    assert.equal(routes.status.confirmed, null);
+    assert.equal(fake.requests.length, 0);
+    assert.match(await readFile(writer.path, 'utf8'), /lb-dev/);
+    routes.close();
+    servers = [{ name: 'app-1', port: 4001 }];
+    assert.equal((await routes.flush()).writes, 1);
+    assert.deepEqual(seen, ['written ']);
+  });
+
+  it('without an API (external Traefik, no apiUrl) it writes and leaves the change unconfirmed', async () => {
+    const { routes } = routeSync(2_000, null);
+    servers = [{ name: 'app-1', port: 4001 }];
+    const status = await routes.flush();
+    assert.deepEqual({ confirmed: status.confirmed, written: status.written }, { confirmed: null, written: ['app-1'] });
+    assert.equal(fake.requests.length, 0);
+  });
+});
