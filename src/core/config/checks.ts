@@ -153,3 +153,7 @@ export function cookieName(defaultName: string): Check<string | null> {
 export function nullable<T>(check: Check<T>): Check<T | null> {
   return (value) => (value === null ? ok(null) : check(value));
 }
+
+/** A group name (`meteor`) or an instance name (`meteor-1`); whether it exists is checked with all groups known (schema.ts). */
+export const memberName: Check<string> = (value) =>
+  typeof value === 'string' && /^[a-z][a-z0-9-]*$/.test(value) ? ok(value) : fail('a group or instance name like meteor or meteor-1');

@@ -6,7 +6,7 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, memberName, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
 
@@ -14,6 +14,7 @@ export const TRAEFIK_MODES = ['docker', 'binary', 'external'] as const;
 /** How the Traefik container reaches the instances: host networking (Linux) or a bridge with published ports (Docker Desktop). */
 export const NETWORK_MODES = ['auto', 'host', 'bridge'] as const;
 export const MAX_INSTANCES = 64;
+export const START_ORDERS = ['parallel', 'sequential'] as const;
 
 export const BALANCER_FIELDS = {
   host: value(hostName, { default: '127.0.0.1', doc: 'address the load balancer listens on (0.0.0.0 to reach it from other machines)' }),
@@ -119,4 +120,16 @@ export const GROUP_FIELDS = {
   }),
   restart: group(RESTART_FIELDS, { expected: 'a mapping of restart settings', doc: 'restarting instances that exit or never become ready' }),
   stopGracePeriod: duration(0, { default: '5s', as: 'stopGraceMs', doc: 'SIGTERM, then SIGKILL after this long' }),
+  dependsOn: list(memberName, {
+    default: [], doc: 'groups or instances (`meteor`, `meteor-1`) that must be ready before this group starts; also lets env use {meteor-1.port}, {meteor-1.extraPort1}',
+  }),
+  startOrder: value(oneOf(START_ORDERS), {
+    default: 'parallel', doc: 'parallel: start every instance at once; sequential: each once the one before it is ready (e.g. one heavy build at a time)',
+  }),
+  restartOn: group({
+    logFrom: value(nullable(memberName), { default: null, doc: 'group or instance whose output is watched for logPattern' }),
+    logPattern: value(nullable(regex), { default: null, doc: 'a line of logFrom matching this (ANSI stripped) triggers the rolling restart' }),
+    files: list(text('a file path'), { default: [], doc: "files (relative to the group's cwd) whose change triggers it; status shows the first one's time at each start as the instance's build" }),
+    drain: duration(0, { default: '1s', as: 'drainMs', doc: 'wait after an instance left the balancer, before stopping it' }),
+  }, { expected: 'a mapping of restart triggers', doc: "a rolling restart of this group (one at a time, each drained and confirmed out of Traefik first) when another group logs a line or a file changes" }),
 };

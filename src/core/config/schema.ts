@@ -10,6 +10,7 @@ import { formatDuration } from '../text/duration.js';
 import { hostName, oneOf, port, text, wholeNumber, type Check } from './checks.js';
 import { displayPath } from './display-path.js';
 import { fileDefaults, readFields, type Fields } from './fields.js';
+import { checkGroupLinks } from './group-links.js';
 import { GROUP_FIELDS, MAX_INSTANCES, TOP_FIELDS, TRAEFIK_MODES } from './keys.js';
 import { Problems, Section, describeValue } from './problems.js';
 import type { ConfigOverrides, GroupConfig, LbDevConfig } from './types.js';
@@ -63,6 +64,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     const unfilled = unfilledPlaceholder(flags.command, first.reservePorts);
     if (unfilled !== undefined) problems.flagMessage('--command', unfilled);
   }
+  checkGroupLinks(problems, drafts);
   const usingDemoApp = drafts.every((group) => group.command === null);
   const groups = finishGroups(problems, drafts, usingDemoApp, opts.demoCommand);
 

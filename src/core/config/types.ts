@@ -5,7 +5,7 @@
  */
 import type { Resolved } from './fields.js';
 import type {
-  BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, NETWORK_MODES, READINESS_FIELDS, RESTART_FIELDS, TOP_FIELDS, TRAEFIK_FIELDS, TRAEFIK_MODES,
+  BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, NETWORK_MODES, READINESS_FIELDS, RESTART_FIELDS, START_ORDERS, TOP_FIELDS, TRAEFIK_FIELDS, TRAEFIK_MODES,
 } from './keys.js';
 
 export type TraefikMode = (typeof TRAEFIK_MODES)[number];
@@ -19,6 +19,8 @@ export type ReadinessConfig = Resolved<typeof READINESS_FIELDS>;
 /** HTTP readiness probe; `expectStatus` is an inclusive range. */
 export type HttpProbeConfig = NonNullable<ReadinessConfig['http']>;
 export type RestartConfig = Resolved<typeof RESTART_FIELDS>;
+export type StartOrder = (typeof START_ORDERS)[number];
+export type RestartOnConfig = GroupConfig['restartOn'];
 
 export interface GroupConfig extends Omit<Resolved<typeof GROUP_FIELDS>, 'command'> {
   /** Group name; also the instance name prefix (`app` -> app-1, app-2...). */
