@@ -20,6 +20,7 @@ import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
+import { preflightRocketChat } from './rocketchat-checks.js';
 import { routeLog } from './route-log.js';
 import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
@@ -123,6 +124,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
+    if (config.preset === 'rocketchat') await preflightRocketChat(config, (text) => log.warn(text));
+    for (const notice of config.notices ?? []) log.warn(notice);
     const control = new ControlServer(layout.socket, {
       ...controlHandlers({ status, requestShutdown }),
       ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),

@@ -6,15 +6,17 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, memberName, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, memberName, mongoUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
+import { ROCKETCHAT_MODES } from './presets/rocketchat.js';
 
 export const TRAEFIK_MODES = ['docker', 'binary', 'external'] as const;
 /** How the Traefik container reaches the instances: host networking (Linux) or a bridge with published ports (Docker Desktop). */
 export const NETWORK_MODES = ['auto', 'host', 'bridge'] as const;
 export const MAX_INSTANCES = 64;
 export const START_ORDERS = ['parallel', 'sequential'] as const;
+export const PRESETS = ['rocketchat'] as const;
 
 export const BALANCER_FIELDS = {
   host: value(hostName, { default: '127.0.0.1', doc: 'address the load balancer listens on (0.0.0.0 to reach it from other machines)' }),
@@ -74,6 +76,17 @@ export const TOP_FIELDS = {
   balancer: group(BALANCER_FIELDS, { expected: 'a mapping of balancer settings', doc: "the load balancer (Traefik's web entrypoint and routes)" }),
   traefik: group(TRAEFIK_FIELDS, { expected: 'a mapping of Traefik settings', doc: 'how Traefik itself is run' }),
   logs: group(LOGS_FIELDS, { expected: 'a mapping of log settings', doc: 'instance log files and in-memory history' }),
+  preset: value(nullable(oneOf(PRESETS)), {
+    default: null, doc: 'rocketchat = groups, readiness, balancer and database set up for a Rocket.Chat checkout (docs/rocketchat.md); every key written here still wins',
+  }),
+  rocketchat: group({
+    mode: value(oneOf(ROCKETCHAT_MODES), {
+      default: 'replicas', doc: 'replicas: one Meteor dev process + instances-1 copies of its bundle; independent: instances Meteor dev processes (--mode)',
+    }),
+    instances: value(wholeNumber(1, MAX_INSTANCES), { default: 3, doc: 'all instances together, meteor-1 included (-n)' }),
+    mongoUrl: value(nullable(mongoUrl), { default: null, doc: "your MongoDB replica set (--mongo-url, or MONGO_URL in the environment); null = meteor-1's built-in one on its port+1" }),
+    appDir: value(text('a directory path'), { default: 'apps/meteor', doc: 'the Meteor app, relative to this file' }),
+  }, { expected: 'a mapping of Rocket.Chat preset settings', doc: 'with preset: rocketchat' }),
 };
 
 export const READINESS_FIELDS = {

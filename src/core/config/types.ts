@@ -38,6 +38,8 @@ export interface LbDevConfig extends Resolved<typeof TOP_FIELDS> {
   groups: GroupConfig[];
   /** True when no command was configured and the built-in demo app runs. */
   usingDemoApp: boolean;
+  /** Things to say once at start (from the preset). */
+  notices?: string[];
 }
 
 /** Flags from `lb-dev up` etc. that override the file. */
@@ -48,4 +50,9 @@ export interface ConfigOverrides {
   traefik?: TraefikMode;
   stateDir?: string;
   host?: string;
+  /** preset: rocketchat only: --mode, --mongo-url (or MONGO_URL). */
+  mode?: string;
+  mongoUrl?: string;
+  /** MONGO_URL of the environment: preset rocketchat's database when no --mongo-url (not a flag: ignored without the preset). */
+  envMongoUrl?: string;
 }
