@@ -43,6 +43,7 @@ export const ERROR_CODES = {
   TRAEFIK_BUILD_FAILED: { exitCode: 4, fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.' },
   TRAEFIK_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (the image is used), put traefik v3 on PATH or set traefik.binary, or allow the download (or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a mirror).' },
   MONGO_UNREACHABLE: { exitCode: 3, fix: 'Start your MongoDB replica set, correct --mongo-url / MONGO_URL / rocketchat.mongoUrl, or unset them to use the built-in MongoDB.' },
+  INIT_FILE_EXISTS: { exitCode: 2, fix: 'Keep your lb-dev.config.yaml, or run `lb-dev init --force` to replace it.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
