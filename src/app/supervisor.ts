@@ -38,6 +38,7 @@ export class Supervisor {
   private readonly triggers: RestartTriggers;
   /** Aborted by stopAll(): start-up ordering (dependsOn, startOrder) stops waiting. */
   private readonly stopping = new AbortController();
+  private readonly rollingRestarts = new Map<Instance, Promise<void>>();
 
   constructor(private readonly deps: SupervisorDeps) {
     this.routes = new RouteSync({ ...deps.routes, snapshot: () => this.routeSnapshot() });
@@ -116,12 +117,19 @@ export class Supervisor {
    * One instance of a rolling restart: out of the balancer (confirmed by Traefik), drained,
    * stopped, started, ready, and back in. The others keep serving meanwhile.
    */
-  async restartRolling(instance: Instance, drainMs: number): Promise<void> {
-    await this.retire([instance], drainMs);
-    instance.start();
-    await instance.whenReady();
-    // Shutting down meanwhile: stopAll() retired everything; letting it back in would race that.
-    if (!this.stopping.signal.aborted) await this.admit([instance]);
+  restartRolling(instance: Instance, drainMs: number): Promise<void> {
+    // A restart trigger and `lb-dev restart --rolling` may ask at once: one restart serves both.
+    const under = this.rollingRestarts.get(instance);
+    if (under) return under;
+    const restart = (async () => {
+      await this.retire([instance], drainMs);
+      instance.start();
+      await instance.whenReady();
+      // Shutting down meanwhile: stopAll() retired everything; letting it back in would race that.
+      if (!this.stopping.signal.aborted) await this.admit([instance]);
+    })().finally(() => this.rollingRestarts.delete(instance));
+    this.rollingRestarts.set(instance, restart);
+    return restart;
   }
 
   /** `app-2`, `2` (the first group's), or a group-qualified name. */
