@@ -16,7 +16,8 @@ export const LB_DEV_SCRIPT = { name: 'lb:dev', command: 'lb-dev up' } as const;
 export interface InitOptions {
   cwd: string;
   preset?: InitPreset;
-  mode: RocketChatMode;
+  /** rocketchat only; default replicas. */
+  mode?: RocketChatMode;
   instances: number;
   mongoUrl: string | null;
   force: boolean;
@@ -36,15 +37,19 @@ export async function runInit(opts: InitOptions): Promise<void> {
   } else {
     opts.say(`Using the ${preset} preset (--preset).`);
   }
+  if (preset === 'generic' && (opts.mode !== undefined || opts.mongoUrl !== null)) {
+    throw new LbDevError('USAGE', `${opts.mode !== undefined ? '--mode' : '--mongo-url'}: expected the rocketchat preset (--preset rocketchat), got the generic one`);
+  }
+  const mode = opts.mode ?? 'replicas';
   const file = path.join(opts.cwd, CONFIG_FILE_NAME);
-  const text = renderInitConfig({ preset, mode: opts.mode, instances: opts.instances, mongoUrl: opts.mongoUrl, command: project.devCommand });
+  const text = renderInitConfig({ preset, mode, instances: opts.instances, mongoUrl: opts.mongoUrl, command: project.devCommand });
   try {
     await writeFile(file, text, { flag: opts.force ? 'w' : 'wx', mode: 0o600 });
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     throw new LbDevError('INIT_FILE_EXISTS', `${CONFIG_FILE_NAME} already exists in ${opts.cwd}; expected no config file, or --force to replace it`);
   }
-  opts.say(`Wrote ${CONFIG_FILE_NAME}${preset === 'rocketchat' ? ` (mode ${opts.mode}, ${opts.instances} instance(s), ${opts.mongoUrl === null ? "meteor-1's built-in MongoDB" : 'MongoDB at the URL given'})` : ''}.`);
+  opts.say(`Wrote ${CONFIG_FILE_NAME}${preset === 'rocketchat' ? ` (mode ${mode}, ${opts.instances} instance(s), ${opts.mongoUrl === null ? "meteor-1's built-in MongoDB" : 'MongoDB at the URL given'})` : ''}.`);
   if (project.hasPackageJson) await offerScript(opts);
   opts.say('Next: lb-dev up   (lb-dev doctor checks Docker, ports, MongoDB and memory first)');
 }

@@ -41,7 +41,7 @@ Examples:
       await runInit({
         cwd: process.cwd(),
         ...(flags.preset === undefined ? {} : { preset: flags.preset }),
-        mode: flags.mode ?? 'replicas',
+        ...(flags.mode === undefined ? {} : { mode: flags.mode }),
         instances,
         mongoUrl: flags.mongoUrl ?? null,
         force: flags.force === true,

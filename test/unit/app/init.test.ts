@@ -25,7 +25,7 @@ async function checkout(rocketChat: boolean): Promise<string> {
 }
 
 function options(cwd: string, lines: string[], over: Partial<InitOptions> = {}): InitOptions {
-  return { cwd, mode: 'replicas', instances: 3, mongoUrl: null, force: false, addScript: false, ask: async () => false, say: (line) => lines.push(line), ...over };
+  return { cwd, instances: 3, mongoUrl: null, force: false, addScript: false, ask: async () => false, say: (line) => lines.push(line), ...over };
 }
 
 const resolveText = (text: string, cwd: string) => resolveConfig(parseConfigText(text, 'lb-dev.config.yaml').value, { source: join(cwd, 'lb-dev.config.yaml'), overrides: {}, cwd, demoCommand: 'node demo' });
@@ -55,6 +55,7 @@ test('elsewhere: generic with the project\'s dev command; asking adds the script
   assert.equal(await readFile(join(dir, 'package.json'), 'utf8'), '{\n\t"name": "web",\n\t"scripts": {\n\t\t"dev": "vite",\n\t\t"lb:dev": "lb-dev up"\n\t}\n}\n');
   const config = resolveText(await readFile(join(dir, 'lb-dev.config.yaml'), 'utf8'), dir);
   assert.deepEqual([config.groups[0]!.command, config.groups[0]!.instances], ['npm run dev', 3]);
+  await assert.rejects(runInit(options(dir, [], { force: true, mode: 'independent' })), /--mode: expected the rocketchat preset/);
 });
 
 test('every rendered file resolves', () => {
