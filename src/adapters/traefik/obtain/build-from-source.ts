@@ -35,7 +35,7 @@ export interface BuildOptions {
   progressEveryMs?: number;
   /** Why a build is needed, shown in the progress lines (e.g. "the download failed: ..."). */
   why?: string;
-  /** Build and embed the dashboard (default true); false builds the API-only binary at once. */
+  /** Build and embed the dashboard; false builds the API-only binary at once. Default: true unless LB_DEV_TRAEFIK_NO_DASHBOARD=1. */
   dashboard?: boolean;
 }
 
@@ -100,8 +100,9 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
     const moduleDir = await downloadModule(go.path, version, env);
     await cp(moduleDir, work, { recursive: true });
     await makeWritable(work); // module cache files are read-only
-    const webui: WebuiBuild = options.dashboard === false
-      ? { dashboard: false, reason: 'not asked for' }
+    const skip = options.dashboard === false ? 'not asked for' : (options.env ?? process.env)['LB_DEV_TRAEFIK_NO_DASHBOARD'] === '1' ? 'LB_DEV_TRAEFIK_NO_DASHBOARD=1' : null;
+    const webui: WebuiBuild = skip
+      ? { dashboard: false, reason: skip }
       : await buildWebui({ moduleDir: work, env: options.env ?? process.env, say, onPhase: (next) => { phase = next; } });
     say(webui.dashboard ? `dashboard built (${webui.note}); now compiling Traefik with Go` : `building Traefik without the dashboard: ${webui.reason}`);
     phase = 'compiling Traefik with Go';

@@ -106,6 +106,20 @@ describe('buildTraefikFromSource (fake go)', () => {
     assert.deepEqual(await readBuildMarker(path).then((m) => [m?.dashboard, m?.webui]), [false, 'not asked for']);
   });
 
+  it('LB_DEV_TRAEFIK_NO_DASHBOARD=1 skips the dashboard build too, saying so', async () => {
+    const fake = makeFakeGo({ webui: true });
+    const corepack = makeFakeCorepack();
+    const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
+    const lines: string[] = [];
+    const path = await buildTraefikFromSource({
+      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' }, onProgress: (line) => lines.push(line),
+      env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), LB_DEV_TRAEFIK_NO_DASHBOARD: '1' },
+    });
+    assert.throws(() => statSync(corepack.log), 'corepack never ran');
+    assert.equal((await readBuildMarker(path))?.webui, 'LB_DEV_TRAEFIK_NO_DASHBOARD=1');
+    assert.ok(lines.includes('building Traefik without the dashboard: LB_DEV_TRAEFIK_NO_DASHBOARD=1'), lines.join('\n'));
+  });
+
   it('a failing go build is TRAEFIK_BUILD_FAILED with Go\'s last lines, nothing cached', async () => {
     const fake = makeFakeGo({ failBuild: true });
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
