@@ -83,11 +83,12 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env, fallbacks: re
 /** Returns the cached binary's path. */
 export async function buildTraefikFromSource(options: BuildOptions): Promise<string> {
   const { version, go } = options;
-  const env = { ...(options.env ?? process.env), CGO_ENABLED: '0' };
+  const baseEnv = options.env ?? process.env;
+  const env = { ...baseEnv, CGO_ENABLED: '0' };
   const say = options.onProgress ?? (() => undefined);
   const started = Date.now();
   const why = options.why ? ` (${options.why})` : '';
-  say(`building Traefik ${version} from its Go module with go${go.version}${why}; the first build takes ~15-20 minutes on 2 cores (dashboard ~4, Go ~15), later ones are faster`);
+  say(`building Traefik ${version} from its Go module with go${go.version}${why}; the first build takes ~15-20 minutes on 2 cores (dashboard ~5, Go ~15), later ones are faster`);
   let phase = 'building Traefik from source';
   const ticker = setInterval(() => {
     say(`still ${phase} (Traefik ${version}): ${formatElapsed(Date.now() - started)} so far. To skip this next time: start Docker, put traefik v3 on PATH (or set traefik.binary), or allow the download`);
@@ -100,10 +101,10 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
     const moduleDir = await downloadModule(go.path, version, env);
     await cp(moduleDir, work, { recursive: true });
     await makeWritable(work); // module cache files are read-only
-    const skip = options.dashboard === false ? 'not asked for' : (options.env ?? process.env)['LB_DEV_TRAEFIK_NO_DASHBOARD'] === '1' ? 'LB_DEV_TRAEFIK_NO_DASHBOARD=1' : null;
+    const skip = options.dashboard === false ? 'not asked for' : baseEnv['LB_DEV_TRAEFIK_NO_DASHBOARD'] === '1' ? 'LB_DEV_TRAEFIK_NO_DASHBOARD=1' : null;
     const webui: WebuiBuild = skip
       ? { dashboard: false, reason: skip }
-      : await buildWebui({ moduleDir: work, env: options.env ?? process.env, say, onPhase: (next) => { phase = next; } });
+      : await buildWebui({ moduleDir: work, env: baseEnv, say, onPhase: (next) => { phase = next; } });
     say(webui.dashboard ? `dashboard built (${webui.note}); now compiling Traefik with Go` : `building Traefik without the dashboard: ${webui.reason}`);
     phase = 'compiling Traefik with Go';
     await mkdir(dir, { recursive: true });
