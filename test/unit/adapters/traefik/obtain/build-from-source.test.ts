@@ -3,13 +3,15 @@ import { execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { isLbDevError } from '../../../../../src/core/errors.js';
 import { buildTraefikFromSource, findGo, readBuildMarker } from '../../../../../src/adapters/traefik/obtain/build-from-source.js';
-import { makeFakeCorepack } from './fake-corepack.js';
+import { makeFakeCorepack, removeFakeCorepackDirs } from './fake-corepack.js';
 import { makeFakeGo } from './fake-go.js';
 
 const systemPath = '/usr/bin:/bin';
+
+after(removeFakeCorepackDirs);
 
 describe('findGo', () => {
   it('takes the go on PATH when it is new enough', async () => {

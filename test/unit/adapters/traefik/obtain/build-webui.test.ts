@@ -1,9 +1,11 @@
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { describe, it } from 'node:test';
+import { after, describe, it } from 'node:test';
 import { buildWebui, missingLockedPackages } from '../../../../../src/adapters/traefik/obtain/build-webui.js';
-import { makeFakeCorepack, makeWebuiModule } from './fake-corepack.js';
+import { makeFakeCorepack, makeWebuiModule, removeFakeCorepackDirs } from './fake-corepack.js';
+
+after(removeFakeCorepackDirs);
 
 const systemPath = '/usr/bin:/bin';
 const registry = 'http://127.0.0.1:9/registry/';

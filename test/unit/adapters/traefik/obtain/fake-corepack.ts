@@ -4,7 +4,7 @@
  * YN0035 report of a locked package the registry does not serve), and logs each call with
  * the environment the build relies on.
  */
-import { chmodSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 
@@ -16,6 +16,13 @@ export interface FakeCorepackOptions {
   failBuild?: boolean;
 }
 
+const made: string[] = [];
+
+/** Removes every directory the fakes here made (call in an after hook). */
+export function removeFakeCorepackDirs(): void {
+  for (const dir of made.splice(0)) rmSync(dir, { recursive: true, force: true });
+}
+
 export interface FakeCorepack {
   binDir: string;
   log: string;
@@ -23,6 +30,7 @@ export interface FakeCorepack {
 
 export function makeFakeCorepack(options: FakeCorepackOptions = {}): FakeCorepack {
   const root = mkdtempSync(join(tmpdir(), 'lb-dev-fake-corepack-'));
+  made.push(root);
   const binDir = join(root, 'bin');
   const log = join(root, 'calls.log');
   mkdirSync(binDir);
@@ -51,6 +59,7 @@ esac
 /** A writable module copy holding webui/ as Traefik ships it: package.json, lockfile, placeholder static/. */
 export function makeWebuiModule(dependencies: Record<string, string> = { '@traefik-labs/faency': '12.3.3', react: '^18.2.0' }): string {
   const moduleDir = mkdtempSync(join(tmpdir(), 'lb-dev-webui-module-'));
+  made.push(moduleDir);
   mkdirSync(join(moduleDir, 'webui', 'static'), { recursive: true });
   writeFileSync(join(moduleDir, 'webui', 'package.json'), `${JSON.stringify({ name: 'traefik-proxy-dashboard', packageManager: 'yarn@4.9.1', dependencies }, null, 2)}\n`);
   writeFileSync(join(moduleDir, 'webui', 'yarn.lock'), '__metadata:\n  version: 8\n');
