@@ -49,7 +49,7 @@ export const TRAEFIK_FIELDS = {
   }),
   image: value(text('a Docker image like traefik:v3.6'), { default: 'traefik:v3.6', doc: 'Docker image for mode docker' }),
   binary: value(text('a program name or path like traefik'), { default: 'traefik', doc: 'executable for mode binary: a name on PATH or a path' }),
-  apiPort: value(port, { default: 8080, doc: "Traefik's API, /ping and /metrics port (no dashboard); must differ from balancer.port" }),
+  apiPort: value(port, { default: 8080, doc: "Traefik's API, dashboard (/dashboard/), /ping and /metrics port; must differ from balancer.port" }),
   apiUrl: value(nullable(httpUrl), { default: null, doc: "mode external: your Traefik's API URL, to confirm route changes; null = do not confirm" }),
   network: value(oneOf(NETWORK_MODES), {
     default: 'auto', doc: 'mode docker: host networking (Linux) or bridge with published ports (Docker Desktop); auto picks',
