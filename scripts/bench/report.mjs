@@ -97,7 +97,7 @@ ${table(['command', 'wall time', 'max RSS'], [
 }
 
 function supervisorSection(sv, svgs) {
-  const rows = sv.rows.map((r) => [r.instances, r.load === 'idle' ? 'idle' : `${sv.logRate} lines/s each`, `${r.lbDev.rssMb} MB`, `${r.lbDev.cpuPercent} %`, `${r.pm2.rssMb} MB`, `${r.pm2.cpuPercent} %`, r.loadavg]);
+  const rows = sv.rows.map((r) => [r.instances, r.load === 'idle' ? 'idle' : `${sv.logRate} lines/s each`, `${r.lbDev.rssMb} MB${r.lbDev.watchdogRssMb ? ` (watchdog ${r.lbDev.watchdogRssMb})` : ''}`, `${r.lbDev.cpuPercent} %`, `${r.pm2.rssMb} MB`, `${r.pm2.cpuPercent} %`, r.loadavg]);
   const label = (r) => `${r.instances} inst., ${r.load}`;
   svgs['supervisor-memory.svg'] = barsSvg('Supervisor resident memory (VmRSS)', 'MB', sv.rows.map((r) => ({ label: label(r), values: [{ name: 'lb-dev up', value: r.lbDev.rssMb }, { name: 'PM2 daemon', value: r.pm2.rssMb }] })));
   svgs['supervisor-cpu.svg'] = barsSvg('Supervisor CPU (% of one core)', '%', sv.rows.map((r) => ({ label: label(r), values: [{ name: 'lb-dev up', value: r.lbDev.cpuPercent }, { name: 'PM2 daemon', value: r.pm2.cpuPercent }] })));
@@ -106,7 +106,8 @@ function supervisorSection(sv, svgs) {
 The same N copies of \`scripts/bench/fixtures/chatty.mjs\` (an HTTP server; under log load it prints
 ${sv.logRate} lines/s), supervised by \`lb-dev up --traefik external\` (no Traefik in the figures) or by
 PM2's God daemon (fork mode, \`autorestart\`). VmRSS after, and CPU (utime+stime from /proc) over,
-a ${sv.windowMs / 1000} s window that starts 2 s after all are up. Only the supervisor process is counted.
+a ${sv.windowMs / 1000} s window that starts 2 s after all are up. Only the supervisor is counted (for lb-dev:
+\`up\`, plus its lifeline watchdog process if it runs one), not the instances.
 
 ${table(['instances', 'load', 'lb-dev RSS', 'lb-dev CPU', 'PM2 RSS', 'PM2 CPU', 'load avg'], rows)}
 
@@ -173,7 +174,17 @@ of magnitude, with the 1-minute load average next to each. Nothing here is asser
 
 ${table(['figure', 'value', 'load avg'], headline(run))}
 
-${sections.join('\n')}`;
+${sections.join('\n')}
+## Reproduce
+
+\`\`\`sh
+npm run build
+npm run bench                   # everything; writes this page and docs/bench/*.svg
+npm run bench -- --quick        # seconds per scenario, small counts; writes nothing (or --out <dir>)
+npm run bench -- --only failover,supervisor
+node scripts/bench/profile.mjs  # where the idle supervisor's CPU and memory go (--cpu-prof, heap snapshot)
+\`\`\`
+`;
   const docs = join(root, 'docs');
   mkdirSync(join(docs, 'bench'), { recursive: true });
   const written = [join(docs, 'benchmarks.md')];

@@ -49,3 +49,18 @@ export function killAll(pids) {
     try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
   }
 }
+
+/** Pids whose command line contains every one of `parts` (e.g. a script name and a state dir). */
+export function pidsWithArgs(parts) {
+  const pids = [];
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry) || Number(entry) === process.pid) continue;
+    try {
+      const cmdline = readFileSync(`/proc/${entry}/cmdline`, 'utf8');
+      if (parts.every((p) => cmdline.includes(p))) pids.push(Number(entry));
+    } catch {
+      // gone
+    }
+  }
+  return pids;
+}

@@ -1,10 +1,11 @@
 // What the supervisor itself costs: lb-dev's `up` process (`--traefik external`, so no Traefik
 // in the figures) beside PM2's God daemon, each supervising the same N copies of
 // fixtures/chatty.mjs, idle and under log load (each instance printing LOG_RATE lines/s).
-// Memory: VmRSS after the window; CPU: utime+stime over the window, as % of one core.
+// Memory: VmRSS after the window; CPU: utime+stime over the window, as % of one core. lb-dev's
+// figure includes its lifeline watchdog process when `up` runs one (summed, and shown apart).
 import { join } from 'node:path';
 import { startPm2 } from '../lib/pm2.mjs';
-import { sampleCost } from '../lib/proc.mjs';
+import { pidsWithArgs, sampleCost } from '../lib/proc.mjs';
 import { startUp } from '../lib/lbdev.mjs';
 import { load1 } from '../lib/machine.mjs';
 import { BENCH_FIXTURES, accepts, freePort, round, sleep, waitFor } from '../lib/util.mjs';
@@ -22,8 +23,14 @@ async function lbDevCost(n, linesPerSec, windowMs) {
   try {
     await lb.allReady(n, 180_000);
     await sleep(SETTLE_MS);
-    const [cost] = await sampleCost([lb.up.pid], windowMs);
-    return cost;
+    const watchdogs = pidsWithArgs(['lifeline-watchdog', lb.stateDir]);
+    const [up, ...others] = await sampleCost([lb.up.pid, ...watchdogs], windowMs);
+    const watchdogRssMb = others.reduce((a, c) => a + c.rssMb, 0);
+    return {
+      rssMb: up.rssMb + watchdogRssMb,
+      cpuPercent: up.cpuPercent + others.reduce((a, c) => a + c.cpuPercent, 0),
+      watchdogRssMb: watchdogs.length ? watchdogRssMb : null,
+    };
   } finally {
     await lb.stop();
   }
@@ -58,7 +65,7 @@ export async function supervisorCost({ quick, log }) {
       const pm2 = await pm2Cost(n, rate, windowMs);
       const row = {
         instances: n, load, loadavg,
-        lbDev: { rssMb: round(lbDev.rssMb), cpuPercent: round(lbDev.cpuPercent, 2) },
+        lbDev: { rssMb: round(lbDev.rssMb), cpuPercent: round(lbDev.cpuPercent, 2), watchdogRssMb: round(lbDev.watchdogRssMb) },
         pm2: { rssMb: round(pm2.rssMb), cpuPercent: round(pm2.cpuPercent, 2) },
       };
       log(`supervisor ${n} x ${load}: lb-dev ${row.lbDev.rssMb} MB ${row.lbDev.cpuPercent}% | PM2 ${row.pm2.rssMb} MB ${row.pm2.cpuPercent}%`);
