@@ -78,7 +78,11 @@ export const TOP_FIELDS = {
 export const READINESS_FIELDS = {
   http: group({
     path: value(urlPath, { default: '/', doc: 'path requested, e.g. /api/info' }),
-    interval: duration(1, { default: '500ms', as: 'intervalMs', doc: 'time between probes' }),
+    interval: duration(1, { default: '500ms', as: 'intervalMs', doc: 'time between probes until an instance is ready, and while a probe fails' }),
+    healthInterval: duration(1, {
+      default: '5s', as: 'healthIntervalMs',
+      doc: "time between probes while a ready instance answers (Traefik's own health check watches it every balancer.healthCheck.interval meanwhile)",
+    }),
     timeout: duration(1, { default: '2s', as: 'timeoutMs', doc: 'a probe slower than this fails' }),
     expectStatus: value(expectStatus, {
       default: '200-399', doc: 'accepted status: 200 or a range like 200-399',
