@@ -1,0 +1,43 @@
+/**
+ * `up`'s metrics endpoint: its own loopback listener on `metrics.port` (auto = a free port
+ * from the PortAllocator, so no instance gets it), serving lb-dev's registry at /metrics.
+ */
+import type { LbDevConfig } from '../../core/config/types.js';
+import { MetricsServer, metricsRequestHandler } from '../../adapters/metrics-server.js';
+import { type PortAllocator, assertPortFree } from '../../adapters/ports.js';
+import type { LbDevMetrics } from './lb-dev-metrics.js';
+
+const HOST = '127.0.0.1';
+
+export interface MetricsEndpoint {
+  url: string;
+  close(): Promise<void>;
+}
+
+/** Null when `metrics.port` is false. */
+export async function startMetricsEndpoint(config: LbDevConfig, ports: PortAllocator, metrics: LbDevMetrics): Promise<MetricsEndpoint | null> {
+  const wanted = config.metrics.port;
+  if (wanted === false) return null;
+  let port: number;
+  if (wanted === 'auto') {
+    [port] = await ports.allocate() as [number];
+  } else {
+    await assertPortFree(wanted, HOST, 'the metrics endpoint (metrics.port)');
+    ports.reserve(wanted);
+    port = wanted;
+  }
+  const server = new MetricsServer(metricsRequestHandler(metrics.registry), HOST, port);
+  try {
+    await server.listen();
+  } catch (error) {
+    ports.release(port);
+    throw error;
+  }
+  return {
+    url: server.url,
+    close: async () => {
+      await server.close();
+      ports.release(port);
+    },
+  };
+}
