@@ -20,6 +20,7 @@ import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-endpoint.js';
+import { claimPort } from './listen-port.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
 import { routeLog } from './route-log.js';
@@ -89,6 +90,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   let runtime: TraefikRuntime | null = null;
   let requests: AccessLogCounter | null = null;
   let metricsEndpoint: MetricsEndpoint | null = null;
+  let prometheusUrl: string | null = null;
   const metrics = new LbDevMetrics({
     instances: () => supervisor?.status() ?? [],
     requests: () => requests,
@@ -110,6 +112,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     routes: supervisor?.routes.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
     instances: instanceStatus(),
     metricsUrl: metricsEndpoint?.url ?? null,
+    prometheusUrl,
   });
 
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
@@ -204,6 +207,21 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       counter.start();
       requests = counter;
       cleanups.push(async () => counter.stop());
+    }
+
+    if (config.monitoring.prometheus) {
+      // After Traefik (a target) and before the instances, so their first events are scraped.
+      const { PrometheusRuntime } = await import('./monitoring/prometheus-runtime.js');
+      const port = await claimPort(config.monitoring.port, ports, '127.0.0.1', 'Prometheus (monitoring.port)');
+      const prometheus = await PrometheusRuntime.create({ config, layout, logs, port });
+      cleanups.push(() => prometheus.stop());
+      log.info(`starting Prometheus: ${prometheus.describe()}`);
+      await prometheus.start({
+        metricsPort: metricsEndpoint?.port ?? null,
+        traefikPort: config.traefik.mode === 'external' ? null : config.traefik.apiPort,
+      });
+      prometheusUrl = prometheus.url;
+      log.info(`Prometheus: ${prometheus.url} (scraping lb-dev and Traefik every ${config.monitoring.scrapeIntervalMs / 1000}s)`);
     }
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);

@@ -4,13 +4,15 @@
  */
 import type { LbDevConfig } from '../../core/config/types.js';
 import { MetricsServer, metricsRequestHandler } from '../../adapters/metrics-server.js';
-import { type PortAllocator, assertPortFree } from '../../adapters/ports.js';
+import type { PortAllocator } from '../../adapters/ports.js';
+import { claimPort } from '../listen-port.js';
 import type { LbDevMetrics } from './lb-dev-metrics.js';
 
 const HOST = '127.0.0.1';
 
 export interface MetricsEndpoint {
   url: string;
+  port: number;
   close(): Promise<void>;
 }
 
@@ -18,14 +20,7 @@ export interface MetricsEndpoint {
 export async function startMetricsEndpoint(config: LbDevConfig, ports: PortAllocator, metrics: LbDevMetrics): Promise<MetricsEndpoint | null> {
   const wanted = config.metrics.port;
   if (wanted === false) return null;
-  let port: number;
-  if (wanted === 'auto') {
-    [port] = await ports.allocate() as [number];
-  } else {
-    await assertPortFree(wanted, HOST, 'the metrics endpoint (metrics.port)');
-    ports.reserve(wanted);
-    port = wanted;
-  }
+  const port = await claimPort(wanted, ports, HOST, 'the metrics endpoint (metrics.port)');
   const server = new MetricsServer(metricsRequestHandler(metrics.registry), HOST, port);
   try {
     await server.listen();
@@ -35,6 +30,7 @@ export async function startMetricsEndpoint(config: LbDevConfig, ports: PortAlloc
   }
   return {
     url: server.url,
+    port,
     close: async () => {
       await server.close();
       ports.release(port);
