@@ -47,7 +47,9 @@ export class MetricsServer {
 
   async listen(): Promise<void> {
     const server = createServer(this.handler);
-    // Scrapes every few seconds reuse their connection; an idle one must not hold shutdown.
+    // Prometheus reuses its connection every scrape interval (5s by default): with Node's 5s
+    // keep-alive the server could close it just as the next scrape goes out (a failed scrape).
+    // close() drops idle connections, so this never holds up shutdown.
     server.keepAliveTimeout = 30_000;
     await new Promise<void>((resolve, reject) => {
       server.once('error', (error: NodeJS.ErrnoException) => reject(new LbDevError(

@@ -237,7 +237,7 @@ export class ControlServer {
     const parsed = parseRequest(line, this.methods);
     if (!parsed.ok) {
       this.reply(connection, parsed.reply);
-      this.answered('', 'error' in parsed.reply ? parsed.reply.error.code : 'BAD_REQUEST');
+      this.answered('', parsed.reply.error.code);
       return;
     }
     const { id, method, params } = parsed.request;
