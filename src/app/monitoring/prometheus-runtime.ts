@@ -117,7 +117,7 @@ async function choose(ctx: PrometheusContext): Promise<PrometheusProcess> {
   }
   if (mode !== 'docker') {
     try {
-      assertCommandExists(shellQuote(binary), process.cwd(), process.env.PATH, 'monitoring.binary');
+      assertCommandExists(binary.includes(' ') ? shellQuote(binary) : binary, process.cwd(), process.env.PATH, 'monitoring.binary');
       const { BinaryPrometheus } = await import('./binary-prometheus.js');
       return new BinaryPrometheus(ctx);
     } catch (error) {
