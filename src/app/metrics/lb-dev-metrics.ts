@@ -5,6 +5,7 @@
  * No timer of its own: between scrapes and events it costs nothing.
  */
 import type { Counter } from 'prom-client';
+import { type RequestHandler, metricsRequestHandler } from '../../adapters/metrics-server.js';
 import { instanceChanges, type InstanceSnapshot } from '../../core/metrics/instance-changes.js';
 import type { Phase } from '../../core/instance/state-machine.js';
 import type { InstanceStatus } from '../instance.js';
@@ -36,6 +37,11 @@ interface Observable<E> {
 
 export class LbDevMetrics {
   readonly metrics: LbDevRegistry;
+  /**
+   * node:http `(req, res)` for GET/HEAD /metrics (404 elsewhere): what `up`'s own metrics
+   * listener serves, and what any other server (the dashboard's) can route /metrics to.
+   */
+  readonly handleMetricsRequest: RequestHandler;
   /** Each instance as last seen, to tell what a `changed` was. */
   private readonly seen = new Map<string, InstanceSnapshot>();
   private lastExitAttributed = 0;
@@ -59,6 +65,7 @@ export class LbDevMetrics {
         counter.inc(sources.requests()?.withoutBackend() ?? 0);
       },
     });
+    this.handleMetricsRequest = metricsRequestHandler(this.metrics.registry);
   }
 
   get registry(): LbDevRegistry['registry'] {

@@ -3,7 +3,7 @@
  * from the PortAllocator, so no instance gets it), serving lb-dev's registry at /metrics.
  */
 import type { LbDevConfig } from '../../core/config/types.js';
-import { MetricsServer, metricsRequestHandler } from '../../adapters/metrics-server.js';
+import { MetricsServer } from '../../adapters/metrics-server.js';
 import type { PortAllocator } from '../../adapters/ports.js';
 import { claimPort } from '../listen-port.js';
 import type { LbDevMetrics } from './lb-dev-metrics.js';
@@ -21,7 +21,7 @@ export async function startMetricsEndpoint(config: LbDevConfig, ports: PortAlloc
   const wanted = config.metrics.port;
   if (wanted === false) return null;
   const port = await claimPort(wanted, ports, HOST, 'the metrics endpoint (metrics.port)');
-  const server = new MetricsServer(metricsRequestHandler(metrics.registry), HOST, port);
+  const server = new MetricsServer(metrics.handleMetricsRequest, HOST, port);
   try {
     await server.listen();
   } catch (error) {
