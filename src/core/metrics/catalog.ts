@@ -77,11 +77,3 @@ export const METRICS = {
     help: 'Requests on the control socket (the CLI, the dashboard), by method and outcome (ok or an error code)',
   },
 } as const satisfies Record<string, MetricSpec>;
-
-export type MetricKey = keyof typeof METRICS;
-
-/** The series names a histogram or counter adds in the exposition (for queries). */
-export function seriesNames(spec: MetricSpec): string[] {
-  if (spec.kind === 'histogram') return [`${spec.name}_bucket`, `${spec.name}_sum`, `${spec.name}_count`];
-  return [spec.name];
-}
