@@ -6,7 +6,7 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, listenPort, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
 
@@ -65,6 +65,25 @@ export const LOGS_FIELDS = {
   ringBufferLines: value(wholeNumber(1, 1_000_000), { default: 1000, doc: 'recent lines kept in memory per instance for `lb-dev logs`' }),
 };
 
+export const PROMETHEUS_MODES = ['auto', 'docker', 'binary'] as const;
+
+export const METRICS_FIELDS = {
+  port: value(listenPort(true), { default: 'auto', doc: "Prometheus metrics at http://127.0.0.1:<port>/metrics: a port, auto (a free one) or false (off)" }),
+};
+
+export const MONITORING_FIELDS = {
+  prometheus: value(bool, { default: false, doc: 'also run Prometheus, scraping lb-dev and Traefik (--monitoring)' }),
+  mode: value(oneOf(PROMETHEUS_MODES), {
+    default: 'auto', doc: 'docker (the image), binary (a prometheus executable), or auto: docker if the engine has the image, else the binary',
+  }),
+  image: value(text('a Docker image like lb-dev/prometheus:local'), {
+    default: 'lb-dev/prometheus:local', doc: 'Prometheus image for mode docker (never pulled; scripts/provide-prometheus.sh creates it)',
+  }),
+  binary: value(text('a program name or path like prometheus'), { default: 'prometheus', doc: 'executable for mode binary: a name on PATH or a path' }),
+  port: value(listenPort(false), { default: 'auto', doc: "Prometheus's web UI and API on 127.0.0.1: a port or auto (a free one)" }),
+  scrapeInterval: duration(1000, { default: '5s', as: 'scrapeIntervalMs', doc: 'how often Prometheus scrapes lb-dev and Traefik' }),
+};
+
 /** Every setting outside `groups:`. */
 export const TOP_FIELDS = {
   stateDir: value(text(), {
@@ -73,6 +92,8 @@ export const TOP_FIELDS = {
   balancer: group(BALANCER_FIELDS, { expected: 'a mapping of balancer settings', doc: "the load balancer (Traefik's web entrypoint and routes)" }),
   traefik: group(TRAEFIK_FIELDS, { expected: 'a mapping of Traefik settings', doc: 'how Traefik itself is run' }),
   logs: group(LOGS_FIELDS, { expected: 'a mapping of log settings', doc: 'instance log files and in-memory history' }),
+  metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
+  monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
 };
 
 export const READINESS_FIELDS = {
