@@ -153,3 +153,7 @@ export function cookieName(defaultName: string): Check<string | null> {
 export function nullable<T>(check: Check<T>): Check<T | null> {
   return (value) => (value === null ? ok(null) : check(value));
 }
+
+/** A port, or false/null for "off" (e.g. no dashboard). */
+export const portOrOff: Check<number | null> = (value) =>
+  value === false || value === null ? ok(null) : port(value).ok ? ok(value as number) : fail('a port number from 1 to 65535, or false');

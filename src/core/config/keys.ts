@@ -6,7 +6,7 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, portOrOff, decimal, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
 
@@ -65,6 +65,13 @@ export const LOGS_FIELDS = {
   ringBufferLines: value(wholeNumber(1, 1_000_000), { default: 1000, doc: 'recent lines kept in memory per instance for `lb-dev logs`' }),
 };
 
+export const DASHBOARD_FIELDS = {
+  port: value(portOrOff, {
+    default: 8079, doc: 'port of the dashboard on 127.0.0.1 (must differ from balancer.port and traefik.apiPort); false = no dashboard',
+    show: (p) => p ?? false,
+  }),
+};
+
 /** Every setting outside `groups:`. */
 export const TOP_FIELDS = {
   stateDir: value(text(), {
@@ -73,6 +80,7 @@ export const TOP_FIELDS = {
   balancer: group(BALANCER_FIELDS, { expected: 'a mapping of balancer settings', doc: "the load balancer (Traefik's web entrypoint and routes)" }),
   traefik: group(TRAEFIK_FIELDS, { expected: 'a mapping of Traefik settings', doc: 'how Traefik itself is run' }),
   logs: group(LOGS_FIELDS, { expected: 'a mapping of log settings', doc: 'instance log files and in-memory history' }),
+  dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
 };
 
 export const READINESS_FIELDS = {
