@@ -9,6 +9,7 @@ export class AccessLogCounter {
   private offset = 0;
   private partial = '';
   private readonly counts = new Map<string, number>();
+  private readonly errors = new Map<string, number>();
   private timer: NodeJS.Timeout | null = null;
   private reading = false;
 
@@ -27,6 +28,11 @@ export class AccessLogCounter {
   /** Requests per backend URL (e.g. `http://127.0.0.1:41234`) since lb-dev started. */
   byUrl(): ReadonlyMap<string, number> {
     return this.counts;
+  }
+
+  /** Of those, the ones answered with a status >= 500 (by the instance, or by Traefik for it). */
+  errorsByUrl(): ReadonlyMap<string, number> {
+    return this.errors;
   }
 
   async poll(): Promise<void> {
@@ -57,18 +63,26 @@ export class AccessLogCounter {
     const lines = (this.partial + text).split('\n');
     this.partial = lines.pop() ?? '';
     for (const line of lines) {
-      const url = serviceUrlOf(line);
-      if (url) this.counts.set(url, (this.counts.get(url) ?? 0) + 1);
+      const entry = accessLogEntry(line);
+      if (!entry) continue;
+      this.counts.set(entry.url, (this.counts.get(entry.url) ?? 0) + 1);
+      if (entry.status >= 500) this.errors.set(entry.url, (this.errors.get(entry.url) ?? 0) + 1);
     }
   }
 }
 
 /** The backend of one JSON access-log line, or null (not JSON, or no backend: a 503 with no server). */
 export function serviceUrlOf(line: string): string | null {
+  return accessLogEntry(line)?.url ?? null;
+}
+
+/** Backend and status of one JSON access-log line (0 when the line has none), or null. */
+export function accessLogEntry(line: string): { url: string; status: number } | null {
   if (!line.startsWith('{')) return null;
   try {
-    const entry = JSON.parse(line) as { ServiceURL?: unknown };
-    return typeof entry.ServiceURL === 'string' && entry.ServiceURL !== '' ? entry.ServiceURL.replace(/\/$/, '') : null;
+    const entry = JSON.parse(line) as { ServiceURL?: unknown; DownstreamStatus?: unknown };
+    if (typeof entry.ServiceURL !== 'string' || entry.ServiceURL === '') return null;
+    return { url: entry.ServiceURL.replace(/\/$/, ''), status: typeof entry.DownstreamStatus === 'number' ? entry.DownstreamStatus : 0 };
   } catch {
     return null;
   }

@@ -40,3 +40,13 @@ describe('AccessLogCounter', () => {
     }
   });
 });
+
+describe('AccessLogCounter errors', () => {
+  it('counts answers with a status >= 500 per backend apart from the rest', () => {
+    const counter = new AccessLogCounter('/nonexistent');
+    const entry = (url: string, status: number) => `${JSON.stringify({ ServiceURL: url, DownstreamStatus: status })}\n`;
+    counter.consume(entry('http://127.0.0.1:1', 200) + entry('http://127.0.0.1:1', 502) + entry('http://127.0.0.1:2', 499) + entry('http://127.0.0.1:2', 500));
+    assert.deepEqual(Object.fromEntries(counter.byUrl()), { 'http://127.0.0.1:1': 2, 'http://127.0.0.1:2': 2 });
+    assert.deepEqual(Object.fromEntries(counter.errorsByUrl()), { 'http://127.0.0.1:1': 1, 'http://127.0.0.1:2': 1 });
+  });
+});
