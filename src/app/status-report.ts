@@ -16,6 +16,8 @@ export interface StatusReport {
   traefik: { mode: string; apiUrl: string | null; description: string };
   routes: RouteSyncStatus;
   instances: InstanceStatus[];
+  /** The dashboard's address with this run's token (the socket is owner-only); null = no dashboard. */
+  dashboardUrl: string | null;
 }
 
 export function balancerUrl(config: LbDevConfig): string {

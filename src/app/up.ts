@@ -25,6 +25,7 @@ import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { createTraefikRuntime } from './traefik/create-runtime.js';
+import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
 
 export interface UpIo {
@@ -86,6 +87,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   let supervisor: Supervisor | null = null;
   let runtime: TraefikRuntime | null = null;
   let requests: AccessLogCounter | null = null;
+  let dashboard: RunningDashboard | null = null;
   const startedAt = Date.now();
   const instanceStatus = () => (supervisor?.status() ?? []).map((i) => {
     const counts = requests?.byUrl();
@@ -101,6 +103,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
     routes: supervisor?.routes.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
     instances: instanceStatus(),
+    dashboardUrl: dashboard?.url ?? null,
   });
 
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
@@ -123,10 +126,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
-    const control = new ControlServer(layout.socket, {
-      ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
-    });
+    const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
+    const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
     await control.listen();
     cleanups.push(() => control.close());
     await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
@@ -149,6 +150,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       ports.reserve(config.traefik.apiPort);
     }
     ports.reserve(config.balancer.port);
+    if (config.dashboard.port !== null) ports.reserve(config.dashboard.port);
 
     // Instances -> routes -> file -> Traefik: the supervisor owns the route sync that follows its instances.
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
@@ -170,6 +172,15 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       },
     });
     supervisor = sup;
+    if (config.dashboard.port !== null) {
+      const running = await startDashboard({
+        port: config.dashboard.port, supervisor: sup, operations, requests: () => requests,
+        backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
+      });
+      dashboard = running;
+      cleanups.push(() => running.close());
+      log.info(`dashboard: ${running.url}`);
+    }
     sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();

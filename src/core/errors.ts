@@ -42,6 +42,8 @@ export const ERROR_CODES = {
   TRAEFIK_PLATFORM_UNSUPPORTED: { exitCode: 4, fix: 'No Traefik release lb-dev can unpack for this machine: install traefik v3 yourself and set traefik.binary, or use the Docker mode.' },
   TRAEFIK_BUILD_FAILED: { exitCode: 4, fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.' },
   TRAEFIK_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (the image is used), put traefik v3 on PATH or set traefik.binary, or allow the download (or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a mirror).' },
+  DASHBOARD_FORBIDDEN: { exitCode: 5, fix: 'Open the dashboard with the URL `lb-dev up` printed (it carries ?token=...; `lb-dev status --json` shows it as dashboardUrl), at 127.0.0.1 or localhost, not through another host name or page.' },
+  DASHBOARD_BAD_REQUEST: { exitCode: 5, fix: 'Use the dashboard page, or send what docs/dashboard.md lists: the method and path of an action and a JSON object body of at most 16 KiB with the fields it names.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;
