@@ -174,7 +174,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     supervisor = sup;
     if (config.dashboard.port !== null) {
       const running = await startDashboard({
-        port: config.dashboard.port, supervisor: sup, operations, requests: () => requests,
+        port: config.dashboard.port, ports, warn: (message) => log.warn(message), supervisor: sup, operations, requests: () => requests,
         backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
       });
       dashboard = running;

@@ -107,7 +107,9 @@ export class DashboardServer {
       const asset = Object.hasOwn(ASSETS, url.pathname) ? ASSETS[url.pathname] : undefined;
       if (asset) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw refuse(405, 'DASHBOARD_BAD_REQUEST', `${url.pathname}: expected GET, got ${req.method}`);
-        const body = await readFile(new URL(asset.file, ASSET_DIR));
+        const body = await readFile(new URL(asset.file, ASSET_DIR)).catch((error: Error) => {
+          throw new LbDevError('INTERNAL', `the dashboard's page is missing from this build (${error.message}): build with \`npm run build\`, which copies src/dashboard/assets`);
+        });
         res.writeHead(200, {
           'content-type': asset.type,
           'cache-control': 'no-store',
@@ -118,10 +120,8 @@ export class DashboardServer {
         return;
       }
       const route = this.routes.get(url.pathname);
-      // HEAD is GET without the body (node:http drops it).
-      const method = req.method === 'HEAD' ? 'GET' : req.method;
       if (!route) throw refuse(404, 'DASHBOARD_BAD_REQUEST', `expected a path of the dashboard (/, /api/...), got ${JSON.stringify(url.pathname)}`);
-      if (method !== route.method) throw refuse(405, 'DASHBOARD_BAD_REQUEST', `${url.pathname}: expected ${route.method}, got ${req.method}`);
+      if (req.method !== route.method) throw refuse(405, 'DASHBOARD_BAD_REQUEST', `${url.pathname}: expected ${route.method}, got ${req.method}`);
       if (route.auth === 'token') checkToken(req, url, this.options.token);
       const body = req.method === 'POST' ? await readJsonBody(req) : {};
       const result = await route.handle({ req, res, url, body });
