@@ -15,6 +15,7 @@ import { LbDevError } from '../../core/errors.js';
 import { ansiToHtml } from '../../core/text/ansi-html.js';
 import { serverUrl } from '../../core/traefik/dynamic-config.js';
 import type { LogLine } from '../../adapters/logs/log-line.js';
+import { traefikStickyValue } from '../../adapters/traefik/sticky-value.js';
 import type { Handler, RequestContext } from '../../control/server.js';
 import { type FieldType, checkFields, refuse } from '../../dashboard/guard.js';
 import type { DashboardServer, RouteRequest } from '../../dashboard/server.js';
@@ -140,7 +141,7 @@ export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps)
       if (deps.stickyCookie === null) return { cookie: null, value: null, instance: null };
       const value = cookieValue(req.headers.cookie, deps.stickyCookie);
       const servers = deps.supervisor.instances().filter((i) => i.port !== null).map((i) => ({ name: i.name, url: serverUrl(deps.backendHost, i.port!) }));
-      return { cookie: deps.stickyCookie, value, instance: value === null ? null : serverForCookie(value, servers)?.name ?? null };
+      return { cookie: deps.stickyCookie, value, instance: value === null ? null : serverForCookie(value, servers, traefikStickyValue)?.name ?? null };
     },
   });
 

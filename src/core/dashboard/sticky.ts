@@ -1,23 +1,13 @@
 /**
- * Which instance a browser's sticky cookie points at. Traefik v3 does not put the server's
- * URL in the cookie but a hash of it (FNV-1, 64 bit, in hex); older versions put the URL
- * itself. Both are matched. Pure.
+ * Which instance a browser's sticky cookie points at. Traefik v3 puts a hash of the server's
+ * URL in the cookie (adapters/traefik/sticky-value.ts); older versions put the URL itself.
+ * Both are matched. Pure: the hash function is passed in.
  */
-const FNV_OFFSET = 0xcbf29ce484222325n;
-const FNV_PRIME = 0x100000001b3n;
-const MASK = (1n << 64n) - 1n;
-
-/** What Traefik puts in the sticky cookie for the server at `url` (`http://127.0.0.1:41234`). */
-export function stickyCookieValue(url: string): string {
-  let hash = FNV_OFFSET;
-  for (const byte of new TextEncoder().encode(url)) hash = ((hash * FNV_PRIME) & MASK) ^ BigInt(byte);
-  return hash.toString(16);
-}
 
 /** The server whose cookie value this is, or null (an old instance, or not lb-dev's). */
-export function serverForCookie<T extends { url: string }>(value: string, servers: readonly T[]): T | null {
+export function serverForCookie<T extends { url: string }>(value: string, servers: readonly T[], hash: (url: string) => string): T | null {
   const plain = value.replace(/\/$/, '');
-  return servers.find((s) => s.url === plain || stickyCookieValue(s.url) === value) ?? null;
+  return servers.find((s) => s.url === plain || hash(s.url) === value) ?? null;
 }
 
 /** The value of cookie `name` in a Cookie header, or null. */

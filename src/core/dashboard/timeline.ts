@@ -45,10 +45,8 @@ export function diffInstances(before: readonly InstanceSnapshot[], after: readon
     const exitChanged = now.lastExit !== null && now.lastExit.at !== was.lastExit?.at;
     if (exitChanged && now.state === 'crashed') add('crashed', now.name, `${now.name} crashed: ${describeExit(now.lastExit!)}`);
     if (now.state === 'stopped' && was.state !== 'stopped') add('stopped', now.name, `${now.name} stopped`);
-    if (now.pid !== null && now.pid !== was.pid) {
-      if (now.restarts > was.restarts) add('restarted', now.name, `${now.name} restarted (pid ${now.pid}, restart #${now.restarts})`);
-      else add('started', now.name, `${now.name} started (pid ${now.pid})`);
-    }
+    if (now.restarts > was.restarts) add('restarted', now.name, `${now.name} restarting (restart #${now.restarts})`);
+    if (now.pid !== null && now.pid !== was.pid) add('started', now.name, `${now.name} started (pid ${now.pid})`);
     if (now.state !== was.state && now.state === 'ready') add('ready', now.name, `${now.name} ready`);
     if (now.state !== was.state && now.state === 'unhealthy') add('unhealthy', now.name, `${now.name} unhealthy (failed probes)`);
     if (was.inBalancer && !now.inBalancer) add('drained', now.name, `${now.name} left the balancer`);

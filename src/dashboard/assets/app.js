@@ -114,10 +114,9 @@ function renderInstances() {
       actions(i));
     row.dataset.key = key;
     if (old) {
-      const focused = old.contains(document.activeElement);
       const select = old.querySelector('select.signal');
+      if (select === document.activeElement) continue; // do not pull an open menu away; the next change redraws the row
       if (select) row.querySelector('select.signal').value = select.value;
-      if (focused) continue; // do not pull an open menu away; the next change redraws it
       old.replaceWith(row);
     } else {
       body.append(row);

@@ -1,17 +1,17 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { cookieValue, serverForCookie, stickyCookieValue } from '../../../../src/core/dashboard/sticky.js';
+import { traefikStickyValue } from '../../../../src/adapters/traefik/sticky-value.js';
+import { cookieValue, serverForCookie } from '../../../../src/core/dashboard/sticky.js';
 
-test('stickyCookieValue is 64-bit FNV-1 in hex (reference values of the algorithm)', () => {
-  assert.equal(stickyCookieValue(''), 'cbf29ce484222325');
-  assert.equal(stickyCookieValue('a'), 'af63bd4c8601b7be');
+test("traefikStickyValue matches a cookie Traefik v3.6 set (Set-Cookie: lb-dev-server=99825f727b4485fb)", () => {
+  assert.equal(traefikStickyValue('http://127.0.0.1:42659'), '99825f727b4485fb');
 });
 
 test('serverForCookie matches the hash or the plain URL, else null', () => {
   const servers = [{ name: 'app-1', url: 'http://127.0.0.1:4001' }, { name: 'app-2', url: 'http://127.0.0.1:4002' }];
-  assert.equal(serverForCookie(stickyCookieValue('http://127.0.0.1:4002'), servers)?.name, 'app-2');
-  assert.equal(serverForCookie('http://127.0.0.1:4001/', servers)?.name, 'app-1');
-  assert.equal(serverForCookie('deadbeef', servers), null);
+  assert.equal(serverForCookie(traefikStickyValue('http://127.0.0.1:4002'), servers, traefikStickyValue)?.name, 'app-2');
+  assert.equal(serverForCookie('http://127.0.0.1:4001/', servers, traefikStickyValue)?.name, 'app-1');
+  assert.equal(serverForCookie('deadbeef', servers, traefikStickyValue), null);
 });
 
 test('cookieValue finds one cookie in a Cookie header', () => {

@@ -12,8 +12,10 @@ test('a crash: crashed with its signal, and out of the balancer', () => {
 
 test('the restart after a crash, then ready and back in', () => {
   const crashed = { ...ready, state: 'crashed', pid: null, inBalancer: false, lastExit: { code: 1, signal: null, at: 5 } };
-  const starting = { ...crashed, state: 'starting', pid: 11, restarts: 1 };
-  assert.deepEqual(kinds([crashed], [starting]), ['restarted app-1 restarted (pid 11, restart #1)']);
+  const due = { ...crashed, state: 'starting', restarts: 1 };
+  const starting = { ...due, pid: 11 };
+  assert.deepEqual(kinds([crashed], [due]), ['restarted app-1 restarting (restart #1)']);
+  assert.deepEqual(kinds([due], [starting]), ['started app-1 started (pid 11)']);
   assert.deepEqual(kinds([starting], [{ ...starting, state: 'ready', inBalancer: true }]), ['ready app-1 ready', 'admitted app-1 joined the balancer']);
 });
 
