@@ -84,42 +84,58 @@ function actions(instance) {
     el('button', { type: 'button', class: 'logs', onclick: () => followLogs(instance.name) }, 'logs'));
 }
 
+const COLUMNS = ['name', 'group', 'state', 'balancer', 'port', 'pid', 'uptime', 'restarts', 'last-exit', 'rps', 'requests', 'errors', 'spark', 'actions'];
+
+/** What each cell shows; cells are updated in place so that buttons stay put under the pointer. */
+function cells(i, now) {
+  const counted = (n) => (state.counting ? String(n) : '-');
+  return {
+    name: i.name,
+    group: i.group,
+    state: el('span', { class: `pill state state-${i.state}` }, i.state),
+    balancer: i.inBalancer ? 'in' : 'out',
+    port: i.port === null ? '-' : String(i.port),
+    pid: i.pid === null ? '-' : String(i.pid),
+    uptime: i.startedAt && i.pid !== null ? duration(now - i.startedAt) : '-',
+    restarts: String(i.restarts),
+    'last-exit': lastExit(i.lastExit),
+    rps: counted(i.rps),
+    requests: counted(i.requests),
+    errors: counted(i.errors),
+    spark: sparkline(i.history),
+  };
+}
+
 function renderInstances() {
   const body = $('#instances tbody');
   const now = Date.now() + clockSkew;
-  // Keep an open <select> usable: re-render only rows that changed.
   const rows = new Map([...body.children].map((row) => [row.dataset.instance, row]));
   const seen = new Set();
   for (const i of state.instances) {
     seen.add(i.name);
-    const key = JSON.stringify([i.state, i.desired, i.pid, i.port, i.restarts, i.inBalancer, i.lastExit, i.requests, i.errors, i.rps, i.history, logSource === i.name,
-      i.startedAt && i.pid !== null ? Math.floor((now - i.startedAt) / 1000) : null]);
-    const old = rows.get(i.name);
-    if (old && old.dataset.key === key) continue;
-    const uptime = i.startedAt && i.pid !== null ? duration(now - i.startedAt) : '-';
-    const row = el('tr', { 'data-instance': i.name, 'data-state': i.state, class: logSource === i.name ? 'selected' : '' },
-      el('td', { class: 'name' }, i.name),
-      el('td', {}, i.group),
-      el('td', {}, el('span', { class: `pill state state-${i.state}` }, i.state)),
-      el('td', { class: i.inBalancer ? 'balancer in' : 'balancer out' }, i.inBalancer ? 'in' : 'out'),
-      el('td', {}, i.port === null ? '-' : String(i.port)),
-      el('td', { class: 'pid' }, i.pid === null ? '-' : String(i.pid)),
-      el('td', {}, uptime),
-      el('td', { class: 'restarts' }, String(i.restarts)),
-      el('td', { class: 'last-exit' }, lastExit(i.lastExit)),
-      el('td', {}, state.counting ? String(i.rps) : '-'),
-      el('td', {}, state.counting ? String(i.requests) : '-'),
-      el('td', { class: i.errors ? 'err' : '' }, state.counting ? String(i.errors) : '-'),
-      el('td', {}, sparkline(i.history)),
-      actions(i));
-    row.dataset.key = key;
-    if (old) {
-      const select = old.querySelector('select.signal');
-      if (select === document.activeElement) continue; // do not pull an open menu away; the next change redraws the row
-      if (select) row.querySelector('select.signal').value = select.value;
-      old.replaceWith(row);
-    } else {
+    let row = rows.get(i.name);
+    if (!row) {
+      row = el('tr', { 'data-instance': i.name }, ...COLUMNS.map((c) => el('td', { class: c })));
       body.append(row);
+    }
+    row.dataset.state = i.state;
+    row.className = logSource === i.name ? 'selected' : '';
+    const values = cells(i, now);
+    for (const [column, value] of Object.entries(values)) {
+      const cell = row.querySelector(`td.${column}`);
+      const key = typeof value === 'string' ? value : value.outerHTML;
+      if (cell.dataset.key === key) continue;
+      cell.dataset.key = key;
+      cell.replaceChildren(value);
+    }
+    row.querySelector('td.balancer').classList.toggle('in', i.inBalancer);
+    row.querySelector('td.errors').classList.toggle('err', i.errors > 0);
+    // The actions change only with start/stop; rebuilt then, kept otherwise (an open menu stays open).
+    const actionsCell = row.querySelector('td.actions');
+    if (actionsCell.dataset.key !== i.desired) {
+      actionsCell.dataset.key = i.desired;
+      actionsCell.replaceWith(actions(i));
+      row.querySelector('td.actions').dataset.key = i.desired;
     }
   }
   for (const [name, row] of rows) if (!seen.has(name)) row.remove();
