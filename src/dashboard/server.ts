@@ -61,9 +61,14 @@ export class DashboardServer {
     this.hosts = allowedHosts(options.port, options.extraHosts);
   }
 
+  /** `http://127.0.0.1:<port>`: where added routes are (e.g. `${origin}/metrics`). */
+  get origin(): string {
+    return `http://127.0.0.1:${this.options.port}`;
+  }
+
   /** The address to open, with the token. */
   get url(): string {
-    return `http://127.0.0.1:${this.options.port}/?token=${this.options.token}`;
+    return `${this.origin}/?token=${this.options.token}`;
   }
 
   /** Adds (or replaces) the route for `path` (`/api/kill`, `/metrics`). */

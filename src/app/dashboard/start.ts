@@ -17,6 +17,8 @@ export interface DashboardDeps {
   /** For another port when dashboard.port is taken (another lb-dev's dashboard, most likely). */
   ports: PortAllocator;
   warn: (message: string) => void;
+  /** Host names accepted besides 127.0.0.1 and localhost (e.g. host.docker.internal for a scraper in a container). */
+  extraHosts?: readonly string[];
   supervisor: Supervisor;
   operations: Record<string, Handler>;
   requests: () => RequestCounts | null;
@@ -35,7 +37,7 @@ export interface RunningDashboard {
 
 /** Listens on `port`, or when that is taken on a free one: the dashboard is no reason for `up` to fail. */
 async function listen(deps: DashboardDeps, token: string): Promise<DashboardServer> {
-  const server = new DashboardServer({ port: deps.port, token });
+  const server = new DashboardServer({ port: deps.port, token, extraHosts: deps.extraHosts ?? [] });
   try {
     await server.listen();
     return server;
@@ -44,7 +46,7 @@ async function listen(deps: DashboardDeps, token: string): Promise<DashboardServ
   }
   const [port] = await deps.ports.allocate();
   deps.warn(`the dashboard's port ${deps.port} is taken (another lb-dev?): using ${port}; set dashboard.port to choose`);
-  const fallback = new DashboardServer({ port: port!, token });
+  const fallback = new DashboardServer({ port: port!, token, extraHosts: deps.extraHosts ?? [] });
   await fallback.listen();
   return fallback;
 }

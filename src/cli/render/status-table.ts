@@ -36,6 +36,7 @@ export function renderStatus(report: StatusReport, now: number): string {
     `balancer  ${report.url}   (Traefik: ${report.traefik.description})`,
     `routes    ${routes.written.join(', ') || 'none (503)'} - ${confirmed}`,
     `config    ${report.dynamicConfigPath}`,
+    ...(report.dashboardUrl ? [`dashboard ${report.dashboardUrl}`] : []),
     '',
     table(rows),
     '',
