@@ -84,7 +84,7 @@ try {
   await page.locator('#timeline li[data-kind="chaos"]', { hasText: 'chaos killed' }).nth(2).waitFor({ timeout: 60_000 });
   const victim = await page.locator('#timeline li[data-kind="chaos"]', { hasText: 'chaos killed' }).first().getAttribute('data-instance');
   await page.locator(`#instances tr[data-instance="${victim}"] button.logs`).click();
-  await page.locator('#log-lines div', { hasText: 'ready after' }).first().waitFor({ timeout: 30_000 });
+  await page.locator('#log-lines div').nth(10).waitFor({ timeout: 30_000 });
   await page.click('#sticky-refresh');
   await page.locator('#sticky-text', { hasText: 'This browser is on' }).waitFor();
   await page.screenshot({ path: flags.out, fullPage: true });
