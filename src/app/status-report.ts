@@ -20,6 +20,8 @@ export interface StatusReport {
   metricsUrl: string | null;
   /** The Prometheus `up --monitoring` runs; null without --monitoring. */
   prometheusUrl: string | null;
+  /** The dashboard's address with this run's token (the socket is owner-only); null = no dashboard. */
+  dashboardUrl: string | null;
 }
 
 export function balancerUrl(config: LbDevConfig): string {

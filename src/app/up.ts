@@ -28,6 +28,7 @@ import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { createTraefikRuntime } from './traefik/create-runtime.js';
+import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
 
 export interface UpIo {
@@ -96,6 +97,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     requests: () => requests,
     backendUrl: (port) => (runtime ? serverUrl(runtime.backendHost, port) : null),
   });
+  let dashboard: RunningDashboard | null = null;
   const startedAt = Date.now();
   const instanceStatus = () => (supervisor?.status() ?? []).map((i) => {
     const counts = requests?.byUrl();
@@ -113,6 +115,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     instances: instanceStatus(),
     metricsUrl: metricsEndpoint?.url ?? null,
     prometheusUrl,
+    dashboardUrl: dashboard?.url ?? null,
   });
 
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
@@ -135,10 +138,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
-    const control = new ControlServer(layout.socket, {
-      ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
-    });
+    const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
+    const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
     control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
     await control.listen();
     cleanups.push(() => control.close());
@@ -168,6 +169,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       cleanups.push(() => endpoint.close());
       log.info(`metrics: ${endpoint.url}`);
     }
+    if (config.dashboard.port !== null) ports.reserve(config.dashboard.port);
 
     // Instances -> routes -> file -> Traefik: the supervisor owns the route sync that follows its instances.
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
@@ -191,6 +193,15 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     supervisor = sup;
     metrics.watchInstances(sup);
     metrics.watchRoutes(sup.routes, () => sup.lastExitAt());
+    if (config.dashboard.port !== null) {
+      const running = await startDashboard({
+        port: config.dashboard.port, ports, warn: (message) => log.warn(message), supervisor: sup, operations, requests: () => requests,
+        backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
+      });
+      dashboard = running;
+      cleanups.push(() => running.close());
+      log.info(`dashboard: ${running.url}`);
+    }
     sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();

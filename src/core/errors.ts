@@ -45,6 +45,8 @@ export const ERROR_CODES = {
   METRICS_LISTEN_FAILED: { exitCode: 3, fix: 'Set metrics.port to a free port above 1023, or to auto (the default), or false to turn the metrics endpoint off.' },
   PROMETHEUS_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker and create the image (scripts/provide-prometheus.sh), or install prometheus on PATH (Debian: apt-get install prometheus) or set monitoring.binary; or run without --monitoring.' },
   PROMETHEUS_START_FAILED: { exitCode: 4, fix: "Read Prometheus's log lines above (`lb-dev logs prometheus`); check monitoring.port is free, or run without --monitoring." },
+  DASHBOARD_FORBIDDEN: { exitCode: 5, fix: 'Open the dashboard with the URL `lb-dev up` printed (it carries ?token=...; `lb-dev status --json` shows it as dashboardUrl), at 127.0.0.1 or localhost, not through another host name or page.' },
+  DASHBOARD_BAD_REQUEST: { exitCode: 5, fix: 'Use the dashboard page, or send what docs/dashboard.md lists: the method and path of an action and a JSON object body of at most 16 KiB with the fields it names.' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -37,6 +37,7 @@ export function renderStatus(report: StatusReport, now: number): string {
     `routes    ${routes.written.join(', ') || 'none (503)'} - ${confirmed}`,
     `config    ${report.dynamicConfigPath}`,
     ...(report.metricsUrl ? [`metrics   ${report.metricsUrl}${report.prometheusUrl ? `   (Prometheus: ${report.prometheusUrl})` : ''}`] : []),
+    ...(report.dashboardUrl ? [`dashboard ${report.dashboardUrl}`] : []),
     '',
     table(rows),
     '',

@@ -164,3 +164,6 @@ export function listenPort(offToo: boolean): Check<number | 'auto' | false> {
     return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535 ? ok(value) : fail(expected);
   };
 }
+/** A port, or false/null for "off" (e.g. no dashboard). */
+export const portOrOff: Check<number | null> = (value) =>
+  value === false || value === null ? ok(null) : port(value).ok ? ok(value as number) : fail('a port number from 1 to 65535, or false');

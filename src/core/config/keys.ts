@@ -6,7 +6,7 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, listenPort, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, listenPort, portOrOff, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
 
@@ -84,6 +84,13 @@ export const MONITORING_FIELDS = {
   scrapeInterval: duration(1000, { default: '5s', as: 'scrapeIntervalMs', doc: 'how often Prometheus scrapes lb-dev and Traefik' }),
 };
 
+export const DASHBOARD_FIELDS = {
+  port: value(portOrOff, {
+    default: 8079, doc: 'port of the dashboard on 127.0.0.1 (must differ from balancer.port and traefik.apiPort); false = no dashboard',
+    show: (p) => p ?? false,
+  }),
+};
+
 /** Every setting outside `groups:`. */
 export const TOP_FIELDS = {
   stateDir: value(text(), {
@@ -94,6 +101,7 @@ export const TOP_FIELDS = {
   logs: group(LOGS_FIELDS, { expected: 'a mapping of log settings', doc: 'instance log files and in-memory history' }),
   metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
   monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
+  dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
 };
 
 export const READINESS_FIELDS = {

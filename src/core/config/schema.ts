@@ -47,13 +47,16 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   const flags = readOverrides(problems, opts.overrides);
 
   const top = Section.open(problems, [], raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
-  const { stateDir, balancer, traefik, logs, metrics, monitoring } = readFields(top, TOP_FIELDS);
+  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard } = readFields(top, TOP_FIELDS);
   if (flags.host !== undefined) balancer.host = flags.host;
   if (flags.port !== undefined) balancer.port = flags.port;
   if (flags.traefik !== undefined) traefik.mode = flags.traefik;
   if (flags.monitoring) monitoring.prometheus = true;
   if (traefik.apiPort === balancer.port) {
     problems.at(['traefik', 'apiPort'], `expected a port other than the balancer's (balancer.port ${balancer.port}), got ${traefik.apiPort}`);
+  }
+  if (dashboard.port !== null && (dashboard.port === balancer.port || dashboard.port === traefik.apiPort)) {
+    problems.at(['dashboard', 'port'], `expected a port other than the balancer's (${balancer.port}) and Traefik's API (${traefik.apiPort}), got ${dashboard.port}`);
   }
 
   const drafts = readGroups(problems, top, baseDir);
@@ -72,7 +75,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     // --state-dir is relative to the cwd, the file's stateDir to the file; the default lives in the cwd.
     stateDir: flags.stateDir !== undefined ? path.resolve(opts.cwd, flags.stateDir)
       : top.has('stateDir') ? path.resolve(baseDir, stateDir) : path.resolve(opts.cwd, stateDir),
-    source, balancer, traefik, logs, metrics, monitoring, groups, usingDemoApp,
+    source, balancer, traefik, logs, metrics, monitoring, dashboard, groups, usingDemoApp,
   };
 }
 
