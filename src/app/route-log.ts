@@ -17,7 +17,7 @@ export interface RouteLogSources {
 }
 
 /** Exits longer ago than this did not cause the write: no figure then. */
-const EXIT_FIGURE_WINDOW_MS = 5_000;
+export const EXIT_FIGURE_WINDOW_MS = 5_000;
 
 export function routeLog(log: RouteLogSink, sources: RouteLogSources): RouteSyncEvents {
   return {

@@ -50,6 +50,8 @@ export interface ConfigOverrides {
   traefik?: TraefikMode;
   stateDir?: string;
   host?: string;
+  /** --monitoring: also run Prometheus. */
+  monitoring?: boolean;
   /** preset: rocketchat only: --mode, --mongo-url (or MONGO_URL). */
   mode?: string;
   mongoUrl?: string;
