@@ -1,14 +1,14 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ModeFacts, type ModeStep, modeLine, nextModeStep } from '../../../../src/core/traefik/choose-mode.js';
+import { type BinaryFact, type ModeFacts, type ModeStep, modeLine, nextModeStep } from '../../../../src/core/traefik/choose-mode.js';
 
 const IMAGE = 'traefik:v3.6';
 const dockerUp = { ok: true, engine: '/var/run/docker.sock' } as const;
 const dockerDown = { ok: false, reason: 'tried: /var/run/docker.sock (no such socket)' } as const;
 const cached = { ok: true, path: '/c/traefik/v3.6.25/traefik', how: 'Traefik 3.6.25 at /c/traefik/v3.6.25/traefik (cached)' } as const;
-const noBinary = { ok: false, tried: ['traefik on PATH: not found', 'cache /c/traefik/v3.6.25/traefik: not there'] } as const;
+const noBinary: BinaryFact & { ok: false } = { ok: false, tried: ['traefik on PATH: not found', 'cache /c/traefik/v3.6.25/traefik: not there'] };
 const downloaded = { ok: true, path: '/c/traefik/v3.6.25/traefik', how: 'Traefik 3.6.25 at /c/traefik/v3.6.25/traefik, downloaded from http://mirror' } as const;
-const noObtain = { ok: false, tried: ['download from http://mirror: HTTP 404 [TRAEFIK_DOWNLOAD_HTTP]', 'build from source: no Go'] } as const;
+const noObtain: BinaryFact & { ok: false } = { ok: false, tried: ['download from http://mirror: HTTP 404 [TRAEFIK_DOWNLOAD_HTTP]', 'build from source: no Go'] };
 
 describe('nextModeStep: traefik.mode auto from probed facts', () => {
   const cases: Array<[string, ModeFacts, ModeStep]> = [
