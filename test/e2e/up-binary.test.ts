@@ -1,7 +1,8 @@
 /**
  * `lb-dev up --traefik binary`: the same balancing, stickiness, WebSockets and kill/restart
- * checks as up-docker.test.ts, with a local traefik executable instead of the container
- * (traefik.binary = the cached binary from `scripts/provide-traefik.sh --binary`).
+ * checks as up-docker.test.ts, with a local traefik executable instead of the container:
+ * no traefik.binary set, so lb-dev obtains it itself - the binary that
+ * `scripts/provide-traefik.sh --binary` put into lb-dev's cache (or a traefik on PATH).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,7 +31,7 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
 
   before(async () => {
     if (binaryGate.skip !== false) return;
-    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'binary', binary: binaryGate.binary } } });
+    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'binary' } } });
   });
 
   after(async () => {
@@ -42,6 +43,8 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     const started = await startAndWaitReady(t, ws!, 3, 'binary');
     run = started.run;
     assert.equal(started.report.traefik.mode, 'binary');
+    assert.match(started.report.traefik.why, /\((cached|found on PATH)\)/, 'expected the obtained binary, found where lb-dev looks');
+    t.diagnostic(`traefik: ${started.report.traefik.why} (the gate's binary: ${binaryGate.skip === false ? binaryGate.binary : '?'})`);
     assert.deepEqual(await ws!.containers(), [], 'expected no container in binary mode');
   });
 
