@@ -78,7 +78,7 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null, 
         : { name: 'Traefik image', status: 'warn', detail: `${image} not present; lb-dev up will try to pull it`, fix: 'where no registry answers: scripts/provide-traefik.sh builds and imports it' });
     } catch (error) {
       results.push({
-        name: 'Docker engine', status: 'fail', detail: (error as Error).message,
+        name: 'Docker engine', status: 'fail', detail: [(error as Error).message, ...((error as Partial<LbDevError>).details ?? [])].join('; '),
         fix: 'start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use traefik.mode auto (the default), binary or external',
       });
     }

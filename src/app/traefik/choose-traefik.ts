@@ -48,7 +48,7 @@ async function chooseAuto(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
         return { ok: true, engine: engine.endpoint };
       } catch (error) {
         if (!isLbDevError(error)) throw error;
-        return { ok: false, reason: error.message.replace(/^expected a Docker engine answering; /, '') };
+        return { ok: false, reason: error.details.length ? `tried ${error.details.join('; ')}` : error.message };
       }
     },
     image: async () => {

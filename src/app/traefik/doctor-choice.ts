@@ -24,7 +24,7 @@ export async function checkAutoChoice(config: LbDevConfig, env: NodeJS.ProcessEn
     facts.docker = { ok: true, engine: engine.endpoint };
   } catch (error) {
     if (!isLbDevError(error)) throw error;
-    facts.docker = { ok: false, reason: error.message };
+    facts.docker = { ok: false, reason: error.details.length ? `tried ${error.details.join('; ')}` : error.message };
   }
   if (engine) {
     facts.image = (await engine.imageExists(image).catch(() => false))
