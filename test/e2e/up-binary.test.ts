@@ -106,3 +106,25 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     assert.deepEqual(ws.processes(), []);
   });
 });
+
+describe('lb-dev up (auto) with Docker but an image neither present nor pullable: runs the binary and says so', { skip: binaryGate.skip || false, timeout: 300_000 }, () => {
+  let ws: Workspace | undefined;
+
+  after(async () => {
+    await ws?.cleanup();
+  });
+
+  it('chooses binary, names the image and why, starts no container', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A registry name that does not resolve: the pull fails at once, without touching any real registry.
+    ws = await Workspace.create({ groups: demoGroups(1), config: { traefik: { mode: undefined, image: 'lb-dev-test.invalid/traefik:none' } } });
+    const started = await startAndWaitReady(t, ws, 1, 'auto with an unpullable image');
+    const { traefik } = started.report;
+    assert.equal(traefik.mode, 'binary');
+    assert.match(traefik.why, /Docker answers but image lb-dev-test\.invalid\/traefik:none is neither present nor pullable .*running the binary directly/);
+    assert.equal(started.run.output().split('\n').filter((line) => line.includes('traefik: auto -> binary: ')).length, 1, started.run.output());
+    assert.deepEqual(await ws.containers(), [], 'expected no container');
+    started.run.signal('SIGINT');
+    assert.deepEqual(await started.run.waitExit(60_000), { code: 0, signal: null }, started.run.tail());
+    assert.deepEqual(ws.processes(), []);
+  });
+});
