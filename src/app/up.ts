@@ -5,6 +5,7 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
+import { modeLine } from '../core/traefik/choose-mode.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
 import { PortAllocator, assertPortFree, portOrFreeOne } from '../adapters/ports.js';
@@ -26,7 +27,6 @@ import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { type TraefikChoice, chooseTraefik } from './traefik/choose-traefik.js';
 import { createTraefikRuntime, effectiveConfig } from './traefik/create-runtime.js';
-import { modeLine } from '../core/traefik/choose-mode.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
 
 export interface UpIo {
