@@ -16,10 +16,25 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
   });
 }
 
-export async function assertPortFree(port: number, host: string, what: string): Promise<void> {
+export async function assertPortFree(port: number, host: string, what: string, setting = '--port'): Promise<void> {
   if (!(await isPortFree(port, host))) {
-    throw new LbDevError('PORT_IN_USE', `${what} port ${port} on ${host} is already in use by another process`);
+    throw new LbDevError('PORT_IN_USE', `${what} port ${port} on ${host} is already in use by another process`, {
+      fix: `Stop whatever listens there (\`lsof -i :${port}\` or \`ss -ltnp | grep :${port}\` shows it), or choose another port (${setting}).`,
+    });
   }
+}
+
+/**
+ * A port lb-dev would like: `port` when free. When it is taken and only a default (another
+ * lb-dev from a second checkout holds it), a free port instead; when it was set explicitly,
+ * PORT_IN_USE. `exclude`: ports already spoken for (the balancer's).
+ */
+export async function portOrFreeOne(
+  port: number, host: string, opts: { explicit: boolean; what: string; setting: string; exclude?: number[] },
+): Promise<{ port: number; movedFrom: number | null }> {
+  if (await isPortFree(port, host)) return { port, movedFrom: null };
+  if (opts.explicit) await assertPortFree(port, host, opts.what, opts.setting);
+  return { port: await getPort({ host, exclude: [port, ...(opts.exclude ?? [])] }), movedFrom: port };
 }
 
 export class PortAllocator {

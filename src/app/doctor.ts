@@ -4,10 +4,10 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
+import type { LbDevError } from '../core/errors.js';
 import { hostForUrl } from '../core/text/host-port.js';
 import { chooseNetworkMode } from '../core/traefik/container-spec.js';
 import { isPortFree } from '../adapters/ports.js';
-import { assertCommandExists } from '../adapters/process/command-check.js';
 import { connectDocker } from '../adapters/traefik/docker.js';
 import { rocketChatChecks } from './rocketchat-checks.js';
 
@@ -43,7 +43,13 @@ export function checkInotify(watches: number | null, instances: number | null): 
   };
 }
 
-export async function runDoctor(config: LbDevConfig, runningPid: number | null): Promise<CheckResult[]> {
+/** The running lb-dev's Traefik, as its `status` says (mode chosen and why). */
+export interface RunningTraefik {
+  mode: string;
+  why: string;
+}
+
+export async function runDoctor(config: LbDevConfig, runningPid: number | null, running?: RunningTraefik): Promise<CheckResult[]> {
   const results: CheckResult[] = [];
   const [major] = process.versions.node.split('.').map(Number);
   results.push(major !== undefined && major >= 20
@@ -51,7 +57,13 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null):
     : { name: 'Node.js', status: 'fail', detail: `${process.version}; lb-dev needs >= 20.5`, fix: 'install Node.js 20 or newer' });
 
   const mode = config.traefik.mode;
-  if (mode === 'docker') {
+  if (running && runningPid !== null) {
+    results.push({ name: 'running lb-dev', status: 'ok', detail: `pid ${runningPid}, Traefik ${running.mode}: ${running.why}` });
+  }
+  if (mode === 'auto') {
+    const { checkAutoChoice } = await import('./traefik/doctor-choice.js');
+    results.push(await checkAutoChoice(config, process.env));
+  } else if (mode === 'docker') {
     try {
       const engine = await connectDocker();
       const info = await engine.engineInfo();
@@ -67,16 +79,20 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null):
         : { name: 'Traefik image', status: 'warn', detail: `${image} not present; lb-dev up will try to pull it`, fix: 'where no registry answers: scripts/provide-traefik.sh builds and imports it' });
     } catch (error) {
       results.push({
-        name: 'Docker engine', status: 'fail', detail: (error as Error).message,
-        fix: 'start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use --traefik binary / --traefik external',
+        name: 'Docker engine', status: 'fail', detail: [(error as Error).message, ...((error as Partial<LbDevError>).details ?? [])].join('; '),
+        fix: 'start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use traefik.mode auto (the default), binary or external',
       });
     }
   } else if (mode === 'binary') {
+    const { obtainTraefik } = await import('../adapters/traefik/obtain/obtain-traefik.js');
     try {
-      assertCommandExists(config.traefik.binary, process.cwd(), process.env.PATH, 'traefik.binary');
-      results.push({ name: 'traefik binary', status: 'ok', detail: config.traefik.binary });
+      const found = await obtainTraefik({ allowDownload: false, allowBuild: false, ...(config.explicit.traefikBinary ? { configured: config.traefik.binary } : {}) });
+      results.push({ name: 'traefik binary', status: 'ok', detail: found.why });
     } catch (error) {
-      results.push({ name: 'traefik binary', status: 'fail', detail: (error as Error).message, fix: 'install traefik v3, or run `scripts/provide-traefik.sh --binary` and set traefik.binary to the path it prints' });
+      const e = error as LbDevError;
+      results.push(e.code === 'TRAEFIK_UNAVAILABLE' && config.traefik.download
+        ? { name: 'traefik binary', status: 'warn', detail: 'none configured, on PATH or cached; `up` will download it (once, then cached)' }
+        : { name: 'traefik binary', status: 'fail', detail: e.message, fix: e.fix });
     }
   } else {
     results.push({ name: 'Traefik', status: 'skip', detail: 'mode external: you run Traefik yourself' });
@@ -88,6 +104,9 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null):
     const address = `${hostForUrl(config.balancer.host)}:${port}`;
     if (await isPortFree(port, config.balancer.host)) results.push({ name, status: 'ok', detail: `${address} is free` });
     else if (runningPid !== null) results.push({ name, status: 'ok', detail: `${address} is in use by the running lb-dev (pid ${runningPid})` });
+    else if (port === config.traefik.apiPort && !config.explicit.traefikApiPort) {
+      results.push({ name, status: 'ok', detail: `${address} is in use (another lb-dev?); \`up\` takes a free port instead (traefik.apiPort is not set)` });
+    }
     else results.push({ name, status: 'fail', detail: `${address} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
   }
 

@@ -13,7 +13,16 @@ export interface StatusReport {
   pid: number;
   startedAt: number;
   usingDemoApp: boolean;
-  traefik: { mode: string; apiUrl: string | null; description: string };
+  traefik: {
+    /** How Traefik runs: docker, binary or external (what auto chose, when auto). */
+    mode: string;
+    /** traefik.mode as configured: auto, docker, binary or external. */
+    configuredMode: string;
+    /** Why this mode (and which executable or image): the line `up` printed. */
+    why: string;
+    apiUrl: string | null;
+    description: string;
+  };
   routes: RouteSyncStatus;
   instances: InstanceStatus[];
   /** lb-dev's Prometheus metrics (`http://127.0.0.1:<port>/metrics`); null when metrics.port is false. */

@@ -5,9 +5,10 @@
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
+import { modeLine } from '../core/traefik/choose-mode.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
-import { PortAllocator, assertPortFree } from '../adapters/ports.js';
+import { PortAllocator, assertPortFree, portOrFreeOne } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
 import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
@@ -28,7 +29,8 @@ import { routeLog } from './route-log.js';
 import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
-import { createTraefikRuntime } from './traefik/create-runtime.js';
+import { type TraefikChoice, chooseTraefik } from './traefik/choose-traefik.js';
+import { createTraefikRuntime, effectiveConfig } from './traefik/create-runtime.js';
 import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
 
@@ -90,6 +92,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   // Filled in as start-up gets there; the control socket answers `status` from the start.
   let supervisor: Supervisor | null = null;
   let runtime: TraefikRuntime | null = null;
+  let choice: TraefikChoice | null = null;
   let requests: AccessLogCounter | null = null;
   let metricsEndpoint: MetricsEndpoint | null = null;
   let prometheusUrl: string | null = null;
@@ -111,7 +114,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     pid: process.pid,
     startedAt,
     usingDemoApp: config.usingDemoApp,
-    traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
+    traefik: {
+      mode: choice?.mode ?? config.traefik.mode,
+      configuredMode: config.traefik.mode,
+      why: choice?.why ?? 'choosing',
+      apiUrl: runtime?.apiUrl ?? null,
+      description: runtime?.describe() ?? 'starting',
+    },
     routes: supervisor?.routes.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
     instances: instanceStatus(),
     metricsUrl: metricsEndpoint?.url ?? null,
@@ -154,16 +163,29 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     // them. Safe here: control.listen() above already refused to start next to a live `up`.
     const leftovers = await stopLeftovers(layout.root, 2_000);
     if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
-    const traefik = await createTraefikRuntime({ config, layout, logs });
+    const chosen = await chooseTraefik(config, io.env, (message) => logs.event('lb-dev', message));
+    choice = chosen;
+    log.info(modeLine(chosen.mode, chosen.how, chosen.why));
+    const ctx = { config: effectiveConfig(config, chosen, config.traefik.apiPort), layout, logs };
+    let traefik = await createTraefikRuntime(ctx);
     runtime = traefik;
     await traefik.removeLeftovers?.((message) => logs.event('traefik', message));
 
     const ports = new PortAllocator('127.0.0.1');
     // With an external Traefik the balancer port is that Traefik's own: it is meant to be taken.
-    if (config.traefik.mode !== 'external') {
-      await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer (--port / balancer.port)');
-      await assertPortFree(config.traefik.apiPort, config.balancer.host, "Traefik's API (traefik.apiPort)");
-      ports.reserve(config.traefik.apiPort);
+    if (chosen.mode !== 'external') {
+      await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer', '--port or balancer.port');
+      // The API port is only a default unless set: a second lb-dev (another checkout) takes a free one.
+      const api = await portOrFreeOne(config.traefik.apiPort, config.balancer.host, {
+        explicit: config.explicit.traefikApiPort, what: "Traefik's API", setting: 'traefik.apiPort', exclude: [config.balancer.port],
+      });
+      if (api.movedFrom !== null) {
+        ctx.config = effectiveConfig(config, chosen, api.port);
+        traefik = await createTraefikRuntime(ctx);
+        runtime = traefik;
+        log.info(`Traefik's API port ${api.movedFrom} is taken (another lb-dev?); using a free one: ${traefik.apiUrl} (set traefik.apiPort to pin one)`);
+      }
+      ports.reserve(api.port);
     }
     ports.reserve(config.balancer.port);
     const endpoint = await startMetricsEndpoint(config, ports, metrics);
@@ -187,7 +209,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
         entryPoint: WEB_ENTRYPOINT,
         backendHost: traefik.backendHost,
         balancer: config.balancer,
-        defaultCertificate: config.traefik.mode !== 'external',
+        defaultCertificate: chosen.mode !== 'external',
         writer,
         api: traefik.apiUrl ? new TraefikApi(traefik.apiUrl) : null,
         confirmTimeoutMs: config.traefik.confirmTimeoutMs,
@@ -216,7 +238,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     log.info(`starting Traefik: ${traefik.describe()}`);
     cleanups.push(() => traefik.stop());
     await traefik.start((message) => logs.event('traefik', message));
-    if (config.traefik.accessLog && config.traefik.mode !== 'external') {
+    if (config.traefik.accessLog && chosen.mode !== 'external') {
       const counter = new AccessLogCounter(layout.accessLog);
       counter.start();
       requests = counter;
@@ -257,7 +279,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     printer.flushNow();
     return 0;
   } catch (error) {
-    if (error instanceof LbDevError) log.error(error.message);
+    // The CLI prints the error once, with its code and fix; the JSON log keeps it for tools.
+    if (error instanceof LbDevError) log.debug({ code: error.code, details: error.details }, `start-up failed: ${error.message}`);
     await cleanUp();
     throw error;
   }

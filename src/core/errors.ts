@@ -18,11 +18,11 @@ export const ERROR_CODES = {
   CONFIG_PARSE: { exitCode: 2, fix: 'Fix the YAML syntax at the line shown; config/lb-dev.example.yaml shows every key.' },
   CONFIG_INVALID: { exitCode: 2, fix: 'Fix the keys listed; config/lb-dev.example.yaml documents every key with its default.' },
   COMMAND_NOT_FOUND: { exitCode: 2, fix: 'Check the instance command (`command:` or --command) and that its program is installed and on PATH.' },
-  PORT_IN_USE: { exitCode: 3, fix: 'Stop whatever listens there (`lsof -i :PORT` or `ss -ltnp`) or choose another port (--port, or traefik.apiPort).' },
+  PORT_IN_USE: { exitCode: 3, fix: 'Stop whatever listens there (`ss -ltnp`) or choose another port (--port, or traefik.apiPort).' },
   ALREADY_RUNNING: { exitCode: 3, fix: 'Use that running lb-dev (`lb-dev status`), stop it (`lb-dev down`), or give this one another --state-dir.' },
   NOT_RUNNING: { exitCode: 3, fix: 'Start lb-dev first with `lb-dev up` (or `npm run lb:dev`) in this directory, or pass the same --state-dir.' },
   INSTANCE_NOT_FOUND: { exitCode: 2, fix: 'Run `lb-dev status` to see the instance names (app-1 or just 1).' },
-  DOCKER_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use --traefik binary / --traefik external.' },
+  DOCKER_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (Linux: scripts/provide-docker.sh or `sudo systemctl start docker`), or use --traefik auto (the default: a local binary when Docker is missing) / binary / external.' },
   TRAEFIK_IMAGE_MISSING: { exitCode: 4, fix: 'Run scripts/provide-traefik.sh to pull or build the image, or set traefik.image to an image you have.' },
   TRAEFIK_BINARY_MISSING: { exitCode: 4, fix: 'Install traefik v3 and put it on PATH, set traefik.binary, or run `scripts/provide-traefik.sh --binary`.' },
   TRAEFIK_START_FAILED: { exitCode: 4, fix: 'Read Traefik\'s log lines above; `lb-dev doctor` checks Docker, the image and the ports.' },
@@ -57,12 +57,15 @@ export class LbDevError extends Error {
   readonly code: ErrorCode;
   /** Extra lines of detail (one problem per line), shown under the message. */
   readonly details: readonly string[];
+  /** The code's fix made concrete for this case (the port filled in); else the registry's. */
+  private readonly concreteFix: string | undefined;
 
-  constructor(code: ErrorCode, message: string, options: { details?: readonly string[]; cause?: unknown } = {}) {
+  constructor(code: ErrorCode, message: string, options: { details?: readonly string[]; cause?: unknown; fix?: string } = {}) {
     super(message, options.cause === undefined ? undefined : { cause: options.cause });
     this.name = 'LbDevError';
     this.code = code;
     this.details = options.details ?? [];
+    this.concreteFix = options.fix;
   }
 
   get exitCode(): number {
@@ -70,7 +73,7 @@ export class LbDevError extends Error {
   }
 
   get fix(): string {
-    return ERROR_CODES[this.code].fix;
+    return this.concreteFix ?? ERROR_CODES[this.code].fix;
   }
 }
 

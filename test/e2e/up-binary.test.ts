@@ -1,7 +1,8 @@
 /**
  * `lb-dev up --traefik binary`: the same balancing, stickiness, WebSockets and kill/restart
- * checks as up-docker.test.ts, with a local traefik executable instead of the container
- * (traefik.binary = the cached binary from `scripts/provide-traefik.sh --binary`).
+ * checks as up-docker.test.ts, with a local traefik executable instead of the container:
+ * no traefik.binary set, so lb-dev obtains it itself - the binary that
+ * `scripts/provide-traefik.sh --binary` put into lb-dev's cache (or a traefik on PATH).
  */
 import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -30,7 +31,7 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
 
   before(async () => {
     if (binaryGate.skip !== false) return;
-    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'binary', binary: binaryGate.binary } } });
+    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'binary' } } });
   });
 
   after(async () => {
@@ -42,6 +43,8 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     const started = await startAndWaitReady(t, ws!, 3, 'binary');
     run = started.run;
     assert.equal(started.report.traefik.mode, 'binary');
+    assert.match(started.report.traefik.why, /\((cached|found on PATH)\)/, 'expected the obtained binary, found where lb-dev looks');
+    t.diagnostic(`traefik: ${started.report.traefik.why} (the gate's binary: ${binaryGate.skip === false ? binaryGate.binary : '?'})`);
     assert.deepEqual(await ws!.containers(), [], 'expected no container in binary mode');
   });
 
@@ -100,6 +103,28 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     second.run.signal('SIGINT');
     const exit = await second.run.waitExit(60_000);
     assert.deepEqual(exit, { code: 0, signal: null }, `expected exit 0, got ${JSON.stringify(exit)}\n${second.run.tail()}`);
+    assert.deepEqual(ws.processes(), []);
+  });
+});
+
+describe('lb-dev up (auto) with Docker but an image neither present nor pullable: runs the binary and says so', { skip: binaryGate.skip || false, timeout: 300_000 }, () => {
+  let ws: Workspace | undefined;
+
+  after(async () => {
+    await ws?.cleanup();
+  });
+
+  it('chooses binary, names the image and why, starts no container', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+    // A registry name that does not resolve: the pull fails at once, without touching any real registry.
+    ws = await Workspace.create({ groups: demoGroups(1), config: { traefik: { mode: undefined, image: 'lb-dev-test.invalid/traefik:none' } } });
+    const started = await startAndWaitReady(t, ws, 1, 'auto with an unpullable image');
+    const { traefik } = started.report;
+    assert.equal(traefik.mode, 'binary');
+    assert.match(traefik.why, /Docker answers but image lb-dev-test\.invalid\/traefik:none is neither present nor pullable .*running the binary directly/);
+    assert.equal(started.run.output().split('\n').filter((line) => line.includes('traefik: auto -> binary: ')).length, 1, started.run.output());
+    assert.deepEqual(await ws.containers(), [], 'expected no container');
+    started.run.signal('SIGINT');
+    assert.deepEqual(await started.run.waitExit(60_000), { code: 0, signal: null }, started.run.tail());
     assert.deepEqual(ws.processes(), []);
   });
 });

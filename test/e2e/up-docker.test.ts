@@ -1,5 +1,6 @@
 /**
- * `lb-dev up` end to end with the default Traefik mode (the traefik:v3.6 image in Docker):
+ * `lb-dev up` end to end with the default Traefik mode, auto, which here (Docker answers, the
+ * image is present) chooses the traefik:v3.6 image in Docker:
  * three demo instances behind a real Traefik, balancing, the sticky cookie, WebSockets, an
  * instance killed and restarted, and every instance stopped (503, promptly).
  */
@@ -29,7 +30,8 @@ describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: 
   };
 
   before(async () => {
-    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: 'docker' } } });
+    // traefik.mode not written: the default, auto.
+    ws = await Workspace.create({ groups: demoGroups(3), config: { traefik: { mode: undefined } } });
   });
 
   after(async () => {
@@ -41,6 +43,9 @@ describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: 
     const started = await startAndWaitReady(t, ws!, 3, 'docker');
     run = started.run;
     assert.equal(started.report.traefik.mode, 'docker');
+    assert.equal(started.report.traefik.configuredMode, 'auto');
+    assert.match(started.report.traefik.why, /Docker engine at .* answers and image traefik:v3\.6 is present/);
+    assert.equal(started.run.output().split('\n').filter((line) => line.includes('traefik: auto -> docker: ')).length, 1, started.run.output());
     const containers = await ws!.containers();
     assert.equal(containers.length, 1, `expected one container labelled with ${ws!.layout.root}, got ${JSON.stringify(containers)}`);
     assert.equal(containers[0]!.state, 'running');

@@ -70,7 +70,8 @@ export async function connectDocker(): Promise<DockerEngine> {
       tried.push(`${candidate.label} (${errorText(error)})`);
     }
   }
-  throw new LbDevError('DOCKER_UNAVAILABLE', `expected a Docker engine answering; tried: ${tried.join('; ')}`, { details: tried });
+  // Where it looked goes into details only: shown once, one line each, under the message.
+  throw new LbDevError('DOCKER_UNAVAILABLE', `expected a Docker engine answering, found none (tried ${tried.length} place${tried.length === 1 ? '' : 's'})`, { details: tried });
 }
 
 /** Where engines put their socket: system-wide, Docker Desktop, rootless, Colima, Rancher Desktop. */

@@ -1,14 +1,22 @@
-/** Picks the Traefik runtime for `traefik.mode`. */
+/** Creates the Traefik runtime for the mode chosen (choose-traefik.ts). */
 import type { LbDevConfig } from '../../core/config/types.js';
+import { LbDevError } from '../../core/errors.js';
 import type { LogHub } from '../../adapters/logs/log-hub.js';
 import type { StateLayout } from '../state-dir.js';
+import type { TraefikChoice } from './choose-traefik.js';
 import { ExternalTraefikRuntime } from './external-runtime.js';
 import type { TraefikRuntime } from './runtime.js';
 
 export interface RuntimeContext {
+  /** As configured, but with traefik.mode the mode chosen and traefik.binary the executable found. */
   config: LbDevConfig;
   layout: StateLayout;
   logs: LogHub;
+}
+
+/** The config a runtime runs with: the chosen mode, the executable found, the API port in use. */
+export function effectiveConfig(config: LbDevConfig, choice: TraefikChoice, apiPort: number): LbDevConfig {
+  return { ...config, traefik: { ...config.traefik, mode: choice.mode, apiPort, ...(choice.binary ? { binary: choice.binary } : {}) } };
 }
 
 export async function createTraefikRuntime(ctx: RuntimeContext): Promise<TraefikRuntime> {
@@ -23,5 +31,7 @@ export async function createTraefikRuntime(ctx: RuntimeContext): Promise<Traefik
       const { BinaryTraefikRuntime } = await import('./binary-runtime.js');
       return BinaryTraefikRuntime.create(ctx);
     }
+    case 'auto':
+      throw new LbDevError('INTERNAL', 'createTraefikRuntime: expected a chosen mode (docker, binary or external), got auto');
   }
 }

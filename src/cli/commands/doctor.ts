@@ -18,10 +18,10 @@ export function doctorCommand(): Command {
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags & { traefik?: TraefikMode; json?: boolean }) => {
     const config = await loadResolvedConfig(flags, { ...overridesFrom(flags), ...presetOverrides({}) });
-    const running = await withClient(flags, (c) => c.call<StatusReport>('status')).then((r) => r.pid, () => null);
+    const report = await withClient(flags, (c) => c.call<StatusReport>('status')).catch(() => null);
     // Docker's client (and gRPC under it) loads here, for doctor only.
     const { runDoctor } = await import('../../app/doctor.js');
-    const results = await runDoctor(config, running);
+    const results = await runDoctor(config, report?.pid ?? null, report ? report.traefik : undefined);
     const color = useColor(process.stdout);
     if (flags.json) process.stdout.write(`${JSON.stringify(results, null, 2)}\n`);
     else {

@@ -11,7 +11,7 @@ import {
 import { duration, group, list, mapping, size, value } from './fields.js';
 import { ROCKETCHAT_MODES } from './presets/rocketchat.js';
 
-export const TRAEFIK_MODES = ['docker', 'binary', 'external'] as const;
+export const TRAEFIK_MODES = ['auto', 'docker', 'binary', 'external'] as const;
 /** How the Traefik container reaches the instances: host networking (Linux) or a bridge with published ports (Docker Desktop). */
 export const NETWORK_MODES = ['auto', 'host', 'bridge'] as const;
 export const MAX_INSTANCES = 64;
@@ -48,11 +48,16 @@ export const BALANCER_FIELDS = {
 
 export const TRAEFIK_FIELDS = {
   mode: value(oneOf(TRAEFIK_MODES), {
-    default: 'docker', doc: 'docker (run the Traefik image), binary (run a traefik executable) or external (your own Traefik)',
+    default: 'auto',
+    doc: 'auto (Docker when it answers and has or can pull the image, else a local binary: configured, on PATH, cached, else downloaded), docker (run the Traefik image), binary (run a traefik executable) or external (your own Traefik)',
   }),
   image: value(text('a Docker image like traefik:v3.6'), { default: 'traefik:v3.6', doc: 'Docker image for mode docker' }),
-  binary: value(text('a program name or path like traefik'), { default: 'traefik', doc: 'executable for mode binary: a name on PATH or a path' }),
-  apiPort: value(port, { default: 8080, doc: "Traefik's API, dashboard (/dashboard/), /ping and /metrics port; must differ from balancer.port" }),
+  binary: value(text('a program name or path like traefik'), {
+    default: 'traefik', doc: "executable for modes binary and auto: a name on PATH or a path; when not set, PATH, then lb-dev's cache (~/.cache/lb-dev)",
+  }),
+  apiPort: value(port, {
+    default: 8080, doc: "Traefik's API, dashboard (/dashboard/), /ping and /metrics port; must differ from balancer.port; when not set and 8080 is taken, a free port",
+  }),
   apiUrl: value(nullable(httpUrl), { default: null, doc: "mode external: your Traefik's API URL, to confirm route changes; null = do not confirm" }),
   network: value(oneOf(NETWORK_MODES), {
     default: 'auto', doc: 'mode docker: host networking (Linux) or bridge with published ports (Docker Desktop); auto picks',
@@ -60,6 +65,12 @@ export const TRAEFIK_FIELDS = {
   throttle: duration(0, { default: '100ms', as: 'throttleMs', doc: "Traefik's providersThrottleDuration: how long it batches config changes" }),
   confirmTimeout: duration(1, { default: '10s', as: 'confirmTimeoutMs', doc: "how long to wait for Traefik's API to show a route change" }),
   accessLog: value(bool, { default: true, doc: 'JSON access log (gives per-instance request counts in `lb-dev status`)' }),
+  download: value(bool, {
+    default: true, doc: "modes auto and binary: download Traefik's official release (SHA-256 checked, cached) when no binary is found; false = never",
+  }),
+  downloadUrl: value(nullable(httpUrl), {
+    default: null, doc: 'where release files are, as <url>/<version>/<file> (a mirror); null = LB_DEV_TRAEFIK_DOWNLOAD_URL, else GitHub releases',
+  }),
 };
 
 export const LOGS_FIELDS = {

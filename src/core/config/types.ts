@@ -40,6 +40,15 @@ export interface LbDevConfig extends Resolved<typeof TOP_FIELDS> {
   usingDemoApp: boolean;
   /** Things to say once at start (from the preset). */
   notices?: string[];
+  /** Which settings the user wrote rather than left at their default: a default may give way, a setting may not. */
+  explicit: ExplicitSettings;
+}
+
+export interface ExplicitSettings {
+  /** traefik.apiPort was set: taken = PORT_IN_USE; else a free port is used instead of 8080. */
+  traefikApiPort: boolean;
+  /** traefik.binary was set: it must work; else PATH, then lb-dev's cache, then a download. */
+  traefikBinary: boolean;
 }
 
 /** Flags from `lb-dev up` etc. that override the file. */

@@ -8,6 +8,8 @@ import { fileURLToPath } from 'node:url';
 
 export const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..', '..', '..');
 export const CLI = join(ROOT, 'src', 'cli', 'main.ts');
+/** The built CLI (`npx tsc -p tsconfig.build.json`), as `npm run lb:dev` runs it. */
+export const BUILT_CLI = join(ROOT, 'dist', 'cli', 'main.js');
 export const FIXTURES = join(ROOT, 'test', 'fixtures');
 /** tsx's loader as a file URL, so that `--import` works from any working directory. */
 export const TSX = import.meta.resolve('tsx');
@@ -27,11 +29,13 @@ export interface CliResult {
 export interface CliOptions {
   env?: NodeJS.ProcessEnv;
   cwd?: string;
+  /** Run dist/cli/main.js instead of the sources through tsx. */
+  built?: boolean;
 }
 
-/** Spawns `node --import tsx src/cli/main.ts <args>` with colours off and both outputs piped. */
+/** Spawns `node --import tsx src/cli/main.ts <args>` (or the built CLI) with colours off and both outputs piped. */
 export function spawnLbDev(args: readonly string[], opts: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, ['--import', TSX, CLI, ...args], {
+  return spawn(process.execPath, [...(opts.built ? [BUILT_CLI] : ['--import', TSX, CLI]), ...args], {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -20,6 +20,8 @@ export interface RunOptions {
   /** Extra arguments to `up`. */
   args?: string[];
   env?: NodeJS.ProcessEnv;
+  /** Run the built CLI (dist/) instead of the sources. */
+  built?: boolean;
 }
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -36,7 +38,7 @@ export class LbDevRun implements RunHandle {
   private out = '';
 
   private constructor(readonly ws: Workspace, opts: RunOptions) {
-    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], opts.env ? { env: opts.env } : {});
+    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], { ...(opts.env ? { env: opts.env } : {}), built: opts.built === true });
     const keep = (c: Buffer) => {
       this.out += c.toString('utf8');
       if (this.out.length > 512_000) this.out = this.out.slice(-256_000);

@@ -170,7 +170,8 @@ export class Workspace {
   private async removeEverything(): Promise<void> {
     for (const run of this.runs) await run.kill().catch(() => undefined);
     await killMarkedProcesses(this.layout.root, this.runs.flatMap((run) => [...run.pidsSeen]));
-    if (this.traefikMode === 'docker') await removeContainers(this.layout.root);
+    // docker, or auto (the default, written as no mode) that may have chosen it.
+    if (this.traefikMode !== 'external' && this.traefikMode !== 'binary') await removeContainers(this.layout.root);
     untrack(this);
     await rm(this.dir, { recursive: true, force: true }).catch(() => undefined);
   }

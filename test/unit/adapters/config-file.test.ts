@@ -139,8 +139,9 @@ describe('loadConfig', () => {
     const example = await loadConfig({ configPath: path.join(REPO, 'config/lb-dev.example.yaml'), cwd: REPO, overrides: {}, demoCommand: DEMO });
     const defaults = await loadConfig({ cwd: await project({}), overrides: {}, demoCommand: DEMO });
     assert.equal(example.usingDemoApp, true);
-    // The example sets every key to its default; only the paths differ (they are relative to the file).
-    const strip = (c: typeof example) => ({ ...c, source: null, stateDir: '', groups: c.groups.map((g) => ({ ...g, cwd: '' })) });
+    // The example sets every key to its default; only the paths differ (they are relative to the file),
+    // and which keys were written (all of them there).
+    const strip = (c: typeof example) => ({ ...c, source: null, stateDir: '', explicit: null, groups: c.groups.map((g) => ({ ...g, cwd: '' })) });
     assert.deepEqual(strip(example), strip(defaults));
   });
 });

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:net';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
-import { PortAllocator, assertPortFree, isPortFree } from '../../../src/adapters/ports.js';
+import { PortAllocator, assertPortFree, isPortFree, portOrFreeOne } from '../../../src/adapters/ports.js';
 import { isLbDevError } from '../../../src/core/errors.js';
 
 const HOST = '127.0.0.1';
@@ -101,6 +101,31 @@ test('isPortFree / assertPortFree: PORT_IN_USE (exit 3) when a server listens th
     assert.equal(error.code, 'PORT_IN_USE');
     assert.equal(error.exitCode, 3);
     assert.match(error.message, new RegExp(`the balancer port ${port} on ${HOST}`));
+    assert.match(error.fix, new RegExp(`\`lsof -i :${port}\``), 'the fix names the port, no placeholder left');
+    assert.doesNotMatch(error.fix, /:PORT\b/);
+    return true;
+  });
+});
+
+test('portOrFreeOne: a default port that is taken gives way to a free one; a set one is PORT_IN_USE', async () => {
+  const port = await getPort({ host: HOST });
+  const opts = { what: "Traefik's API", setting: 'traefik.apiPort' };
+  assert.deepEqual(await portOrFreeOne(port, HOST, { ...opts, explicit: true }), { port, movedFrom: null }, 'free: kept, set or not');
+  assert.deepEqual(await portOrFreeOne(port, HOST, { ...opts, explicit: false }), { port, movedFrom: null });
+
+  await listen(port);
+  const balancer = await getPort({ host: HOST });
+  const moved = await portOrFreeOne(port, HOST, { ...opts, explicit: false, exclude: [balancer] });
+  assert.equal(moved.movedFrom, port);
+  assert.notEqual(moved.port, port);
+  assert.notEqual(moved.port, balancer, 'never the port excluded (the balancer\'s)');
+  assert.equal(await isPortFree(moved.port, HOST), true);
+
+  await assert.rejects(portOrFreeOne(port, HOST, { ...opts, explicit: true }), (error: unknown) => {
+    assert.ok(isLbDevError(error));
+    assert.equal(error.code, 'PORT_IN_USE');
+    assert.match(error.message, new RegExp(`Traefik's API port ${port}`));
+    assert.match(error.fix, /traefik\.apiPort/);
     return true;
   });
 });

@@ -42,13 +42,19 @@ test('balancer port already taken (lb-dev runs Traefik): exit 3 PORT_IN_USE, not
   t.after(() => new Promise<void>((resolve) => blocker.close(() => resolve())));
 
   // Binary mode: lb-dev runs the balancer, so its port must be free. The port check comes
-  // before Traefik would start, so any executable stands in for traefik here.
-  const run = await LbDevRun.start({ port, args: ['--traefik', 'binary'], config: { traefik: { binary: process.execPath } } });
+  // before Traefik would start, so a script that only answers `traefik version` stands in.
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-fake-traefik-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const fakeTraefik = join(dir, 'traefik');
+  await writeFile(fakeTraefik, '#!/bin/sh\necho "Version:      3.6.25"\n', { mode: 0o755 });
+  const run = await LbDevRun.start({ port, args: ['--traefik', 'binary'], config: { traefik: { binary: fakeTraefik } } });
   t.after(() => run.cleanup());
   const exit = await run.waitExit();
   assert.equal(exit.code, 3, run.output());
   assert.match(run.output(), /PORT_IN_USE/);
   assert.match(run.output(), new RegExp(`port ${port}`));
+  assert.match(run.output(), new RegExp(`lsof -i :${port}\``), 'the fix names the port');
+  assert.equal(run.output().match(/PORT_IN_USE/g)?.length, 1, `expected the error once, got:\n${run.output()}`);
   assert.doesNotMatch(run.output(), /starting on port/);
   assert.deepEqual(markedProcesses(run.layout.root), []);
   assert.equal(existsSync(run.layout.socket), false, 'the control socket is removed again');

@@ -30,6 +30,6 @@ describe('durationFlag', () => {
 });
 
 describe('traefikMode', () => {
-  it('accepts the modes', () => assert.deepEqual(['docker', 'binary', 'external'].map(traefikMode), ['docker', 'binary', 'external']));
-  it('names them when wrong', () => assert.equal(usage(() => traefikMode('dokcer')), '--traefik: expected docker, binary or external, got "dokcer"'));
+  it('accepts the modes', () => assert.deepEqual(['auto', 'docker', 'binary', 'external'].map(traefikMode), ['auto', 'docker', 'binary', 'external']));
+  it('names them when wrong', () => assert.equal(usage(() => traefikMode('dokcer')), '--traefik: expected auto, docker, binary or external, got "dokcer"'));
 });

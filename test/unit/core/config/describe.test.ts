@@ -12,9 +12,9 @@ function resolve(raw: unknown): LbDevConfig {
   return resolveConfig(raw, { source: `${CWD}/lb-dev.config.yaml`, overrides: {}, cwd: CWD, demoCommand: DEMO });
 }
 
-/** Everything but where the config came from and whether the command was the demo's. */
-function comparable(config: LbDevConfig): Omit<LbDevConfig, 'source' | 'usingDemoApp'> {
-  const { source: _source, usingDemoApp: _demo, ...rest } = config;
+/** Everything but where the config came from, whether the command was the demo's and which keys were written (all, once printed). */
+function comparable(config: LbDevConfig): Omit<LbDevConfig, 'source' | 'usingDemoApp' | 'explicit'> {
+  const { source: _source, usingDemoApp: _demo, explicit: _explicit, ...rest } = config;
   return rest;
 }
 

@@ -40,9 +40,10 @@ describe('resolveConfig: defaults', () => {
         retry: { attempts: 3, initialIntervalMs: 50 },
       });
       assert.deepEqual(config.traefik, {
-        mode: 'docker', image: 'traefik:v3.6', binary: 'traefik', apiPort: 8080, apiUrl: null,
-        network: 'auto', throttleMs: 100, confirmTimeoutMs: 10_000, accessLog: true,
+        mode: 'auto', image: 'traefik:v3.6', binary: 'traefik', apiPort: 8080, apiUrl: null,
+        network: 'auto', throttleMs: 100, confirmTimeoutMs: 10_000, accessLog: true, download: true, downloadUrl: null,
       });
+      assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false });
       assert.deepEqual(config.logs, { maxFileBytes: 10_000_000, maxFiles: 3, ringBufferLines: 1000 });
       assert.deepEqual(config.groups, [{
         name: 'app',
@@ -75,7 +76,10 @@ describe('resolveConfig: defaults', () => {
   });
 
   it('the defaults constant resolves to the same config as an empty file', () => {
-    assert.deepEqual(resolve(JSON.parse(JSON.stringify(CONFIG_DEFAULTS))), resolve({}));
+    // Except which keys were written: all of them, in the constant.
+    const written = { ...resolve(JSON.parse(JSON.stringify(CONFIG_DEFAULTS))), explicit: null };
+    assert.deepEqual(written, { ...resolve({}), explicit: null });
+    assert.deepEqual(resolve({ traefik: { apiPort: 8080 } }).explicit, { traefikApiPort: true, traefikBinary: false }, 'written = explicit, even at the default value');
   });
 });
 
@@ -105,6 +109,7 @@ describe('resolveConfig: values', () => {
       healthCheck: null, passiveHealthCheck: { failureWindowMs: 10_000, maxFailedAttempts: 2 }, retry: null,
     });
     assert.equal(config.traefik.apiUrl, 'http://127.0.0.1:9000');
+    assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false }, 'apiPort and binary not written: defaults that may give way');
     assert.equal(config.traefik.confirmTimeoutMs, 90_000);
     assert.equal(config.traefik.throttleMs, 0);
     assert.deepEqual(config.logs, { maxFileBytes: 1024 * 1024, maxFiles: 0, ringBufferLines: 50 });
@@ -191,7 +196,7 @@ describe('resolveConfig: overrides', () => {
     [{ instances: Number.NaN }, '--instances: expected a whole number from 1 to 64, got NaN'],
     [{ instances: 1.5 }, '--instances: expected a whole number from 1 to 64, got 1.5'],
     [{ port: 70000 }, '--port: expected a port number from 1 to 65535, got 70000'],
-    [{ traefik: 'dokcer' as never }, '--traefik: expected one of docker, binary, external, got "dokcer" (did you mean `docker`?)'],
+    [{ traefik: 'dokcer' as never }, '--traefik: expected one of auto, docker, binary, external, got "dokcer" (did you mean `docker`?)'],
     [{ command: '  ' }, '--command: expected a command line like `yarn dev`, got "  "'],
     [{ stateDir: '' }, '--state-dir: expected a directory path, got ""'],
     [{ host: 'a b' }, '--host: expected a host name or IP address like 127.0.0.1 or 0.0.0.0, got "a b"'],
@@ -229,7 +234,7 @@ describe('resolveConfig: problems', () => {
     ['multiplier below 1', { restart: { multiplier: 0.5 } }, 'restart.multiplier: expected a number from 1 to 100, got 0.5'],
     ['max delay below initial delay', { restart: { initialDelay: '5s', maxDelay: '1s' } }, 'restart.maxDelay: expected at least restart.initialDelay (5s), got 1s'],
     ['enabled not boolean', { restart: { enabled: 'yes' } }, 'restart.enabled: expected true or false, got "yes"'],
-    ['traefik mode', { traefik: { mode: 'dokcer' } }, 'traefik.mode: expected one of docker, binary, external, got "dokcer" (did you mean `docker`?)'],
+    ['traefik mode', { traefik: { mode: 'dokcer' } }, 'traefik.mode: expected one of auto, docker, binary, external, got "dokcer" (did you mean `docker`?)'],
     ['network', { traefik: { network: 'none' } }, 'traefik.network: expected one of auto, host, bridge, got "none"'],
     ['api url', { traefik: { apiUrl: 'ftp://x' } }, 'traefik.apiUrl: expected an http:// or https:// URL like http://127.0.0.1:8080, or null, got "ftp://x"'],
     ['bad duration', { stopGracePeriod: '5 seconds' }, 'stopGracePeriod: expected a duration like 500ms, 5s or 1m30s, got "5 seconds"'],
