@@ -260,7 +260,7 @@ export class Instance {
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
       for (const line of splitters[stream].push(chunk)) onLine(stream, line);
     };
-    this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${command}`);
+    this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${shortened(command)}`);
     this.stopping = null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
     this.process = child;
@@ -284,6 +284,11 @@ export class Instance {
     if (child.pid > 0) this.orphanReaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
     const portConflict = readiness.sawPortConflict && this.state.phase === 'starting'
       && await this.portConflicts.retryOnNewPort(port);
-    this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict });
+    this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
   }
+}
+
+/** A command line as the log shows it: a 1 MB one (E2BIG) must not become a 1 MB log line. */
+function shortened(command: string, max = 300): string {
+  return command.length <= max ? command : `${command.slice(0, max)}... (${command.length} characters)`;
 }
