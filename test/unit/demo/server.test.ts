@@ -146,6 +146,21 @@ describe('a running demo app', () => {
     assert.equal((await fetch(`${demo.base}/api/info`, { method: 'POST' })).status, 405);
   });
 
+  test("neither logs nor counts Traefik's health check (X-LB-Dev-Health) or lb-dev's probe", async () => {
+    const count = async () => ((await (await fetch(`${demo.base}/api/info?quiet`)).json()) as { requests: number }).requests;
+    const before = await count();
+    await fetch(`${demo.base}/health-marker`, { headers: { 'X-LB-Dev-Health': '1', 'user-agent': 'Go-http-client/1.1' } });
+    await fetch(`${demo.base}/probe-marker`, { headers: { 'user-agent': 'lb-dev-probe' } });
+    assert.equal(await count(), before + 1, 'only the ?quiet request of the user counted');
+    // A user request after them: once its line is out, theirs would have been too.
+    await fetch(`${demo.base}/user-marker`);
+    for (let waited = 0; !demo.stdout().includes('GET /user-marker 404') && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match(demo.stdout(), /GET \/user-marker 404/);
+    assert.doesNotMatch(demo.stdout(), /health-marker|probe-marker/);
+  });
+
   test('logs one line per request, but not probes, /healthz or ?quiet', async () => {
     const infoLines = (): string[] => demo.stdout().split('\n').filter((l) => /^GET \/api\/info 200 \d+ms$/.test(l));
     const before = infoLines().length;
