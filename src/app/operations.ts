@@ -76,9 +76,9 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
         target = pick(params.instance);
       }
       const pid = target.pid;
+      // Said only once it went out: a stopped instance gets nothing, and the log must not claim otherwise.
+      if (pid === null || !(await target.signal(signal))) throw notRunning(target);
       note(target, `${signal} sent by \`lb-dev kill\``);
-      const sent = await target.signal(signal);
-      if (!sent) throw new LbDevError('INSTANCE_NOT_FOUND', `${target.name} is not running (state ${target.phase})`);
       return { instance: target.name, pid, signal };
     },
     stop: async ({ params }) => {
@@ -123,6 +123,12 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       return null;
     },
   };
+}
+
+function notRunning(instance: Instance): LbDevError {
+  const index = instance.name.slice(instance.group.name.length + 1);
+  return new LbDevError('INSTANCE_NOT_RUNNING',
+    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${index}\` starts it again`);
 }
 
 async function streamLogs(ctx: OperationsContext, request: RequestContext): Promise<unknown> {

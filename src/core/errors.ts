@@ -42,6 +42,7 @@ export const ERROR_CODES = {
   TRAEFIK_PLATFORM_UNSUPPORTED: { exitCode: 4, fix: 'No Traefik release lb-dev can unpack for this machine: install traefik v3 yourself and set traefik.binary, or use the Docker mode.' },
   TRAEFIK_BUILD_FAILED: { exitCode: 4, fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.' },
   TRAEFIK_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (the image is used), put traefik v3 on PATH or set traefik.binary, or allow the download (or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a mirror).' },
+  INSTANCE_NOT_RUNNING: { exitCode: 3, fix: 'Start it with `lb-dev start <instance>` (`lb-dev status` shows the state of each).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -44,7 +44,7 @@ test('every method says "still starting" before the supervisor exists', async ()
 });
 
 test('kill sends the signal to the tree (the supervisor restarts it); stop keeps it stopped; start brings it back', async (t) => {
-  const { supervisor, handlers, marker } = await setUp(t, 2);
+  const { supervisor, handlers, marker, logs } = await setUp(t, 2);
   supervisor.startAll();
   await allRouted(supervisor);
   const first = supervisor.find('1');
@@ -60,7 +60,10 @@ test('kill sends the signal to the tree (the supervisor restarts it); stop keeps
   const stopped = await handlers.stop!(request({ instance: 'app-1' }));
   assert.deepEqual(stopped, { instance: 'app-1', state: 'stopped' });
   assert.deepEqual(supervisor.routes.status.written, ['app-2']);
-  await assert.rejects(handlers.kill!(request({ instance: '1' })), /app-1 is not running \(state stopped\)/);
+  const sentBefore = logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length;
+  await assert.rejects(handlers.kill!(request({ instance: '1' })), (error: unknown) => error instanceof LbDevError
+    && error.code === 'INSTANCE_NOT_RUNNING' && /app-1 is not running \(state stopped\): no signal sent; `lb-dev start 1`/.test(error.message));
+  assert.equal(logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length, sentBefore, 'nothing sent, nothing logged');
 
   const started = await handlers.start!(request({ instance: '1' }));
   assert.deepEqual(started, { instance: 'app-1', state: 'ready' });
