@@ -112,7 +112,15 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
     scale: async ({ params }) => {
       const count = num(params.count, 'count', NaN);
       const result = await sup().scale(count, typeof params.group === 'string' ? params.group : undefined, num(params.drainMs, 'drainMs', 1_000));
-      return { ...result, instances: sup().instances().length };
+      // As `start` does: the new instances are ready (or gave up) when this answers, unless told not to wait.
+      // A concurrent scale-down may already have removed some of them: those count as stopped.
+      const added = sup().instances().filter((instance) => result.added.includes(instance.name));
+      if (params.wait !== false) {
+        await Promise.all(added.map((instance) => instance.whenReady()));
+        await sup().routes.flush();
+      }
+      const states = Object.fromEntries(added.map((instance) => [instance.name, instance.phase]));
+      return { ...result, states, instances: sup().instances().length };
     },
     logs: (request) => streamLogs(ctx, request),
     watch: async (request) => {

@@ -93,9 +93,14 @@ test('scale and logs', async (t) => {
   const { supervisor, handlers, logs, marker } = await setUp(t, 1);
   supervisor.startAll();
   await allRouted(supervisor);
-  assert.deepEqual(await handlers.scale!(request({ count: 2, drainMs: 0 })), { added: ['app-2'], removed: [], instances: 2 });
+  assert.deepEqual(await handlers.scale!(request({ count: 2, drainMs: 0 })), { added: ['app-2'], removed: [], states: { 'app-2': 'ready' }, instances: 2 },
+    'scale waits until the new instance is ready, as start does');
+  assert.ok(supervisor.routes.status.written.includes('app-2'), 'and in the routes');
   await assert.rejects(handlers.scale!(request({ count: -1 })), /expected count to be a number >= 0, got -1/);
-  assert.deepEqual(await handlers.scale!(request({ count: 1, drainMs: 0 })), { added: [], removed: ['app-2'], instances: 1 });
+  assert.deepEqual(await handlers.scale!(request({ count: 1, drainMs: 0 })), { added: [], removed: ['app-2'], states: {}, instances: 1 });
+  const quick = await handlers.scale!(request({ count: 2, drainMs: 0, wait: false })) as { states: Record<string, string> };
+  assert.deepEqual(quick.states, { 'app-2': 'starting' }, 'wait: false answers at once');
+  await handlers.scale!(request({ count: 1, drainMs: 0 }));
   logs.event('app-1', 'hello from the test');
   const read = request({ sources: ['1'], lines: 10 });
   const answer = await handlers.logs!(read) as { lines: number };
