@@ -66,8 +66,13 @@ export class Instance {
   private stopping: Promise<void> | null = null;
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
-  /** When the last exit was seen (for the exit-to-route-change figure). */
+  /** When the last exit was seen. */
   lastExitSeenAt: number | null = null;
+  /**
+   * When an exit took this instance out of the balancer, until a route write without it
+   * reports the figure (takeExitThatLeft): only such a write was caused by an exit.
+   */
+  private exitLeftBalancerAt: number | null = null;
 
   constructor(
     readonly group: GroupConfig,
@@ -166,6 +171,13 @@ export class Instance {
     return true;
   }
 
+  /** When an exit took it out of the balancer, once: the route write that reports it consumes it. */
+  takeExitThatLeft(): number | null {
+    const at = this.exitLeftBalancerAt;
+    this.exitLeftBalancerAt = null;
+    return at;
+  }
+
   releasePorts(): void {
     this.deps.ports.release(...this.ports);
     this.ports = [];
@@ -182,6 +194,7 @@ export class Instance {
     });
     const previous = this.state;
     this.state = result.state;
+    if (event.type === 'exited' && takesTraffic(previous) && !this.takesTraffic) this.exitLeftBalancerAt = this.lastExitSeenAt;
     for (const effect of result.effects) this.apply(effect);
     if (this.state.phase === 'ready') this.portConflicts.reset();
     if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());

@@ -170,7 +170,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       },
     });
     supervisor = sup;
-    sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
+    sup.routes.observe(routeLog(log, { exitsReflectedIn: (written) => sup.takeExitsReflectedIn(written), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();
     // Last of all, after Traefik stopped: sup.stopAll() below already wrote (and had Traefik
