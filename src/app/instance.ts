@@ -13,6 +13,7 @@ import type { PortAllocator } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
 import { PortConflictRetries, ReadinessWatch } from './readiness.js';
+import { explainNotListening } from './start-timeout.js';
 
 export interface InstanceLogSink {
   append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
@@ -262,7 +263,7 @@ export class Instance {
 
     const readiness = new ReadinessWatch(this.group.readiness, port, {
       ready: () => this.dispatch({ type: 'ready' }),
-      startTimedOut: () => this.dispatch({ type: 'startTimedOut' }),
+      startTimedOut: () => void this.startTimedOut(port),
       probed: (result) => this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason }),
     });
     const splitters = { stdout: splitLines(), stderr: splitLines() };
@@ -285,6 +286,15 @@ export class Instance {
       }
       await this.exited(child, exit, readiness, port);
     });
+  }
+
+  /** Says why it is not ready, when /proc can tell (an app that ignores $PORT), then lets the state machine kill it. */
+  private async startTimedOut(port: number): Promise<void> {
+    const child = this.process;
+    const why = child && child.pid > 0 ? await explainNotListening(child.pid, port).catch(() => null) : null;
+    if (this.process !== child) return; // it exited (and maybe restarted) meanwhile: this timeout is stale
+    if (why) this.deps.logs.event(this.name, `not ready within the start timeout: ${why}`);
+    this.dispatch({ type: 'startTimedOut' });
   }
 
   /** The process of this run is gone (crash, stop, or a port conflict): clean up after it, tell the state machine. */

@@ -236,3 +236,18 @@ for (const [what, settings] of [
     assert.equal(status.restarts, 0);
   });
 }
+
+test('an app that ignores $PORT: the start timeout says nothing listens on its port, and where its processes listen', async () => {
+  const { instance, events, lines, until } = makeInstance({
+    command: `node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log('on', s.address().port))"`,
+    readiness: { http: { interval: '50ms', timeout: '500ms' }, startTimeout: '1s' },
+    restart: { enabled: false },
+  });
+  instance.start();
+  await until(() => lines.some((l) => l.startsWith('on ')));
+  const ownPort = lines.find((l) => l.startsWith('on '))!.slice(3);
+  await until(() => instance.phase === 'stopped');
+  const said = events.find((e) => e.startsWith('not ready within the start timeout'));
+  assert.ok(said, events.join('\n'));
+  assert.match(said, new RegExp(`nothing listens on its port ${instance.status().port} \\(\\$PORT\\); its processes listen on ${ownPort} instead`));
+});
