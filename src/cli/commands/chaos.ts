@@ -1,13 +1,9 @@
 import { Command } from 'commander';
 import type { StatusReport } from '../../app/status-report.js';
 import { pickChaosVictim } from '../../core/chaos.js';
+import { abortableSleep as sleep } from '../abortable-sleep.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
-
-const sleep = (ms: number, signal: AbortSignal) => new Promise<void>((resolve) => {
-  const timer = setTimeout(resolve, ms);
-  signal.addEventListener('abort', () => { clearTimeout(timer); resolve(); }, { once: true });
-});
 
 export function chaosCommand(): Command {
   const command = new Command('chaos')
