@@ -147,7 +147,7 @@ function startDemo(options: DemoOptions, isStopping: () => boolean): RunningDemo
     }
   };
 
-  const sockets = attachWebSocketEcho(server, instance, say);
+  const sockets = attachWebSocketEcho(server, { instance, pid: process.pid, port }, say);
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     complain(`demo app: cannot listen on ${host}:${port}: ${error.code ?? error.message}`);

@@ -132,7 +132,7 @@ describe('a running demo app', () => {
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     const html = await response.text();
     assert.match(html, /app-7/);
-    assert.match(html, new RegExp(`pid <code>${demo.child.pid}</code>`));
+    assert.match(html, new RegExp(`pid <code id="pid">${demo.child.pid}</code>`));
     assert.match(html, /new WebSocket\(/);
     assert.match(html, /\/websocket/);
   });
@@ -179,7 +179,7 @@ describe('a running demo app', () => {
   for (const path of ['/websocket', '/sockjs', '/sockjs/123/abcdef/websocket']) {
     test(`WebSocket on ${path}: hello, then an echo of each message`, async () => {
       const { ws, next } = await openSocket(`ws://127.0.0.1:${demo.port}${path}`);
-      assert.deepEqual(await next(), { hello: 'app-7' });
+      assert.deepEqual(await next(), { hello: 'app-7', pid: demo.child.pid, port: demo.port });
       ws.send('ping');
       assert.deepEqual(await next(), { instance: 'app-7', echo: 'ping' });
       ws.send('ünïcode ✓');
