@@ -18,7 +18,7 @@ import type { LbDevConfig } from '../../../src/core/config/types.js';
 import { FUZZ_SEED, type Picker, Tally, picker } from '../../helpers/fuzz.js';
 import { ROOT } from '../../helpers/lb-dev/index.js';
 
-const CASES = 600;
+const CASES = 400;
 const MAX_TIMER_MS = 2 ** 31 - 1;
 const EXAMPLE = readFileSync(join(ROOT, 'config', 'lb-dev.example.yaml'), 'utf8');
 const dirs: string[] = [];
