@@ -94,7 +94,9 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       note(instance, 'start requested by `lb-dev start`');
       instance.start();
       if (params.wait !== false) await instance.whenReady();
-      return { instance: instance.name, state: instance.phase };
+      // A start the OS refused (a missing cwd, E2BIG) ends stopped at once: say why.
+      const reason = instance.phase === 'stopped' ? instance.status().lastExit?.reason : undefined;
+      return { instance: instance.name, state: instance.phase, ...(reason ? { reason: `could not start: ${reason}` } : {}) };
     },
     restart: async ({ params }) => {
       const rolling = params.rolling === true;

@@ -73,6 +73,19 @@ test('kill sends the signal to the tree (the supervisor restarts it); stop keeps
   assert.deepEqual(markedProcesses(marker), []);
 });
 
+test('start of an instance whose working directory is gone answers stopped, with the reason', async (t) => {
+  const { supervisor, handlers } = await setUp(t, 1);
+  const instance = supervisor.find('1');
+  // As when the directory is removed while `up` runs: the spawn fails with ENOENT every time.
+  (instance.group as { cwd: string }).cwd = '/nonexistent/lb-dev-ops-test';
+  const started = await handlers.start!(request({ instance: '1' }));
+  assert.deepEqual(started, {
+    instance: 'app-1', state: 'stopped',
+    reason: 'could not start: ENOENT: the working directory /nonexistent/lb-dev-ops-test does not exist (spawn /bin/sh ENOENT)',
+  });
+  await supervisor.stopAll();
+});
+
 test('restart --rolling: each instance leaves the routes, restarts, and is back before the next one goes', async (t) => {
   const { supervisor, handlers, marker } = await setUp(t, 2);
   supervisor.startAll();
