@@ -70,7 +70,7 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       const candidates = sup().instances().filter((i) => i.pid !== null);
       let target: Instance;
       if (params.random === true) {
-        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_FOUND', 'no running instance to kill');
+        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
         target = candidates[Math.floor(Math.random() * candidates.length)]!;
       } else {
         target = pick(params.instance);
