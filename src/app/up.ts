@@ -15,7 +15,7 @@ import { TraefikApi } from '../adapters/traefik/api-client.js';
 import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
 import { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
 import { serverUrl } from '../core/traefik/dynamic-config.js';
-import { traefikLineMatters } from '../core/traefik/log-filter.js';
+import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
@@ -54,9 +54,10 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 
   const url = balancerUrl(config);
   // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
+  const traefikShows = traefikConsoleFilter();
   const printer = new ConsolePrinter({
     out: io.out, color: io.color, logDir: layout.logsDir,
-    shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikLineMatters(line.text),
+    shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
   });
   const logs = new LogHub({
     dir: layout.logsDir,

@@ -1,8 +1,9 @@
 /**
  * Which of Traefik's own output lines the `up` pane shows: its errors and the warnings that
- * matter to a user of lb-dev. Start-up chatter (version, data collection notice, providers
- * starting, a warning about encoded characters in paths that lb-dev's routes do not touch)
- * stays in the log file: `lb-dev logs traefik` has every line. Pure: text in, yes or no out.
+ * matter to a user of lb-dev. Start-up chatter (version, the version-check and data-collection
+ * notices, providers starting, a warning about encoded characters in paths that lb-dev's
+ * routes do not touch) stays in the log file: `lb-dev logs traefik` has every line.
+ * Pure: lines in, yes or no out (the filter remembers only the last levelled line's verdict).
  */
 import { stripAnsi } from '../text/ansi.js';
 
@@ -16,14 +17,28 @@ const NOISE = [
   /^Error appending dashboard to API router/,
 ];
 
-/** The unlevelled lines of the data-collection notice (one INF message spread over lines). */
-const NOTICE = [/^$/, /^Stats collection is disabled\.$/, /^Help us improve Traefik/, /^More details on: https:\/\/doc\.traefik\.io\/traefik\/contributing\/data-collection/];
+/** Go's own crash output has no level: always shown. */
+const CRASH = /^(panic: |fatal error: |goroutine \d+ \[)/;
 
-export function traefikLineMatters(raw: string): boolean {
-  const text = stripAnsi(raw).trimEnd();
-  const levelled = LEVELLED.exec(text);
-  if (!levelled) return !NOTICE.some((pattern) => pattern.test(text)); // a panic's stack, a message of its own
+/** Whether one levelled line matters; null for a line without a level (a continuation). */
+export function traefikLineMatters(raw: string): boolean | null {
+  const levelled = LEVELLED.exec(stripAnsi(raw).trimEnd());
+  if (!levelled) return null;
   const [, level, message = ''] = levelled;
   if (level === 'WRN' || level === 'ERR' || level === 'FTL' || level === 'PNC') return !NOISE.some((pattern) => pattern.test(message));
   return false;
+}
+
+/**
+ * A filter for one Traefik's lines in order. A message spread over lines (the INF notices
+ * are) continues without a level: those lines go with the verdict of the line that started it.
+ */
+export function traefikConsoleFilter(): (raw: string) => boolean {
+  let lastVerdict = false;
+  return (raw) => {
+    const verdict = traefikLineMatters(raw);
+    if (verdict !== null) lastVerdict = verdict;
+    else if (CRASH.test(stripAnsi(raw))) lastVerdict = true;
+    return lastVerdict;
+  };
 }
