@@ -77,7 +77,7 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       }
       const pid = target.pid;
       // Said only once it went out: a stopped instance gets nothing, and the log must not claim otherwise.
-      if (pid === null || !(await target.signal(signal))) throw notRunning(target);
+      if (pid === null || !(await target.signal(signal))) throw notRunning(target, sup());
       note(target, `${signal} sent by \`lb-dev kill\``);
       return { instance: target.name, pid, signal };
     },
@@ -135,10 +135,16 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
   };
 }
 
-function notRunning(instance: Instance): LbDevError {
-  const index = instance.name.slice(instance.group.name.length + 1);
+/** `2` names an instance of the first group only (Supervisor.find): others by their full name. */
+function notRunning(instance: Instance, supervisor: Supervisor): LbDevError {
+  let name = instance.name;
+  try {
+    if (supervisor.find(String(instance.index)) === instance) name = String(instance.index);
+  } catch {
+    // No instance of that number in the first group: the full name it is.
+  }
   return new LbDevError('INSTANCE_NOT_RUNNING',
-    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${index}\` starts it again`);
+    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${name}\` starts it again`);
 }
 
 async function streamLogs(ctx: OperationsContext, request: RequestContext): Promise<unknown> {
