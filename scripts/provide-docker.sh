@@ -16,11 +16,35 @@ sudo_if_needed() {
     die "need root to run: $* (re-run as root or install sudo)"; fi
 }
 
+# A live dockerd, not a zombie left by a killed session (pgrep alone counts those).
+live_dockerd() {
+  local pid
+  for pid in $(pgrep -x dockerd 2>/dev/null); do
+    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in Z*|"") ;; *) return 0 ;; esac
+  done
+  return 1
+}
+
 engine_answers() { command -v docker >/dev/null 2>&1 && docker info >/dev/null 2>&1; }
 
+# The default bridge network needs its interface (docker0): a dockerd started elsewhere with
+# `--bridge none` deletes it, and the engine then fails to start any bridge-network container
+# ("could not find bridge docker0") until it is restarted, which recreates the interface.
+bridge_missing() {
+  command -v ip >/dev/null 2>&1 || return 1
+  [ "$(docker network inspect bridge --format '{{index .Options "com.docker.network.bridge.name"}}' 2>/dev/null)" = docker0 ] || return 1
+  ! ip link show docker0 >/dev/null 2>&1
+}
+
 if engine_answers; then
-  log "Docker engine already answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null)); nothing to do."
-  exit 0
+  if bridge_missing; then
+    log "the engine's bridge docker0 is gone: restarting dockerd to recreate it ..."
+    sudo_if_needed pkill -x dockerd || true
+    for _ in $(seq 1 "$WAIT_SECONDS"); do live_dockerd || break; sleep 1; done
+  else
+    log "Docker engine already answers ($(docker version --format '{{.Server.Version}}' 2>/dev/null)); nothing to do."
+    exit 0
+  fi
 fi
 
 if ! command -v dockerd >/dev/null 2>&1; then
@@ -31,15 +55,6 @@ if ! command -v dockerd >/dev/null 2>&1; then
   sudo_if_needed apt-get install -y -qq --no-install-recommends docker.io iptables >/dev/null
   log "installed: $(dockerd --version)"
 fi
-
-# A live dockerd, not a zombie left by a killed session (pgrep alone counts those).
-live_dockerd() {
-  local pid
-  for pid in $(pgrep -x dockerd 2>/dev/null); do
-    case "$(ps -o stat= -p "$pid" 2>/dev/null)" in Z*|"") ;; *) return 0 ;; esac
-  done
-  return 1
-}
 
 if ! live_dockerd; then
   # A dockerd that was killed leaves its pid files; a new one refuses to start while the pid

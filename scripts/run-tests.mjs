@@ -39,7 +39,7 @@ function findTests(dir) {
 }
 
 say('building (tsc) ...');
-if (run('npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0) process.exit(1);
+if (run('npx', ['tsc', '-p', 'tsconfig.build.json']) !== 0 || run('node', ['scripts/copy-dashboard-assets.mjs']) !== 0) process.exit(1);
 // Tests run through tsx, which strips types without checking them: check src and test here.
 say('type-checking src and test (tsc --noEmit) ...');
 if (run('npx', ['tsc', '-p', 'tsconfig.json', '--noEmit']) !== 0) process.exit(1);

@@ -96,7 +96,9 @@ export class ReadinessWatch {
         this.httpReady = true;
         this.checkReady();
       }
-      this.scheduleProbe(http.intervalMs);
+      // Once ready, a healthy instance is probed rarely: Traefik checks it every second anyway,
+      // and probes were most of an idle supervisor's CPU. A failed probe brings the fast pace back.
+      this.scheduleProbe(this.reported && result.ok ? http.healthIntervalMs : http.intervalMs);
     }, delayMs);
   }
 }

@@ -16,6 +16,9 @@ export interface RouteLogSources {
   recentTraefikLines(): LogLine[];
 }
 
+/** Exits longer ago than this did not cause a route write (the metrics' exit-to-route figure). */
+export const EXIT_FIGURE_WINDOW_MS = 5_000;
+
 export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () => number = Date.now): RouteSyncEvents {
   return {
     written: (servers) => {

@@ -16,6 +16,12 @@ export interface StatusReport {
   traefik: { mode: string; apiUrl: string | null; description: string };
   routes: RouteSyncStatus;
   instances: InstanceStatus[];
+  /** lb-dev's Prometheus metrics (`http://127.0.0.1:<port>/metrics`); null when metrics.port is false. */
+  metricsUrl: string | null;
+  /** The Prometheus `up --monitoring` runs; null without --monitoring. */
+  prometheusUrl: string | null;
+  /** The dashboard's address with this run's token (the socket is owner-only); null = no dashboard. */
+  dashboardUrl: string | null;
 }
 
 export function balancerUrl(config: LbDevConfig): string {

@@ -70,6 +70,12 @@ export class Supervisor {
     return this.instances().map((i) => i.status());
   }
 
+  /** When an instance's process was last seen exiting (the metrics' exit-to-route figure). */
+  lastExitAt(): number | null {
+    const exits = this.instances().map((i) => i.lastExitSeenAt ?? 0);
+    return Math.max(0, ...exits) || null;
+  }
+
   /**
    * For a route write without the servers `written`: the exits that took instances out of
    * the balancer and that this write reflects (each reported once), earliest first; empty

@@ -19,6 +19,9 @@ import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
+import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
+import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-endpoint.js';
+import { claimPort } from './listen-port.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
 import { routeLog } from './route-log.js';
@@ -26,6 +29,7 @@ import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { createTraefikRuntime } from './traefik/create-runtime.js';
+import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
 
 export interface UpIo {
@@ -92,6 +96,14 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   let supervisor: Supervisor | null = null;
   let runtime: TraefikRuntime | null = null;
   let requests: AccessLogCounter | null = null;
+  let metricsEndpoint: MetricsEndpoint | null = null;
+  let prometheusUrl: string | null = null;
+  const metrics = new LbDevMetrics({
+    instances: () => supervisor?.status() ?? [],
+    requests: () => requests,
+    backendUrl: (port) => (runtime ? serverUrl(runtime.backendHost, port) : null),
+  });
+  let dashboard: RunningDashboard | null = null;
   const startedAt = Date.now();
   const instanceStatus = () => (supervisor?.status() ?? []).map((i) => {
     const counts = requests?.byUrl();
@@ -107,6 +119,9 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     traefik: { mode: config.traefik.mode, apiUrl: runtime?.apiUrl ?? null, description: runtime?.describe() ?? 'starting' },
     routes: supervisor?.routes.status ?? { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 },
     instances: instanceStatus(),
+    metricsUrl: metricsEndpoint?.url ?? null,
+    prometheusUrl,
+    dashboardUrl: dashboard?.url ?? null,
   });
 
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
@@ -129,10 +144,9 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
-    const control = new ControlServer(layout.socket, {
-      ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
-    });
+    const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
+    const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
+    control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
     await control.listen();
     cleanups.push(() => control.close());
     await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
@@ -155,6 +169,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       ports.reserve(config.traefik.apiPort);
     }
     ports.reserve(config.balancer.port);
+    const endpoint = await startMetricsEndpoint(config, ports, metrics);
+    if (endpoint) {
+      metricsEndpoint = endpoint;
+      cleanups.push(() => endpoint.close());
+      log.info(`metrics: ${endpoint.url}`);
+    }
+    if (config.dashboard.port !== null) ports.reserve(config.dashboard.port);
 
     // Instances -> routes -> file -> Traefik: the supervisor owns the route sync that follows its instances.
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
@@ -176,6 +197,17 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       },
     });
     supervisor = sup;
+    metrics.watchInstances(sup);
+    metrics.watchRoutes(sup.routes, () => sup.lastExitAt());
+    if (config.dashboard.port !== null) {
+      const running = await startDashboard({
+        port: config.dashboard.port, ports, warn: (message) => log.warn(message), supervisor: sup, operations, requests: () => requests,
+        backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
+      });
+      dashboard = running;
+      cleanups.push(() => running.close());
+      log.info(`dashboard: ${running.url}`);
+    }
     sup.routes.observe(routeLog(log, { exitsReflectedIn: (written) => sup.takeExitsReflectedIn(written), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();
@@ -192,6 +224,21 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       counter.start();
       requests = counter;
       cleanups.push(async () => counter.stop());
+    }
+
+    if (config.monitoring.prometheus) {
+      // After Traefik (a target) and before the instances, so their first events are scraped.
+      const { PrometheusRuntime } = await import('./monitoring/prometheus-runtime.js');
+      const port = await claimPort(config.monitoring.port, ports, '127.0.0.1', 'Prometheus (monitoring.port)');
+      const prometheus = await PrometheusRuntime.create({ config, layout, logs, port });
+      cleanups.push(() => prometheus.stop());
+      log.info(`starting Prometheus: ${prometheus.describe()}`);
+      await prometheus.start({
+        metricsPort: metricsEndpoint?.port ?? null,
+        traefikPort: config.traefik.mode === 'external' ? null : config.traefik.apiPort,
+      });
+      prometheusUrl = prometheus.url;
+      log.info(`Prometheus: ${prometheus.url} (scraping lb-dev and Traefik every ${config.monitoring.scrapeIntervalMs / 1000}s)`);
     }
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);

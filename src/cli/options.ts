@@ -55,5 +55,6 @@ export function overridesFrom(flags: LocationFlags & ConfigOverrides): ConfigOve
   if (flags.traefik !== undefined) overrides.traefik = flags.traefik;
   if (flags.host !== undefined) overrides.host = flags.host;
   if (flags.stateDir !== undefined) overrides.stateDir = flags.stateDir;
+  if (flags.monitoring !== undefined) overrides.monitoring = flags.monitoring;
   return overrides;
 }

@@ -42,6 +42,12 @@ export interface ControlServerLimits {
   stallMs: number;
 }
 
+/**
+ * Told of each request once it is answered: its method ('' when the line was not a valid
+ * request for a known method, so clients cannot invent label values) and `ok` or the error code.
+ */
+export type RequestObserver = (method: string, outcome: string) => void;
+
 export const DEFAULT_LIMITS: ControlServerLimits = {
   maxLineBytes: 64 << 10,
   maxConnections: 64,
@@ -98,6 +104,7 @@ export class ControlServer {
   private readonly limits: ControlServerLimits;
   private refused = 0;
   private droppedSlow = 0;
+  private readonly requestObservers = new Set<RequestObserver>();
 
   constructor(private readonly path: string, handlers: Record<string, Handler>, limits: Partial<ControlServerLimits> = {}) {
     // Own enumerable keys only: `constructor`, `toString`, `__proto__` are never methods.
@@ -129,6 +136,16 @@ export class ControlServer {
     if (this.server) await new Promise<void>((resolve) => this.server!.close(() => resolve()));
     this.server = null;
     await unlink(this.path).catch(() => undefined);
+  }
+
+  /** Adds an observer of answered requests (metrics); returns the way to remove it. */
+  observeRequests(observer: RequestObserver): () => void {
+    this.requestObservers.add(observer);
+    return () => { this.requestObservers.delete(observer); };
+  }
+
+  private answered(method: string, outcome: string): void {
+    for (const observer of this.requestObservers) observer(method, outcome);
   }
 
   stats(): ControlServerStats {
@@ -220,6 +237,7 @@ export class ControlServer {
     const parsed = parseRequest(line, this.methods);
     if (!parsed.ok) {
       this.reply(connection, parsed.reply);
+      this.answered('', parsed.reply.error.code);
       return;
     }
     const { id, method, params } = parsed.request;
@@ -232,9 +250,11 @@ export class ControlServer {
     try {
       const result = await this.handlers.get(method)!(ctx);
       this.reply(connection, { id, result: result ?? null });
+      this.answered(method, 'ok');
     } catch (thrown) {
       const e = asLbDevError(thrown);
       this.reply(connection, { id, error: { code: e.code, message: e.message, details: [...e.details] } });
+      this.answered(method, e.code);
     }
   }
 }

@@ -42,6 +42,11 @@ export const ERROR_CODES = {
   TRAEFIK_PLATFORM_UNSUPPORTED: { exitCode: 4, fix: 'No Traefik release lb-dev can unpack for this machine: install traefik v3 yourself and set traefik.binary, or use the Docker mode.' },
   TRAEFIK_BUILD_FAILED: { exitCode: 4, fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.' },
   TRAEFIK_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker (the image is used), put traefik v3 on PATH or set traefik.binary, or allow the download (or set LB_DEV_TRAEFIK_DOWNLOAD_URL to a mirror).' },
+  METRICS_LISTEN_FAILED: { exitCode: 3, fix: 'Set metrics.port to a free port above 1023, or to auto (the default), or false to turn the metrics endpoint off.' },
+  PROMETHEUS_UNAVAILABLE: { exitCode: 4, fix: 'Start Docker and create the image (scripts/provide-prometheus.sh), or install prometheus on PATH (Debian: apt-get install prometheus) or set monitoring.binary; or run without --monitoring.' },
+  PROMETHEUS_START_FAILED: { exitCode: 4, fix: "Read Prometheus's log lines above (`lb-dev logs prometheus`); check monitoring.port is free, or run without --monitoring." },
+  DASHBOARD_FORBIDDEN: { exitCode: 5, fix: 'Open the dashboard with the URL `lb-dev up` printed (it carries ?token=...; `lb-dev status --json` shows it as dashboardUrl), at 127.0.0.1 or localhost, not through another host name or page.' },
+  DASHBOARD_BAD_REQUEST: { exitCode: 5, fix: 'Use the dashboard page, or send what docs/dashboard.md lists: the method and path of an action and a JSON object body of at most 16 KiB with the fields it names.' },
   INSTANCE_NOT_RUNNING: { exitCode: 3, fix: 'Start it with `lb-dev start <instance>` (`lb-dev status` shows the state of each).' },
 } as const satisfies Record<string, ErrorSpec>;
 

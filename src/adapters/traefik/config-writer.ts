@@ -1,10 +1,10 @@
 /**
  * Writes Traefik's dynamic config file atomically: Traefik must never read a half-written
  * file (a truncated file parses to empty maps and drops every route).
- * temp file in a sibling dir -> fsync -> rename into the watched dir -> fsync the dir.
+ * temp file in a sibling dir -> rename into the watched dir (atomic for every reader).
  * The temp dir is outside the watched dir so Traefik's directory watcher never sees temp files.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { LbDevError } from '../../core/errors.js';
@@ -68,6 +68,9 @@ export class DynamicConfigWriter {
    * Synchronous on purpose: a route change is on the crash-to-failover path, and each await
    * of an async write would queue behind whatever else the event loop has (instances' output,
    * probes). The whole write takes about a millisecond.
+   * No fsync: the rename alone makes Traefik see the whole new file or the old one (both are in
+   * the page cache); fsync only matters after a power cut, and every `up` rewrites the file at
+   * start. On a busy disk each fsync cost tens of milliseconds of the crash-to-failover path.
    */
   private async writeNow(content: string): Promise<WriteResult> {
     if (this.last === undefined) {
@@ -86,12 +89,10 @@ export class DynamicConfigWriter {
       const fd = openSync(tmpPath, 'w', 0o644);
       try {
         writeFileSync(fd, content, 'utf8');
-        fsyncSync(fd);
       } finally {
         closeSync(fd);
       }
       renameSync(tmpPath, this.path);
-      syncDir(this.dir);
     } catch (error) {
       rmSync(tmpPath, { force: true });
       // What is on disk is unknown now: compare with the file again next time.
@@ -111,19 +112,5 @@ function readIfExists(path: string): string | undefined {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
     throw error;
-  }
-}
-
-/** Makes the rename durable. Some platforms (Windows) cannot open a directory: best effort there. */
-function syncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    if (code !== 'EISDIR' && code !== 'EPERM' && code !== 'EINVAL' && code !== 'EBADF') throw error;
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }

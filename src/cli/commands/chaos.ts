@@ -1,9 +1,17 @@
 import { Command } from 'commander';
+import { type ChaosEvent, runChaos } from '../../app/chaos.js';
 import type { StatusReport } from '../../app/status-report.js';
-import { pickChaosVictim } from '../../core/chaos.js';
-import { abortableSleep as sleep } from '../abortable-sleep.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
+
+function describe(e: ChaosEvent): string {
+  switch (e.event) {
+    case 'start': return `chaos: killing one instance every ${e.interval / 1000}s with ${e.signal}, keeping at least ${e.keep} ready`;
+    case 'kill': return `killed ${e.instance} (pid ${e.pid}); ${e.ready - 1} of ${e.total} still ready`;
+    case 'skip': return `skipped: ${e.reason}`;
+    case 'stop': return `chaos: stopped after ${e.kills} kill(s)`;
+  }
+}
 
 export function chaosCommand(): Command {
   const command = new Command('chaos')
@@ -18,24 +26,14 @@ export function chaosCommand(): Command {
     const stop = new AbortController();
     process.once('SIGINT', () => stop.abort());
     if (flags.duration !== undefined) setTimeout(() => stop.abort(), flags.duration).unref();
-    const say = (event: Record<string, unknown>, text: string) =>
-      process.stdout.write(flags.json ? `${JSON.stringify({ time: new Date().toISOString(), ...event })}\n` : `${new Date().toISOString().slice(11, 19)} ${text}\n`);
-    let kills = 0;
-    await withClient(flags, async (client) => {
-      say({ event: 'start', interval: flags.interval, keep: flags.keep }, `chaos: killing one instance every ${flags.interval / 1000}s with ${flags.signal}, keeping at least ${flags.keep} ready`);
-      while (!stop.signal.aborted) {
-        const report = await client.call<StatusReport>('status');
-        const choice = pickChaosVictim(report.instances, flags.keep, Math.random());
-        if (choice.victim) {
-          const result = await client.call<{ instance: string; pid: number }>('kill', { instance: choice.victim, signal: flags.signal });
-          kills++;
-          say({ event: 'kill', instance: result.instance, pid: result.pid, ready: choice.ready }, `killed ${result.instance} (pid ${result.pid}); ${choice.ready - 1} of ${report.instances.length} still ready`);
-        } else {
-          say({ event: 'skip', reason: choice.reason }, `skipped: ${choice.reason}`);
-        }
-        await sleep(flags.interval, stop.signal);
-      }
-    });
-    say({ event: 'stop', kills }, `chaos: stopped after ${kills} kill(s)`);
+    const say = (event: ChaosEvent) => {
+      const { event: name, ...rest } = event;
+      const json = name === 'start' ? { event: name, interval: event.interval, keep: event.keep } : { event: name, ...rest };
+      process.stdout.write(flags.json ? `${JSON.stringify({ time: new Date().toISOString(), ...json })}\n` : `${new Date().toISOString().slice(11, 19)} ${describe(event)}\n`);
+    };
+    await withClient(flags, (client) => runChaos({ intervalMs: flags.interval, signal: flags.signal, keep: flags.keep }, {
+      instances: async () => (await client.call<StatusReport>('status')).instances,
+      kill: (instance, signal) => client.call<{ instance: string; pid: number | null }>('kill', { instance, signal }),
+    }, stop.signal, say));
   });
 }

@@ -9,15 +9,17 @@ export function upCommand(): Command {
     .option('--command <cmd>', 'the dev command to run per instance, e.g. "yarn dev" (default: the built-in demo app)')
     .option('--port <port>', "the balancer's port (default 3000)", wholeNumber('--port'))
     .option('--host <address>', "the balancer's address (default 127.0.0.1; 0.0.0.0 to expose it to your network)")
-    .option('--traefik <mode>', 'docker (default), binary (a local traefik) or external (your own Traefik)', traefikMode);
+    .option('--traefik <mode>', 'docker (default), binary (a local traefik) or external (your own Traefik)', traefikMode)
+    .option('--monitoring', 'also run Prometheus scraping lb-dev and Traefik (monitoring.* in the config)');
   addLocationOptions(command);
   return command
     .addHelpText('after', `
 Examples:
   $ lb-dev up                                   3 demo instances behind Traefik in Docker
   $ lb-dev up -n 2 --command "yarn dev"         your app; each instance gets PORT in its env
-  $ lb-dev up --traefik external                only write routes for a Traefik you run yourself`)
-    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string }) => {
+  $ lb-dev up --traefik external                only write routes for a Traefik you run yourself
+  $ lb-dev up --monitoring                      also run Prometheus (its URL is printed)`)
+    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string; monitoring?: boolean }) => {
       const config = await loadResolvedConfig(flags, overridesFrom(flags));
       // The supervisor and everything it drives load here, for `up` only.
       const { runUp } = await import('../../app/up.js');

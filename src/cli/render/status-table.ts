@@ -38,6 +38,8 @@ export function renderStatus(report: StatusReport, now: number): string {
     `balancer  ${report.url}   (Traefik: ${report.traefik.description})`,
     `routes    ${routes.written.join(', ') || 'none (503)'} - ${confirmed}`,
     `config    ${report.dynamicConfigPath}`,
+    ...(report.metricsUrl ? [`metrics   ${report.metricsUrl}${report.prometheusUrl ? `   (Prometheus: ${report.prometheusUrl})` : ''}`] : []),
+    ...(report.dashboardUrl ? [`dashboard ${report.dashboardUrl}`] : []),
     '',
     table(rows),
     ...(problems.length ? ['', ...problems] : []),

@@ -153,3 +153,17 @@ export function cookieName(defaultName: string): Check<string | null> {
 export function nullable<T>(check: Check<T>): Check<T | null> {
   return (value) => (value === null ? ok(null) : check(value));
 }
+
+/** A port to listen on, `auto` (a free one, chosen at start), or with `offToo` false (off). */
+export function listenPort(offToo: true): Check<number | 'auto' | false>;
+export function listenPort(offToo: false): Check<number | 'auto'>;
+export function listenPort(offToo: boolean): Check<number | 'auto' | false> {
+  const expected = `a port number from 1 to 65535${offToo ? ', auto or false' : ' or auto'}`;
+  return (value) => {
+    if (value === 'auto' || (offToo && value === false)) return ok(value);
+    return typeof value === 'number' && Number.isInteger(value) && value >= 1 && value <= 65535 ? ok(value) : fail(expected);
+  };
+}
+/** A port, or false/null for "off" (e.g. no dashboard). */
+export const portOrOff: Check<number | null> = (value) =>
+  value === false || value === null ? ok(null) : port(value).ok ? ok(value as number) : fail('a port number from 1 to 65535, or false');

@@ -6,7 +6,7 @@
  */
 import { stringify } from 'yaml';
 import type { Fields } from './fields.js';
-import { BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, TOP_FIELDS, TRAEFIK_FIELDS } from './keys.js';
+import { BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, METRICS_FIELDS, MONITORING_FIELDS, TOP_FIELDS, TRAEFIK_FIELDS } from './keys.js';
 
 export type DocFormat = 'markdown' | 'yaml';
 
@@ -34,6 +34,8 @@ const REGIONS: Record<DocFormat, Record<string, () => string[]>> = {
     balancer: () => table(rows(BALANCER_FIELDS, '', true)),
     traefik: () => table(rows(TRAEFIK_FIELDS, '', true)),
     logs: () => table(rows(LOGS_FIELDS, '', true)),
+    metrics: () => table(rows(METRICS_FIELDS, '', true)),
+    monitoring: () => table(rows(MONITORING_FIELDS, '', true)),
     group: () => table(rows(GROUP_FIELDS, '', true)),
   },
   yaml: {

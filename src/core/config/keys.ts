@@ -6,7 +6,7 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, listenPort, portOrOff, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
 
@@ -51,7 +51,7 @@ export const TRAEFIK_FIELDS = {
   }),
   image: value(text('a Docker image like traefik:v3.6'), { default: 'traefik:v3.6', doc: 'Docker image for mode docker' }),
   binary: value(text('a program name or path like traefik'), { default: 'traefik', doc: 'executable for mode binary: a name on PATH or a path' }),
-  apiPort: value(port, { default: 8080, doc: "Traefik's API, /ping and /metrics port (no dashboard); must differ from balancer.port" }),
+  apiPort: value(port, { default: 8080, doc: "Traefik's API, dashboard (/dashboard/), /ping and /metrics port; must differ from balancer.port" }),
   apiUrl: value(nullable(httpUrl), { default: null, doc: "mode external: your Traefik's API URL, to confirm route changes; null = do not confirm" }),
   network: value(oneOf(NETWORK_MODES), {
     default: 'auto', doc: 'mode docker: host networking (Linux) or bridge with published ports (Docker Desktop); auto picks',
@@ -67,6 +67,32 @@ export const LOGS_FIELDS = {
   ringBufferLines: value(wholeNumber(1, 1_000_000), { default: 1000, doc: 'recent lines kept in memory per instance for `lb-dev logs`' }),
 };
 
+export const PROMETHEUS_MODES = ['auto', 'docker', 'binary'] as const;
+
+export const METRICS_FIELDS = {
+  port: value(listenPort(true), { default: 'auto', doc: "Prometheus metrics at http://127.0.0.1:<port>/metrics: a port, auto (a free one) or false (off)" }),
+};
+
+export const MONITORING_FIELDS = {
+  prometheus: value(bool, { default: false, doc: 'also run Prometheus, scraping lb-dev and Traefik (--monitoring)' }),
+  mode: value(oneOf(PROMETHEUS_MODES), {
+    default: 'auto', doc: 'docker (the image), binary (a prometheus executable), or auto: docker if the engine has the image, else the binary',
+  }),
+  image: value(text('a Docker image like lb-dev/prometheus:local'), {
+    default: 'lb-dev/prometheus:local', doc: 'Prometheus image for mode docker (never pulled; scripts/provide-prometheus.sh creates it)',
+  }),
+  binary: value(text('a program name or path like prometheus'), { default: 'prometheus', doc: 'executable for mode binary: a name on PATH or a path' }),
+  port: value(listenPort(false), { default: 'auto', doc: "Prometheus's web UI and API on 127.0.0.1: a port or auto (a free one)" }),
+  scrapeInterval: duration(1000, { default: '5s', as: 'scrapeIntervalMs', doc: 'how often Prometheus scrapes lb-dev and Traefik' }),
+};
+
+export const DASHBOARD_FIELDS = {
+  port: value(portOrOff, {
+    default: 8079, doc: 'port of the dashboard on 127.0.0.1 (must differ from balancer.port and traefik.apiPort); false = no dashboard',
+    show: (p) => p ?? false,
+  }),
+};
+
 /** Every setting outside `groups:`. */
 export const TOP_FIELDS = {
   stateDir: value(text(), {
@@ -75,12 +101,19 @@ export const TOP_FIELDS = {
   balancer: group(BALANCER_FIELDS, { expected: 'a mapping of balancer settings', doc: "the load balancer (Traefik's web entrypoint and routes)" }),
   traefik: group(TRAEFIK_FIELDS, { expected: 'a mapping of Traefik settings', doc: 'how Traefik itself is run' }),
   logs: group(LOGS_FIELDS, { expected: 'a mapping of log settings', doc: 'instance log files and in-memory history' }),
+  metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
+  monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
+  dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
 };
 
 export const READINESS_FIELDS = {
   http: group({
     path: value(urlPath, { default: '/', doc: 'path requested, e.g. /api/info' }),
-    interval: duration(1, { default: '500ms', as: 'intervalMs', doc: 'time between probes' }),
+    interval: duration(1, { default: '500ms', as: 'intervalMs', doc: 'time between probes until an instance is ready, and while a probe fails' }),
+    healthInterval: duration(1, {
+      default: '5s', as: 'healthIntervalMs',
+      doc: "time between probes while a ready instance answers (Traefik's own health check watches it every balancer.healthCheck.interval meanwhile)",
+    }),
     timeout: duration(1, { default: '2s', as: 'timeoutMs', doc: 'a probe slower than this fails' }),
     expectStatus: value(expectStatus, {
       default: '200-399', doc: 'accepted status: 200 or a range like 200-399',

@@ -7,7 +7,7 @@
  */
 import path from 'node:path';
 import { formatDuration } from '../text/duration.js';
-import { hostName, oneOf, port, text, wholeNumber, type Check } from './checks.js';
+import { bool, hostName, oneOf, port, text, wholeNumber, type Check } from './checks.js';
 import { displayPath } from './display-path.js';
 import { fileDefaults, readFields, type Fields } from './fields.js';
 import { GROUP_FIELDS, MAX_INSTANCES, TOP_FIELDS, TRAEFIK_MODES } from './keys.js';
@@ -47,12 +47,16 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   const flags = readOverrides(problems, opts.overrides);
 
   const top = Section.open(problems, [], raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
-  const { stateDir, balancer, traefik, logs } = readFields(top, TOP_FIELDS);
+  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard } = readFields(top, TOP_FIELDS);
   if (flags.host !== undefined) balancer.host = flags.host;
   if (flags.port !== undefined) balancer.port = flags.port;
   if (flags.traefik !== undefined) traefik.mode = flags.traefik;
+  if (flags.monitoring) monitoring.prometheus = true;
   if (traefik.apiPort === balancer.port) {
     problems.at(['traefik', 'apiPort'], `expected a port other than the balancer's (balancer.port ${balancer.port}), got ${traefik.apiPort}`);
+  }
+  if (dashboard.port !== null && (dashboard.port === balancer.port || dashboard.port === traefik.apiPort)) {
+    problems.at(['dashboard', 'port'], `expected a port other than the balancer's (${balancer.port}) and Traefik's API (${traefik.apiPort}), got ${dashboard.port}`);
   }
 
   const drafts = readGroups(problems, top, baseDir);
@@ -73,7 +77,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     // --state-dir is relative to the cwd, the file's stateDir to the file; the default lives in the cwd.
     stateDir: flags.stateDir !== undefined ? path.resolve(opts.cwd, flags.stateDir)
       : top.has('stateDir') ? path.resolve(baseDir, stateDir) : path.resolve(opts.cwd, stateDir),
-    source, balancer, traefik, logs, groups, usingDemoApp,
+    source, balancer, traefik, logs, metrics, monitoring, dashboard, groups, usingDemoApp,
   };
 }
 
@@ -93,6 +97,7 @@ function readOverrides(problems: Problems, overrides: ConfigOverrides): ConfigOv
     traefik: read('--traefik', overrides.traefik, oneOf(TRAEFIK_MODES)),
     stateDir: read('--state-dir', overrides.stateDir, text('a directory path')),
     host: read('--host', overrides.host, hostName),
+    monitoring: read('--monitoring', overrides.monitoring, bool),
   };
 }
 

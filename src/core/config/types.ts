@@ -46,4 +46,6 @@ export interface ConfigOverrides {
   traefik?: TraefikMode;
   stateDir?: string;
   host?: string;
+  /** --monitoring: also run Prometheus. */
+  monitoring?: boolean;
 }

@@ -46,8 +46,9 @@ export function renderStaticConfig(opts: StaticConfigOptions): Record<string, un
       providersThrottleDuration: goDuration(opts.throttleMs),
       file: { directory: opts.dynamicDir, watch: true },
     },
-    // The image is built from the Go module without the web UI assets: no dashboard.
-    api: { insecure: true, dashboard: false },
+    // Official releases and lb-dev's source builds embed the web UI at /dashboard/ (a source
+    // build whose webui step failed logs "Error appending dashboard to API router"; the API works).
+    api: { insecure: true, dashboard: true },
     ping: { entryPoint: API_ENTRYPOINT },
     metrics: {
       prometheus: {

@@ -81,7 +81,9 @@ export class Workspace {
     const { traefik: traefikExtra, ...extra } = opts.config ?? {};
     const traefik = { mode: 'external', apiPort, ...(traefikExtra as Record<string, unknown> | undefined) };
     const groups = opts.groups ?? { app: { command: nodeFixture('http-ok.mjs'), instances: 3, ...FAST_GROUP } };
-    await writeFile(configPath, stringify({ stateDir, balancer: { port }, traefik, ...extra, groups }));
+    // A free dashboard port too: the default (8079) would collide between parallel runs.
+    const dashboard = { port: await freePort(LOOPBACK, [port, apiPort]) };
+    await writeFile(configPath, stringify({ stateDir, balancer: { port }, traefik, dashboard, ...extra, groups }));
     const ws = new Workspace(dir, stateDir, configPath, port, apiPort, String(traefik.mode));
     track(ws);
     return ws;

@@ -9,14 +9,19 @@ import { PortConflictRetries, ReadinessWatch } from '../../../src/app/readiness.
 let server: Server;
 let port = 0;
 let status = 503;
+/** When each probe reached the server. */
+let probedAt: number[] = [];
 before(async () => {
-  server = createServer((_req, res) => res.writeHead(status).end());
+  server = createServer((_req, res) => {
+    probedAt.push(Date.now());
+    res.writeHead(status).end();
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   port = (server.address() as AddressInfo).port;
 });
 after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const http = { path: '/', intervalMs: 20, timeoutMs: 500, expectStatus: { min: 200, max: 399 } };
+const http = { path: '/', intervalMs: 20, healthIntervalMs: 20, timeoutMs: 500, expectStatus: { min: 200, max: 399 } };
 const config = (over: Partial<ReadinessConfig>): ReadinessConfig => ({
   http: null, logPattern: null, startTimeoutMs: 10_000, failureThreshold: 3, successThreshold: 1, ...over,
 });
@@ -47,6 +52,31 @@ test('log pattern and HTTP: ready only when both passed (ANSI stripped); then he
   await next();
   assert.equal(seen.at(-1), 'probeFailed');
   w.stop();
+});
+
+test('once ready, a healthy instance is probed at healthInterval; a failed probe brings back the fast interval', async () => {
+  status = 200;
+  probedAt = [];
+  const { w, seen, next } = watch({ http: { ...http, intervalMs: 20, healthIntervalMs: 400 } });
+  let probe = next();
+  w.start();
+  await probe; // ready
+  probe = next();
+  await probe; // the first health probe: ok
+  const readyProbe = probedAt[0]!;
+  const firstHealth = probedAt[1]!;
+  assert.ok(firstHealth - readyProbe >= 395, `a healthy instance waits healthInterval between probes (${firstHealth - readyProbe}ms)`);
+  status = 503;
+  probe = next();
+  await probe; // the second health probe fails
+  for (let i = 0; i < 2; i++) {
+    probe = next();
+    await probe;
+  }
+  w.stop();
+  assert.deepEqual(seen, ['ready', 'probeOk', 'probeFailed', 'probeFailed', 'probeFailed']);
+  // After a failure the next probes come at the fast interval: two of them took less than one healthInterval.
+  assert.ok(probedAt[4]! - probedAt[2]! < 800, `fast probes after a failure (${probedAt[4]! - probedAt[2]!}ms for two)`);
 });
 
 test('no checks configured: ready at start; start timeout when never ready; nothing after stop()', async () => {

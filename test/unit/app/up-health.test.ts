@@ -69,7 +69,7 @@ test('SIGSTOP via `lb-dev kill 2 --signal SIGSTOP` makes it unhealthy and out of
         command: nodeFixture('http-ok.mjs'),
         instances: 3,
         ...FAST_GROUP,
-        readiness: { http: { interval: '100ms', timeout: '300ms' }, failureThreshold: 2, successThreshold: 1 },
+        readiness: { http: { interval: '100ms', healthInterval: '1s', timeout: '300ms' }, failureThreshold: 2, successThreshold: 1 },
       },
     },
   });

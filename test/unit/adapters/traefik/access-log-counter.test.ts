@@ -40,3 +40,22 @@ describe('AccessLogCounter', () => {
     }
   });
 });
+
+describe('AccessLogCounter errors and requests without a backend', () => {
+  it('counts 5xx answers per backend and lines with no backend', async () => {
+    const dir = await mkdtemp(join(tmpdir(), 'lb-dev-access-'));
+    try {
+      const path = join(dir, 'access.log');
+      const entry = (fields: Record<string, unknown>) => `${JSON.stringify(fields)}\n`;
+      await writeFile(path, entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 500 }) + entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 499 })
+        + entry({ ServiceURL: 'http://127.0.0.1:2/', DownstreamStatus: 502 }) + entry({ DownstreamStatus: 503 }) + entry({ ServiceURL: '', DownstreamStatus: 404 }) + 'not json\n');
+      const counter = new AccessLogCounter(path);
+      await counter.poll();
+      assert.deepEqual(Object.fromEntries(counter.byUrl()), { 'http://127.0.0.1:1': 2, 'http://127.0.0.1:2': 1 });
+      assert.deepEqual(Object.fromEntries(counter.errorsByUrl()), { 'http://127.0.0.1:1': 1, 'http://127.0.0.1:2': 1 });
+      assert.equal(counter.withoutBackend(), 2);
+    } finally {
+      await rm(dir, { recursive: true, force: true });
+    }
+  });
+});

@@ -10,10 +10,10 @@ const instance = (over: Partial<InstanceStatus>): InstanceStatus => ({
   inBalancer: true, restarts: 0, crashesInARow: 0, startedAt: now - 65_000, readyAt: now - 60_000, nextRestartAt: null, lastExit: null, ...over,
 });
 const report = (instances: InstanceStatus[], confirmed: boolean | null = true): StatusReport => ({
-  url: 'http://127.0.0.1:3000', dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml', stateDir: '/x/.lb-dev', pid: 1, startedAt: 0,
+  url: 'http://127.0.0.1:3000', dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml', stateDir: '/x/.lb-dev', pid: 1, startedAt: 0, dashboardUrl: null,
   usingDemoApp: true, traefik: { mode: 'docker', apiUrl: 'http://127.0.0.1:8080', description: 'traefik:v3.6 in Docker' },
   routes: { written: ['app-1'], writtenAt: 0, confirmed, confirmMs: 42, problem: confirmed === false ? 'did not show' : null, writes: 1 },
-  instances,
+  instances, metricsUrl: null, prometheusUrl: null,
 });
 
 describe('renderStatus', () => {
@@ -27,6 +27,11 @@ describe('renderStatus', () => {
     assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+0/);
     assert.match(text, /app-2\s+crashed \(restart in 4s\)\s+out\s+4002\s+-\s+-\s+3/);
     assert.doesNotMatch(text, /REQUESTS/);
+    assert.doesNotMatch(text, /metrics/);
+  });
+  it('names the metrics endpoint and the Prometheus of --monitoring when there are', () => {
+    const text = renderStatus({ ...report([instance({})]), metricsUrl: 'http://127.0.0.1:4100/metrics', prometheusUrl: 'http://127.0.0.1:4200' }, now);
+    assert.match(text, /^metrics {3}http:\/\/127\.0\.0\.1:4100\/metrics {3}\(Prometheus: http:\/\/127\.0\.0\.1:4200\)$/m);
   });
   it('adds a REQUESTS column when counts are known, and says when Traefik did not confirm', () => {
     const text = renderStatus(report([instance({ requests: 17 })], false), now);

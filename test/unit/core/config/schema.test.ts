@@ -52,7 +52,7 @@ describe('resolveConfig: defaults', () => {
         env: {},
         reservePorts: 0,
         readiness: {
-          http: { path: '/', intervalMs: 500, timeoutMs: 2_000, expectStatus: { min: 200, max: 399 } },
+          http: { path: '/', intervalMs: 500, healthIntervalMs: 5_000, timeoutMs: 2_000, expectStatus: { min: 200, max: 399 } },
           logPattern: null,
           startTimeoutMs: 600_000,
           failureThreshold: 3,
@@ -111,7 +111,7 @@ describe('resolveConfig: values', () => {
     assert.equal(group.instances, 5);
     assert.equal(group.cwd, `${CWD}/apps/web`);
     assert.deepEqual(group.env, { ROOT_URL: '{url}', DEBUG: '1', VERBOSE: 'true' });
-    assert.deepEqual(group.readiness.http, { path: '/api/info', intervalMs: 500, timeoutMs: 2_000, expectStatus: { min: 200, max: 200 } });
+    assert.deepEqual(group.readiness.http, { path: '/api/info', intervalMs: 500, healthIntervalMs: 5_000, timeoutMs: 2_000, expectStatus: { min: 200, max: 200 } });
     assert.equal(group.readiness.logPattern, 'ready in \\d+ms');
     assert.equal(group.readiness.startTimeoutMs, 900_000);
     assert.deepEqual(group.restart, { enabled: false, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 1.5, jitter: 0, resetAfterMs: 60_000 });

@@ -12,7 +12,7 @@ describe('renderStaticConfig', () => {
       log: { level: 'INFO', format: 'common', noColor: true },
       entryPoints: { web: { address: '127.0.0.1:3000' }, traefik: { address: '127.0.0.1:8089' } },
       providers: { providersThrottleDuration: '100ms', file: { directory: '/etc/lb-dev/dynamic', watch: true } },
-      api: { insecure: true, dashboard: false },
+      api: { insecure: true, dashboard: true },
       ping: { entryPoint: 'traefik' },
       metrics: { prometheus: { entryPoint: 'traefik', addEntryPointsLabels: true, addServicesLabels: true, addRoutersLabels: true } },
     });

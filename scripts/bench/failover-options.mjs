@@ -1,7 +1,9 @@
 #!/usr/bin/env node
-// Failover benchmark: what a crash, a rolling restart and a scale-down cost clients.
+// Failover, explored option by option: what a crash, a rolling restart and a scale-down cost
+// clients under each balancer setting (the figures of docs/failover.md). `npm run bench` runs the
+// side-by-side comparison; this script is for trying settings, and shares its helpers (lib/).
 //
-//   node scripts/bench-failover.mjs [--traefik docker|binary] [--runs 1] [--concurrency 8]
+//   node scripts/bench/failover-options.mjs [--traefik docker|binary] [--runs 1] [--concurrency 8]
 //        [--scenarios kill,rolling,scale,gap,error] [--drain 500ms] [--sticky] [--slow N]
 //        [--slow-ms 800] [--pause 0] [--websockets N] [--no-retry] [--no-passive]
 //        [--max-failed N] [--retry-interval MS] [--abrupt] [--json out.json] [--verbose]
@@ -44,17 +46,18 @@
 // `gap` scenario is how to see retries work. Results: docs/failover.md.
 // With --runs N it ends with min/median/max over the runs; --json writes every figure.
 // Needs a built dist/ (npx tsc -p tsconfig.build.json) and, for docker, the traefik:v3.6 image.
-import { spawn, execFile, execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync, watch, writeFileSync } from 'node:fs';
+import { readFileSync, statSync, watch, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import net from 'node:net';
-import { loadavg, tmpdir } from 'node:os';
-import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
+import { join } from 'node:path';
 import WebSocket from 'ws';
+import { cleanUpAll } from './lib/cleanup.mjs';
+import { get } from './lib/http-load.mjs';
+import { startUp as startLbDev } from './lib/lbdev.mjs';
+import { traefikBinary } from './lib/traefik.mjs';
+import { sleep, waitFor as waitUntil } from './lib/util.mjs';
 
-const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const bin = join(root, 'dist', 'cli', 'main.js');
 const arg = (name, fallback) => {
   const i = process.argv.indexOf(`--${name}`);
   return i >= 0 ? process.argv[i + 1] : fallback;
@@ -77,105 +80,44 @@ const maxFailed = arg('max-failed', null);
 const abrupt = flag('abrupt');
 const retryInterval = arg('retry-interval', null);
 const wsClients = Number(arg('websockets', '0'));
-const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 for (const s of scenarios) {
   if (!['kill', 'rolling', 'scale', 'gap', 'error'].includes(s)) throw new Error(`unknown scenario ${s} (expected kill, rolling, scale, gap, error)`);
 }
 
-function freePort() {
-  return new Promise((resolve) => {
-    const s = net.createServer();
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
-}
+const traefik = mode === 'binary' ? { mode, binary: traefikBinary() } : { mode };
 
-let traefikBinary = 'traefik';
-if (mode === 'binary') traefikBinary = execFileSync('bash', [join(root, 'scripts/provide-traefik.sh'), '--binary'], { encoding: 'utf8' }).trim();
-
-/** One `lb-dev up` with 3 demo instances; returns helpers bound to it. */
+/** One `lb-dev up` with 3 demo instances and the balancer options given on the command line. */
 async function startUp() {
-  const stateDir = mkdtempSync(join(tmpdir(), 'lb-dev-bench-'));
-  const port = await freePort();
-  const apiPort = await freePort();
-  const configFile = join(stateDir, 'lb-dev.config.yaml');
-  writeFileSync(configFile, [
-    `stateDir: ${JSON.stringify(join(stateDir, 'state'))}`,
-    'balancer:',
-    `  port: ${port}`,
-    ...(noRetry ? ['  retry: false'] : []),
-    ...(retryInterval !== null && !noRetry ? [`  retry: { initialInterval: ${Number(retryInterval)}ms }`] : []),
-    ...(noPassive ? ['  passiveHealthCheck: false'] : []),
-    ...(maxFailed !== null && !noPassive ? [`  passiveHealthCheck: { maxFailedAttempts: ${Number(maxFailed)} }`] : []),
-    'traefik:',
-    `  mode: ${mode}`,
-    `  apiPort: ${apiPort}`,
-    `  binary: ${JSON.stringify(traefikBinary)}`,
-    'instances: 3',
-    ...(abrupt ? ['env: { DEMO_STOP_GRACE: "0" }'] : []),
-    'readiness:',
-    '  http: { path: /api/info, interval: 200ms }',
-    '',
-  ].join('\n'));
-  const started = Date.now();
-  const up = spawn(process.execPath, [bin, 'up', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
-  const lines = []; // [time, text]
-  let partial = '';
-  const onData = (d) => {
-    const now = Date.now();
-    const parts = (partial + d).split('\n');
-    partial = parts.pop();
-    for (const text of parts) lines.push([now, text]);
-  };
-  up.stdout.on('data', onData);
-  up.stderr.on('data', onData);
-  const output = () => lines.map(([, t]) => t).join('\n');
-  const cli = (...args) => new Promise((resolve, reject) => {
-    execFile(process.execPath, [bin, ...args, '--config', configFile], { encoding: 'utf8' }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`lb-dev ${args.join(' ')}: ${stderr || error.message}`));
-      else resolve(stdout);
-    });
+  const balancer = {};
+  if (noRetry) balancer.retry = false;
+  else if (retryInterval !== null) balancer.retry = { initialInterval: `${Number(retryInterval)}ms` };
+  if (noPassive) balancer.passiveHealthCheck = false;
+  else if (maxFailed !== null) balancer.passiveHealthCheck = { maxFailedAttempts: Number(maxFailed) };
+  const lb = await startLbDev({
+    config: {
+      balancer,
+      instances: 3,
+      ...(abrupt ? { env: { DEMO_STOP_GRACE: '0' } } : {}),
+      readiness: { http: { path: '/api/info', interval: '200ms' } },
+    },
+    traefik,
+    label: 'lb-dev up (failover options)',
   });
-  const stop = async () => {
-    if (up.exitCode === null) {
-      up.kill('SIGINT');
-      await new Promise((r) => up.once('exit', r));
-    }
-    rmSync(stateDir, { recursive: true, force: true });
-  };
-  return {
-    up, started, port, apiPort, lines, output, cli, stop,
-    dynamicDir: join(stateDir, 'state', 'traefik', 'dynamic'),
-    status: async () => JSON.parse(await cli('status', '--json')),
-  };
+  return { ...lb, started: lb.startedAt, status: async () => JSON.parse(await lb.cli('status', '--json')) };
 }
 
 let current = null;
-process.on('SIGINT', () => { void (current?.stop() ?? Promise.resolve()).then(() => process.exit(130)); });
 
 async function waitFor(what, check, timeoutMs = 120_000, everyMs = 20) {
-  const deadline = Date.now() + timeoutMs;
-  while (Date.now() < deadline) {
-    try { if (await check()) return; } catch { /* not up yet */ }
-    if (current?.up.exitCode !== null && current?.up.exitCode !== undefined) {
-      throw new Error(`lb-dev up exited (${current.up.exitCode}) while waiting for ${what}:\n${current.output()}`);
-    }
-    await sleep(everyMs);
-  }
-  throw new Error(`timed out waiting for ${what}:\n${current?.output()}`);
+  await waitUntil(what, async () => {
+    if (current && current.up.exitCode !== null) throw new Error(`lb-dev up exited (${current.up.exitCode})`);
+    return check();
+  }, timeoutMs, everyMs).catch((error) => { throw new Error(`${error.message}:\n${current?.output()}`); });
 }
 
-function get(agent, target, headers = {}) {
-  return new Promise((resolve) => {
-    const req = http.get(target, { agent, timeout: 5000, headers }, (res) => {
-      let body = '';
-      res.on('data', (d) => { body += d; });
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] }));
-      res.on('error', (e) => resolve({ status: 0, body: `response: ${e.message}`, code: e.code }));
-    });
-    req.on('timeout', () => req.destroy(Object.assign(new Error('timeout (5 s)'), { code: 'TIMEOUT' })));
-    req.on('error', (e) => resolve({ status: 0, body: e.message, code: e.code, reused: req.reusedSocket }));
-  });
-}
+/** lb-dev's own log lines written since `from` bytes (logs/lb-dev.log). */
+const logSince = (lb, from) => readFileSync(join(lb.logsDir, 'lb-dev.log'), 'utf8').slice(from).split('\n');
+const logSize = (lb) => statSync(join(lb.logsDir, 'lb-dev.log')).size;
 
 /** Resolves with the time a connection to `port` is first refused (the process's sockets are closed). */
 async function portClosed(port, timeoutMs = 2000) {
@@ -230,7 +172,7 @@ async function benchOnce(run) {
       const victimUrl = `http://127.0.0.1:${victim.port}`;
       let renamedAt = null;
       const watcher = watch(lb.dynamicDir, () => { renamedAt ??= Date.now(); });
-      const logFrom = lb.lines.length;
+      const logFrom = logSize(lb);
       const killedAt = Date.now();
       process.kill(-victim.pid, 'SIGKILL'); // the whole group, as `lb-dev kill` does
       const closedAt = await portClosed(victim.port);
@@ -239,7 +181,7 @@ async function benchOnce(run) {
       const removedMs = Date.now() - killedAt;
       await waitFor('the killed instance to be back', async () => (await servers()).includes(victimUrl), 30_000);
       watcher.close();
-      const routeLine = lb.lines.slice(logFrom).find(([, t]) => /routes -> \[/.test(t));
+      const routeLine = logSince(lb, logFrom).find((t) => /routes -> \[/.test(t));
       return {
         victim: victim.name,
         killedAt,
@@ -247,7 +189,7 @@ async function benchOnce(run) {
         renamedMs: renamedAt === null ? null : renamedAt - killedAt,
         removedMs,
         backMs: Date.now() - killedAt,
-        routeLine: routeLine?.[1].replace(/^.*routes/, 'routes'),
+        routeLine: routeLine?.replace(/^.*routes/, 'routes'),
         ...extra,
       };
     };
@@ -425,17 +367,21 @@ async function benchOnce(run) {
 }
 
 const results = [];
-for (let run = 1; run <= runs; run++) {
-  for (let attempt = 1; ; attempt++) {
-    try {
-      results.push(await benchOnce(run));
-      break;
-    } catch (error) {
-      // A port found free and then taken by another process before Traefik bound it: start again.
-      if (attempt >= 3 || !/address already in use|PORT_IN_USE/.test(String(error?.message))) throw error;
-      console.log(`[run ${run}] a port was taken while starting (${attempt}/3); starting again`);
+try {
+  for (let run = 1; run <= runs; run++) {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        results.push(await benchOnce(run));
+        break;
+      } catch (error) {
+        // A port found free and then taken by another process before Traefik bound it: start again.
+        if (attempt >= 3 || !/address already in use|PORT_IN_USE/.test(String(error?.message))) throw error;
+        console.log(`[run ${run}] a port was taken while starting (${attempt}/3); starting again`);
+      }
     }
   }
+} finally {
+  await cleanUpAll();
 }
 
 if (runs > 1) {

@@ -1,0 +1,89 @@
+// Start-up: `lb-dev up` (Traefik binary, demo app) -> every instance ready and listed in
+// Traefik's API, for 3 and 10 instances, minus the app's own start time (the same number of
+// demo processes started at once by hand until each answers /api/info). And the cost of one
+// route change: rendering the dynamic config and writing it atomically, for 10/100/1000 servers.
+import { spawn } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import http from 'node:http';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { get } from '../lib/http-load.mjs';
+import { startUp } from '../lib/lbdev.mjs';
+import { killAll } from '../lib/proc.mjs';
+import { listedServers } from '../lib/traefik.mjs';
+import { DEMO, ROOT, freePort, median, round, waitFor } from '../lib/util.mjs';
+
+/** ms from spawning n demo processes at once until each answers /api/info. */
+async function appStartMs(n) {
+  const agent = new http.Agent({ keepAlive: false });
+  const ports = await Promise.all(Array.from({ length: n }, freePort));
+  const t0 = performance.now();
+  const children = ports.map((port, i) => spawn(process.execPath, [DEMO], { env: { ...process.env, PORT: String(port), LB_DEV_INSTANCE: `demo-${i + 1}` }, stdio: 'ignore', detached: true }));
+  try {
+    await Promise.all(ports.map((port) => waitFor('a demo instance', async () => (await get(agent, `http://127.0.0.1:${port}/api/info`)).status === 200, 30_000, 5)));
+    return performance.now() - t0;
+  } finally {
+    killAll(children.map((c) => c.pid));
+    agent.destroy();
+  }
+}
+
+async function upToRoutedMs(n, binary) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+  const t0 = performance.now();
+  const lb = await startUp({ config: { instances: n, readiness: { http: { path: '/api/info' } } }, traefik: { mode: 'binary', binary }, label: `lb-dev up (start-up ${n})` });
+  try {
+    await waitFor(`Traefik to list ${n} servers`, async () => (await listedServers(agent, lb.apiUrl, 'lb-dev@file')).length === n, 120_000, 10)
+      .catch((error) => { throw new Error(`${error.message}\n${lb.output().slice(-2000)}`); });
+    return performance.now() - t0;
+  } finally {
+    agent.destroy();
+    await lb.stop();
+  }
+}
+
+async function renderCost(iterations) {
+  const dist = (path) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
+  const { renderDynamicConfig, dynamicConfigToYaml } = await dist('core/traefik/dynamic-config.js');
+  const { DynamicConfigWriter } = await dist('adapters/traefik/config-writer.js');
+  const { resolveConfig } = await dist('core/config/schema.js');
+  const { balancer } = resolveConfig({}, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node demo.js' });
+  const opts = { serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer };
+  const dir = mkdtempSync(join(tmpdir(), 'lb-dev-bench-render-'));
+  const writer = new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') });
+  const rows = [];
+  try {
+    for (const n of [10, 100, 1000]) {
+      const render = [];
+      const write = [];
+      for (let k = 0; k < iterations; k++) {
+        // A different set each time (one server fewer on odd rounds), so every write changes the file.
+        const servers = Array.from({ length: n - (k % 2) }, (_, i) => ({ name: `app-${i + 1}`, port: 20_000 + i }));
+        const t0 = performance.now();
+        const yaml = dynamicConfigToYaml(renderDynamicConfig(servers, opts));
+        const t1 = performance.now();
+        await writer.write(yaml);
+        render.push(t1 - t0);
+        write.push(performance.now() - t1);
+      }
+      rows.push({ servers: n, renderMs: round(median(render), 2), writeMs: round(median(write), 2) });
+    }
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return { iterations, rows };
+}
+
+export async function startup({ quick, binary, log }) {
+  const rows = [];
+  for (const n of [3, 10]) {
+    const upMs = await upToRoutedMs(n, binary);
+    const appMs = await appStartMs(n);
+    rows.push({ instances: n, upMs: Math.round(upMs), appMs: Math.round(appMs), overheadMs: Math.round(upMs - appMs) });
+    log(`start-up ${n}: up -> routed ${Math.round(upMs)} ms, the app alone ${Math.round(appMs)} ms`);
+  }
+  const render = await renderCost(quick ? 5 : 50);
+  for (const r of render.rows) log(`render ${r.servers} servers: ${r.renderMs} ms, write ${r.writeMs} ms`);
+  return { rows, render };
+}

@@ -1,0 +1,72 @@
+/**
+ * Serves a prom-client Registry over HTTP. `metricsRequestHandler(registry)` is a plain
+ * (req, res) handler, so any node:http server can mount it (the dashboard's server can
+ * route `/metrics` to it); MetricsServer is the small loopback listener `up` runs until then.
+ */
+import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Registry } from 'prom-client';
+import { LbDevError } from '../core/errors.js';
+import { hostForUrl } from '../core/text/host-port.js';
+
+export const METRICS_PATH = '/metrics';
+
+export type RequestHandler = (req: IncomingMessage, res: ServerResponse) => void;
+
+/** GET/HEAD /metrics -> the exposition; anything else 404/405. Never throws at the caller. */
+export function metricsRequestHandler(registry: Registry): RequestHandler {
+  return (req, res) => {
+    const path = (req.url ?? '/').split('?')[0];
+    if (path !== METRICS_PATH) {
+      res.writeHead(404, { 'content-type': 'text/plain; charset=utf-8' }).end(`not found; metrics are at ${METRICS_PATH}\n`);
+      return;
+    }
+    if (req.method !== 'GET' && req.method !== 'HEAD') {
+      res.writeHead(405, { allow: 'GET, HEAD', 'content-type': 'text/plain; charset=utf-8' }).end('expected GET or HEAD\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => {
+        res.writeHead(200, { 'content-type': registry.contentType, 'cache-control': 'no-store' });
+        res.end(req.method === 'HEAD' ? undefined : text);
+      },
+      (error: unknown) => {
+        res.writeHead(500, { 'content-type': 'text/plain; charset=utf-8' }).end(`collecting the metrics failed: ${(error as Error).message}\n`);
+      },
+    );
+  };
+}
+
+export class MetricsServer {
+  private server: Server | null = null;
+
+  constructor(private readonly handler: RequestHandler, private readonly host: string, private readonly port: number) {}
+
+  get url(): string {
+    return `http://${hostForUrl(this.host)}:${this.port}${METRICS_PATH}`;
+  }
+
+  async listen(): Promise<void> {
+    const server = createServer(this.handler);
+    // Prometheus reuses its connection every scrape interval (5s by default): with Node's 5s
+    // keep-alive the server could close it just as the next scrape goes out (a failed scrape).
+    // close() drops idle connections, so this never holds up shutdown.
+    server.keepAliveTimeout = 30_000;
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', (error: NodeJS.ErrnoException) => reject(new LbDevError(
+        error.code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'METRICS_LISTEN_FAILED',
+        `the metrics endpoint (metrics.port) could not listen on ${this.host}:${this.port}: ${error.message}`,
+      )));
+      server.listen({ host: this.host, port: this.port, exclusive: true }, () => resolve());
+    });
+    server.on('error', () => undefined);
+    this.server = server;
+  }
+
+  async close(): Promise<void> {
+    const server = this.server;
+    this.server = null;
+    if (!server) return;
+    server.closeAllConnections();
+    await new Promise<void>((resolve) => server.close(() => resolve()));
+  }
+}

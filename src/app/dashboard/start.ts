@@ -1,0 +1,74 @@
+/**
+ * Starting the dashboard for `up`: its server on 127.0.0.1:<dashboard.port> with a random
+ * token for this run, the feed that follows the supervisor, the API and chaos switch.
+ */
+import { randomBytes } from 'node:crypto';
+import { isLbDevError } from '../../core/errors.js';
+import type { PortAllocator } from '../../adapters/ports.js';
+import type { Handler } from '../../control/server.js';
+import { DashboardServer } from '../../dashboard/server.js';
+import type { Supervisor } from '../supervisor.js';
+import { addDashboardApi, chaosEventText } from './api.js';
+import { ChaosSwitch } from './chaos-switch.js';
+import { DashboardFeed, type RequestCounts } from './feed.js';
+
+export interface DashboardDeps {
+  port: number;
+  /** For another port when dashboard.port is taken (another lb-dev's dashboard, most likely). */
+  ports: PortAllocator;
+  warn: (message: string) => void;
+  /** Host names accepted besides 127.0.0.1 and localhost (e.g. host.docker.internal for a scraper in a container). */
+  extraHosts?: readonly string[];
+  supervisor: Supervisor;
+  operations: Record<string, Handler>;
+  requests: () => RequestCounts | null;
+  backendHost: string;
+  balancerUrl: string;
+  stickyCookie: string | null;
+}
+
+export interface RunningDashboard {
+  /** The URL to open, with the token. */
+  url: string;
+  /** Where others add routes (e.g. GET /metrics). */
+  server: DashboardServer;
+  close(): Promise<void>;
+}
+
+/** Listens on `port`, or when that is taken on a free one: the dashboard is no reason for `up` to fail. */
+async function listen(deps: DashboardDeps, token: string): Promise<DashboardServer> {
+  const server = new DashboardServer({ port: deps.port, token, extraHosts: deps.extraHosts ?? [] });
+  try {
+    await server.listen();
+    return server;
+  } catch (error) {
+    if (!isLbDevError(error) || error.code !== 'PORT_IN_USE') throw error;
+  }
+  const [port] = await deps.ports.allocate();
+  deps.warn(`the dashboard's port ${deps.port} is taken (another lb-dev?): using ${port}; set dashboard.port to choose`);
+  const fallback = new DashboardServer({ port: port!, token, extraHosts: deps.extraHosts ?? [] });
+  await fallback.listen();
+  return fallback;
+}
+
+export async function startDashboard(deps: DashboardDeps): Promise<RunningDashboard> {
+  const server = await listen(deps, randomBytes(18).toString('base64url'));
+  let feed: DashboardFeed | null = null;
+  const chaos = new ChaosSwitch(deps.supervisor, deps.operations.kill!, (event) => {
+    feed?.note('chaos', event.event === 'kill' ? event.instance : null, chaosEventText(event));
+    feed?.pushState();
+  });
+  feed = new DashboardFeed({ supervisor: deps.supervisor, requests: deps.requests, backendHost: deps.backendHost, balancerUrl: deps.balancerUrl, chaos: () => chaos.status() });
+  addDashboardApi(server, { feed, operations: deps.operations, chaos, supervisor: deps.supervisor, stickyCookie: deps.stickyCookie, backendHost: deps.backendHost });
+  feed.start();
+  const started = feed;
+  return {
+    url: server.url,
+    server,
+    close: async () => {
+      await chaos.off();
+      started.stop();
+      await server.close();
+    },
+  };
+}

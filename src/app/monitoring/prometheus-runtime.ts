@@ -1,0 +1,128 @@
+/**
+ * The Prometheus of `up --monitoring`: a container from a local image or a local binary,
+ * chosen like Traefik's runtime (auto: Docker when the engine has the image, else the binary
+ * on PATH; else a coded error listing what was tried). Its config and data live in the
+ * state dir's prometheus/; it is started after Traefik and stopped before it.
+ */
+import { mkdir, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { LbDevConfig } from '../../core/config/types.js';
+import { LbDevError } from '../../core/errors.js';
+import { shellQuote } from '../../core/text/shell-quote.js';
+import { type ScrapeTarget, renderPrometheusConfig } from '../../core/monitoring/prometheus.js';
+import type { LogHub } from '../../adapters/logs/log-hub.js';
+import { pollUntil } from '../../adapters/poll.js';
+import { assertCommandExists } from '../../adapters/process/command-check.js';
+import { connectDocker } from '../../adapters/traefik/docker.js';
+import type { StateLayout } from '../state-dir.js';
+
+export const START_TIMEOUT_MS = 30_000;
+export const LOG_SOURCE = 'prometheus';
+
+export interface PrometheusContext {
+  config: LbDevConfig;
+  layout: StateLayout;
+  logs: LogHub;
+  port: number;
+}
+
+/** One way of running Prometheus (docker-prometheus.ts, binary-prometheus.ts). */
+export interface PrometheusProcess {
+  /** How Prometheus reaches a port on the host's loopback. */
+  readonly scrapeHost: string;
+  describe(): string;
+  /** Starts it with the config in `dir` (prometheus.yml, data/). */
+  start(dir: string): Promise<void>;
+  /** False once it exited (or its container stopped). */
+  running(): boolean;
+  /** Stops and removes it; safe when it never started. */
+  stop(): Promise<void>;
+}
+
+export interface ScrapeSources {
+  /** lb-dev's metrics endpoint port, or null when off. */
+  metricsPort: number | null;
+  /** Traefik's API (and /metrics) port, or null (external Traefik without apiUrl). */
+  traefikPort: number | null;
+}
+
+export class PrometheusRuntime {
+  private constructor(private readonly ctx: PrometheusContext, private readonly process: PrometheusProcess) {}
+
+  static async create(ctx: PrometheusContext): Promise<PrometheusRuntime> {
+    return new PrometheusRuntime(ctx, await choose(ctx));
+  }
+
+  get url(): string {
+    return `http://127.0.0.1:${this.ctx.port}`;
+  }
+
+  describe(): string {
+    return this.process.describe();
+  }
+
+  /** Writes the scrape config, starts Prometheus and resolves once it is ready; stops it again if it is not. */
+  async start(sources: ScrapeSources): Promise<void> {
+    const dir = join(this.ctx.layout.root, 'prometheus');
+    await mkdir(join(dir, 'data'), { recursive: true, mode: 0o700 });
+    const host = this.process.scrapeHost;
+    const targets: ScrapeTarget[] = [];
+    if (sources.metricsPort !== null) targets.push({ job: 'lb-dev', address: `${host}:${sources.metricsPort}`, metricsPath: '/metrics' });
+    if (sources.traefikPort !== null) targets.push({ job: 'traefik', address: `${host}:${sources.traefikPort}`, metricsPath: '/metrics' });
+    await writeFile(join(dir, 'prometheus.yml'), renderPrometheusConfig(this.ctx.config.monitoring.scrapeIntervalMs, targets), { mode: 0o600 });
+    try {
+      await this.process.start(dir);
+      await this.waitReady();
+    } catch (error) {
+      await this.process.stop();
+      throw error;
+    }
+  }
+
+  stop(): Promise<void> {
+    return this.process.stop();
+  }
+
+  private async waitReady(): Promise<void> {
+    const ready = async () => {
+      try {
+        return (await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok;
+      } catch {
+        return false;
+      }
+    };
+    const { outcome } = await pollUntil(async () => (await ready()) || !this.process.running(), { timeoutMs: START_TIMEOUT_MS, intervalMs: 200 });
+    if (outcome === 'met' && this.process.running()) return;
+    const lines = this.ctx.logs.recent([LOG_SOURCE], 15).map((l) => l.text);
+    throw new LbDevError('PROMETHEUS_START_FAILED',
+      this.process.running() ? `Prometheus did not become ready at ${this.url}/-/ready within ${START_TIMEOUT_MS / 1000}s` : 'Prometheus exited during start-up',
+      { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] });
+  }
+}
+
+async function choose(ctx: PrometheusContext): Promise<PrometheusProcess> {
+  const { mode, image, binary } = ctx.config.monitoring;
+  const tried: string[] = [];
+  if (mode !== 'binary') {
+    try {
+      const engine = await connectDocker();
+      if (await engine.imageExists(image)) {
+        const { DockerPrometheus } = await import('./docker-prometheus.js');
+        return await DockerPrometheus.create(ctx, engine);
+      }
+      tried.push(`docker: image ${image} is not in the engine (${engine.endpoint}); create it with scripts/provide-prometheus.sh`);
+    } catch (error) {
+      tried.push(`docker: ${(error as Error).message}`);
+    }
+  }
+  if (mode !== 'docker') {
+    try {
+      assertCommandExists(binary.includes(' ') ? shellQuote(binary) : binary, process.cwd(), process.env.PATH, 'monitoring.binary');
+      const { BinaryPrometheus } = await import('./binary-prometheus.js');
+      return new BinaryPrometheus(ctx);
+    } catch (error) {
+      tried.push(`binary: ${(error as Error).message}`);
+    }
+  }
+  throw new LbDevError('PROMETHEUS_UNAVAILABLE', `expected a way to run Prometheus for --monitoring (monitoring.mode ${mode}), found none`, { details: tried });
+}
