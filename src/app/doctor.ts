@@ -9,6 +9,7 @@ import { chooseNetworkMode } from '../core/traefik/container-spec.js';
 import { isPortFree } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { connectDocker } from '../adapters/traefik/docker.js';
+import { rocketChatChecks } from './rocketchat-checks.js';
 
 export interface CheckResult {
   name: string;
@@ -90,6 +91,7 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null):
     else results.push({ name, status: 'fail', detail: `${address} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
   }
 
+  if (config.preset === 'rocketchat') results.push(...await rocketChatChecks(config));
   results.push(checkInotify(
     await readNumber('/proc/sys/fs/inotify/max_user_watches'),
     await readNumber('/proc/sys/fs/inotify/max_user_instances'),

@@ -31,6 +31,10 @@ export interface InstanceDeps {
   onChange: (instance: Instance) => void;
   now?: () => number;
   random?: () => number;
+  /** Another instance's ports, for {meteor-1.port}-style placeholders. */
+  peerPorts?: (instance: string) => readonly number[] | undefined;
+  /** The build a process started now runs (restartOn.files), shown in status; null = not known. */
+  buildStamp?: () => string | null;
 }
 
 export interface InstanceStatus {
@@ -51,6 +55,8 @@ export interface InstanceStatus {
   lastExit: InstanceState['lastExit'];
   /** Requests Traefik sent it (from the access log), when lb-dev runs Traefik. */
   requests?: number;
+  /** The build its process started on (the time of the group's first restartOn file), when known. */
+  build?: string;
 }
 
 export class Instance {
@@ -74,6 +80,8 @@ export class Instance {
    * reports the figure (takeExitThatLeft): only such a write was caused by an exit.
    */
   private exitLeftBalancerAt: number | null = null;
+  /** The build the current process started on (see InstanceDeps.buildStamp). */
+  build: string | null = null;
 
   constructor(
     readonly group: GroupConfig,
@@ -99,6 +107,16 @@ export class Instance {
     return this.process && this.state.alive ? this.process.pid : null;
   }
 
+  /** Its ports now: its own, then the extra ones. */
+  get allPorts(): readonly number[] {
+    return this.ports;
+  }
+
+  /** Started and not stopped on purpose (it may be starting, ready, or waiting to restart). */
+  get wantsToRun(): boolean {
+    return this.state.desired === 'running';
+  }
+
   get takesTraffic(): boolean {
     return takesTraffic(this.state);
   }
@@ -120,6 +138,7 @@ export class Instance {
       readyAt: this.state.readyAt,
       nextRestartAt: this.state.nextRestartAt,
       lastExit: this.state.lastExit,
+      ...(this.build === null ? {} : { build: this.build }),
     };
   }
 
@@ -253,7 +272,7 @@ export class Instance {
       this.ports = ports;
     }
     const [port, ...extraPorts] = this.ports as [number, ...number[]];
-    const values = { port, index: this.index, name: this.name, url: this.deps.balancerUrl, group: this.group.name, extraPorts };
+    const values = { port, index: this.index, name: this.name, url: this.deps.balancerUrl, group: this.group.name, extraPorts, peerPorts: this.deps.peerPorts };
     const env: Record<string, string> = { ...this.deps.baseEnv };
     for (const [key, value] of Object.entries(this.group.env)) env[key] = renderTemplate(value, values);
     env.PORT = String(port);
@@ -276,6 +295,7 @@ export class Instance {
     };
     this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${shortened(command)}`);
     this.stopping = null;
+    this.build = this.deps.buildStamp?.() ?? null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
     this.process = child;
     this.dispatch({ type: 'spawned' });

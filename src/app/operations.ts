@@ -57,11 +57,10 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
 
   /** Takes one instance out, waits for Traefik to confirm, drains, restarts it, waits until ready, puts it back. */
   const restartOne = async (instance: Instance, drainMs: number, rolling: boolean): Promise<void> => {
-    if (rolling) await sup().retire([instance], drainMs);
-    else await instance.stop();
+    if (rolling) return sup().restartRolling(instance, drainMs);
+    await instance.stop();
     instance.start();
     await instance.whenReady();
-    if (rolling) await sup().admit([instance]);
   };
 
   return {

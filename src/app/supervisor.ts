@@ -10,7 +10,9 @@ import type { RouteServer } from '../core/traefik/dynamic-config.js';
 import type { PortAllocator } from '../adapters/ports.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
 import { Observers } from './observers.js';
+import { RestartTriggers } from './restart-triggers.js';
 import { RouteSync, type RouteSyncOptions } from './route-sync.js';
+import { startInOrder } from './start-order.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SupervisorDeps {
@@ -32,23 +34,46 @@ export class Supervisor {
   private readonly groups = new Map<string, Instance[]>();
   private readonly observers = new Observers<SupervisorEvents>();
   readonly routes: RouteSync;
+  /** restartOn: rolling restarts on another group's log line or a file change. */
+  private readonly triggers: RestartTriggers;
+  /** Aborted by stopAll(): start-up ordering (dependsOn, startOrder) stops waiting. */
+  private readonly stopping = new AbortController();
+  private readonly rollingRestarts = new Map<Instance, Promise<void>>();
 
   constructor(private readonly deps: SupervisorDeps) {
     this.routes = new RouteSync({ ...deps.routes, snapshot: () => this.routeSnapshot() });
+    this.triggers = new RestartTriggers({
+      groups: deps.config.groups,
+      members: (group) => this.groups.get(group) ?? [],
+      restartRolling: (instance, drainMs) => this.restartRolling(instance, drainMs),
+      note: (source, text) => deps.logs.event(source, text),
+    });
     for (const group of deps.config.groups) {
       this.groups.set(group.name, Array.from({ length: group.instances }, (_, i) => this.create(group, i + 1)));
     }
   }
 
   private create(group: GroupConfig, index: number): Instance {
-    return new Instance(group, index, {
+    const logs = this.deps.logs;
+    let instance: Instance;
+    instance = new Instance(group, index, {
       ports: this.deps.ports,
-      logs: this.deps.logs,
+      // Every output line also goes past the restart triggers (restartOn.logPattern).
+      logs: {
+        append: (source, stream, text) => {
+          logs.append(source, stream, text);
+          this.triggers.line(instance, text);
+        },
+        event: (source, text) => logs.event(source, text),
+      },
+      peerPorts: (name) => this.instances().find((i) => i.name === name)?.allPorts,
+      buildStamp: () => RestartTriggers.stampOf(group),
       balancerUrl: this.deps.balancerUrl,
       baseEnv: this.deps.baseEnv,
       onRoutesChanged: () => this.routes.markDirty(),
       onChange: () => this.observers.emit('changed'),
     });
+    return instance;
   }
 
   observe(observer: Partial<SupervisorEvents>): () => void {
@@ -91,8 +116,35 @@ export class Supervisor {
     return exits.sort((a, b) => a.at - b.at);
   }
 
+  /** Starts every group, honouring dependsOn and startOrder; restart triggers watch from now on. */
   startAll(): void {
-    for (const instance of this.instances()) instance.start();
+    this.triggers.start();
+    void startInOrder({
+      groups: this.deps.config.groups,
+      members: (group) => this.groups.get(group) ?? [],
+      onChange: (listener) => this.observe({ changed: listener }),
+      cancelled: this.stopping.signal,
+      note: (source, text) => this.deps.logs.event(source, text),
+    });
+  }
+
+  /**
+   * One instance of a rolling restart: out of the balancer (confirmed by Traefik), drained,
+   * stopped, started, ready, and back in. The others keep serving meanwhile.
+   */
+  restartRolling(instance: Instance, drainMs: number): Promise<void> {
+    // A restart trigger and `lb-dev restart --rolling` may ask at once: one restart serves both.
+    const under = this.rollingRestarts.get(instance);
+    if (under) return under;
+    const restart = (async () => {
+      await this.retire([instance], drainMs);
+      instance.start();
+      await instance.whenReady();
+      // Shutting down meanwhile: stopAll() retired everything; letting it back in would race that.
+      if (!this.stopping.signal.aborted) await this.admit([instance]);
+    })().finally(() => this.rollingRestarts.delete(instance));
+    this.rollingRestarts.set(instance, restart);
+    return restart;
   }
 
   /** `app-2`, `2` (the first group's), or a group-qualified name. */
@@ -157,6 +209,8 @@ export class Supervisor {
    * Traefik still runs) have no servers; then no more writes.
    */
   async stopAll(): Promise<void> {
+    this.stopping.abort();
+    this.triggers.close();
     await this.retire(this.instances(), 0);
     this.routes.close();
   }

@@ -24,6 +24,7 @@ import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-en
 import { claimPort } from './listen-port.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
+import { preflightRocketChat } from './rocketchat-checks.js';
 import { routeLog } from './route-log.js';
 import { stateLayout } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
@@ -144,6 +145,8 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
+    if (config.preset === 'rocketchat') await preflightRocketChat(config, (text) => log.warn(text));
+    for (const notice of config.notices ?? []) log.warn(notice);
     const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
     const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
     control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));

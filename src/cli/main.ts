@@ -9,6 +9,7 @@ import { Command, CommanderError } from 'commander';
 import { chaosCommand } from './commands/chaos.js';
 import { configCommand } from './commands/config.js';
 import { doctorCommand } from './commands/doctor.js';
+import { initCommand } from './commands/init.js';
 import { downCommand } from './commands/down.js';
 import { killCommand } from './commands/kill.js';
 import { logsCommand } from './commands/logs.js';
@@ -32,7 +33,7 @@ Your app:    lb-dev up -n 3 --command "yarn dev"   or a lb-dev.config.yaml (see 
 Then, from another terminal: lb-dev status | logs -f 2 | kill 2 | restart --all --rolling | scale 5 | down`);
   for (const command of [
     upCommand(), statusCommand(), logsCommand(), killCommand(), stopCommand(), startCommand(), restartCommand(),
-    scaleCommand(), chaosCommand(), downCommand(), configCommand(), doctorCommand(),
+    scaleCommand(), chaosCommand(), downCommand(), configCommand(), doctorCommand(), initCommand(),
   ]) root.addCommand(command);
   // Commander's usage errors are thrown, not printed: they reach the user through formatError
   // like every other error (`lb-dev: error unknown command 'bogus' [USAGE]` and a fix line).

@@ -58,3 +58,12 @@ export function overridesFrom(flags: LocationFlags & ConfigOverrides): ConfigOve
   if (flags.monitoring !== undefined) overrides.monitoring = flags.monitoring;
   return overrides;
 }
+
+/** preset rocketchat: --mode, --mongo-url, and MONGO_URL from the environment (used only with the preset). */
+export function presetOverrides(flags: { mode?: string; mongoUrl?: string }, env: NodeJS.ProcessEnv = process.env): ConfigOverrides {
+  const overrides: ConfigOverrides = {};
+  if (flags.mode !== undefined) overrides.mode = flags.mode;
+  if (flags.mongoUrl !== undefined) overrides.mongoUrl = flags.mongoUrl;
+  if (env.MONGO_URL !== undefined && env.MONGO_URL !== '') overrides.envMongoUrl = env.MONGO_URL;
+  return overrides;
+}

@@ -24,16 +24,21 @@ export async function cleanupSupervisors(): Promise<void> {
 }
 
 export async function makeSupervisor(instances: number, logs: InstanceLogSink = { append: () => undefined, event: () => undefined }) {
-  const marker = `/lb-dev-supervisor-test/${randomUUID()}`;
-  markers.push(marker);
-  const dir = await mkdtemp(join(tmpdir(), 'lbdt-sup-'));
-  dirs.push(dir);
-  const config = resolveConfig({
+  return makeSupervisorFrom({
     command: nodeFixture('http-ok.mjs'),
     instances,
     stopGracePeriod: '500ms',
     readiness: { http: { interval: '50ms', timeout: '500ms' } },
-  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
+  }, logs);
+}
+
+/** A Supervisor over the config `raw` (as a parsed lb-dev.config.yaml, relative to the repo root). */
+export async function makeSupervisorFrom(raw: unknown, logs: InstanceLogSink = { append: () => undefined, event: () => undefined }) {
+  const marker = `/lb-dev-supervisor-test/${randomUUID()}`;
+  markers.push(marker);
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-sup-'));
+  dirs.push(dir);
+  const config = resolveConfig(raw, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
   const supervisor = new Supervisor({
     config,
     ports: new PortAllocator('127.0.0.1'),

@@ -4,7 +4,7 @@ import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
 import { paint, SGR } from '../../core/text/colors.js';
 import { loadResolvedConfig, useColor, withClient } from '../context.js';
-import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, traefikMode } from '../options.js';
+import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, presetOverrides, traefikMode } from '../options.js';
 
 const MARK: Record<CheckResult['status'], [string, string]> = {
   ok: ['ok  ', SGR.green], warn: ['warn', SGR.yellow], fail: ['FAIL', SGR.red], skip: ['skip', SGR.dim],
@@ -17,7 +17,7 @@ export function doctorCommand(): Command {
     .option('--json', 'print the results as JSON');
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags & { traefik?: TraefikMode; json?: boolean }) => {
-    const config = await loadResolvedConfig(flags, overridesFrom(flags));
+    const config = await loadResolvedConfig(flags, { ...overridesFrom(flags), ...presetOverrides({}) });
     const running = await withClient(flags, (c) => c.call<StatusReport>('status')).then((r) => r.pid, () => null);
     // Docker's client (and gRPC under it) loads here, for doctor only.
     const { runDoctor } = await import('../../app/doctor.js');

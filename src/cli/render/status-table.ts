@@ -16,6 +16,9 @@ export function renderStatus(report: StatusReport, now: number): string {
   const requests = report.instances.some((i) => i.requests !== undefined);
   const header = ['INSTANCE', 'STATE', 'BALANCER', 'PORT', 'PID', 'UPTIME', 'RESTARTS'];
   if (requests) header.push('REQUESTS');
+  // restartOn.files: the build (the file's time) each process started on, e.g. Meteor's bundle.
+  const builds = report.instances.some((i) => i.build !== undefined);
+  if (builds) header.push('BUILD');
   const rows = [header];
   for (const i of report.instances) {
     const row = [
@@ -28,6 +31,7 @@ export function renderStatus(report: StatusReport, now: number): string {
       String(i.restarts),
     ];
     if (requests) row.push(String(i.requests ?? '-'));
+    if (builds) row.push(i.build === undefined ? '-' : i.build.slice(11, 23));
     rows.push(row);
   }
   // Why an instance could not start (a missing cwd, E2BIG): the table cell has no room for it.

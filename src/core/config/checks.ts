@@ -167,3 +167,10 @@ export function listenPort(offToo: boolean): Check<number | 'auto' | false> {
 /** A port, or false/null for "off" (e.g. no dashboard). */
 export const portOrOff: Check<number | null> = (value) =>
   value === false || value === null ? ok(null) : port(value).ok ? ok(value as number) : fail('a port number from 1 to 65535, or false');
+
+/** A group name (`meteor`) or an instance name (`meteor-1`); whether it exists is checked with all groups known (schema.ts). */
+export const memberName: Check<string> = (value) =>
+  typeof value === 'string' && /^[a-z][a-z0-9-]*$/.test(value) ? ok(value) : fail('a group or instance name like meteor or meteor-1');
+
+export const mongoUrl: Check<string> = (value) =>
+  typeof value === 'string' && /^mongodb(\+srv)?:\/\/\S+$/.test(value) ? ok(value) : fail('a MongoDB URL like mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0');

@@ -6,14 +6,17 @@
  * (`node scripts/gen-config-docs.mjs`; a unit test fails when they are out of date).
  */
 import {
-  bool, cookieName, decimal, listenPort, portOrOff, envName, envValue, expectStatus, hostName, httpUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
+  bool, cookieName, decimal, listenPort, portOrOff, envName, envValue, expectStatus, hostName, httpUrl, memberName, mongoUrl, nullable, oneOf, port, regex, text, urlPath, wholeNumber,
 } from './checks.js';
 import { duration, group, list, mapping, size, value } from './fields.js';
+import { ROCKETCHAT_MODES } from './presets/rocketchat.js';
 
 export const TRAEFIK_MODES = ['docker', 'binary', 'external'] as const;
 /** How the Traefik container reaches the instances: host networking (Linux) or a bridge with published ports (Docker Desktop). */
 export const NETWORK_MODES = ['auto', 'host', 'bridge'] as const;
 export const MAX_INSTANCES = 64;
+export const START_ORDERS = ['parallel', 'sequential'] as const;
+export const PRESETS = ['rocketchat'] as const;
 
 export const BALANCER_FIELDS = {
   host: value(hostName, { default: '127.0.0.1', doc: 'address the load balancer listens on (0.0.0.0 to reach it from other machines)' }),
@@ -104,6 +107,17 @@ export const TOP_FIELDS = {
   metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
   monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
   dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
+  preset: value(nullable(oneOf(PRESETS)), {
+    default: null, doc: 'rocketchat = groups, readiness, balancer and database set up for a Rocket.Chat checkout (docs/rocketchat.md); every key written here still wins',
+  }),
+  rocketchat: group({
+    mode: value(oneOf(ROCKETCHAT_MODES), {
+      default: 'replicas', doc: 'replicas: one Meteor dev process + instances-1 copies of its bundle; independent: instances Meteor dev processes (--mode)',
+    }),
+    instances: value(wholeNumber(1, MAX_INSTANCES), { default: 3, doc: 'all instances together, meteor-1 included (-n)' }),
+    mongoUrl: value(nullable(mongoUrl), { default: null, doc: "your MongoDB replica set (--mongo-url, or MONGO_URL in the environment); null = meteor-1's built-in one on its port+1" }),
+    appDir: value(text('a directory path'), { default: 'apps/meteor', doc: 'the Meteor app, relative to this file' }),
+  }, { expected: 'a mapping of Rocket.Chat preset settings', doc: 'with preset: rocketchat' }),
 };
 
 export const READINESS_FIELDS = {
@@ -154,4 +168,16 @@ export const GROUP_FIELDS = {
   }),
   restart: group(RESTART_FIELDS, { expected: 'a mapping of restart settings', doc: 'restarting instances that exit or never become ready' }),
   stopGracePeriod: duration(0, { default: '5s', as: 'stopGraceMs', doc: 'SIGTERM, then SIGKILL after this long' }),
+  dependsOn: list(memberName, {
+    default: [], doc: 'groups or instances (`meteor`, `meteor-1`) that must be ready before this group starts; also lets env use {meteor-1.port}, {meteor-1.extraPort1}',
+  }),
+  startOrder: value(oneOf(START_ORDERS), {
+    default: 'parallel', doc: 'parallel: start every instance at once; sequential: each once the one before it is ready (e.g. one heavy build at a time)',
+  }),
+  restartOn: group({
+    logFrom: value(nullable(memberName), { default: null, doc: 'group or instance whose output is watched for logPattern' }),
+    logPattern: value(nullable(regex), { default: null, doc: 'a line of logFrom matching this (ANSI stripped) triggers the rolling restart' }),
+    files: list(text('a file path'), { default: [], doc: "files (relative to the group's cwd) whose change triggers it; status shows the first one's time at each start as the instance's build" }),
+    drain: duration(0, { default: '1s', as: 'drainMs', doc: 'wait after an instance left the balancer, before stopping it' }),
+  }, { expected: 'a mapping of restart triggers', doc: "a rolling restart of this group (one at a time, each drained and confirmed out of Traefik first) when another group logs a line or a file changes" }),
 };

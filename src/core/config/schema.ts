@@ -7,9 +7,12 @@
  */
 import path from 'node:path';
 import { formatDuration } from '../text/duration.js';
-import { bool, hostName, oneOf, port, text, wholeNumber, type Check } from './checks.js';
+import { bool, hostName, mongoUrl, oneOf, port, text, wholeNumber, type Check } from './checks.js';
+import { applyPreset } from './presets/apply.js';
+import { ROCKETCHAT_MODES } from './presets/rocketchat.js';
 import { displayPath } from './display-path.js';
 import { fileDefaults, readFields, type Fields } from './fields.js';
+import { checkGroupLinks } from './group-links.js';
 import { GROUP_FIELDS, MAX_INSTANCES, TOP_FIELDS, TRAEFIK_MODES } from './keys.js';
 import { Problems, Section, describeValue } from './problems.js';
 import type { ConfigOverrides, GroupConfig, LbDevConfig } from './types.js';
@@ -45,9 +48,15 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   const source = opts.source === null ? null : path.resolve(opts.cwd, opts.source);
   const baseDir = source === null ? opts.cwd : path.dirname(source);
   const flags = readOverrides(problems, opts.overrides);
+  const preset = applyPreset(raw, flags);
+  if (!preset.tookInstances) {
+    for (const flag of ['mode', 'mongoUrl'] as const) {
+      if (flags[flag] !== undefined) problems.flagMessage(flag === 'mode' ? '--mode' : '--mongo-url', 'expected `preset: rocketchat` in the config (lb-dev init --preset rocketchat writes one), got no preset');
+    }
+  }
 
-  const top = Section.open(problems, [], raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
-  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard } = readFields(top, TOP_FIELDS);
+  const top = Section.open(problems, [], preset.raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
+  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, preset: presetName, rocketchat } = readFields(top, TOP_FIELDS);
   if (flags.host !== undefined) balancer.host = flags.host;
   if (flags.port !== undefined) balancer.port = flags.port;
   if (flags.traefik !== undefined) traefik.mode = flags.traefik;
@@ -61,12 +70,13 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
 
   const drafts = readGroups(problems, top, baseDir);
   const first = drafts[0];
-  if (first && flags.instances !== undefined) first.instances = flags.instances;
+  if (first && flags.instances !== undefined && !preset.tookInstances) first.instances = flags.instances;
   if (first && flags.command !== undefined) {
     first.command = flags.command;
     const unfilled = unfilledPlaceholder(flags.command, first.reservePorts);
     if (unfilled !== undefined) problems.flagMessage('--command', unfilled);
   }
+  checkGroupLinks(problems, drafts);
   const usingDemoApp = drafts.every((group) => group.command === null);
   const groups = finishGroups(problems, drafts, usingDemoApp, opts.demoCommand);
   // Traefik's check asks what the readiness probe asks: a path that says "ready", not a page to render.
@@ -77,7 +87,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     // --state-dir is relative to the cwd, the file's stateDir to the file; the default lives in the cwd.
     stateDir: flags.stateDir !== undefined ? path.resolve(opts.cwd, flags.stateDir)
       : top.has('stateDir') ? path.resolve(baseDir, stateDir) : path.resolve(opts.cwd, stateDir),
-    source, balancer, traefik, logs, metrics, monitoring, dashboard, groups, usingDemoApp,
+    source, balancer, traefik, logs, metrics, monitoring, dashboard, preset: presetName, rocketchat, groups, usingDemoApp, notices: preset.notices,
   };
 }
 
@@ -98,6 +108,10 @@ function readOverrides(problems: Problems, overrides: ConfigOverrides): ConfigOv
     stateDir: read('--state-dir', overrides.stateDir, text('a directory path')),
     host: read('--host', overrides.host, hostName),
     monitoring: read('--monitoring', overrides.monitoring, bool),
+    mode: read('--mode', overrides.mode, oneOf(ROCKETCHAT_MODES)),
+    mongoUrl: read('--mongo-url', overrides.mongoUrl, mongoUrl),
+    // From the environment, not typed for lb-dev: checked (and ignored with a notice) only by the preset.
+    envMongoUrl: overrides.envMongoUrl,
   };
 }
 

@@ -5,7 +5,7 @@
  */
 import type { Resolved } from './fields.js';
 import type {
-  BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, NETWORK_MODES, READINESS_FIELDS, RESTART_FIELDS, TOP_FIELDS, TRAEFIK_FIELDS, TRAEFIK_MODES,
+  BALANCER_FIELDS, GROUP_FIELDS, LOGS_FIELDS, NETWORK_MODES, READINESS_FIELDS, RESTART_FIELDS, START_ORDERS, TOP_FIELDS, TRAEFIK_FIELDS, TRAEFIK_MODES,
 } from './keys.js';
 
 export type TraefikMode = (typeof TRAEFIK_MODES)[number];
@@ -19,6 +19,8 @@ export type ReadinessConfig = Resolved<typeof READINESS_FIELDS>;
 /** HTTP readiness probe; `expectStatus` is an inclusive range. */
 export type HttpProbeConfig = NonNullable<ReadinessConfig['http']>;
 export type RestartConfig = Resolved<typeof RESTART_FIELDS>;
+export type StartOrder = (typeof START_ORDERS)[number];
+export type RestartOnConfig = GroupConfig['restartOn'];
 
 export interface GroupConfig extends Omit<Resolved<typeof GROUP_FIELDS>, 'command'> {
   /** Group name; also the instance name prefix (`app` -> app-1, app-2...). */
@@ -36,6 +38,8 @@ export interface LbDevConfig extends Resolved<typeof TOP_FIELDS> {
   groups: GroupConfig[];
   /** True when no command was configured and the built-in demo app runs. */
   usingDemoApp: boolean;
+  /** Things to say once at start (from the preset). */
+  notices?: string[];
 }
 
 /** Flags from `lb-dev up` etc. that override the file. */
@@ -48,4 +52,9 @@ export interface ConfigOverrides {
   host?: string;
   /** --monitoring: also run Prometheus. */
   monitoring?: boolean;
+  /** preset: rocketchat only: --mode, --mongo-url (or MONGO_URL). */
+  mode?: string;
+  mongoUrl?: string;
+  /** MONGO_URL of the environment: preset rocketchat's database when no --mongo-url (not a flag: ignored without the preset). */
+  envMongoUrl?: string;
 }

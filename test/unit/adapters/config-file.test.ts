@@ -207,7 +207,7 @@ describe('parseConfigText', () => {
     assert.equal(parsed.positions(['key49999']), 50_000);
     assert.throws(() => resolveConfig(parsed.value, { source: '/p/f.yaml', positions: parsed.positions, overrides: {}, cwd: '/p', demoCommand: DEMO }), (error: LbDevError) => {
       assert.equal(error.details.length, 50_000);
-      assert.equal(error.details[49_999], 'line 50000: key49999: unknown key "key49999"; expected one of stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, groups, command, instances, cwd, env, reservePorts, readiness, restart, stopGracePeriod');
+      assert.equal(error.details[49_999], 'line 50000: key49999: unknown key "key49999"; expected one of stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, preset, rocketchat, groups, command, instances, cwd, env, reservePorts, readiness, restart, stopGracePeriod, dependsOn, startOrder, restartOn');
       return true;
     });
     process.stdout.write(`# 50,000 keys parsed and resolved in ${Math.round(performance.now() - started)} ms\n`);

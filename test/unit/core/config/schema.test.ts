@@ -60,6 +60,9 @@ describe('resolveConfig: defaults', () => {
         },
         restart: { enabled: true, initialDelayMs: 500, maxDelayMs: 30_000, multiplier: 2, jitter: 0.2, resetAfterMs: 60_000 },
         stopGraceMs: 5_000,
+        dependsOn: [],
+        startOrder: 'parallel',
+        restartOn: { logFrom: null, logPattern: null, files: [], drainMs: 1_000 },
       }]);
     });
   }
