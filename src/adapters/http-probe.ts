@@ -1,5 +1,6 @@
 /** One HTTP readiness/health probe against an instance. A fresh connection each time (no keep-alive). */
 import { request } from 'node:http';
+import { HEALTH_CHECK_HEADER } from '../core/health-check.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -21,7 +22,7 @@ export function probeHttp(
       req.destroy();
       resolve(result);
     };
-    const req = request(url, { method: 'GET', agent: false, headers: { 'user-agent': 'lb-dev-probe', connection: 'close' } }, (res) => {
+    const req = request(url, { method: 'GET', agent: false, headers: { 'user-agent': 'lb-dev-probe', [HEALTH_CHECK_HEADER]: '1', connection: 'close' } }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       const ok = status >= expectStatus.min && status <= expectStatus.max;

@@ -13,6 +13,7 @@ import type { PortAllocator } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
 import { PortConflictRetries, ReadinessWatch } from './readiness.js';
+import { explainNotListening } from './start-timeout.js';
 
 export interface InstanceLogSink {
   append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
@@ -72,8 +73,13 @@ export class Instance {
   private stopping: Promise<void> | null = null;
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
-  /** When the last exit was seen (for the exit-to-route-change figure). */
+  /** When the last exit was seen. */
   lastExitSeenAt: number | null = null;
+  /**
+   * When an exit took this instance out of the balancer, until a route write without it
+   * reports the figure (takeExitThatLeft): only such a write was caused by an exit.
+   */
+  private exitLeftBalancerAt: number | null = null;
   /** The build the current process started on (see InstanceDeps.buildStamp). */
   build: string | null = null;
 
@@ -185,6 +191,13 @@ export class Instance {
     return true;
   }
 
+  /** When an exit took it out of the balancer, once: the route write that reports it consumes it. */
+  takeExitThatLeft(): number | null {
+    const at = this.exitLeftBalancerAt;
+    this.exitLeftBalancerAt = null;
+    return at;
+  }
+
   releasePorts(): void {
     this.deps.ports.release(...this.ports);
     this.ports = [];
@@ -201,6 +214,7 @@ export class Instance {
     });
     const previous = this.state;
     this.state = result.state;
+    if (event.type === 'exited' && takesTraffic(previous) && !this.takesTraffic) this.exitLeftBalancerAt = this.lastExitSeenAt;
     for (const effect of result.effects) this.apply(effect);
     if (this.state.phase === 'ready') this.portConflicts.reset();
     if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());
@@ -268,7 +282,7 @@ export class Instance {
 
     const readiness = new ReadinessWatch(this.group.readiness, port, {
       ready: () => this.dispatch({ type: 'ready' }),
-      startTimedOut: () => this.dispatch({ type: 'startTimedOut' }),
+      startTimedOut: () => void this.startTimedOut(port),
       probed: (result) => this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason }),
     });
     const splitters = { stdout: splitLines(), stderr: splitLines() };
@@ -279,7 +293,7 @@ export class Instance {
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
       for (const line of splitters[stream].push(chunk)) onLine(stream, line);
     };
-    this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${command}`);
+    this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${shortened(command)}`);
     this.stopping = null;
     this.build = this.deps.buildStamp?.() ?? null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
@@ -294,6 +308,15 @@ export class Instance {
     });
   }
 
+  /** Says why it is not ready, when /proc can tell (an app that ignores $PORT), then lets the state machine kill it. */
+  private async startTimedOut(port: number): Promise<void> {
+    const child = this.process;
+    const why = child && child.pid > 0 ? await explainNotListening(child.pid, port).catch(() => null) : null;
+    if (this.process !== child) return; // it exited (and maybe restarted) meanwhile: this timeout is stale
+    if (why) this.deps.logs.event(this.name, `not ready within the start timeout: ${why}`);
+    this.dispatch({ type: 'startTimedOut' });
+  }
+
   /** The process of this run is gone (crash, stop, or a port conflict): clean up after it, tell the state machine. */
   private async exited(child: RunningProcess, exit: ExitInfo, readiness: ReadinessWatch, port: number): Promise<void> {
     this.lastExitSeenAt = this.now();
@@ -304,6 +327,11 @@ export class Instance {
     if (child.pid > 0) this.orphanReaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
     const portConflict = readiness.sawPortConflict && this.state.phase === 'starting'
       && await this.portConflicts.retryOnNewPort(port);
-    this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict });
+    this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
   }
+}
+
+/** A command line as the log shows it: a 1 MB one (E2BIG) must not become a 1 MB log line. */
+function shortened(command: string, max = 300): string {
+  return command.length <= max ? command : `${command.slice(0, max)}... (${command.length} characters)`;
 }

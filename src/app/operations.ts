@@ -69,15 +69,15 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       const candidates = sup().instances().filter((i) => i.pid !== null);
       let target: Instance;
       if (params.random === true) {
-        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_FOUND', 'no running instance to kill');
+        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
         target = candidates[Math.floor(Math.random() * candidates.length)]!;
       } else {
         target = pick(params.instance);
       }
       const pid = target.pid;
+      // Said only once it went out: a stopped instance gets nothing, and the log must not claim otherwise.
+      if (pid === null || !(await target.signal(signal))) throw notRunning(target, sup());
       note(target, `${signal} sent by \`lb-dev kill\``);
-      const sent = await target.signal(signal);
-      if (!sent) throw new LbDevError('INSTANCE_NOT_FOUND', `${target.name} is not running (state ${target.phase})`);
       return { instance: target.name, pid, signal };
     },
     stop: async ({ params }) => {
@@ -93,7 +93,9 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       note(instance, 'start requested by `lb-dev start`');
       instance.start();
       if (params.wait !== false) await instance.whenReady();
-      return { instance: instance.name, state: instance.phase };
+      // A start the OS refused (a missing cwd, E2BIG) ends stopped at once: say why.
+      const reason = instance.phase === 'stopped' ? instance.status().lastExit?.reason : undefined;
+      return { instance: instance.name, state: instance.phase, ...(reason ? { reason: `could not start: ${reason}` } : {}) };
     },
     restart: async ({ params }) => {
       const rolling = params.rolling === true;
@@ -111,7 +113,15 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
     scale: async ({ params }) => {
       const count = num(params.count, 'count', NaN);
       const result = await sup().scale(count, typeof params.group === 'string' ? params.group : undefined, num(params.drainMs, 'drainMs', 1_000));
-      return { ...result, instances: sup().instances().length };
+      // As `start` does: the new instances are ready (or gave up) when this answers, unless told not to wait.
+      // A concurrent scale-down may already have removed some of them: those count as stopped.
+      const added = sup().instances().filter((instance) => result.added.includes(instance.name));
+      if (params.wait !== false) {
+        await Promise.all(added.map((instance) => instance.whenReady()));
+        await sup().routes.flush();
+      }
+      const states = Object.fromEntries(added.map((instance) => [instance.name, instance.phase]));
+      return { ...result, states, instances: sup().instances().length };
     },
     logs: (request) => streamLogs(ctx, request),
     watch: async (request) => {
@@ -122,6 +132,18 @@ export function operationHandlers(ctx: OperationsContext): Record<string, Handle
       return null;
     },
   };
+}
+
+/** `2` names an instance of the first group only (Supervisor.find): others by their full name. */
+function notRunning(instance: Instance, supervisor: Supervisor): LbDevError {
+  let name = instance.name;
+  try {
+    if (supervisor.find(String(instance.index)) === instance) name = String(instance.index);
+  } catch {
+    // No instance of that number in the first group: the full name it is.
+  }
+  return new LbDevError('INSTANCE_NOT_RUNNING',
+    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${name}\` starts it again`);
 }
 
 async function streamLogs(ctx: OperationsContext, request: RequestContext): Promise<unknown> {

@@ -10,21 +10,24 @@ export interface RouteLogSink {
 }
 
 export interface RouteLogSources {
-  /** When an instance's process was last seen exiting; null if none has. */
-  lastExitAt(): number | null;
+  /** The exits that took instances out of the balancer and that a write of `written` reflects (each once). */
+  exitsReflectedIn(written: readonly string[]): Array<{ name: string; at: number }>;
   /** Traefik's recent output lines, oldest first. */
   recentTraefikLines(): LogLine[];
 }
 
-/** Exits longer ago than this did not cause the write: no figure then. */
+/** Exits longer ago than this did not cause a route write (the metrics' exit-to-route figure). */
 export const EXIT_FIGURE_WINDOW_MS = 5_000;
 
-export function routeLog(log: RouteLogSink, sources: RouteLogSources): RouteSyncEvents {
+export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () => number = Date.now): RouteSyncEvents {
   return {
     written: (servers) => {
-      const lastExit = sources.lastExitAt();
-      const sinceExit = lastExit !== null && Date.now() - lastExit < EXIT_FIGURE_WINDOW_MS ? ` (${Date.now() - lastExit}ms after the last exit)` : '';
-      log.info(`routes -> [${servers.map((s) => s.name).join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
+      const names = servers.map((s) => s.name);
+      // The figure only for a change an exit caused: a drain, a start or a shutdown has none.
+      const exits = sources.exitsReflectedIn(names);
+      const first = exits[0];
+      const sinceExit = first ? ` (${now() - first.at}ms after ${exits.map((e) => e.name).join(', ')} exited)` : '';
+      log.info(`routes -> [${names.join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
     },
     confirmed: (servers, ms) => log.debug(`Traefik shows the change after ${ms}ms: [${servers.map((s) => s.name).join(', ')}]`),
     notConfirmed: (_servers, problem) => {

@@ -95,10 +95,25 @@ export class Supervisor {
     return this.instances().map((i) => i.status());
   }
 
-  /** When an instance's process was last seen exiting (for the exit-to-route-change figure). */
+  /** When an instance's process was last seen exiting (the metrics' exit-to-route figure). */
   lastExitAt(): number | null {
     const exits = this.instances().map((i) => i.lastExitSeenAt ?? 0);
     return Math.max(0, ...exits) || null;
+  }
+
+  /**
+   * For a route write without the servers `written`: the exits that took instances out of
+   * the balancer and that this write reflects (each reported once), earliest first; empty
+   * when no exit caused the change (a drain, a start, a shutdown).
+   */
+  takeExitsReflectedIn(written: readonly string[]): Array<{ name: string; at: number }> {
+    const exits: Array<{ name: string; at: number }> = [];
+    for (const instance of this.instances()) {
+      if (written.includes(instance.name)) continue;
+      const at = instance.takeExitThatLeft();
+      if (at !== null) exits.push({ name: instance.name, at });
+    }
+    return exits.sort((a, b) => a.at - b.at);
   }
 
   /** Starts every group, honouring dependsOn and startOrder; restart triggers watch from now on. */

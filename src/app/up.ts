@@ -16,6 +16,7 @@ import { TraefikApi } from '../adapters/traefik/api-client.js';
 import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
 import { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
 import { serverUrl } from '../core/traefik/dynamic-config.js';
+import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
@@ -59,7 +60,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   }
 
   const url = balancerUrl(config);
-  const printer = new ConsolePrinter({ out: io.out, color: io.color, logDir: layout.logsDir });
+  // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
+  const traefikShows = traefikConsoleFilter();
+  const printer = new ConsolePrinter({
+    out: io.out, color: io.color, logDir: layout.logsDir,
+    shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
+  });
   const logs = new LogHub({
     dir: layout.logsDir,
     maxFileBytes: config.logs.maxFileBytes,
@@ -227,7 +233,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       cleanups.push(() => running.close());
       log.info(`dashboard: ${running.url}`);
     }
-    sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
+    sup.routes.observe(routeLog(log, { exitsReflectedIn: (written) => sup.takeExitsReflectedIn(written), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();
     // Last of all, after Traefik stopped: sup.stopAll() below already wrote (and had Traefik
@@ -235,7 +241,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     // that outlives us (external mode) instead of leaving one to dead ports.
     cleanups.push(() => writer.remove());
 
-    log.info(`starting Traefik: ${traefik.describe()}`);
+    log.info(`starting Traefik: ${traefik.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
     cleanups.push(() => traefik.stop());
     await traefik.start((message) => logs.event('traefik', message));
     if (config.traefik.accessLog && chosen.mode !== 'external') {

@@ -3,7 +3,7 @@
  * reader (YAML parser and schema) is imported only when a command needs the config: a
  * client command given --state-dir goes straight to the socket.
  */
-import { stateLayout } from '../app/state-dir.js';
+import { type StateLayout, stateLayout } from '../app/state-dir.js';
 import { ControlClient } from '../control/client.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
@@ -21,10 +21,28 @@ async function stateDirOf(flags: LocationFlags): Promise<string> {
   return flags.stateDir;
 }
 
+/** The state dir layout named by --state-dir, or by the config, or `.lb-dev`. */
+export async function layoutOf(flags: LocationFlags): Promise<StateLayout> {
+  return stateLayout(await stateDirOf(flags));
+}
+
 /** Connects to the `up` that owns the state dir named by --state-dir, or by the config, or `.lb-dev`. */
 export async function connect(flags: LocationFlags): Promise<ControlClient> {
-  const layout = stateLayout(await stateDirOf(flags));
+  const layout = await layoutOf(flags);
   return ControlClient.connect(layout.socket, layout.root);
+}
+
+/**
+ * For `logs -f` and `status --watch`: `up` ending (Ctrl-C, `lb-dev down`) closes the
+ * connection, a normal end for a follower: say so and succeed. Other errors stay errors.
+ */
+export async function untilUpEnds(client: ControlClient, follow: Promise<void>, say: (text: string) => void): Promise<void> {
+  try {
+    await follow;
+  } catch (error) {
+    if (!client.closedByServer) throw error;
+    say('lb-dev stopped');
+  }
 }
 
 /** Runs `fn` with a connected client and always closes it. */

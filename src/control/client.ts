@@ -7,6 +7,9 @@ import { parseReply } from './parse-reply.js';
 
 export class ControlClient {
   private nextId = 1;
+  /** True once the server closed the connection (its `up` ended), as opposed to a refused connect. */
+  closedByServer = false;
+  private closing = false;
 
   private constructor(private readonly socket: Socket, private readonly path: string) {}
 
@@ -21,6 +24,7 @@ export class ControlClient {
   }
 
   close(): void {
+    this.closing = true;
     this.socket.destroy();
   }
 
@@ -44,6 +48,7 @@ export class ControlClient {
         this.socket.off('close', onClose);
       };
       const onClose = () => {
+        this.closedByServer = !this.closing;
         cleanup();
         reject(new LbDevError('NOT_RUNNING', `lb-dev closed the control connection (${this.path}); it may have stopped`));
       };

@@ -49,6 +49,7 @@ export const ERROR_CODES = {
   DASHBOARD_BAD_REQUEST: { exitCode: 5, fix: 'Use the dashboard page, or send what docs/dashboard.md lists: the method and path of an action and a JSON object body of at most 16 KiB with the fields it names.' },
   MONGO_UNREACHABLE: { exitCode: 3, fix: 'Start your MongoDB replica set, correct --mongo-url / MONGO_URL / rocketchat.mongoUrl, or unset them to use the built-in MongoDB.' },
   INIT_FILE_EXISTS: { exitCode: 2, fix: 'Keep your lb-dev.config.yaml, or run `lb-dev init --force` to replace it.' },
+  INSTANCE_NOT_RUNNING: { exitCode: 3, fix: 'Start it with `lb-dev start <instance>` (`lb-dev status` shows the state of each).' },
 } as const satisfies Record<string, ErrorSpec>;
 
 export type ErrorCode = keyof typeof ERROR_CODES;

@@ -24,9 +24,9 @@ export function renderPage(info: PageInfo): string {
 </style>
 </head>
 <body>
-<p>This page was served by</p>
-<p class="instance">${instance}</p>
-<p>pid <code>${info.pid}</code>, port <code>${info.port}</code> &middot; <a href="/api/info">/api/info</a></p>
+<p>This page was served by <b>${instance}</b> (pid ${info.pid}); its WebSocket is held by</p>
+<p class="instance" id="instance">${instance}</p>
+<p>pid <code id="pid">${info.pid}</code>, port <code id="port">${info.port}</code> &middot; <a href="/api/info">/api/info</a></p>
 <form id="send"><input id="text" value="hello" autocomplete="off"> <button>send over WebSocket</button></form>
 <pre id="log"></pre>
 <script>
@@ -37,7 +37,18 @@ export function renderPage(info: PageInfo): string {
     const url = (location.protocol === 'https:' ? 'wss://' : 'ws://') + location.host + '/websocket';
     socket = new WebSocket(url);
     socket.onopen = () => { add('open ' + url); socket.send('hello from the browser'); };
-    socket.onmessage = (event) => add('<- ' + event.data);
+    socket.onmessage = (event) => {
+      add('<- ' + event.data);
+      // After a reconnect the socket may be held by another instance: show that one, not the first.
+      let message = null;
+      try { message = JSON.parse(event.data); } catch {}
+      if (message && typeof message.hello === 'string') {
+        document.getElementById('instance').textContent = message.hello;
+        document.getElementById('pid').textContent = String(message.pid);
+        document.getElementById('port').textContent = String(message.port);
+        document.title = 'lb-dev demo: ' + message.hello;
+      }
+    };
     // Reconnect, so a killed instance shows the balancer moving the socket elsewhere.
     socket.onclose = (event) => { add('closed (' + event.code + '), reconnecting in 1s'); setTimeout(connect, 1000); };
   }

@@ -11,6 +11,7 @@
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import { formatElapsed } from '../core/text/duration.js';
+import { HEALTH_CHECK_HEADER } from '../core/health-check.js';
 import { readDemoOptions, type DemoOptions } from './options.js';
 import { renderPage } from './page.js';
 import { attachWebSocketEcho } from './websocket.js';
@@ -87,9 +88,9 @@ function startDemo(options: DemoOptions, isStopping: () => boolean): RunningDemo
   let crashTimer: NodeJS.Timeout | null = null;
 
   const server = createServer((request, response) => {
-    requests++;
     const startedAt = Date.now();
     const url = new URL(request.url ?? '/', 'http://localhost');
+    if (!isHealthCheck(request)) requests++;
     if (!isQuiet(request, url)) {
       response.on('finish', () => say(`${request.method} ${url.pathname} ${response.statusCode} ${Date.now() - startedAt}ms`));
     }
@@ -146,7 +147,7 @@ function startDemo(options: DemoOptions, isStopping: () => boolean): RunningDemo
     }
   };
 
-  const sockets = attachWebSocketEcho(server, instance, say);
+  const sockets = attachWebSocketEcho(server, { instance, pid: process.pid, port }, say);
 
   server.on('error', (error: NodeJS.ErrnoException) => {
     complain(`demo app: cannot listen on ${host}:${port}: ${error.code ?? error.message}`);
@@ -188,8 +189,12 @@ function reply(response: ServerResponse, status: number, contentType: string, bo
 
 /** Probes and `?quiet` requests are not logged: one line per probe would drown the useful lines. */
 function isQuiet(request: IncomingMessage, url: URL): boolean {
-  if (url.pathname === '/healthz' || url.searchParams.has('quiet')) return true;
-  return (request.headers['user-agent'] ?? '').startsWith('lb-dev-probe');
+  return url.pathname === '/healthz' || url.searchParams.has('quiet') || isHealthCheck(request);
+}
+
+/** Traefik's active health check (it sends the header lb-dev's dynamic config asks for) or lb-dev's readiness probe: not traffic. */
+function isHealthCheck(request: IncomingMessage): boolean {
+  return request.headers[HEALTH_CHECK_HEADER.toLowerCase()] !== undefined || (request.headers['user-agent'] ?? '').startsWith('lb-dev-probe');
 }
 
 main();

@@ -1,6 +1,6 @@
 /**
  * The demo app's WebSocket echo on /websocket and /sockjs (and /sockjs/..., where Meteor's
- * DDP connects): says `{ hello: instance }`, then answers each message with
+ * DDP connects): says `{ hello: instance, pid, port }`, then answers each message with
  * `{ instance, echo }`, so a client sees which instance holds its socket.
  */
 import type { IncomingMessage, Server } from 'node:http';
@@ -20,7 +20,15 @@ export interface EchoServer {
   terminateAll(): void;
 }
 
-export function attachWebSocketEcho(server: Server, instance: string, log: (line: string) => void): EchoServer {
+/** Who holds the socket: sent in the hello, so a page that reconnected elsewhere can say so. */
+export interface EchoIdentity {
+  instance: string;
+  pid: number;
+  port: number;
+}
+
+export function attachWebSocketEcho(server: Server, identity: EchoIdentity, log: (line: string) => void): EchoServer {
+  const { instance } = identity;
   const wss = new WebSocketServer({ noServer: true });
 
   server.on('upgrade', (request: IncomingMessage, socket: Duplex, head: Buffer) => {
@@ -32,7 +40,7 @@ export function attachWebSocketEcho(server: Server, instance: string, log: (line
     }
     wss.handleUpgrade(request, socket, head, (ws) => {
       log(`WS ${pathname} open`);
-      ws.send(JSON.stringify({ hello: instance }));
+      ws.send(JSON.stringify({ hello: instance, pid: identity.pid, port: identity.port }));
       ws.on('message', (data) => {
         const bytes = Buffer.isBuffer(data) ? data : Array.isArray(data) ? Buffer.concat(data) : Buffer.from(data);
         const text = bytes.toString('utf8');

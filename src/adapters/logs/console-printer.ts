@@ -26,6 +26,8 @@ export interface ConsolePrinterOptions {
   logDir?: string;
   /** Names are padded to at least this width. Default 7 (`traefik`). */
   minNameWidth?: number;
+  /** Which lines the terminal shows (all by default); the others are still in the files and `lb-dev logs`. */
+  shows?: (line: LogLine) => boolean;
 }
 
 interface SourceQueue {
@@ -54,6 +56,7 @@ export class ConsolePrinter {
   private readonly maxLinesPerSecond: number;
   private readonly maxLinesPerBatch: number;
   private readonly logDir: string | null;
+  private readonly shows: ((line: LogLine) => boolean) | null;
   private nameWidth: number;
 
   private readonly queues = new Map<string, SourceQueue>();
@@ -76,6 +79,7 @@ export class ConsolePrinter {
     this.maxLinesPerSecond = Math.max(1, options.maxLinesPerSecond ?? 10_000);
     this.maxLinesPerBatch = Math.max(1, options.maxLinesPerBatch ?? 1000);
     this.logDir = options.logDir ?? null;
+    this.shows = options.shows ?? null;
     this.nameWidth = options.minNameWidth ?? 7;
     this.tokens = this.maxLinesPerSecond;
     this.out.on('error', () => {
@@ -85,7 +89,7 @@ export class ConsolePrinter {
 
   /** Queues `line` for printing; never writes synchronously. */
   print(line: LogLine): void {
-    if (this.broken) return;
+    if (this.broken || (this.shows && !this.shows(line))) return;
     const queue = this.queueFor(line.source);
     if (!queue.lines.offer(line)) {
       queue.dropped++;

@@ -15,6 +15,12 @@ export function killCommand(): Command {
     if (!instance && !flags.random) throw new LbDevError('USAGE', 'kill: expected an instance name (app-2 or 2) or --random, got neither');
     const result = await withClient(flags, (client) =>
       client.call<{ instance: string; pid: number; signal: string }>('kill', { instance, random: Boolean(flags.random), signal: flags.signal }));
-    process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `sent ${result.signal} to ${result.instance} (pid ${result.pid} and its tree)\n`);
+    if (flags.json) {
+      process.stdout.write(`${JSON.stringify(result)}\n`);
+      return;
+    }
+    // A frozen tree stays frozen (and out of the balancer once the probes fail) until it is continued.
+    const frozen = result.signal === 'SIGSTOP' ? `; it is frozen until \`lb-dev kill ${result.instance} --signal SIGCONT\`` : '';
+    process.stdout.write(`sent ${result.signal} to ${result.instance} (pid ${result.pid} and its tree)${frozen}\n`);
   });
 }

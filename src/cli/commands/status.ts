@@ -1,7 +1,7 @@
 import { Command } from 'commander';
 import type { StatusReport } from '../../app/status-report.js';
 import { CLEAR_SCREEN } from '../../core/text/colors.js';
-import { withClient } from '../context.js';
+import { untilUpEnds, withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions } from '../options.js';
 import { renderStatus } from '../render/status-table.js';
 
@@ -20,10 +20,15 @@ export function statusCommand(): Command {
       }
       const tty = Boolean(process.stdout.isTTY) && !flags.json;
       process.once('SIGINT', () => { client.close(); process.exit(0); });
-      await client.stream('watch', { intervalMs: 1000 }, (data) => {
+      const watching = client.stream('watch', { intervalMs: 1000 }, (data) => {
         const report = data as StatusReport;
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(`${tty ? CLEAR_SCREEN : ''}${renderStatus(report, Date.now())}\n`);
+      });
+      // `up` ended: the last table is no longer true, so it goes (on a terminal) and the watch ends normally.
+      await untilUpEnds(client, watching, (text) => {
+        if (flags.json) process.stderr.write(`${text}\n`);
+        else process.stdout.write(`${tty ? CLEAR_SCREEN : ''}${text}; nothing is running\n`);
       });
     });
   });

@@ -23,7 +23,7 @@ export function renderStatus(report: StatusReport, now: number): string {
   for (const i of report.instances) {
     const row = [
       i.name,
-      i.state === 'crashed' && i.nextRestartAt ? `crashed (restart in ${ago(i.nextRestartAt - now)})` : i.state,
+      stateCell(i, now),
       i.inBalancer ? 'in' : 'out',
       i.port === null ? '-' : String(i.port),
       i.pid === null ? '-' : String(i.pid),
@@ -34,6 +34,8 @@ export function renderStatus(report: StatusReport, now: number): string {
     if (builds) row.push(i.build === undefined ? '-' : i.build.slice(11, 23));
     rows.push(row);
   }
+  // Why an instance could not start (a missing cwd, E2BIG): the table cell has no room for it.
+  const problems = report.instances.filter((i) => i.lastExit?.reason && i.pid === null).map((i) => `${i.name}: could not start: ${i.lastExit!.reason}`);
   const routes = report.routes;
   const confirmed = routes.confirmed === true ? `live in Traefik (${routes.confirmMs}ms)` : routes.confirmed === false ? `NOT CONFIRMED: ${routes.problem}` : 'written';
   return [
@@ -44,6 +46,13 @@ export function renderStatus(report: StatusReport, now: number): string {
     ...(report.dashboardUrl ? [`dashboard ${report.dashboardUrl}`] : []),
     '',
     table(rows),
+    ...(problems.length ? ['', ...problems] : []),
     '',
   ].join('\n');
+}
+
+function stateCell(i: StatusReport['instances'][number], now: number): string {
+  if (i.state === 'crashed' && i.nextRestartAt) return `crashed (restart in ${ago(i.nextRestartAt - now)})`;
+  if (i.state === 'stopped' && i.lastExit?.reason && i.desired === 'stopped') return 'stopped (could not start)';
+  return i.state;
 }

@@ -26,7 +26,9 @@ export const BALANCER_FIELDS = {
   }),
   websocketPaths: list(urlPath, { default: ['/websocket', '/sockjs'], doc: 'paths routed as WebSocket traffic (Meteor/DDP uses both)' }),
   healthCheck: group({
-    path: value(urlPath, { default: '/', doc: 'path Traefik requests on each instance' }),
+    path: value(nullable(urlPath), {
+      default: null, doc: "path Traefik requests on each instance; null = the first group's readiness.http.path (/ without one)",
+    }),
     interval: duration(1, { default: '1s', as: 'intervalMs', doc: 'time between checks (also: how soon an instance the passive check took out comes back)' }),
     timeout: duration(1, { default: '1s', as: 'timeoutMs', doc: 'a check slower than this fails' }),
   }, { optional: true, expected: 'a mapping of health check settings', doc: "Traefik's own active check of each instance; false = none" }),

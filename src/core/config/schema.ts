@@ -79,6 +79,8 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   checkGroupLinks(problems, drafts);
   const usingDemoApp = drafts.every((group) => group.command === null);
   const groups = finishGroups(problems, drafts, usingDemoApp, opts.demoCommand);
+  // Traefik's check asks what the readiness probe asks: a path that says "ready", not a page to render.
+  if (balancer.healthCheck && balancer.healthCheck.path === null) balancer.healthCheck.path = groups[0]?.readiness.http?.path ?? '/';
 
   problems.throwIfAny(source === null ? null : displayPath(source, opts.cwd));
   const rawTraefik = top.raw['traefik'];

@@ -25,7 +25,8 @@ export interface InstanceState {
   probeFailures: number;
   probeSuccesses: number;
   nextRestartAt: number | null;
-  lastExit: { code: number | null; signal: string | null; at: number } | null;
+  /** `reason` is set when the command could not be started at all (the OS refused the spawn). */
+  lastExit: { code: number | null; signal: string | null; at: number; reason?: string } | null;
 }
 
 export type InstanceEvent =
@@ -35,7 +36,7 @@ export type InstanceEvent =
   | { type: 'probeOk' }
   | { type: 'probeFailed'; reason: string }
   | { type: 'startTimedOut' }
-  | { type: 'exited'; code: number | null; signal: string | null; portConflict: boolean }
+  | { type: 'exited'; code: number | null; signal: string | null; portConflict: boolean; spawnError?: string }
   | { type: 'restartDue' }
   | { type: 'stop' }
   | { type: 'drain'; drained: boolean };
@@ -86,6 +87,19 @@ export function takesTraffic(state: InstanceState): boolean {
 
 function describeExit(code: number | null, signal: string | null): string {
   return signal ? `killed by ${signal}` : `exited with code ${code ?? 'unknown'}`;
+}
+
+/**
+ * Spawn errors that come back identically on every try (a missing working directory or
+ * shell, a command line too long, a NUL byte, no permission): restarting would loop for
+ * ever. Others (EMFILE, EAGAIN, ENOMEM: the machine is short of something) may pass, so
+ * they back off as a crash does.
+ */
+const LASTING_SPAWN_ERRORS = ['ENOENT', 'ENOTDIR', 'E2BIG', 'EACCES', 'ENAMETOOLONG', 'ELOOP', 'ERR_INVALID_ARG_VALUE', 'ERR_INVALID_ARG_TYPE'];
+
+export function spawnErrorLasts(reason: string): boolean {
+  const code = /^([A-Z0-9_]+)\b/.exec(reason)?.[1];
+  return code !== undefined && LASTING_SPAWN_ERRORS.includes(code);
 }
 
 export function transition(state: InstanceState, event: InstanceEvent, ctx: TransitionContext): Transition {
@@ -170,11 +184,17 @@ function exited(
   event: Extract<InstanceEvent, { type: 'exited' }>,
   ctx: TransitionContext,
 ): Transition {
-  const lastExit = { code: event.code, signal: event.signal, at: ctx.now };
-  const how = describeExit(event.code, event.signal);
+  const lastExit = { code: event.code, signal: event.signal, at: ctx.now, ...(event.spawnError ? { reason: event.spawnError } : {}) };
+  const how = event.spawnError ? `could not start (${event.spawnError})` : describeExit(event.code, event.signal);
   const base: InstanceState = { ...state, alive: false, lastExit, readyAt: null, probeFailures: 0, probeSuccesses: 0 };
   if (state.desired === 'stopped') {
     return { state: { ...base, phase: 'stopped' }, effects: [{ type: 'log', level: 'info', text: `stopped (${how})` }] };
+  }
+  if (event.spawnError && spawnErrorLasts(event.spawnError)) {
+    return {
+      state: { ...base, phase: 'stopped', desired: 'stopped', nextRestartAt: null },
+      effects: [{ type: 'log', level: 'error', text: `${how}; not restarting, it would fail the same way: fix the cause, then \`lb-dev start\` it` }],
+    };
   }
   if (event.portConflict) {
     // Another process took the port between our check and the app's bind: not the app's fault.

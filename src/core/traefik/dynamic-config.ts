@@ -16,6 +16,7 @@ import { LbDevError } from '../errors.js';
 import { goDuration } from '../text/duration.js';
 import { hostPort } from '../text/host-port.js';
 import type { BalancerConfig } from '../config/types.js';
+import { HEALTH_CHECK_HEADER } from '../health-check.js';
 
 /** One ready instance. */
 export interface RouteServer {
@@ -111,7 +112,13 @@ export function renderDynamicConfig(servers: readonly RouteServer[], opts: Dynam
   }
   if (balancer.healthCheck) {
     const hc = balancer.healthCheck;
-    loadBalancer['healthCheck'] = { path: hc.path, interval: goDuration(hc.intervalMs), timeout: goDuration(hc.timeoutMs) };
+    loadBalancer['healthCheck'] = {
+      path: hc.path ?? '/',
+      interval: goDuration(hc.intervalMs),
+      timeout: goDuration(hc.timeoutMs),
+      // Marks the check so that apps (the demo does) can leave it out of their logs and counts.
+      headers: { [HEALTH_CHECK_HEADER]: '1' },
+    };
   }
   if (balancer.passiveHealthCheck) {
     // Traefik counts a request that got no connection, or a 5xx, against its server (a success

@@ -133,7 +133,7 @@ export async function checkKillAndReturn(t: Diagnostic, ws: Workspace, run: LbDe
   }, { timeoutMs: 15_000, intervalMs: 10, what: `Traefik's API to drop ${url} after the kill` });
   const goneFromApiMs = Math.round(performance.now() - killedAt);
   // lb-dev's own figure: its route write, counted from when it saw the exit.
-  const written = [...run.output().slice(outputBefore).matchAll(/routes -> \[([^\]]*)\] \((\d+)ms after the last exit\)/g)]
+  const written = [...run.output().slice(outputBefore).matchAll(/routes -> \[([^\]]*)\] \((\d+)ms after [^)]* exited\)/g)]
     .filter((m) => !m[1]!.split(', ').includes(name)).pop();
   const line = `${how === 'sigkill' ? 'SIGKILL' : '`lb-dev kill`'} ${name} -> gone from Traefik's API: ${goneFromApiMs} ms (${polls} polls)`
     + (written ? `; lb-dev wrote the routes ${written[2]} ms after it saw the exit` : '');

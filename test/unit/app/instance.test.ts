@@ -214,3 +214,40 @@ test('whenReady() returns once the instance stops wanting to run (a `start` wait
   await ready(instance, 500); // and at once while it stays stopped
   assert.deepEqual(markedProcesses(marker), []);
 });
+
+// A spawn the OS refuses says why (in the log and in status) and, as it would fail the same
+// way again, stops instead of restarting for ever.
+for (const [what, settings] of [
+  ['a missing working directory', { cwd: '/nonexistent/lb-dev-test-cwd' }],
+  ['a NUL byte in the command', { command: 'node -e 0 \u0000' }],
+  ['a 1 MB command line (E2BIG)', { command: `node -e 0 ${'x'.repeat(1 << 20)}` }],
+] as const) {
+  test(`a failed spawn (${what}) is logged and shown in status, and not restarted`, async () => {
+    const { instance, events } = makeInstance(settings);
+    instance.start();
+    await ready(instance);
+    const status = instance.status();
+    assert.equal(status.state, 'stopped');
+    assert.equal(status.desired, 'stopped');
+    assert.match(status.lastExit?.reason ?? '', /^(ENOENT|E2BIG|ERR_INVALID_ARG_VALUE)\b/);
+    const said = events.find((e) => e.startsWith('could not start'));
+    assert.ok(said?.includes(status.lastExit!.reason!) && said.includes('not restarting'), events.join('\n'));
+    assert.ok(events.every((e) => e.length < 1_000), 'no event line carries the whole command');
+    assert.equal(status.restarts, 0);
+  });
+}
+
+test('an app that ignores $PORT: the start timeout says nothing listens on its port, and where its processes listen', async () => {
+  const { instance, events, lines, until } = makeInstance({
+    command: `node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log('on', s.address().port))"`,
+    readiness: { http: { interval: '50ms', timeout: '500ms' }, startTimeout: '1s' },
+    restart: { enabled: false },
+  });
+  instance.start();
+  await until(() => lines.some((l) => l.startsWith('on ')));
+  const ownPort = lines.find((l) => l.startsWith('on '))!.slice(3);
+  await until(() => instance.phase === 'stopped');
+  const said = events.find((e) => e.startsWith('not ready within the start timeout'));
+  assert.ok(said, events.join('\n'));
+  assert.match(said, new RegExp(`nothing listens on its port ${instance.status().port} \\(\\$PORT\\); its processes listen on ${ownPort} instead`));
+});

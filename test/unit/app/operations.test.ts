@@ -44,7 +44,7 @@ test('every method says "still starting" before the supervisor exists', async ()
 });
 
 test('kill sends the signal to the tree (the supervisor restarts it); stop keeps it stopped; start brings it back', async (t) => {
-  const { supervisor, handlers, marker } = await setUp(t, 2);
+  const { supervisor, handlers, marker, logs } = await setUp(t, 2);
   supervisor.startAll();
   await allRouted(supervisor);
   const first = supervisor.find('1');
@@ -60,7 +60,10 @@ test('kill sends the signal to the tree (the supervisor restarts it); stop keeps
   const stopped = await handlers.stop!(request({ instance: 'app-1' }));
   assert.deepEqual(stopped, { instance: 'app-1', state: 'stopped' });
   assert.deepEqual(supervisor.routes.status.written, ['app-2']);
-  await assert.rejects(handlers.kill!(request({ instance: '1' })), /app-1 is not running \(state stopped\)/);
+  const sentBefore = logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length;
+  await assert.rejects(handlers.kill!(request({ instance: '1' })), (error: unknown) => error instanceof LbDevError
+    && error.code === 'INSTANCE_NOT_RUNNING' && /app-1 is not running \(state stopped\): no signal sent; `lb-dev start 1`/.test(error.message));
+  assert.equal(logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length, sentBefore, 'nothing sent, nothing logged');
 
   const started = await handlers.start!(request({ instance: '1' }));
   assert.deepEqual(started, { instance: 'app-1', state: 'ready' });
@@ -68,6 +71,19 @@ test('kill sends the signal to the tree (the supervisor restarts it); stop keeps
   assert.deepEqual(supervisor.routes.status.written, ['app-1', 'app-2'], 'stop left it admitted: back in once ready');
   await supervisor.stopAll();
   assert.deepEqual(markedProcesses(marker), []);
+});
+
+test('start of an instance whose working directory is gone answers stopped, with the reason', async (t) => {
+  const { supervisor, handlers } = await setUp(t, 1);
+  const instance = supervisor.find('1');
+  // As when the directory is removed while `up` runs: the spawn fails with ENOENT every time.
+  (instance.group as { cwd: string }).cwd = '/nonexistent/lb-dev-ops-test';
+  const started = await handlers.start!(request({ instance: '1' }));
+  assert.deepEqual(started, {
+    instance: 'app-1', state: 'stopped',
+    reason: 'could not start: ENOENT: the working directory /nonexistent/lb-dev-ops-test does not exist (spawn /bin/sh ENOENT)',
+  });
+  await supervisor.stopAll();
 });
 
 test('restart --rolling: each instance leaves the routes, restarts, and is back before the next one goes', async (t) => {
@@ -90,9 +106,14 @@ test('scale and logs', async (t) => {
   const { supervisor, handlers, logs, marker } = await setUp(t, 1);
   supervisor.startAll();
   await allRouted(supervisor);
-  assert.deepEqual(await handlers.scale!(request({ count: 2, drainMs: 0 })), { added: ['app-2'], removed: [], instances: 2 });
+  assert.deepEqual(await handlers.scale!(request({ count: 2, drainMs: 0 })), { added: ['app-2'], removed: [], states: { 'app-2': 'ready' }, instances: 2 },
+    'scale waits until the new instance is ready, as start does');
+  assert.ok(supervisor.routes.status.written.includes('app-2'), 'and in the routes');
   await assert.rejects(handlers.scale!(request({ count: -1 })), /expected count to be a number >= 0, got -1/);
-  assert.deepEqual(await handlers.scale!(request({ count: 1, drainMs: 0 })), { added: [], removed: ['app-2'], instances: 1 });
+  assert.deepEqual(await handlers.scale!(request({ count: 1, drainMs: 0 })), { added: [], removed: ['app-2'], states: {}, instances: 1 });
+  const quick = await handlers.scale!(request({ count: 2, drainMs: 0, wait: false })) as { states: Record<string, string> };
+  assert.deepEqual(quick.states, { 'app-2': 'starting' }, 'wait: false answers at once');
+  await handlers.scale!(request({ count: 1, drainMs: 0 }));
   logs.event('app-1', 'hello from the test');
   const read = request({ sources: ['1'], lines: 10 });
   const answer = await handlers.logs!(read) as { lines: number };

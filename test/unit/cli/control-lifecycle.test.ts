@@ -30,6 +30,11 @@ test('`stop 2` leaves it stopped and out of the config; `start 2` brings it back
   // Stays stopped: no restart (the restart delay is 200ms).
   await holdsFor(async () => run.instance(await run.status(), 'app-2').state === 'stopped', 600, 'app-2 stopped');
   assert.equal(run.instance(await run.status(), 'app-2').state, 'stopped');
+  // Nothing to signal: a coded answer that says so and how to start it, and no "sent" line in the pane.
+  const kill = await run.cli(['kill', '2']);
+  assert.equal(kill.code, 3, kill.stderr);
+  assert.match(kill.stderr, /app-2 is not running \(state stopped\): no signal sent; `lb-dev start 2` starts it again \[INSTANCE_NOT_RUNNING\]/);
+  assert.doesNotMatch(run.output(), /app-2 .*SIGKILL sent/);
 
   const start = await run.cli(['start', '2', '--json']);
   assert.equal(start.code, 0, start.stderr);
@@ -37,6 +42,16 @@ test('`stop 2` leaves it stopped and out of the config; `start 2` brings it back
   const report = await run.waitAllReady(3);
   assert.equal(run.instance(report, 'app-2').port, two.port, 'same port after a stop/start');
   assert.deepEqual(await run.serverUrls(), before.instances.map((i) => urlOf(i.port)).sort());
+});
+
+test('`kill 2 --signal SIGSTOP` says how to unfreeze it; SIGCONT does', async () => {
+  const frozen = await run.cli(['kill', '2', '--signal', 'SIGSTOP']);
+  assert.equal(frozen.code, 0, frozen.stderr);
+  assert.match(frozen.stdout, /^sent SIGSTOP to app-2 \(pid \d+ and its tree\); it is frozen until `lb-dev kill app-2 --signal SIGCONT`$/m);
+  const resumed = await run.cli(['kill', '2', '--signal', 'SIGCONT']);
+  assert.equal(resumed.code, 0, resumed.stderr);
+  assert.match(resumed.stdout, /^sent SIGCONT to app-2 \(pid \d+ and its tree\)$/m);
+  await run.waitAllReady(3);
 });
 
 test('`restart 2` gives it a new process and it is ready and routed when the command returns', async () => {

@@ -17,7 +17,7 @@ after(cleanupAll);
 test('`scale 5` then `scale 2`: the config follows, removed instances\' processes are gone', async () => {
   const up = await run.cli(['scale', '5']);
   assert.equal(up.code, 0, up.stderr);
-  assert.equal(up.stdout.trim(), '5 instances; started app-4, app-5');
+  assert.equal(up.stdout.trim(), '5 instances; started app-4 (ready), app-5 (ready)', 'scale waits for the new ones, as start does');
   const five = await run.waitAllReady(5);
   assert.deepEqual(await run.serverUrls(), five.instances.map((i) => urlOf(i.port)).sort());
   assert.equal(new Set(five.instances.map((i) => i.port)).size, 5);
@@ -25,7 +25,7 @@ test('`scale 5` then `scale 2`: the config follows, removed instances\' processe
   const removed = five.instances.filter((i) => i.index > 2);
   const down = await run.cli(['scale', '2', '--json']);
   assert.equal(down.code, 0, down.stderr);
-  assert.deepEqual(JSON.parse(down.stdout), { added: [], removed: ['app-3', 'app-4', 'app-5'], instances: 2 });
+  assert.deepEqual(JSON.parse(down.stdout), { added: [], removed: ['app-3', 'app-4', 'app-5'], states: {}, instances: 2 });
   const two = await run.status();
   assert.deepEqual(two.instances.map((i) => i.name), ['app-1', 'app-2']);
   for (const i of removed) assert.equal(pidAlive(i.pid!), false, `${i.name} (pid ${i.pid}) is gone`);
@@ -54,6 +54,13 @@ test('unknown instance names exit 2 with INSTANCE_NOT_FOUND and the list of name
   assert.equal(result.code, 2, result.stderr);
   assert.match(result.stderr, /INSTANCE_NOT_FOUND/);
   assert.match(result.stderr, /expected one of app-1, app-2/);
+});
+
+test('`restart --all` with no instances says so', async () => {
+  assert.equal((await run.cli(['scale', '0'])).code, 0);
+  const restart = await run.cli(['restart', '--all']);
+  assert.equal(restart.code, 0, restart.stderr);
+  assert.match(restart.stdout, /^no instances to restart/);
 });
 
 test('SIGINT afterwards leaves nothing running', async () => {

@@ -132,7 +132,7 @@ describe('a running demo app', () => {
     assert.match(response.headers.get('content-type') ?? '', /text\/html/);
     const html = await response.text();
     assert.match(html, /app-7/);
-    assert.match(html, new RegExp(`pid <code>${demo.child.pid}</code>`));
+    assert.match(html, new RegExp(`pid <code id="pid">${demo.child.pid}</code>`));
     assert.match(html, /new WebSocket\(/);
     assert.match(html, /\/websocket/);
   });
@@ -144,6 +144,21 @@ describe('a running demo app', () => {
     assert.equal((await fetch(`${demo.base}/nope`)).status, 404);
     assert.equal((await fetch(`${demo.base}/crash`)).status, 405);
     assert.equal((await fetch(`${demo.base}/api/info`, { method: 'POST' })).status, 405);
+  });
+
+  test("neither logs nor counts Traefik's health check (X-LB-Dev-Health) or lb-dev's probe", async () => {
+    const count = async () => ((await (await fetch(`${demo.base}/api/info?quiet`)).json()) as { requests: number }).requests;
+    const before = await count();
+    await fetch(`${demo.base}/health-marker`, { headers: { 'X-LB-Dev-Health': '1', 'user-agent': 'Go-http-client/1.1' } });
+    await fetch(`${demo.base}/probe-marker`, { headers: { 'user-agent': 'lb-dev-probe' } });
+    assert.equal(await count(), before + 1, 'only the ?quiet request of the user counted');
+    // A user request after them: once its line is out, theirs would have been too.
+    await fetch(`${demo.base}/user-marker`);
+    for (let waited = 0; !demo.stdout().includes('GET /user-marker 404') && waited < 5000; waited += 20) {
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+    assert.match(demo.stdout(), /GET \/user-marker 404/);
+    assert.doesNotMatch(demo.stdout(), /health-marker|probe-marker/);
   });
 
   test('logs one line per request, but not probes, /healthz or ?quiet', async () => {
@@ -164,7 +179,7 @@ describe('a running demo app', () => {
   for (const path of ['/websocket', '/sockjs', '/sockjs/123/abcdef/websocket']) {
     test(`WebSocket on ${path}: hello, then an echo of each message`, async () => {
       const { ws, next } = await openSocket(`ws://127.0.0.1:${demo.port}${path}`);
-      assert.deepEqual(await next(), { hello: 'app-7' });
+      assert.deepEqual(await next(), { hello: 'app-7', pid: demo.child.pid, port: demo.port });
       ws.send('ping');
       assert.deepEqual(await next(), { instance: 'app-7', echo: 'ping' });
       ws.send('ünïcode ✓');

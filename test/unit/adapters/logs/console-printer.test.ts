@@ -175,3 +175,13 @@ test('an output that fails (EPIPE) stops printing instead of crashing', async ()
   await turn();
   assert.equal(printer.queuedLines, 0);
 });
+
+test('`shows` keeps lines out of the terminal (Traefik chatter), in order for the rest', async () => {
+  const out = new FakeOut();
+  const printer = new ConsolePrinter({ out, color: false, shows: (l) => !l.text.includes('INF') });
+  printer.print(line('traefik', '2026-11-26T05:40:44Z INF Starting provider *file.Provider', 'stderr'));
+  printer.print(line('traefik', '2026-11-26T05:40:44Z ERR Error while starting server', 'stderr'));
+  printer.print(line('app-1', 'after'));
+  await out.until(() => out.lines.length >= 2, '2 lines');
+  assert.deepEqual(out.lines, ['traefik | 2026-11-26T05:40:44Z ERR Error while starting server', 'app-1   | after']);
+});

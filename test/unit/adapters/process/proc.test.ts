@@ -2,7 +2,9 @@ import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
-import { isRunning, listProcesses, parseProcStat, readEnviron, readProcStat } from '../../../../src/adapters/process/proc.js';
+import {
+  isRunning, listProcesses, parseListeningSockets, parseProcStat, portsListenedByTree, readEnviron, readProcStat, somethingListensOn, treeOf,
+} from '../../../../src/adapters/process/proc.js';
 
 const linux = process.platform === 'linux' ? false : 'reads /proc (Linux only)';
 
@@ -42,5 +44,32 @@ describe('reading /proc', { skip: linux }, () => {
   it('answers null for a pid that does not exist', async () => {
     assert.equal(await readProcStat(2 ** 22 + 1), null);
     assert.equal(await readEnviron(2 ** 22 + 1), null);
+  });
+});
+
+describe('listening sockets', () => {
+  it('parses LISTEN rows of /proc/net/tcp and tcp6 (inode -> port), skipping other states', () => {
+    const text = [
+      '  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode',
+      '   0: 0100007F:837B 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 820869 1 0000000019e51c26 100 0 0 10 0',
+      '   1: 0100007F:0BB8 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 820961 1 00000000ad68134c 100 0 0 10 0',
+      '   2: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 777 1 0 100 0 0 10 0',
+    ].join('\n');
+    assert.deepEqual([...parseListeningSockets(text)], [[820869, 0x837b], [777, 8080]]);
+  });
+  it('treeOf takes children by parent link and by process group, not strangers or zombies', () => {
+    const p = (pid: number, ppid: number, pgid: number, state = 'S') => ({ pid, ppid, pgid, state, startTime: 0 });
+    assert.deepEqual(treeOf(10, [p(11, 10, 10), p(12, 11, 12), p(13, 1, 10), p(14, 1, 14), p(15, 10, 10, 'Z')]).sort(), [10, 11, 12, 13]);
+  });
+  it('sees what a real process listens on', { skip: linux }, async () => {
+    const child = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    try {
+      const [chunk] = await once(child.stdout!, 'data') as [Buffer];
+      const port = Number(chunk.toString().trim());
+      assert.deepEqual(await portsListenedByTree(child.pid!), [port]);
+      assert.equal(await somethingListensOn(port), true);
+    } finally {
+      child.kill('SIGKILL');
+    }
   });
 });

@@ -39,4 +39,10 @@ describe('renderStatus', () => {
     assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+0\s+17/);
     assert.match(text, /NOT CONFIRMED: did not show/);
   });
+  it('says why an instance could not start, under the table', () => {
+    const reason = 'ENOENT: the working directory /gone does not exist';
+    const text = renderStatus(report([instance({ pid: null, state: 'stopped', desired: 'stopped', inBalancer: false, lastExit: { code: 127, signal: null, at: now, reason } })]), now);
+    assert.match(text, /app-1\s+stopped \(could not start\)/);
+    assert.match(text, /app-1: could not start: ENOENT: the working directory \/gone does not exist/);
+  });
 });

@@ -46,6 +46,7 @@ describe('configToYaml', () => {
     expected.groups.app.cwd = CWD;
     expected.groups.app.command = DEMO;
     expected.groups.app.restart.resetAfter = '1m'; // 60s prints in its shortest form
+    expected.balancer.healthCheck.path = '/'; // null = the readiness path, resolved
     assert.deepEqual(shape, expected);
   });
 

@@ -131,6 +131,12 @@ describe('resolveConfig: values', () => {
     assert.deepEqual(config, resolve({}));
   });
 
+  it("Traefik's health check asks the readiness path unless given its own", () => {
+    assert.equal(resolve({ readiness: { http: { path: '/api/info' } } }).balancer.healthCheck?.path, '/api/info');
+    assert.equal(resolve({ readiness: { http: false, logPattern: 'up' } }).balancer.healthCheck?.path, '/');
+    assert.equal(resolve({ balancer: { healthCheck: { path: '/healthz' } }, readiness: { http: { path: '/api/info' } } }).balancer.healthCheck?.path, '/healthz');
+  });
+
   it('readiness by log pattern alone', () => {
     const config = resolve({ readiness: { http: false, logPattern: 'listening' } });
     assert.equal(config.groups[0]!.readiness.http, null);

@@ -118,4 +118,26 @@ describe('instance state machine', () => {
     assert.equal(state.phase, 'stopped');
     assert.equal(state.desired, 'stopped');
   });
+
+  it('a spawn error that would repeat (missing cwd, E2BIG, NUL byte) stops with its reason instead of looping', () => {
+    for (const reason of ['ENOENT: the working directory /gone does not exist (spawn /bin/sh ENOENT)', 'E2BIG: spawn E2BIG',
+      'ERR_INVALID_ARG_VALUE: The argument \'options.args[2]\' must be a string without null bytes']) {
+      const { state, effects, types } = run([{ type: 'start' }, { type: 'spawned' }, { type: 'exited', code: 127, signal: null, portConflict: false, spawnError: reason }]);
+      assert.equal(state.phase, 'stopped', reason);
+      assert.equal(state.desired, 'stopped');
+      assert.equal(state.lastExit?.reason, reason);
+      assert.ok(!types.includes('scheduleRestart'));
+      const log = effects.find((e): e is Extract<Effect, { type: 'log' }> => e.type === 'log');
+      assert.equal(log?.level, 'error');
+      assert.ok(log?.text.includes(`could not start (${reason}); not restarting`), log?.text);
+    }
+  });
+
+  it('a passing spawn error (EMFILE) backs off as a crash does, and says why', () => {
+    const { state, effects } = run([{ type: 'start' }, { type: 'spawned' }, { type: 'exited', code: 127, signal: null, portConflict: false, spawnError: 'EMFILE: spawn EMFILE' }]);
+    assert.equal(state.phase, 'crashed');
+    assert.equal(state.lastExit?.reason, 'EMFILE: spawn EMFILE');
+    const log = effects.find((e): e is Extract<Effect, { type: 'log' }> => e.type === 'log');
+    assert.match(log?.text ?? '', /^could not start \(EMFILE: spawn EMFILE\); restarting in/);
+  });
 });

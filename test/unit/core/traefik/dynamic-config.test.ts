@@ -83,7 +83,7 @@ describe('renderDynamicConfig', () => {
             loadBalancer: {
               servers: [{ url: 'http://127.0.0.1:4001' }, { url: 'http://127.0.0.1:4002' }],
               sticky: { cookie: { name: 'lb_dev_sticky', httpOnly: true, sameSite: 'lax' } },
-              healthCheck: { path: '/api/info', interval: '500ms', timeout: '2s' },
+              healthCheck: { path: '/api/info', interval: '500ms', timeout: '2s', headers: { 'X-LB-Dev-Health': '1' } },
               passiveHealthCheck: { failureWindow: '10s', maxFailedAttempts: 3 },
             },
           },
