@@ -24,17 +24,34 @@ export async function assertPortFree(port: number, host: string, what: string, s
   }
 }
 
+export interface ListenPortOptions {
+  host: string;
+  /** Whether the user set this port: a taken one is then PORT_IN_USE instead of giving way. */
+  explicit: boolean;
+  /** `Traefik's API`, `the dashboard`: for the message. */
+  what: string;
+  /** `traefik.apiPort`: where to choose another, for the fix. */
+  setting: string;
+}
+
 /**
- * A port lb-dev would like: `port` when free. When it is taken and only a default (another
- * lb-dev from a second checkout holds it), a free port instead; when it was set explicitly,
- * PORT_IN_USE. `exclude`: ports already spoken for (the balancer's).
+ * The one way `up` picks a port for something of its own to listen on (Traefik's API, the
+ * dashboard, the metrics endpoint, Prometheus): `auto` = a free one; a set port when free; a
+ * taken set port is PORT_IN_USE; a taken default (another lb-dev from a second checkout holds
+ * it) gives way to a free one, said by `movedFrom`. The port is reserved in `ports` either way.
  */
-export async function portOrFreeOne(
-  port: number, host: string, opts: { explicit: boolean; what: string; setting: string; exclude?: number[] },
+export async function claimListenPort(
+  wanted: number | 'auto', ports: PortAllocator, opts: ListenPortOptions,
 ): Promise<{ port: number; movedFrom: number | null }> {
-  if (await isPortFree(port, host)) return { port, movedFrom: null };
-  if (opts.explicit) await assertPortFree(port, host, opts.what, opts.setting);
-  return { port: await getPort({ host, exclude: [port, ...(opts.exclude ?? [])] }), movedFrom: port };
+  if (wanted !== 'auto') {
+    if (await isPortFree(wanted, opts.host)) {
+      ports.reserve(wanted);
+      return { port: wanted, movedFrom: null };
+    }
+    if (opts.explicit) await assertPortFree(wanted, opts.host, opts.what, opts.setting);
+  }
+  const [port] = await ports.allocate();
+  return { port: port!, movedFrom: wanted === 'auto' ? null : wanted };
 }
 
 export class PortAllocator {

@@ -8,7 +8,7 @@ import { LbDevError } from '../core/errors.js';
 import { modeLine } from '../core/traefik/choose-mode.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
-import { PortAllocator, assertPortFree, portOrFreeOne } from '../adapters/ports.js';
+import { PortAllocator, assertPortFree, claimListenPort } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
 import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
@@ -22,7 +22,6 @@ import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-endpoint.js';
-import { claimPort } from './listen-port.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
 import { preflightRocketChat } from './rocketchat-checks.js';
@@ -178,12 +177,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     await traefik.removeLeftovers?.((message) => logs.event('traefik', message));
 
     const ports = new PortAllocator('127.0.0.1');
+    ports.reserve(config.balancer.port);
     // With an external Traefik the balancer port is that Traefik's own: it is meant to be taken.
     if (chosen.mode !== 'external') {
       await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer', '--port or balancer.port');
       // The API port is only a default unless set: a second lb-dev (another checkout) takes a free one.
-      const api = await portOrFreeOne(config.traefik.apiPort, config.balancer.host, {
-        explicit: config.explicit.traefikApiPort, what: "Traefik's API", setting: 'traefik.apiPort', exclude: [config.balancer.port],
+      const api = await claimListenPort(config.traefik.apiPort, ports, {
+        host: config.balancer.host, explicit: config.explicit.traefikApiPort, what: "Traefik's API", setting: 'traefik.apiPort',
       });
       if (api.movedFrom !== null) {
         ctx.config = effectiveConfig(config, chosen, api.port);
@@ -191,16 +191,17 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
         runtime = traefik;
         log.info(`Traefik's API port ${api.movedFrom} is taken (another lb-dev?); using a free one: ${traefik.apiUrl} (set traefik.apiPort to pin one)`);
       }
-      ports.reserve(api.port);
     }
-    ports.reserve(config.balancer.port);
     const endpoint = await startMetricsEndpoint(config, ports, metrics);
     if (endpoint) {
       metricsEndpoint = endpoint;
       cleanups.push(() => endpoint.close());
       log.info(`metrics: ${endpoint.url}`);
     }
-    if (config.dashboard.port !== null) ports.reserve(config.dashboard.port);
+    const dashboardPort = config.dashboard.port === null ? null : await claimListenPort(config.dashboard.port, ports, {
+      host: '127.0.0.1', explicit: config.explicit.dashboardPort, what: 'the dashboard', setting: 'dashboard.port (false = no dashboard)',
+    });
+    if (dashboardPort?.movedFrom) log.warn(`the dashboard's port ${dashboardPort.movedFrom} is taken (another lb-dev?): using ${dashboardPort.port}; set dashboard.port to pin one`);
 
     // Instances -> routes -> file -> Traefik: the supervisor owns the route sync that follows its instances.
     const writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
@@ -224,9 +225,9 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     supervisor = sup;
     metrics.watchInstances(sup);
     metrics.watchRoutes(sup.routes, () => sup.lastExitAt());
-    if (config.dashboard.port !== null) {
+    if (dashboardPort) {
       const running = await startDashboard({
-        port: config.dashboard.port, ports, warn: (message) => log.warn(message), supervisor: sup, operations, requests: () => requests,
+        port: dashboardPort.port, supervisor: sup, operations, requests: () => requests,
         backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
       });
       dashboard = running;
@@ -254,13 +255,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     if (config.monitoring.prometheus) {
       // After Traefik (a target) and before the instances, so their first events are scraped.
       const { PrometheusRuntime } = await import('./monitoring/prometheus-runtime.js');
-      const port = await claimPort(config.monitoring.port, ports, '127.0.0.1', 'Prometheus (monitoring.port)');
+      const { port } = await claimListenPort(config.monitoring.port, ports, { host: '127.0.0.1', explicit: true, what: 'Prometheus', setting: 'monitoring.port' });
       const prometheus = await PrometheusRuntime.create({ config, layout, logs, port });
       cleanups.push(() => prometheus.stop());
       log.info(`starting Prometheus: ${prometheus.describe()}`);
       await prometheus.start({
         metricsPort: metricsEndpoint?.port ?? null,
-        traefikPort: config.traefik.mode === 'external' ? null : config.traefik.apiPort,
+        traefikPort: chosen.mode === 'external' || !traefik.apiUrl ? null : Number(new URL(traefik.apiUrl).port),
       });
       prometheusUrl = prometheus.url;
       log.info(`Prometheus: ${prometheus.url} (scraping lb-dev and Traefik every ${config.monitoring.scrapeIntervalMs / 1000}s)`);

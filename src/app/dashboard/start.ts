@@ -3,8 +3,6 @@
  * token for this run, the feed that follows the supervisor, the API and chaos switch.
  */
 import { randomBytes } from 'node:crypto';
-import { isLbDevError } from '../../core/errors.js';
-import type { PortAllocator } from '../../adapters/ports.js';
 import type { Handler } from '../../control/server.js';
 import { DashboardServer } from '../../dashboard/server.js';
 import type { Supervisor } from '../supervisor.js';
@@ -13,10 +11,8 @@ import { ChaosSwitch } from './chaos-switch.js';
 import { DashboardFeed, type RequestCounts } from './feed.js';
 
 export interface DashboardDeps {
+  /** Claimed by `up` (claimListenPort), reserved for the run. */
   port: number;
-  /** For another port when dashboard.port is taken (another lb-dev's dashboard, most likely). */
-  ports: PortAllocator;
-  warn: (message: string) => void;
   /** Host names accepted besides 127.0.0.1 and localhost (e.g. host.docker.internal for a scraper in a container). */
   extraHosts?: readonly string[];
   supervisor: Supervisor;
@@ -35,24 +31,9 @@ export interface RunningDashboard {
   close(): Promise<void>;
 }
 
-/** Listens on `port`, or when that is taken on a free one: the dashboard is no reason for `up` to fail. */
-async function listen(deps: DashboardDeps, token: string): Promise<DashboardServer> {
-  const server = new DashboardServer({ port: deps.port, token, extraHosts: deps.extraHosts ?? [] });
-  try {
-    await server.listen();
-    return server;
-  } catch (error) {
-    if (!isLbDevError(error) || error.code !== 'PORT_IN_USE') throw error;
-  }
-  const [port] = await deps.ports.allocate();
-  deps.warn(`the dashboard's port ${deps.port} is taken (another lb-dev?): using ${port}; set dashboard.port to choose`);
-  const fallback = new DashboardServer({ port: port!, token, extraHosts: deps.extraHosts ?? [] });
-  await fallback.listen();
-  return fallback;
-}
-
 export async function startDashboard(deps: DashboardDeps): Promise<RunningDashboard> {
-  const server = await listen(deps, randomBytes(18).toString('base64url'));
+  const server = new DashboardServer({ port: deps.port, token: randomBytes(18).toString('base64url'), extraHosts: deps.extraHosts ?? [] });
+  await server.listen();
   let feed: DashboardFeed | null = null;
   const chaos = new ChaosSwitch(deps.supervisor, deps.operations.kill!, (event) => {
     feed?.note('chaos', event.event === 'kill' ? event.instance : null, chaosEventText(event));

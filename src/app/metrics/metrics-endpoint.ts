@@ -4,8 +4,7 @@
  */
 import type { LbDevConfig } from '../../core/config/types.js';
 import { MetricsServer } from '../../adapters/metrics-server.js';
-import type { PortAllocator } from '../../adapters/ports.js';
-import { claimPort } from '../listen-port.js';
+import { type PortAllocator, claimListenPort } from '../../adapters/ports.js';
 import type { LbDevMetrics } from './lb-dev-metrics.js';
 
 const HOST = '127.0.0.1';
@@ -20,7 +19,7 @@ export interface MetricsEndpoint {
 export async function startMetricsEndpoint(config: LbDevConfig, ports: PortAllocator, metrics: LbDevMetrics): Promise<MetricsEndpoint | null> {
   const wanted = config.metrics.port;
   if (wanted === false) return null;
-  const port = await claimPort(wanted, ports, HOST, 'the metrics endpoint (metrics.port)');
+  const { port } = await claimListenPort(wanted, ports, { host: HOST, explicit: true, what: 'the metrics endpoint', setting: 'metrics.port' });
   const server = new MetricsServer(metrics.handleMetricsRequest, HOST, port);
   try {
     await server.listen();

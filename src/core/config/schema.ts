@@ -83,14 +83,16 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   if (balancer.healthCheck && balancer.healthCheck.path === null) balancer.healthCheck.path = groups[0]?.readiness.http?.path ?? '/';
 
   problems.throwIfAny(source === null ? null : displayPath(source, opts.cwd));
-  const rawTraefik = top.raw['traefik'];
-  const traefikSet = (key: string) => typeof rawTraefik === 'object' && rawTraefik !== null && (rawTraefik as Record<string, unknown>)[key] !== undefined;
+  const written = (section: string, key: string) => {
+    const raw = top.raw[section];
+    return typeof raw === 'object' && raw !== null && (raw as Record<string, unknown>)[key] !== undefined;
+  };
   return {
     // --state-dir is relative to the cwd, the file's stateDir to the file; the default lives in the cwd.
     stateDir: flags.stateDir !== undefined ? path.resolve(opts.cwd, flags.stateDir)
       : top.has('stateDir') ? path.resolve(baseDir, stateDir) : path.resolve(opts.cwd, stateDir),
     source, balancer, traefik, logs, metrics, monitoring, dashboard, preset: presetName, rocketchat, groups, usingDemoApp, notices: preset.notices,
-    explicit: { traefikApiPort: traefikSet('apiPort'), traefikBinary: traefikSet('binary') },
+    explicit: { traefikApiPort: written('traefik', 'apiPort'), traefikBinary: written('traefik', 'binary'), dashboardPort: written('dashboard', 'port') },
   };
 }
 

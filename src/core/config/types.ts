@@ -49,6 +49,8 @@ export interface ExplicitSettings {
   traefikApiPort: boolean;
   /** traefik.binary was set: it must work; else PATH, then lb-dev's cache, then a download. */
   traefikBinary: boolean;
+  /** dashboard.port was set: taken = PORT_IN_USE; else a free port is used instead of 8079. */
+  dashboardPort: boolean;
 }
 
 /** Flags from `lb-dev up` etc. that override the file. */

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:net';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
-import { PortAllocator, assertPortFree, isPortFree, portOrFreeOne } from '../../../src/adapters/ports.js';
+import { PortAllocator, assertPortFree, claimListenPort, isPortFree } from '../../../src/adapters/ports.js';
 import { isLbDevError } from '../../../src/core/errors.js';
 
 const HOST = '127.0.0.1';
@@ -107,21 +107,27 @@ test('isPortFree / assertPortFree: PORT_IN_USE (exit 3) when a server listens th
   });
 });
 
-test('portOrFreeOne: a default port that is taken gives way to a free one; a set one is PORT_IN_USE', async () => {
+test('claimListenPort: auto = a free one; a default port that is taken gives way; a set one is PORT_IN_USE; reserved either way', async () => {
   const port = await getPort({ host: HOST });
-  const opts = { what: "Traefik's API", setting: 'traefik.apiPort' };
-  assert.deepEqual(await portOrFreeOne(port, HOST, { ...opts, explicit: true }), { port, movedFrom: null }, 'free: kept, set or not');
-  assert.deepEqual(await portOrFreeOne(port, HOST, { ...opts, explicit: false }), { port, movedFrom: null });
+  const opts = { host: HOST, what: "Traefik's API", setting: 'traefik.apiPort' };
+  const kept = new PortAllocator(HOST);
+  assert.deepEqual(await claimListenPort(port, kept, { ...opts, explicit: true }), { port, movedFrom: null }, 'free: kept, set or not');
+  assert.deepEqual(await claimListenPort(port, new PortAllocator(HOST), { ...opts, explicit: false }), { port, movedFrom: null });
+  const auto = await claimListenPort('auto', kept, { ...opts, explicit: false });
+  assert.equal(auto.movedFrom, null);
+  assert.notEqual(auto.port, port, 'a reserved port is never handed out again');
 
   await listen(port);
   const balancer = await getPort({ host: HOST });
-  const moved = await portOrFreeOne(port, HOST, { ...opts, explicit: false, exclude: [balancer] });
+  const ports = new PortAllocator(HOST);
+  ports.reserve(balancer);
+  const moved = await claimListenPort(port, ports, { ...opts, explicit: false });
   assert.equal(moved.movedFrom, port);
   assert.notEqual(moved.port, port);
-  assert.notEqual(moved.port, balancer, 'never the port excluded (the balancer\'s)');
+  assert.notEqual(moved.port, balancer, 'never a reserved port (the balancer\'s)');
   assert.equal(await isPortFree(moved.port, HOST), true);
 
-  await assert.rejects(portOrFreeOne(port, HOST, { ...opts, explicit: true }), (error: unknown) => {
+  await assert.rejects(claimListenPort(port, ports, { ...opts, explicit: true }), (error: unknown) => {
     assert.ok(isLbDevError(error));
     assert.equal(error.code, 'PORT_IN_USE');
     assert.match(error.message, new RegExp(`Traefik's API port ${port}`));
