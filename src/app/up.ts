@@ -2,7 +2,7 @@
  * `lb-dev up`: start-up in a safe order, run until asked to stop, and shut down in reverse.
  * Whatever fails part-way, everything already started is stopped again before returning.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
@@ -10,6 +10,7 @@ import { LogHub } from '../adapters/logs/log-hub.js';
 import { PortAllocator, assertPortFree } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
+import { type Lifeline, startLifeline } from '../adapters/process/lifeline.js';
 import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
 import { TraefikApi } from '../adapters/traefik/api-client.js';
 import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
@@ -21,7 +22,7 @@ import { controlHandlers } from './control-handlers.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
 import { routeLog } from './route-log.js';
-import { stateLayout } from './state-dir.js';
+import { prepareStateDir, stateLayout, writeOwnerOnly } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { createTraefikRuntime } from './traefik/create-runtime.js';
@@ -45,11 +46,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     assertCommandExists(group.command, group.cwd, io.env.PATH, `group ${group.name}`);
   }
   const layout = stateLayout(config.stateDir);
-  try {
-    await mkdir(layout.logsDir, { recursive: true });
-  } catch (error) {
-    throw new LbDevError('STATE_DIR_UNUSABLE', `cannot create the state dir ${layout.root}: ${(error as Error).message}`);
-  }
+  await prepareStateDir(layout);
 
   const url = balancerUrl(config);
   const printer = new ConsolePrinter({ out: io.out, color: io.color, logDir: layout.logsDir });
@@ -60,19 +57,6 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     ringBufferLines: config.logs.ringBufferLines,
     console: printer,
   });
-  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
-  const cleanups: Cleanup[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        log.error({ err: error }, `cleanup failed: ${(error as Error).message}`);
-      }
-    }
-    printer.flushNow();
-  };
-
   let shutdownReason: string | null = null;
   let wakeShutdown: () => void = () => {};
   const shutdownRequested = new Promise<void>((resolve) => { wakeShutdown = resolve; });
@@ -103,6 +87,32 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     instances: instanceStatus(),
   });
 
+  // Claim the state dir (ALREADY_RUNNING when another `up` answers on its socket) before any
+  // log file is opened: a second `up` must not write into the running one's logs.
+  const control = new ControlServer(layout.socket, {
+    ...controlHandlers({ status, requestShutdown }),
+    ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
+  });
+  await control.listen();
+  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
+  const cleanups: Cleanup[] = [() => control.close()];
+  let lifeline: Lifeline | null = null;
+  const cleanUp = async () => {
+    let failed = false;
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        failed = true;
+        log.error({ err: error }, `cleanup failed: ${(error as Error).message}`);
+      }
+    }
+    // At the very end, and only when everything stopped: the watchdog exits touching nothing.
+    // After a failed cleanup it removes what is left once `up` exits and the pipe closes.
+    if (!failed) await lifeline?.release();
+    printer.flushNow();
+  };
+
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -123,13 +133,10 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   try {
-    const control = new ControlServer(layout.socket, {
-      ...controlHandlers({ status, requestShutdown }),
-      ...operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles }),
-    });
-    await control.listen();
-    cleanups.push(() => control.close());
-    await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
+    // From here on, whatever kills `up`, the watchdog removes what it started (see lifeline.ts).
+    const watchdog = await startLifeline({ stateDir: layout.root, log });
+    lifeline = watchdog;
+    await writeOwnerOnly(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url, lifelinePid: watchdog.pid }, null, 2));
     cleanups.push(() => rm(layout.runFile, { force: true }));
 
     // What an earlier run on this state dir left when its supervisor was killed (instances, a
@@ -137,7 +144,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     // them. Safe here: control.listen() above already refused to start next to a live `up`.
     const leftovers = await stopLeftovers(layout.root, 2_000);
     if (leftovers.length) log.warn(`stopped ${leftovers.length} process group(s) left by an earlier lb-dev that did not shut down cleanly`);
-    const traefik = await createTraefikRuntime({ config, layout, logs });
+    const traefik = await createTraefikRuntime({ config, layout, logs, lifeline: watchdog });
     runtime = traefik;
     await traefik.removeLeftovers?.((message) => logs.event('traefik', message));
 
@@ -168,6 +175,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
         api: traefik.apiUrl ? new TraefikApi(traefik.apiUrl) : null,
         confirmTimeoutMs: config.traefik.confirmTimeoutMs,
       },
+      lifeline: watchdog,
     });
     supervisor = sup;
     sup.routes.observe(routeLog(log, { lastExitAt: () => sup.lastExitAt(), recentTraefikLines: () => logs.recent(['traefik'], 200) }));

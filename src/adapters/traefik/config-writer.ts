@@ -81,9 +81,10 @@ export class DynamicConfigWriter {
 
     const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
     try {
-      mkdirSync(this.dir, { recursive: true });
-      mkdirSync(this.tmpDir, { recursive: true });
-      const fd = openSync(tmpPath, 'w', 0o644);
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+      // Owner-only; the Traefik container runs as our uid (Linux) and still reads it.
+      const fd = openSync(tmpPath, 'w', 0o600);
       try {
         writeFileSync(fd, content, 'utf8');
         fsyncSync(fd);

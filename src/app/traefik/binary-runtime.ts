@@ -65,10 +65,13 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
       onOutput: (stream, chunk) => output[stream].write(chunk),
     });
     this.process = child;
+    if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     const startedAt = Date.now();
     void child.exited.then((exit) => {
       output.stdout.end();
       output.stderr.end();
+      // traefik is exec'd as the group's only process: its exit empties the group.
+      if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
       if (this.process === child) this.process = null;
       if (this.stopping) return;
       this.crashes = Date.now() - startedAt > 60_000 ? 1 : this.crashes + 1;

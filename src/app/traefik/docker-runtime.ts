@@ -103,6 +103,7 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     } catch (error) {
       throw new LbDevError('TRAEFIK_START_FAILED', `Docker could not start ${this.containerName()} from ${image}: ${(error as Error).message}`);
     }
+    this.ctx.lifeline?.watchContainer(this.container.id);
     this.running = true;
     this.follower = await this.container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
     void this.follower.ended.then(() => {
@@ -122,7 +123,10 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     this.stopping = true;
     const container = this.container;
     this.container = null;
-    if (container) await container.stop(2);
+    if (container) {
+      await container.stop(2);
+      this.ctx.lifeline?.forgetContainer(container.id);
+    }
     this.follower?.close();
     this.follower = null;
   }
