@@ -98,12 +98,13 @@ export class DockerTraefikRuntime implements TraefikRuntime {
       // Files Traefik writes into the mounted dir (the access log) stay the user's own.
       ...(process.platform === 'linux' && process.getuid && process.getgid ? { user: `${process.getuid()}:${process.getgid()}` } : {}),
     });
+    // By name, before it exists: a SIGKILL of `up` while Docker creates it must not leave it.
+    this.ctx.lifeline?.watchContainer(this.containerName());
     try {
       this.container = await this.engine.startContainer(spec);
     } catch (error) {
       throw new LbDevError('TRAEFIK_START_FAILED', `Docker could not start ${this.containerName()} from ${image}: ${(error as Error).message}`);
     }
-    this.ctx.lifeline?.watchContainer(this.container.id);
     this.running = true;
     this.follower = await this.container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
     void this.follower.ended.then(() => {
@@ -125,7 +126,7 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     this.container = null;
     if (container) {
       await container.stop(2);
-      this.ctx.lifeline?.forgetContainer(container.id);
+      this.ctx.lifeline?.forgetContainer(this.containerName());
     }
     this.follower?.close();
     this.follower = null;
