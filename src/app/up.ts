@@ -27,6 +27,7 @@ import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { createTraefikRuntime } from './traefik/create-runtime.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
+import { TraefikWatch } from './traefik/traefik-watch.js';
 
 export interface UpIo {
   out: NodeJS.WritableStream;
@@ -189,6 +190,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     log.info(`starting Traefik: ${traefik.describe()}`);
     cleanups.push(() => traefik.stop());
     await traefik.start((message) => logs.event('traefik', message));
+    if (traefik.restart) {
+      // Container removed, binary dead, engine restarted, directory deleted: recovered here.
+      const watch = new TraefikWatch({ runtime: traefik, layout, routes: sup.routes, say: (text) => logs.event('traefik', text) });
+      await watch.start();
+      cleanups.push(async () => { watch.stop(); await watch.idle(); });
+    }
     if (config.traefik.accessLog && config.traefik.mode !== 'external') {
       const counter = new AccessLogCounter(layout.accessLog);
       counter.start();

@@ -54,6 +54,11 @@ export class DynamicConfigWriter {
     return next;
   }
 
+  /** Compare with the file on disk at the next write (it may have been deleted or edited). */
+  forget(): void {
+    this.queue = this.queue.then(() => { this.last = undefined; });
+  }
+
   /** Deletes the file (Traefik then drops its routes). Missing file is fine. */
   remove(): Promise<void> {
     const next = this.queue.then(async () => {

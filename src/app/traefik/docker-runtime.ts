@@ -26,6 +26,8 @@ export class DockerTraefikRuntime implements TraefikRuntime {
   private follower: LogFollower | null = null;
   private running = false;
   private stopping = false;
+  private down: string | null = null;
+  onDown: (() => void) | undefined;
 
   private constructor(
     private readonly ctx: RuntimeContext,
@@ -105,11 +107,18 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     } catch (error) {
       throw new LbDevError('TRAEFIK_START_FAILED', `Docker could not start ${this.containerName()} from ${image}: ${(error as Error).message}`);
     }
+    const container = this.container;
     this.running = true;
-    this.follower = await this.container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
+    this.stopping = false;
+    this.down = null;
+    this.follower = await container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
+    // The log stream ends when the container stops, is removed, or the engine goes away.
     void this.follower.ended.then(() => {
+      if (this.container !== container) return; // an earlier container, replaced on purpose
       this.running = false;
-      if (!this.stopping) logs.event('traefik', 'the Traefik container stopped unexpectedly: the balancer is down (`lb-dev doctor`, then restart lb-dev)');
+      if (this.stopping) return;
+      this.down = `the Traefik container ${this.containerName()} stopped or was removed`;
+      this.onDown?.();
     });
     try {
       await waitForTraefik(this.apiUrl, () => logs.recent(['traefik'], 15).map((l) => l.text), () => this.running);
@@ -120,15 +129,28 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     onProgress(`Traefik is up (container ${this.containerName()})`);
   }
 
+  downReason(): string | null {
+    return this.down;
+  }
+
+  /** A fresh container (TraefikWatch: the old one is gone, stale, or its engine restarted). */
+  async restart(onProgress: (message: string) => void): Promise<void> {
+    await this.discard(0);
+    await this.start(onProgress);
+  }
+
   async stop(): Promise<void> {
+    await this.discard(2);
+  }
+
+  private async discard(graceSec: number): Promise<void> {
     this.stopping = true;
     const container = this.container;
     this.container = null;
-    if (container) {
-      await container.stop(2);
-      this.ctx.lifeline?.forgetContainer(this.containerName());
-    }
     this.follower?.close();
     this.follower = null;
+    if (!container) return;
+    await container.stop(graceSec);
+    this.ctx.lifeline?.forgetContainer(this.containerName());
   }
 }
