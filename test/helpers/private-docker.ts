@@ -1,7 +1,9 @@
 /**
- * A Docker engine of a test's own (its own socket, data and exec roots, no bridge, no iptables),
- * so that a test can stop and restart an engine without touching the machine's shared one.
- * Needs root and a dockerd executable. The Traefik image is copied over from the shared engine.
+ * A Docker engine of a test's own (its own socket, data and exec roots, its own bridge, no
+ * iptables), so that a test can stop and restart an engine without touching the machine's
+ * shared one. Needs root, dockerd and `ip`. The Traefik image is copied over from the shared engine.
+ * Never `--bridge none`: dockerd then DELETES the interface docker0, which the shared engine's
+ * default network needs.
  *
  *   const engine = await PrivateDocker.start();   // then DOCKER_HOST=engine.host for `up`
  *   await engine.stop(); await engine.restart(); await engine.destroy();
@@ -18,6 +20,11 @@ export class PrivateDocker {
   private child: ChildProcess | null = null;
 
   private constructor(readonly root: string) {}
+
+  /** Unique per engine: from the root's random suffix. */
+  get bridge(): string {
+    return `lbd${this.root.slice(-6).replace(/[^A-Za-z0-9]/g, '')}`;
+  }
 
   get socket(): string {
     return join(this.root, 'docker.sock');
@@ -37,20 +44,29 @@ export class PrivateDocker {
     if (process.getuid?.() !== 0) return 'a private Docker engine needs root';
     try {
       execFileSync('dockerd', ['--version'], { stdio: 'ignore' });
+      execFileSync('ip', ['-V'], { stdio: 'ignore' });
     } catch {
-      return 'no dockerd executable on PATH';
+      return 'no dockerd or ip executable on PATH';
     }
     return null;
   }
 
   static async start(image: string): Promise<PrivateDocker> {
     const engine = new PrivateDocker(mkdtempSync(join(tmpdir(), 'lbd-engine-')));
-    await engine.restart();
-    // Copy the image from the shared engine (no registry needed).
-    const shared = (await connectDocker()).docker;
-    const tar = await shared.getImage(image).get();
-    const loading = await engine.docker().loadImage(tar);
-    await new Promise<void>((resolve, reject) => engine.docker().modem.followProgress(loading, (error: Error | null) => (error ? reject(error) : resolve())));
+    // A bridge of its own (interface names: at most 15 characters).
+    execFileSync('ip', ['link', 'add', 'name', engine.bridge, 'type', 'bridge']);
+    execFileSync('ip', ['addr', 'add', '172.31.251.1/24', 'dev', engine.bridge]);
+    try {
+      await engine.restart();
+      // Copy the image from the shared engine (no registry needed).
+      const shared = (await connectDocker()).docker;
+      const tar = await shared.getImage(image).get();
+      const loading = await engine.docker().loadImage(tar);
+      await new Promise<void>((resolve, reject) => engine.docker().modem.followProgress(loading, (error: Error | null) => (error ? reject(error) : resolve())));
+    } catch (error) {
+      await engine.destroy();
+      throw error;
+    }
     return engine;
   }
 
@@ -58,7 +74,7 @@ export class PrivateDocker {
   async restart(): Promise<void> {
     const child = spawn('dockerd', [
       `--host=${this.host}`, '--data-root', join(this.root, 'data'), '--exec-root', join(this.root, 'exec'),
-      '--pidfile', join(this.root, 'docker.pid'), '--bridge', 'none', '--iptables=false', '--ip6tables=false',
+      '--pidfile', join(this.root, 'docker.pid'), '--bridge', this.bridge, '--iptables=false', '--ip6tables=false',
     ], { stdio: ['ignore', 'ignore', 'pipe'] });
     let log = '';
     child.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString('utf8')).slice(-4_000); });
@@ -97,5 +113,10 @@ export class PrivateDocker {
       }
     }
     rmSync(this.root, { recursive: true, force: true });
+    try {
+      execFileSync('ip', ['link', 'del', this.bridge], { stdio: 'ignore' });
+    } catch {
+      // not created
+    }
   }
 }
