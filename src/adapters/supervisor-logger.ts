@@ -29,10 +29,10 @@ export interface SupervisorLoggerOptions {
 }
 
 export function createSupervisorLogger(opts: SupervisorLoggerOptions): SupervisorLogger {
-  mkdirSync(dirname(opts.file), { recursive: true });
+  mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
   const json = pino(
     { level: 'debug', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: opts.file, sync: true }),
+    pino.destination({ dest: opts.file, sync: true, mode: 0o600 }),
   );
   const method = (level: SupervisorLogLevel): LogMethod =>
     (first: string | Record<string, unknown>, second?: string) => {

@@ -11,6 +11,7 @@ import { renderTemplate } from '../core/text/template.js';
 import { splitLines } from '../adapters/logs/log-line.js';
 import type { PortAllocator } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
+import type { LifelineWatch } from '../adapters/process/lifeline.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
 import { PortConflictRetries, ReadinessWatch } from './readiness.js';
 import { explainNotListening } from './start-timeout.js';
@@ -29,6 +30,8 @@ export interface InstanceDeps {
   baseEnv: Record<string, string>;
   onRoutesChanged: (instance: Instance) => void;
   onChange: (instance: Instance) => void;
+  /** Told of each process group as it is spawned and once it is gone, so a killed `up` leaves none behind. */
+  lifeline?: LifelineWatch;
   now?: () => number;
   random?: () => number;
   /** Another instance's ports, for {meteor-1.port}-style placeholders. */
@@ -298,6 +301,8 @@ export class Instance {
     this.build = this.deps.buildStamp?.() ?? null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
     this.process = child;
+    // The leader's pid is the group id: spawnCommand starts it detached, in a group of its own.
+    if (child.pid > 0) this.deps.lifeline?.watchGroup(child.pid);
     this.dispatch({ type: 'spawned' });
     readiness.start();
     void child.exited.then(async (exit) => {
@@ -324,7 +329,12 @@ export class Instance {
     // Orphans (a killed `yarn` leaves `node` behind) would keep the port: reap the group.
     // When a stop is under way it already does that (with its own grace): a second SIGTERM from
     // here would cut short the graceful shutdown of what is left (yarn exits, node is still closing).
-    if (child.pid > 0) this.orphanReaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
+    if (child.pid > 0) {
+      const reaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
+      this.orphanReaping = reaping;
+      // Forgotten once the group is empty: until then its id cannot be handed to anything else.
+      void reaping.then(() => this.deps.lifeline?.forgetGroup(child.pid));
+    }
     const portConflict = readiness.sawPortConflict && this.state.phase === 'starting'
       && await this.portConflicts.retryOnNewPort(port);
     this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });

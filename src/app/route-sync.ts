@@ -79,10 +79,21 @@ export class RouteSync {
   }
 
   /**
+   * After Traefik was restarted or its directory recreated: writes the current snapshot again
+   * (whatever the writer last wrote, the file may be gone) and waits for Traefik to confirm it.
+   */
+  async resync(): Promise<RouteSyncStatus> {
+    this.opts.writer.forget();
+    this.status.confirmed = false; // confirm even when the file comes out unchanged
+    return this.flush();
+  }
+
+  /**
    * Writes the current snapshot without asking Traefik: for before Traefik runs, so that it
    * answers 503 (a service with no servers), not 404, from its first request.
    */
   async writeUnconfirmed(): Promise<void> {
+    this.opts.writer.forget(); // the file may have been deleted since the last write
     try {
       await this.write(this.opts.snapshot());
     } catch (error) {

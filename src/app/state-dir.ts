@@ -1,7 +1,10 @@
 /** Where lb-dev keeps its run-time files inside the state directory (default `.lb-dev/`). */
 import { createHash } from 'node:crypto';
+import { constants } from 'node:fs';
+import { access, chmod, mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { LbDevError } from '../core/errors.js';
 
 export interface StateLayout {
   root: string;
@@ -48,4 +51,32 @@ export function stateLayout(stateDir: string): StateLayout {
     accessLog: join(traefikDir, 'access.log'),
     runFile: join(root, 'run.json'),
   };
+}
+
+/**
+ * Creates the state dir and the directories lb-dev writes into, owner-only (0700: instance
+ * output and the routes are nobody else's to read), and checks each is a writable directory,
+ * so that a problem is STATE_DIR_UNUSABLE naming the directory rather than an EACCES later.
+ */
+export async function prepareStateDir(layout: StateLayout): Promise<void> {
+  for (const dir of [layout.root, layout.logsDir, layout.traefikDir, layout.dynamicDir, layout.tmpDir]) {
+    try {
+      await mkdir(dir, { recursive: true, mode: 0o700 });
+      await chmod(dir, 0o700); // one made by an earlier version, or by hand, with the umask's mode
+      await access(dir, constants.W_OK | constants.X_OK);
+    } catch (error) {
+      throw new LbDevError('STATE_DIR_UNUSABLE', `expected ${dir} to be a directory lb-dev can write, got ${(error as Error).message}`, { cause: error });
+    }
+  }
+}
+
+/** Writes `path` as an owner-only file (0600), whatever mode an earlier file of that name had. */
+export async function writeOwnerOnly(path: string, content: string): Promise<void> {
+  const file = await open(path, 'w', 0o600);
+  try {
+    await file.chmod(0o600);
+    await file.writeFile(content);
+  } finally {
+    await file.close();
+  }
 }

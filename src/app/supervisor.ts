@@ -8,6 +8,7 @@ import type { GroupConfig, LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import type { RouteServer } from '../core/traefik/dynamic-config.js';
 import type { PortAllocator } from '../adapters/ports.js';
+import type { LifelineWatch } from '../adapters/process/lifeline.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
 import { Observers } from './observers.js';
 import { RestartTriggers } from './restart-triggers.js';
@@ -23,6 +24,8 @@ export interface SupervisorDeps {
   baseEnv: Record<string, string>;
   /** Where and how the routes go; the servers come from this supervisor. */
   routes: Omit<RouteSyncOptions, 'snapshot'>;
+  /** Told of every instance's process group (see Instance). */
+  lifeline?: LifelineWatch;
 }
 
 export interface SupervisorEvents {
@@ -72,6 +75,7 @@ export class Supervisor {
       baseEnv: this.deps.baseEnv,
       onRoutesChanged: () => this.routes.markDirty(),
       onChange: () => this.observers.emit('changed'),
+      lifeline: this.deps.lifeline,
     });
     return instance;
   }

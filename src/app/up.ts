@@ -2,7 +2,7 @@
  * `lb-dev up`: start-up in a safe order, run until asked to stop, and shut down in reverse.
  * Whatever fails part-way, everything already started is stopped again before returning.
  */
-import { mkdir, rm, writeFile } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import { modeLine } from '../core/traefik/choose-mode.js';
@@ -11,6 +11,7 @@ import { LogHub } from '../adapters/logs/log-hub.js';
 import { PortAllocator, assertPortFree, claimListenPort } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
+import { type Lifeline, startLifeline } from '../adapters/process/lifeline.js';
 import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
 import { TraefikApi } from '../adapters/traefik/api-client.js';
 import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
@@ -26,13 +27,14 @@ import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
 import { preflightRocketChat } from './rocketchat-checks.js';
 import { routeLog } from './route-log.js';
-import { stateLayout } from './state-dir.js';
+import { prepareStateDir, stateLayout, writeOwnerOnly } from './state-dir.js';
 import { type StatusReport, balancerUrl } from './status-report.js';
 import { Supervisor } from './supervisor.js';
 import { type TraefikChoice, chooseTraefik } from './traefik/choose-traefik.js';
 import { createTraefikRuntime, effectiveConfig } from './traefik/create-runtime.js';
 import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
+import { TraefikWatch } from './traefik/traefik-watch.js';
 
 export interface UpIo {
   out: NodeJS.WritableStream;
@@ -52,11 +54,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     assertCommandExists(group.command, group.cwd, io.env.PATH, `group ${group.name}`);
   }
   const layout = stateLayout(config.stateDir);
-  try {
-    await mkdir(layout.logsDir, { recursive: true });
-  } catch (error) {
-    throw new LbDevError('STATE_DIR_UNUSABLE', `cannot create the state dir ${layout.root}: ${(error as Error).message}`);
-  }
+  await prepareStateDir(layout);
 
   const url = balancerUrl(config);
   // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
@@ -72,19 +70,6 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     ringBufferLines: config.logs.ringBufferLines,
     console: printer,
   });
-  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
-  const cleanups: Cleanup[] = [];
-  const cleanUp = async () => {
-    for (const cleanup of cleanups.splice(0).reverse()) {
-      try {
-        await cleanup();
-      } catch (error) {
-        log.error({ err: error }, `cleanup failed: ${(error as Error).message}`);
-      }
-    }
-    printer.flushNow();
-  };
-
   let shutdownReason: string | null = null;
   let wakeShutdown: () => void = () => {};
   const shutdownRequested = new Promise<void>((resolve) => { wakeShutdown = resolve; });
@@ -133,6 +118,31 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     dashboardUrl: dashboard?.url ?? null,
   });
 
+  // Claim the state dir (ALREADY_RUNNING when another `up` answers on its socket) before any
+  // log file is opened: a second `up` must not write into the running one's logs.
+  const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
+  const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
+  control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
+  await control.listen();
+  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
+  const cleanups: Cleanup[] = [() => control.close()];
+  let lifeline: Lifeline | null = null;
+  const cleanUp = async () => {
+    let failed = false;
+    for (const cleanup of cleanups.splice(0).reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        failed = true;
+        log.error({ err: error }, `cleanup failed: ${(error as Error).message}`);
+      }
+    }
+    // At the very end, and only when everything stopped: the watchdog exits touching nothing.
+    // After a failed cleanup it removes what is left once `up` exits and the pipe closes.
+    if (!failed) await lifeline?.release();
+    printer.flushNow();
+  };
+
   // First signals: orderly shutdown. A second Ctrl-C forces: SIGKILL to every tree at once.
   let interrupts = 0;
   const onSignal = (signal: NodeJS.Signals) => {
@@ -155,12 +165,10 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   try {
     if (config.preset === 'rocketchat') await preflightRocketChat(config, (text) => log.warn(text));
     for (const notice of config.notices ?? []) log.warn(notice);
-    const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
-    const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
-    control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
-    await control.listen();
-    cleanups.push(() => control.close());
-    await writeFile(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url }, null, 2));
+    // From here on, whatever kills `up`, the watchdog removes what it started (see lifeline.ts).
+    const watchdog = await startLifeline({ stateDir: layout.root, log });
+    lifeline = watchdog;
+    await writeOwnerOnly(layout.runFile, JSON.stringify({ pid: process.pid, startedAt, url, lifelinePid: watchdog.pid }, null, 2));
     cleanups.push(() => rm(layout.runFile, { force: true }));
 
     // What an earlier run on this state dir left when its supervisor was killed (instances, a
@@ -171,7 +179,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     const chosen = await chooseTraefik(config, io.env, (message) => logs.event('lb-dev', message));
     choice = chosen;
     log.info(modeLine(chosen.mode, chosen.how, chosen.why));
-    const ctx = { config: effectiveConfig(config, chosen, config.traefik.apiPort), layout, logs };
+    const ctx = { config: effectiveConfig(config, chosen, config.traefik.apiPort), layout, logs, lifeline: watchdog };
     let traefik = await createTraefikRuntime(ctx);
     runtime = traefik;
     await traefik.removeLeftovers?.((message) => logs.event('traefik', message));
@@ -221,6 +229,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
         api: traefik.apiUrl ? new TraefikApi(traefik.apiUrl) : null,
         confirmTimeoutMs: config.traefik.confirmTimeoutMs,
       },
+      lifeline: watchdog,
     });
     supervisor = sup;
     metrics.watchInstances(sup);
@@ -245,6 +254,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     log.info(`starting Traefik: ${traefik.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
     cleanups.push(() => traefik.stop());
     await traefik.start((message) => logs.event('traefik', message));
+    if (traefik.restart) {
+      // Container removed, binary dead, engine restarted, directory deleted: recovered here.
+      const watch = new TraefikWatch({ runtime: traefik, layout, routes: sup.routes, say: (text) => logs.event('traefik', text) });
+      await watch.start();
+      cleanups.push(async () => { watch.stop(); await watch.idle(); });
+    }
     if (config.traefik.accessLog && chosen.mode !== 'external') {
       const counter = new AccessLogCounter(layout.accessLog);
       counter.start();

@@ -1,10 +1,12 @@
 /**
  * `lb-dev up --traefik docker` leaves nothing behind: after Ctrl-C (SIGINT) the container is
  * gone, both ports are free and no instance process remains; after the supervisor itself is
- * SIGKILLed, the next `up` on the same state dir removes the container (and instances) it left.
+ * SIGKILLed together with its lifeline watchdog (which would otherwise remove them: see
+ * up-sigkill.test.ts), the next `up` on the same state dir removes the container (and instances) it left.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import { portFree } from '../helpers/http.js';
@@ -52,13 +54,17 @@ describe('lb-dev up --traefik docker: shutdown and leftovers', { skip: gate.skip
     assert.deepEqual(ws.processes(), [], 'expected no process with this state dir marker after shutdown');
   });
 
-  it('supervisor SIGKILLed: the next up on the same state dir removes the leftover container and instances', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  it('supervisor and its watchdog SIGKILLed: the next up on the same state dir removes the leftover container and instances', { timeout: TEST_TIMEOUT_MS }, async (t) => {
     const ws = await workspace();
     const first = await startAndWaitReady(t, ws, 3, 'docker (first run)');
     const oldPids = first.report.instances.map((i) => i.pid!).filter(Boolean);
     const [oldContainer] = await ws.containers();
     assert.ok(oldContainer, 'expected the first run to have a container');
 
+    // The watchdog first (as an OOM killer taking both might): then nothing cleans up at all.
+    const { lifelinePid } = JSON.parse(readFileSync(ws.layout.runFile, 'utf8')) as { lifelinePid: number };
+    process.kill(lifelinePid, 'SIGKILL');
+    await waitUntil(() => !pidAlive(lifelinePid), { timeoutMs: 5_000, what: 'the watchdog to be gone' });
     await first.run.kill(); // SIGKILL: no cleanup at all
     // What it leaves: the container, still serving on both ports (and the instances, unless
     // they died on their own writing to the dead supervisor's pipes).

@@ -182,9 +182,11 @@ export class RotatingFile {
 
   private async openCurrent(): Promise<void> {
     // The directory may have been removed under us (`rm -rf .lb-dev/logs`): recreate it.
-    await mkdir(dirname(this.path), { recursive: true });
-    const handle = await open(this.path, 'a');
+    await mkdir(dirname(this.path), { recursive: true, mode: 0o700 });
+    // Owner-only: an instance's output is nobody else's to read (rotation renames keep the mode).
+    const handle = await open(this.path, 'a', 0o600);
     try {
+      await handle.chmod(0o600);
       this.fileBytes = (await handle.stat()).size;
     } catch (error) {
       await handle.close().catch(() => undefined);

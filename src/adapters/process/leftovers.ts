@@ -1,25 +1,76 @@
 /**
- * Processes left behind by an lb-dev that was killed (SIGKILL, OOM, a closed laptop lid):
- * every instance carries LB_DEV_STATE_DIR in its environment, so the next `up` in the same
- * state dir can find them and stop their process groups before taking their ports.
+ * Processes left behind by an lb-dev that was killed while its lifeline watchdog could not
+ * act (the watchdog killed too, a reboot of the container it ran in): every instance carries
+ * LB_DEV_STATE_DIR in its environment, so the next `up` in the same state dir can find them
+ * and stop their process groups before taking their ports.
+ *
+ * A group is signalled only while one of the processes found in it, with the same start time
+ * (/proc/<pid>/stat field 22), is still in it: a process group id cannot be handed out again
+ * while the group has a member, so a pid or group id reused in the meantime is never signalled.
  */
-import { reapOrphans } from './kill-tree.js';
-import { listPids, readEnviron, readProcStat } from './proc.js';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { isRunning, listPids, readEnviron, readProcStat } from './proc.js';
 
-/** Process groups whose members carry LB_DEV_STATE_DIR=<stateDir> (Linux: /proc; elsewhere none found). */
-export async function findLeftoverGroups(stateDir: string): Promise<number[]> {
-  const marker = `LB_DEV_STATE_DIR=${stateDir}`;
-  const groups = new Set<number>();
-  for (const pid of (await listPids()) ?? []) {
-    if (pid === process.pid || !(await readEnviron(pid))?.includes(marker)) continue;
-    const group = (await readProcStat(pid))?.pgid;
-    if (group !== undefined && group !== process.pid && group > 1) groups.add(group);
-  }
-  return [...groups];
+/** A group to stop, with the marked members that prove it is still the one found. */
+export interface LeftoverGroup {
+  pgid: number;
+  members: Array<{ pid: number; startTime: number }>;
 }
 
+/** Process groups whose members carry LB_DEV_STATE_DIR=<stateDir> (Linux: /proc; elsewhere none found). */
+export async function findLeftoverGroups(stateDir: string): Promise<LeftoverGroup[]> {
+  const marker = `LB_DEV_STATE_DIR=${stateDir}`;
+  const groups = new Map<number, LeftoverGroup>();
+  for (const pid of (await listPids()) ?? []) {
+    if (pid === process.pid || !(await readEnviron(pid))?.includes(marker)) continue;
+    const stat = await readProcStat(pid);
+    if (!stat || !isRunning(stat) || stat.pgid === process.pid || stat.pgid <= 1) continue;
+    const group = groups.get(stat.pgid) ?? { pgid: stat.pgid, members: [] };
+    group.members.push({ pid, startTime: stat.startTime });
+    groups.set(stat.pgid, group);
+  }
+  return [...groups.values()];
+}
+
+/** Is one of the members found still running, in that group, with its start time? */
+async function stillOurs(group: LeftoverGroup): Promise<boolean> {
+  for (const member of group.members) {
+    const stat = await readProcStat(member.pid);
+    if (stat && isRunning(stat) && stat.startTime === member.startTime && stat.pgid === group.pgid) return true;
+  }
+  return false;
+}
+
+async function signalIfOurs(group: LeftoverGroup, signal: NodeJS.Signals): Promise<boolean> {
+  if (!(await stillOurs(group))) return false;
+  try {
+    process.kill(-group.pgid, signal);
+  } catch {
+    return false; // emptied between the check and the signal
+  }
+  return true;
+}
+
+/** SIGTERM (and SIGCONT), SIGKILL after graceMs to what is still ours; resolves when none of it runs (5 s at most after the SIGKILL). */
+async function stopGroup(group: LeftoverGroup, graceMs: number): Promise<void> {
+  if (!(await signalIfOurs(group, 'SIGTERM'))) return;
+  await signalIfOurs(group, 'SIGCONT');
+  const waitGone = async (ms: number) => {
+    const deadline = Date.now() + ms;
+    while (Date.now() < deadline) {
+      if (!(await stillOurs(group))) return true;
+      await sleep(20);
+    }
+    return !(await stillOurs(group));
+  };
+  if (await waitGone(graceMs)) return;
+  await signalIfOurs(group, 'SIGKILL');
+  await waitGone(5_000);
+}
+
+/** Stops every leftover group of `stateDir`; returns their ids. */
 export async function stopLeftovers(stateDir: string, graceMs: number): Promise<number[]> {
   const groups = await findLeftoverGroups(stateDir);
-  await Promise.all(groups.map((group) => reapOrphans(group, graceMs)));
-  return groups;
+  await Promise.all(groups.map((group) => stopGroup(group, graceMs)));
+  return groups.map((group) => group.pgid);
 }

@@ -37,21 +37,44 @@ async function killProcesses(): Promise<void> {
   if (groups.length || pids.length) report(`SIGKILLed process groups [${groups.join(', ')}] and descendants [${pids.join(', ')}]`);
 }
 
+type DockerModule = typeof import('../traefik/docker.js');
+let dockerModule: Promise<DockerModule> | null = null;
+let engine: Promise<import('../traefik/docker.js').DockerEngine> | null = null;
+
+/**
+ * Loads dockerode and connects as soon as a container is registered, not once `up` is gone:
+ * loading alone takes ~0.8 s on a busy machine, which would eat most of the 2 s in which the
+ * ports must be free again. A failed connection is retried at cleanup.
+ */
+function connect(): Promise<import('../traefik/docker.js').DockerEngine> {
+  dockerModule ??= import('../traefik/docker.js');
+  engine ??= dockerModule.then((m) => m.connectDocker()).catch((error: unknown) => {
+    engine = null;
+    throw error;
+  });
+  return engine;
+}
+
+const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
+
 async function removeContainers(): Promise<void> {
   if (!record.usedDocker) return; // dockerode is loaded only when a container was registered
-  const { connectDocker, managedLabels } = await import('../traefik/docker.js');
-  const engine = await connectDocker();
-  for (const id of record.containers) {
+  const docker = (await connect()).docker;
+  await Promise.all([...record.containers].map(async (id) => {
+    const container = docker.getContainer(id);
+    // SIGKILL first: that frees the ports at once; the removal takes longer.
+    await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
     try {
-      await engine.docker.getContainer(id).remove({ force: true, v: true });
+      await container.remove({ force: true, v: true });
       report(`removed container ${id}`);
     } catch (error) {
-      if ((error as { statusCode?: number }).statusCode !== 404) report(`could not remove container ${id}: ${(error as Error).message}`);
+      if (statusOf(error) !== 404 && statusOf(error) !== 409) report(`could not remove container ${id}: ${(error as Error).message}`);
     }
-  }
+  }));
   // Also one that `up` created but had not registered yet when it died.
   if (stateDir) {
-    const removed = await engine.removeLabelledContainers(managedLabels(stateDir));
+    const { managedLabels } = await dockerModule!;
+    const removed = await (await connect()).removeLabelledContainers(managedLabels(stateDir));
     if (removed.length) report(`removed labelled containers ${removed.join(', ')}`);
   }
 }
@@ -78,6 +101,7 @@ process.stdin.on('data', (text: string) => {
   partial = lines.pop() ?? '';
   for (const line of lines) {
     const message = parseLifelineMessage(line);
+    if (message?.op === 'watch-container') connect().catch(() => undefined);
     if (message) applyLifelineMessage(record, message);
     else if (line.trim()) report(`ignored a line that is not a lifeline message: ${line.slice(0, 200)}`);
   }

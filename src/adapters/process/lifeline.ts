@@ -41,6 +41,9 @@ export interface Lifeline {
   release(): Promise<void>;
 }
 
+/** What the parts that spawn processes and containers report to; optional there (tests without a lifeline). */
+export type LifelineWatch = Pick<Lifeline, 'watchGroup' | 'forgetGroup' | 'watchContainer' | 'forgetContainer'>;
+
 /** The watchdog entry next to this file: .js in the built package, .ts under tsx (tests). */
 function watchdogCommand(stateDir: string): string[] {
   const here = fileURLToPath(import.meta.url);
@@ -75,7 +78,7 @@ function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
 export async function startLifeline(options: LifelineOptions): Promise<Lifeline> {
   let logFd: number;
   try {
-    logFd = openSync(join(options.stateDir, 'lifeline.log'), 'a');
+    logFd = openSync(join(options.stateDir, 'lifeline.log'), 'a', 0o600);
   } catch (error) {
     throw new LbDevError('LIFELINE_FAILED', `expected to write ${join(options.stateDir, 'lifeline.log')}, got ${(error as Error).message}`);
   }

@@ -54,6 +54,11 @@ export class DynamicConfigWriter {
     return next;
   }
 
+  /** Compare with the file on disk at the next write (it may have been deleted or edited). */
+  forget(): void {
+    this.queue = this.queue.then(() => { this.last = undefined; });
+  }
+
   /** Deletes the file (Traefik then drops its routes). Missing file is fine. */
   remove(): Promise<void> {
     const next = this.queue.then(async () => {
@@ -84,9 +89,10 @@ export class DynamicConfigWriter {
 
     const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
     try {
-      mkdirSync(this.dir, { recursive: true });
-      mkdirSync(this.tmpDir, { recursive: true });
-      const fd = openSync(tmpPath, 'w', 0o644);
+      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+      mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+      // Owner-only; the Traefik container runs as our uid (Linux) and still reads it.
+      const fd = openSync(tmpPath, 'w', 0o600);
       try {
         writeFileSync(fd, content, 'utf8');
       } finally {

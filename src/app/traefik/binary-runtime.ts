@@ -1,12 +1,10 @@
 /**
- * `--traefik binary`: a local traefik executable with the same static config, supervised
- * like an instance: its exit is shown as an error and it is restarted with backoff.
+ * `--traefik binary`: a local traefik executable with the same static config. Its exit is
+ * reported through downReason()/onDown; TraefikWatch restarts it with backoff.
  */
 import { existsSync } from 'node:fs';
 import { LbDevError } from '../../core/errors.js';
-import { formatElapsed } from '../../core/text/duration.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
-import { restartDelayMs } from '../../core/instance/backoff.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
 import { type RunningProcess, spawnCommand } from '../../adapters/process/spawn-command.js';
 import type { RuntimeContext } from './create-runtime.js';
@@ -18,10 +16,10 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
   readonly mode = 'binary' as const;
   readonly backendHost = '127.0.0.1';
   readonly apiUrl: string;
+  onDown: (() => void) | undefined;
   private process: RunningProcess | null = null;
   private stopping = false;
-  private crashes = 0;
-  private restartTimer: NodeJS.Timeout | null = null;
+  private down: string | null = null;
 
   private constructor(private readonly ctx: RuntimeContext) {
     this.apiUrl = `http://127.0.0.1:${ctx.config.traefik.apiPort}`;
@@ -41,8 +39,14 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
     return `${this.ctx.config.traefik.binary} (local binary), API ${this.apiUrl}`;
   }
 
+  downReason(): string | null {
+    return this.down;
+  }
+
   async start(onProgress: (message: string) => void): Promise<void> {
     const { config, layout } = this.ctx;
+    this.stopping = false;
+    this.down = null;
     await writeStaticConfig(config, layout, hostPaths(config, layout));
     this.spawn();
     try {
@@ -52,6 +56,12 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
       throw error;
     }
     onProgress(`Traefik is up (pid ${this.process?.pid})`);
+  }
+
+  /** Restarted by TraefikWatch (with backoff), which also notices a deleted dynamic dir. */
+  async restart(onProgress: (message: string) => void): Promise<void> {
+    await this.stop();
+    await this.start(onProgress);
   }
 
   private spawn(): void {
@@ -65,22 +75,22 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
       onOutput: (stream, chunk) => output[stream].write(chunk),
     });
     this.process = child;
-    const startedAt = Date.now();
+    if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
       output.stdout.end();
       output.stderr.end();
-      if (this.process === child) this.process = null;
+      // traefik is exec'd as the group's only process: its exit empties the group.
+      if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
+      if (this.process !== child) return;
+      this.process = null;
       if (this.stopping) return;
-      this.crashes = Date.now() - startedAt > 60_000 ? 1 : this.crashes + 1;
-      const delay = restartDelayMs({ enabled: true, initialDelayMs: 500, maxDelayMs: 15_000, multiplier: 2, jitter: 0.2, resetAfterMs: 60_000 }, this.crashes, Math.random());
-      logs.event('traefik', `ERROR: traefik ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; the balancer is down; restarting it in ${formatElapsed(delay)}`);
-      this.restartTimer = setTimeout(() => this.spawn(), delay);
+      this.down = `traefik ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}${exit.spawnError ? ` (${exit.spawnError})` : ''}`;
+      this.onDown?.();
     });
   }
 
   async stop(): Promise<void> {
     this.stopping = true;
-    if (this.restartTimer) clearTimeout(this.restartTimer);
     const child = this.process;
     this.process = null;
     await child?.stop(3_000);

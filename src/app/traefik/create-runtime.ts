@@ -2,6 +2,7 @@
 import type { LbDevConfig } from '../../core/config/types.js';
 import { LbDevError } from '../../core/errors.js';
 import type { LogHub } from '../../adapters/logs/log-hub.js';
+import type { LifelineWatch } from '../../adapters/process/lifeline.js';
 import type { StateLayout } from '../state-dir.js';
 import type { TraefikChoice } from './choose-traefik.js';
 import { ExternalTraefikRuntime } from './external-runtime.js';
@@ -12,6 +13,8 @@ export interface RuntimeContext {
   config: LbDevConfig;
   layout: StateLayout;
   logs: LogHub;
+  /** Told of a local Traefik's process group and of the container, so a killed `up` leaves neither. */
+  lifeline?: LifelineWatch;
 }
 
 /** The config a runtime runs with: the chosen mode, the executable found, the API port in use. */

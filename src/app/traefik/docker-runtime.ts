@@ -26,6 +26,8 @@ export class DockerTraefikRuntime implements TraefikRuntime {
   private follower: LogFollower | null = null;
   private running = false;
   private stopping = false;
+  private down: string | null = null;
+  onDown: (() => void) | undefined;
 
   private constructor(
     private readonly ctx: RuntimeContext,
@@ -98,16 +100,25 @@ export class DockerTraefikRuntime implements TraefikRuntime {
       // Files Traefik writes into the mounted dir (the access log) stay the user's own.
       ...(process.platform === 'linux' && process.getuid && process.getgid ? { user: `${process.getuid()}:${process.getgid()}` } : {}),
     });
+    // By name, before it exists: a SIGKILL of `up` while Docker creates it must not leave it.
+    this.ctx.lifeline?.watchContainer(this.containerName());
     try {
       this.container = await this.engine.startContainer(spec);
     } catch (error) {
       throw new LbDevError('TRAEFIK_START_FAILED', `Docker could not start ${this.containerName()} from ${image}: ${(error as Error).message}`);
     }
+    const container = this.container;
     this.running = true;
-    this.follower = await this.container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
+    this.stopping = false;
+    this.down = null;
+    this.follower = await container.logs({ stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') });
+    // The log stream ends when the container stops, is removed, or the engine goes away.
     void this.follower.ended.then(() => {
+      if (this.container !== container) return; // an earlier container, replaced on purpose
       this.running = false;
-      if (!this.stopping) logs.event('traefik', 'the Traefik container stopped unexpectedly: the balancer is down (`lb-dev doctor`, then restart lb-dev)');
+      if (this.stopping) return;
+      this.down = `the Traefik container ${this.containerName()} stopped or was removed`;
+      this.onDown?.();
     });
     try {
       await waitForTraefik(this.apiUrl, () => logs.recent(['traefik'], 15).map((l) => l.text), () => this.running);
@@ -118,12 +129,28 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     onProgress(`Traefik is up (container ${this.containerName()})`);
   }
 
+  downReason(): string | null {
+    return this.down;
+  }
+
+  /** A fresh container (TraefikWatch: the old one is gone, stale, or its engine restarted). */
+  async restart(onProgress: (message: string) => void): Promise<void> {
+    await this.discard(0);
+    await this.start(onProgress);
+  }
+
   async stop(): Promise<void> {
+    await this.discard(2);
+  }
+
+  private async discard(graceSec: number): Promise<void> {
     this.stopping = true;
     const container = this.container;
     this.container = null;
-    if (container) await container.stop(2);
     this.follower?.close();
     this.follower = null;
+    if (!container) return;
+    await container.stop(graceSec);
+    this.ctx.lifeline?.forgetContainer(this.containerName());
   }
 }

@@ -18,4 +18,13 @@ export interface TraefikRuntime {
   start(onProgress: (message: string) => void): Promise<void>;
   /** Stops and removes what start() started. Safe to call when start() failed or never ran. */
   stop(): Promise<void>;
+  /**
+   * A Traefik lb-dev runs (container, binary), for TraefikWatch: why it is not running as
+   * started (the container stopped or was removed, the binary exited), or null while it is.
+   */
+  downReason?(): string | null;
+  /** Called as soon as downReason() becomes non-null (so recovery need not wait for a poll). */
+  onDown?: (() => void) | undefined;
+  /** Stops what is left of the current Traefik and starts a fresh one (a new container). */
+  restart?(onProgress: (message: string) => void): Promise<void>;
 }

@@ -1,8 +1,8 @@
 /** Writes the static config a Traefik run by (or for) lb-dev starts with. */
-import { mkdir, writeFile } from 'node:fs/promises';
+import { mkdir, open } from 'node:fs/promises';
 import type { LbDevConfig } from '../../core/config/types.js';
 import { renderStaticConfig, staticConfigToYaml } from '../../core/traefik/static-config.js';
-import type { StateLayout } from '../state-dir.js';
+import { type StateLayout, writeOwnerOnly } from '../state-dir.js';
 
 export interface StaticPaths {
   /** The dynamic dir and the access log as Traefik sees them (container paths for Docker). */
@@ -23,9 +23,11 @@ export async function writeStaticConfig(config: LbDevConfig, layout: StateLayout
     apiHost: paths.apiHost,
     accessLogPath: config.traefik.accessLog ? paths.accessLog : null,
   }));
-  await mkdir(layout.dynamicDir, { recursive: true });
-  await mkdir(layout.tmpDir, { recursive: true });
-  await writeFile(layout.staticFile, yaml);
+  await mkdir(layout.dynamicDir, { recursive: true, mode: 0o700 });
+  await mkdir(layout.tmpDir, { recursive: true, mode: 0o700 });
+  await writeOwnerOnly(layout.staticFile, yaml);
+  // Traefik would create its access log 0664: one that exists keeps our owner-only mode.
+  if (config.traefik.accessLog) await (await open(layout.accessLog, 'a', 0o600)).close();
   return layout.staticFile;
 }
 

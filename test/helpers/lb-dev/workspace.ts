@@ -47,6 +47,8 @@ export interface WorkspaceOptions {
   stateDir?: string;
   /** Use this balancer port. */
   port?: number;
+  /** Use this Traefik API port (traefik.apiPort). */
+  apiPort?: number;
 }
 
 /** What the workspace needs of each `up` it ran, to clean up after it. */
@@ -76,7 +78,7 @@ export class Workspace {
     const dir = await mkdtemp(join(tmpdir(), 'lb-dev-test-'));
     const stateDir = opts.stateDir ?? join(dir, 'state');
     const port = opts.port ?? await freePort();
-    const apiPort = await freePort(LOOPBACK, [port]);
+    const apiPort = opts.apiPort ?? await freePort(LOOPBACK, [port]);
     const configPath = join(dir, 'lb-dev.config.yaml');
     const { traefik: traefikExtra, ...extra } = opts.config ?? {};
     const traefik = { mode: 'external', apiPort, ...(traefikExtra as Record<string, unknown> | undefined) };

@@ -1,7 +1,8 @@
-// An `up` that is SIGKILLed cannot stop its instances; the next `up` with the same state dir
-// finds them by their LB_DEV_STATE_DIR marker and stops them before starting its own.
+// An `up` that is SIGKILLed cannot stop its instances: its lifeline watchdog does
+// (test/unit/app/up-lifeline.test.ts). When the watchdog is gone too, the next `up` with the
+// same state dir finds them by their LB_DEV_STATE_DIR marker and stops them before starting its own.
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
 
@@ -18,6 +19,10 @@ test('instances left by a SIGKILLed up are stopped by the next up with the same 
   const orphans = first.leftovers();
   assert.ok(orphans.length >= 6, `2 http-ok + wrapper, node, 2 grandchildren: ${orphans.length}`);
 
+  // The watchdog first (as if the machine's OOM killer took both): nothing cleans up after `up`.
+  const { lifelinePid } = JSON.parse(readFileSync(first.layout.runFile, 'utf8')) as { lifelinePid: number };
+  process.kill(lifelinePid, 'SIGKILL');
+  await waitUntil(() => !pidAlive(lifelinePid), { timeoutMs: 5_000, what: 'the watchdog to be gone' });
   first.signal('SIGKILL');
   await first.waitExit();
   // Nobody stopped them: they still run, and the socket file is stale.
