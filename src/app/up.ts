@@ -6,8 +6,6 @@ import { rm } from 'node:fs/promises';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import { modeLine } from '../core/traefik/choose-mode.js';
-import { ConsolePrinter } from '../adapters/logs/console-printer.js';
-import { LogHub } from '../adapters/logs/log-hub.js';
 import { PortAllocator, assertPortFree, claimListenPort } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { stopLeftovers } from '../adapters/process/leftovers.js';
@@ -17,14 +15,15 @@ import { TraefikApi } from '../adapters/traefik/api-client.js';
 import { AccessLogCounter } from '../adapters/traefik/access-log-counter.js';
 import { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
 import { serverUrl } from '../core/traefik/dynamic-config.js';
-import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
+import { startMonitoring } from './monitoring/start-monitoring.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-endpoint.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
+import { createUpLogs } from './up-logs.js';
 import { preflightRocketChat } from './rocketchat-checks.js';
 import { routeLog } from './route-log.js';
 import { prepareStateDir, stateLayout, writeOwnerOnly } from './state-dir.js';
@@ -57,19 +56,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   await prepareStateDir(layout);
 
   const url = balancerUrl(config);
-  // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
-  const traefikShows = traefikConsoleFilter();
-  const printer = new ConsolePrinter({
-    out: io.out, color: io.color, logDir: layout.logsDir,
-    shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
-  });
-  const logs = new LogHub({
-    dir: layout.logsDir,
-    maxFileBytes: config.logs.maxFileBytes,
-    maxFiles: config.logs.maxFiles,
-    ringBufferLines: config.logs.ringBufferLines,
-    console: printer,
-  });
+  const { printer, logs } = createUpLogs(config, layout, io);
   let shutdownReason: string | null = null;
   let wakeShutdown: () => void = () => {};
   const shutdownRequested = new Promise<void>((resolve) => { wakeShutdown = resolve; });
@@ -269,17 +256,12 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 
     if (config.monitoring.prometheus) {
       // After Traefik (a target) and before the instances, so their first events are scraped.
-      const { PrometheusRuntime } = await import('./monitoring/prometheus-runtime.js');
-      const { port } = await claimListenPort(config.monitoring.port, ports, { host: '127.0.0.1', explicit: true, what: 'Prometheus', setting: 'monitoring.port' });
-      const prometheus = await PrometheusRuntime.create({ config, layout, logs, port });
-      cleanups.push(() => prometheus.stop());
-      log.info(`starting Prometheus: ${prometheus.describe()}`);
-      await prometheus.start({
-        metricsPort: metricsEndpoint?.port ?? null,
+      const prometheus = await startMonitoring({
+        config, layout, logs, log, ports, metricsPort: metricsEndpoint?.port ?? null,
         traefikPort: chosen.mode === 'external' || !traefik.apiUrl ? null : Number(new URL(traefik.apiUrl).port),
       });
+      cleanups.push(() => prometheus.stop());
       prometheusUrl = prometheus.url;
-      log.info(`Prometheus: ${prometheus.url} (scraping lb-dev and Traefik every ${config.monitoring.scrapeIntervalMs / 1000}s)`);
     }
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);

@@ -1,0 +1,23 @@
+/** Where everything `up` and its instances say goes: the console pane and the log hub's files. */
+import type { LbDevConfig } from '../core/config/types.js';
+import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
+import { ConsolePrinter } from '../adapters/logs/console-printer.js';
+import { LogHub } from '../adapters/logs/log-hub.js';
+import type { StateLayout } from './state-dir.js';
+
+export function createUpLogs(config: LbDevConfig, layout: StateLayout, io: { out: NodeJS.WritableStream; color: boolean }): { printer: ConsolePrinter; logs: LogHub } {
+  // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
+  const traefikShows = traefikConsoleFilter();
+  const printer = new ConsolePrinter({
+    out: io.out, color: io.color, logDir: layout.logsDir,
+    shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
+  });
+  const logs = new LogHub({
+    dir: layout.logsDir,
+    maxFileBytes: config.logs.maxFileBytes,
+    maxFiles: config.logs.maxFiles,
+    ringBufferLines: config.logs.ringBufferLines,
+    console: printer,
+  });
+  return { printer, logs };
+}
