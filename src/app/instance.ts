@@ -7,60 +7,15 @@ import {
   type Effect, type InstanceEvent, type InstanceState, type Phase,
   initialState, takesTraffic, transition,
 } from '../core/instance/state-machine.js';
-import { renderTemplate } from '../core/text/template.js';
 import { splitLines } from '../adapters/logs/log-line.js';
-import type { PortAllocator } from '../adapters/ports.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
-import type { LifelineWatch } from '../adapters/process/lifeline.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
+import type { InstanceDeps, InstanceStatus } from './instance-contract.js';
+import { planLaunch } from './instance-launch.js';
 import { PortConflictRetries, ReadinessWatch } from './readiness.js';
 import { explainNotListening } from './start-timeout.js';
 
-export interface InstanceLogSink {
-  append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
-  event(source: string, text: string): unknown;
-}
-
-export interface InstanceDeps {
-  ports: PortAllocator;
-  logs: InstanceLogSink;
-  /** The balancer's URL, for {url} and ROOT_URL-like settings. */
-  balancerUrl: string;
-  /** Environment every instance inherits (process.env plus lb-dev's markers). */
-  baseEnv: Record<string, string>;
-  onRoutesChanged: (instance: Instance) => void;
-  onChange: (instance: Instance) => void;
-  /** Told of each process group as it is spawned and once it is gone, so a killed `up` leaves none behind. */
-  lifeline?: LifelineWatch;
-  now?: () => number;
-  random?: () => number;
-  /** Another instance's ports, for {meteor-1.port}-style placeholders. */
-  peerPorts?: (instance: string) => readonly number[] | undefined;
-  /** The build a process started now runs (restartOn.files), shown in status; null = not known. */
-  buildStamp?: () => string | null;
-}
-
-export interface InstanceStatus {
-  name: string;
-  group: string;
-  index: number;
-  pid: number | null;
-  port: number | null;
-  extraPorts: number[];
-  state: Phase;
-  desired: 'running' | 'stopped';
-  inBalancer: boolean;
-  restarts: number;
-  crashesInARow: number;
-  startedAt: number | null;
-  readyAt: number | null;
-  nextRestartAt: number | null;
-  lastExit: InstanceState['lastExit'];
-  /** Requests Traefik sent it (from the access log), when lb-dev runs Traefik. */
-  requests?: number;
-  /** The build its process started on (the time of the group's first restartOn file), when known. */
-  build?: string;
-}
+export type { InstanceDeps, InstanceLogSink, InstanceStatus } from './instance-contract.js';
 
 export class Instance {
   readonly name: string;
@@ -274,14 +229,9 @@ export class Instance {
       this.releasePorts();
       this.ports = ports;
     }
-    const [port, ...extraPorts] = this.ports as [number, ...number[]];
-    const values = { port, index: this.index, name: this.name, url: this.deps.balancerUrl, group: this.group.name, extraPorts, peerPorts: this.deps.peerPorts };
-    const env: Record<string, string> = { ...this.deps.baseEnv };
-    for (const [key, value] of Object.entries(this.group.env)) env[key] = renderTemplate(value, values);
-    env.PORT = String(port);
-    env.LB_DEV_INSTANCE = this.name;
-    env.LB_DEV_INDEX = String(this.index);
-    const command = renderTemplate(this.group.command, values);
+    const launchPorts = this.ports as [number, ...number[]];
+    const [port] = launchPorts;
+    const { command, env, announcement } = planLaunch(this.group, this.index, this.name, launchPorts, this.deps);
 
     const readiness = new ReadinessWatch(this.group.readiness, port, {
       ready: () => this.dispatch({ type: 'ready' }),
@@ -296,7 +246,7 @@ export class Instance {
     const onOutput = (stream: 'stdout' | 'stderr', chunk: Buffer) => {
       for (const line of splitters[stream].push(chunk)) onLine(stream, line);
     };
-    this.deps.logs.event(this.name, `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${shortened(command)}`);
+    this.deps.logs.event(this.name, announcement);
     this.stopping = null;
     this.build = this.deps.buildStamp?.() ?? null;
     const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
@@ -339,9 +289,4 @@ export class Instance {
       && await this.portConflicts.retryOnNewPort(port);
     this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
   }
-}
-
-/** A command line as the log shows it: a 1 MB one (E2BIG) must not become a 1 MB log line. */
-function shortened(command: string, max = 300): string {
-  return command.length <= max ? command : `${command.slice(0, max)}... (${command.length} characters)`;
 }

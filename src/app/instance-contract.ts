@@ -1,0 +1,51 @@
+/** What an Instance needs from its owner (ports, logs, callbacks) and what it reports back (its status). */
+import type { InstanceState, Phase } from '../core/instance/state-machine.js';
+import type { PortAllocator } from '../adapters/ports.js';
+import type { LifelineWatch } from '../adapters/process/lifeline.js';
+import type { Instance } from './instance.js';
+
+export interface InstanceLogSink {
+  append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
+  event(source: string, text: string): unknown;
+}
+
+export interface InstanceDeps {
+  ports: PortAllocator;
+  logs: InstanceLogSink;
+  /** The balancer's URL, for {url} and ROOT_URL-like settings. */
+  balancerUrl: string;
+  /** Environment every instance inherits (process.env plus lb-dev's markers). */
+  baseEnv: Record<string, string>;
+  onRoutesChanged: (instance: Instance) => void;
+  onChange: (instance: Instance) => void;
+  /** Told of each process group as it is spawned and once it is gone, so a killed `up` leaves none behind. */
+  lifeline?: LifelineWatch;
+  now?: () => number;
+  random?: () => number;
+  /** Another instance's ports, for {meteor-1.port}-style placeholders. */
+  peerPorts?: (instance: string) => readonly number[] | undefined;
+  /** The build a process started now runs (restartOn.files), shown in status; null = not known. */
+  buildStamp?: () => string | null;
+}
+
+export interface InstanceStatus {
+  name: string;
+  group: string;
+  index: number;
+  pid: number | null;
+  port: number | null;
+  extraPorts: number[];
+  state: Phase;
+  desired: 'running' | 'stopped';
+  inBalancer: boolean;
+  restarts: number;
+  crashesInARow: number;
+  startedAt: number | null;
+  readyAt: number | null;
+  nextRestartAt: number | null;
+  lastExit: InstanceState['lastExit'];
+  /** Requests Traefik sent it (from the access log), when lb-dev runs Traefik. */
+  requests?: number;
+  /** The build its process started on (the time of the group's first restartOn file), when known. */
+  build?: string;
+}
