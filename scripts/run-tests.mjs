@@ -70,8 +70,8 @@ const status = run(process.execPath, [
   '--import', 'tsx',
   '--test',
   '--test-concurrency=1',
-  // A hung test fails after 5 minutes instead of holding CI until its own limit.
-  '--test-timeout=300000',
+  // A hung test fails after 10 minutes instead of holding CI until its own limit.
+  '--test-timeout=600000',
   '--test-reporter=spec',
   ...files.map((f) => relative(root, f)),
 ]);
