@@ -8,21 +8,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { ControlServer } from '../../../src/control/server.js';
 import { ERROR_CODES } from '../../../src/core/errors.js';
+import { prng } from '../../helpers/fuzz.js';
 import { rawClient } from './raw-client.js';
 
 const SEED = Number(process.env['LB_DEV_FUZZ_SEED'] ?? 20251125);
-
-/** mulberry32: a tiny PRNG, enough for reproducible test inputs. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const KEYS = ['id', 'method', 'params', '__proto__', 'constructor', 'prototype', 'toString', 'x'];
 const METHODS = ['echo', 'fail', 'nope', '__proto__', 'constructor', 'hasOwnProperty', 'valueOf', ''];
