@@ -5,8 +5,8 @@
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Registry } from 'prom-client';
-import { LbDevError } from '../core/errors.js';
 import { hostForUrl } from '../core/text/host-port.js';
+import { closeServer, listenLoopback } from './http-listen.js';
 
 export const METRICS_PATH = '/metrics';
 
@@ -51,22 +51,13 @@ export class MetricsServer {
     // keep-alive the server could close it just as the next scrape goes out (a failed scrape).
     // close() drops idle connections, so this never holds up shutdown.
     server.keepAliveTimeout = 30_000;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(new LbDevError(
-        error.code === 'EADDRINUSE' ? 'PORT_IN_USE' : 'METRICS_LISTEN_FAILED',
-        `the metrics endpoint (metrics.port) could not listen on ${this.host}:${this.port}: ${error.message}`,
-      )));
-      server.listen({ host: this.host, port: this.port, exclusive: true }, () => resolve());
-    });
-    server.on('error', () => undefined);
+    await listenLoopback(server, this.host, this.port, 'the metrics endpoint (metrics.port)', 'METRICS_LISTEN_FAILED');
     this.server = server;
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 }

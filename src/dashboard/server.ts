@@ -7,6 +7,7 @@
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { LbDevError, isLbDevError } from '../core/errors.js';
+import { closeServer, listenLoopback } from '../adapters/http-listen.js';
 import { Refusal, allowedHosts, checkHost, checkToken, readJsonBody, refuse } from './guard.js';
 
 export interface RouteRequest {
@@ -81,22 +82,14 @@ export class DashboardServer {
     server.requestTimeout = 15_000;
     server.headersTimeout = 10_000;
     server.maxConnections = 128;
-    await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-        ? new LbDevError('PORT_IN_USE', `the dashboard's port ${this.options.port} on 127.0.0.1 is already in use by another process (dashboard.port; false = no dashboard)`)
-        : new LbDevError('INTERNAL', `the dashboard could not listen on 127.0.0.1:${this.options.port}: ${error.message}`)));
-      server.listen({ port: this.options.port, host: '127.0.0.1', exclusive: true }, () => resolve());
-    });
-    server.on('error', () => undefined);
+    await listenLoopback(server, '127.0.0.1', this.options.port, "the dashboard's port (dashboard.port; false = no dashboard)", 'INTERNAL');
     this.server = server;
   }
 
   async close(): Promise<void> {
     const server = this.server;
     this.server = null;
-    if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   private async handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
