@@ -43,7 +43,7 @@ describe('resolveConfig: defaults', () => {
         mode: 'auto', image: 'traefik:v3.6', binary: 'traefik', apiPort: 8080, apiUrl: null,
         network: 'auto', throttleMs: 100, confirmTimeoutMs: 10_000, accessLog: true, download: true, downloadUrl: null,
       });
-      assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false });
+      assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false, dashboardPort: false });
       assert.deepEqual(config.logs, { maxFileBytes: 10_000_000, maxFiles: 3, ringBufferLines: 1000 });
       assert.deepEqual(config.groups, [{
         name: 'app',
@@ -79,7 +79,8 @@ describe('resolveConfig: defaults', () => {
     // Except which keys were written: all of them, in the constant.
     const written = { ...resolve(JSON.parse(JSON.stringify(CONFIG_DEFAULTS))), explicit: null };
     assert.deepEqual(written, { ...resolve({}), explicit: null });
-    assert.deepEqual(resolve({ traefik: { apiPort: 8080 } }).explicit, { traefikApiPort: true, traefikBinary: false }, 'written = explicit, even at the default value');
+    assert.deepEqual(resolve({ traefik: { apiPort: 8080 } }).explicit, { traefikApiPort: true, traefikBinary: false, dashboardPort: false }, 'written = explicit, even at the default value');
+    assert.deepEqual(resolve({ dashboard: { port: 8079 } }).explicit, { traefikApiPort: false, traefikBinary: false, dashboardPort: true }, 'dashboard.port written: it must not give way');
   });
 });
 
@@ -109,7 +110,7 @@ describe('resolveConfig: values', () => {
       healthCheck: null, passiveHealthCheck: { failureWindowMs: 10_000, maxFailedAttempts: 2 }, retry: null,
     });
     assert.equal(config.traefik.apiUrl, 'http://127.0.0.1:9000');
-    assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false }, 'apiPort and binary not written: defaults that may give way');
+    assert.deepEqual(config.explicit, { traefikApiPort: false, traefikBinary: false, dashboardPort: false }, 'apiPort and binary not written: defaults that may give way');
     assert.equal(config.traefik.confirmTimeoutMs, 90_000);
     assert.equal(config.traefik.throttleMs, 0);
     assert.deepEqual(config.logs, { maxFileBytes: 1024 * 1024, maxFiles: 0, ringBufferLines: 50 });
