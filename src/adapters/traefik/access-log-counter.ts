@@ -101,8 +101,3 @@ export function accessEntryOf(line: string): AccessEntry | null {
     return null;
   }
 }
-
-/** The backend of one JSON access-log line, or null (not JSON, or no backend: a 503 with no server). */
-export function serviceUrlOf(line: string): string | null {
-  return accessEntryOf(line)?.url ?? null;
-}

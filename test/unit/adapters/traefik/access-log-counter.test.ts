@@ -3,11 +3,11 @@ import { appendFile, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, it } from 'node:test';
-import { AccessLogCounter, serviceUrlOf } from '../../../../src/adapters/traefik/access-log-counter.js';
+import { AccessLogCounter, accessEntryOf } from '../../../../src/adapters/traefik/access-log-counter.js';
 
 const line = (url: string) => `${JSON.stringify({ ServiceURL: url, DownstreamStatus: 200, RequestPath: '/' })}\n`;
 
-describe('serviceUrlOf', () => {
+describe('accessEntryOf: the backend URL', () => {
   const cases: Array<[string, string | null]> = [
     [line('http://127.0.0.1:4000').trim(), 'http://127.0.0.1:4000'],
     [JSON.stringify({ ServiceURL: 'http://127.0.0.1:4000/' }), 'http://127.0.0.1:4000'],
@@ -15,7 +15,7 @@ describe('serviceUrlOf', () => {
     ['127.0.0.1 - - [25/Nov/2026] "GET / HTTP/1.1" 200', null],
     ['{not json', null],
   ];
-  for (const [input, expected] of cases) it(`${input.slice(0, 40)} -> ${expected}`, () => assert.equal(serviceUrlOf(input), expected));
+  for (const [input, expected] of cases) it(`${input.slice(0, 40)} -> ${expected}`, () => assert.equal(accessEntryOf(input)?.url ?? null, expected));
 });
 
 describe('AccessLogCounter', () => {
