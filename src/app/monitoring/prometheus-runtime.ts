@@ -13,7 +13,6 @@ import { type ScrapeTarget, renderPrometheusConfig } from '../../core/monitoring
 import type { LogHub } from '../../adapters/logs/log-hub.js';
 import { pollUntil } from '../../adapters/poll.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
-import { connectDocker } from '../../adapters/traefik/docker.js';
 import type { StateLayout } from '../state-dir.js';
 
 export const START_TIMEOUT_MS = 30_000;
@@ -105,6 +104,8 @@ async function choose(ctx: PrometheusContext): Promise<PrometheusProcess> {
   const tried: string[] = [];
   if (mode !== 'binary') {
     try {
+      // Loaded here, not at the top: dockerode stays in memory once loaded (~25 MB).
+      const { connectDocker } = await import('../../adapters/traefik/docker.js');
       const engine = await connectDocker();
       if (await engine.imageExists(image)) {
         const { DockerPrometheus } = await import('./docker-prometheus.js');

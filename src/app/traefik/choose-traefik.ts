@@ -7,8 +7,8 @@
 import type { LbDevConfig } from '../../core/config/types.js';
 import { LbDevError, isLbDevError } from '../../core/errors.js';
 import { type BinaryFact, type ModeFacts, type ModeProbe, nextModeStep } from '../../core/traefik/choose-mode.js';
-import { type DockerEngine, connectDocker } from '../../adapters/traefik/docker.js';
-import { type ObtainOptions, describeObtainProgress, obtainTraefik } from '../../adapters/traefik/obtain/obtain-traefik.js';
+import type { DockerEngine } from '../../adapters/traefik/docker.js';
+import type { ObtainOptions, ObtainProgress } from '../../adapters/traefik/obtain/obtain-traefik.js';
 
 export interface TraefikChoice {
   mode: 'docker' | 'binary' | 'external';
@@ -18,6 +18,14 @@ export interface TraefikChoice {
   /** The executable for mode binary. */
   binary?: string;
 }
+
+/*
+ * dockerode and the obtain code are loaded only when a mode needs them: a module stays in memory
+ * for the supervisor's whole life once loaded (dockerode alone is ~25 MB of RSS), and
+ * `traefik.mode: external` needs neither.
+ */
+const docker = () => import('../../adapters/traefik/docker.js');
+const obtain = () => import('../../adapters/traefik/obtain/obtain-traefik.js');
 
 /** Download progress arrives many times a second: one line per this many ms at most. */
 const PROGRESS_EVERY_MS = 1_000;
@@ -30,7 +38,8 @@ export async function chooseTraefik(config: LbDevConfig, env: NodeJS.ProcessEnv,
     case 'docker':
       return { mode: 'docker', how: 'configured', why: `image ${traefik.image} in Docker` };
     case 'binary': {
-      const found = await obtainTraefik(obtainOptions(config, env, say, true));
+      const { obtainTraefik, describeObtainProgress } = await obtain();
+      const found = await obtainTraefik(obtainOptions(config, env, say, true, describeObtainProgress));
       return { mode: 'binary', how: 'configured', why: found.why, binary: found.path };
     }
     case 'auto':
@@ -44,7 +53,7 @@ async function chooseAuto(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
   const probes: Record<ModeProbe, () => Promise<ModeFacts[ModeProbe]>> = {
     docker: async () => {
       try {
-        engine = await connectDocker();
+        engine = await (await docker()).connectDocker();
         return { ok: true, engine: engine.endpoint };
       } catch (error) {
         if (!isLbDevError(error)) throw error;
@@ -62,8 +71,8 @@ async function chooseAuto(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
         return { ok: false, reason: (error as Error).message };
       }
     },
-    binary: () => binaryFact(obtainOptions(config, env, say, false), []),
-    obtained: () => binaryFact(obtainOptions(config, env, say, true), facts.binary && !facts.binary.ok ? facts.binary.tried : []),
+    binary: () => binaryFact(config, env, say, false, []),
+    obtained: () => binaryFact(config, env, say, true, facts.binary && !facts.binary.ok ? facts.binary.tried : []),
   };
   const facts: ModeFacts = {};
   for (;;) {
@@ -84,7 +93,9 @@ async function chooseAuto(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
 }
 
 /** What obtainTraefik found or got; TRAEFIK_UNAVAILABLE is an answer here (what was tried), not a failure. */
-async function binaryFact(options: ObtainOptions, alreadyTried: string[]): Promise<BinaryFact> {
+async function binaryFact(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (line: string) => void, allowObtain: boolean, alreadyTried: string[]): Promise<BinaryFact> {
+  const { obtainTraefik, describeObtainProgress } = await obtain();
+  const options = obtainOptions(config, env, say, allowObtain, describeObtainProgress);
   try {
     const found = await obtainTraefik(options);
     return { ok: true, path: found.path, how: found.why };
@@ -95,12 +106,15 @@ async function binaryFact(options: ObtainOptions, alreadyTried: string[]): Promi
   }
 }
 
-function obtainOptions(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (line: string) => void, obtain: boolean): ObtainOptions {
+function obtainOptions(
+  config: LbDevConfig, env: NodeJS.ProcessEnv, say: (line: string) => void, allowObtain: boolean,
+  describeObtainProgress: (event: ObtainProgress) => string,
+): ObtainOptions {
   const progress = throttled(say);
   return {
-    allowDownload: obtain && config.traefik.download,
+    allowDownload: allowObtain && config.traefik.download,
     // Go present is the condition; the download, when allowed, comes first.
-    allowBuild: obtain,
+    allowBuild: allowObtain,
     env,
     ...(config.explicit.traefikBinary ? { configured: config.traefik.binary } : {}),
     ...(config.traefik.downloadUrl !== null ? { downloadBaseUrl: config.traefik.downloadUrl } : {}),

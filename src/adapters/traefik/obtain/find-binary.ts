@@ -3,10 +3,10 @@
  * (traefik.binary), `traefik` on PATH if it says it is v3, the cached one of the wanted
  * version. Says for each place why it was not used.
  */
+import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
-import { execa } from 'execa';
 import { isTraefikV3, parseTraefikVersionOutput } from '../../../core/traefik/release.js';
 import { cachedTraefikPath } from './cache-dir.js';
 
@@ -81,12 +81,26 @@ export async function findTraefikBinary(options: FindOptions): Promise<{ found: 
 
 /** Runs `<path> version`: the version when it is a v3, else why not. */
 export async function checkV3(path: string): Promise<{ version: string | null } | string> {
-  const result = await execa(path, ['version'], { timeout: VERSION_TIMEOUT_MS, reject: false, stdin: 'ignore' });
-  if (result.failed) return `\`${path} version\` failed: ${(result.shortMessage ?? '').split('\n')[0]}`;
-  const version = parseTraefikVersionOutput(result.stdout);
+  const result = await runVersion(path);
+  if (typeof result !== 'string') return `\`${path} version\` failed: ${result.failure.split('\n')[0]}`;
+  const version = parseTraefikVersionOutput(result);
   if (version === null) return `\`${path} version\` printed no "Version:" line`;
   if (!isTraefikV3(version)) return `it is Traefik ${version}; lb-dev needs v3`;
   return { version };
+}
+
+/**
+ * `<path> version`'s stdout, or why it failed. node:child_process, not execa: this runs in every
+ * binary-mode `up`, and execa would stay loaded (~14 MB) for the supervisor's whole life.
+ */
+function runVersion(path: string): Promise<string | { failure: string }> {
+  return new Promise((resolve) => {
+    execFile(path, ['version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout) => {
+      if (!error) resolve(stdout);
+      else if (error.killed) resolve({ failure: `no answer within ${VERSION_TIMEOUT_MS} ms` });
+      else resolve({ failure: error.message });
+    }).stdin?.end();
+  });
 }
 
 export async function whichOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | null> {

@@ -6,7 +6,6 @@
  */
 import { LbDevError, isLbDevError } from '../../../core/errors.js';
 import { traefikVersion } from '../../../core/traefik/release.js';
-import { buildTraefikFromSource, findGo } from './build-from-source.js';
 import { lbDevCacheDir, traefikVersionDir } from './cache-dir.js';
 import { acquireCacheLock } from './cache-lock.js';
 import { DEFAULT_FETCH_TIMEOUTS, downloadBaseUrl, downloadTraefik } from './download-release.js';
@@ -103,6 +102,8 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
     }
     if (options.allowBuild) {
       try {
+        // Loaded only here: it brings execa, which the long-running `up` has no use for otherwise.
+        const { buildTraefikFromSource, findGo } = await import('./build-from-source.js');
         const go = await findGo(env);
         const why = downloadFailure ? 'the download failed' : 'the download is not allowed';
         const path = await buildTraefikFromSource({
