@@ -1,7 +1,8 @@
 /**
- * The lifeline between `lb-dev up` and its watchdog, as plain data: the messages `up` sends
- * (one JSON object per line), the watchdog's record of what to clean, and the pure decision
- * of what to kill once `up` is gone without saying goodbye.
+ * The lifeline between `lb-dev up` and its watchdog, as plain data: the changes `up` makes to
+ * its record of what to clean, the record file's format (`<stateDir>/lifeline.json`, which `up`
+ * rewrites on every change and the reaper reads once `up` is gone without saying goodbye), and
+ * the pure decision of what to kill then.
  *
  * A process group is recorded with its leader's start time (/proc/<pid>/stat field 22): a pid
  * that was reused by an unrelated process has another start time and is never killed.
@@ -11,54 +12,29 @@ export type LifelineMessage =
   | { op: 'watch-group'; pgid: number; startTime: number | null }
   | { op: 'forget-group'; pgid: number }
   | { op: 'watch-container'; id: string }
-  | { op: 'forget-container'; id: string }
-  | { op: 'release' };
+  | { op: 'forget-container'; id: string };
 
-/** What the watchdog cleans if the pipe closes without a `release`. */
+/** What the reaper cleans if `up` dies without a release. */
 export interface LifelineRecord {
   /** pgid -> the leader's start time when it was recorded (null: not knowable here, e.g. no /proc). */
   groups: Map<number, number | null>;
   containers: Set<string>;
   /** True once any container was registered: then the labelled sweep runs too. */
   usedDocker: boolean;
-  released: boolean;
 }
 
 export function emptyRecord(): LifelineRecord {
-  return { groups: new Map(), containers: new Set(), usedDocker: false, released: false };
+  return { groups: new Map(), containers: new Set(), usedDocker: false };
 }
 
 /** 0 and 1 as a pgid would mean "my own group" and "every process": never valid. */
-function isGroupId(value: unknown): value is number {
+export function isGroupId(value: unknown): value is number {
   return typeof value === 'number' && Number.isSafeInteger(value) && value > 1;
 }
 
-/** The message in one line, or null when it is not one (the watchdog ignores it). */
-export function parseLifelineMessage(line: string): LifelineMessage | null {
-  let value: unknown;
-  try {
-    value = JSON.parse(line);
-  } catch {
-    return null;
-  }
-  if (typeof value !== 'object' || value === null) return null;
-  const m = value as Record<string, unknown>;
-  switch (m['op']) {
-    case 'watch-group': {
-      const startTime = m['startTime'];
-      if (!isGroupId(m['pgid']) || !(startTime === null || (typeof startTime === 'number' && Number.isSafeInteger(startTime)))) return null;
-      return { op: 'watch-group', pgid: m['pgid'], startTime };
-    }
-    case 'forget-group':
-      return isGroupId(m['pgid']) ? { op: 'forget-group', pgid: m['pgid'] } : null;
-    case 'watch-container':
-    case 'forget-container':
-      return typeof m['id'] === 'string' && /^[0-9a-zA-Z_.-]{1,128}$/.test(m['id']) ? { op: m['op'], id: m['id'] } : null;
-    case 'release':
-      return { op: 'release' };
-    default:
-      return null;
-  }
+/** Docker container ids and names; nothing that could be read as a path or an option. */
+export function isContainerId(value: unknown): value is string {
+  return typeof value === 'string' && /^[0-9a-zA-Z_.-]{1,128}$/.test(value);
 }
 
 export function applyLifelineMessage(record: LifelineRecord, message: LifelineMessage): void {
@@ -67,8 +43,43 @@ export function applyLifelineMessage(record: LifelineRecord, message: LifelineMe
     case 'forget-group': record.groups.delete(message.pgid); break;
     case 'watch-container': record.containers.add(message.id); record.usedDocker = true; break;
     case 'forget-container': record.containers.delete(message.id); break;
-    case 'release': record.released = true; break;
   }
+}
+
+/** The record file's text: `{"groups":[[pgid,startTime],...],"containers":[...],"usedDocker":bool}`. */
+export function serializeRecord(record: LifelineRecord): string {
+  return JSON.stringify({ groups: [...record.groups], containers: [...record.containers], usedDocker: record.usedDocker });
+}
+
+/**
+ * The record in a file's text, validated: the file is input from outside (anyone who can write
+ * the state dir), and a pgid of 1 or a bogus container id must never reach kill() or Docker.
+ */
+export function parseRecord(text: string): { record: LifelineRecord } | { problem: string } {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { problem: `expected JSON, got ${(error as Error).message}` };
+  }
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return { problem: `expected an object, got ${JSON.stringify(value)?.slice(0, 80)}` };
+  const { groups, containers, usedDocker } = value as Record<string, unknown>;
+  if (!Array.isArray(groups)) return { problem: 'expected "groups" to be a list of [pgid, startTime]' };
+  if (!Array.isArray(containers)) return { problem: 'expected "containers" to be a list of container ids' };
+  if (typeof usedDocker !== 'boolean') return { problem: `expected "usedDocker" to be true or false, got ${JSON.stringify(usedDocker)}` };
+  const record = emptyRecord();
+  record.usedDocker = usedDocker;
+  for (const entry of groups as unknown[]) {
+    const [pgid, startTime] = Array.isArray(entry) && entry.length === 2 ? entry as unknown[] : [];
+    const validStart = startTime === null || (typeof startTime === 'number' && Number.isSafeInteger(startTime) && startTime >= 0);
+    if (!isGroupId(pgid) || !validStart) return { problem: `expected a group [pgid > 1, startTime], got ${JSON.stringify(entry)}` };
+    record.groups.set(pgid, startTime as number | null);
+  }
+  for (const id of containers as unknown[]) {
+    if (!isContainerId(id)) return { problem: `expected a container id, got ${JSON.stringify(id)}` };
+    record.containers.add(id);
+  }
+  return { record };
 }
 
 /** One row of the process table (Linux: /proc/<pid>/stat). */

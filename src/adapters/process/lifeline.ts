@@ -1,9 +1,13 @@
 /**
- * The lifeline: whatever kills `lb-dev up` (SIGKILL, OOM, a crash), a watchdog process it
- * started removes what `up` was running: the instances' process trees, a local Traefik, the
- * Traefik container. The watchdog runs in a session of its own (a Ctrl-C to the terminal or a
- * group kill of `up` does not reach it), reads what to clean from a pipe, and acts when the
- * pipe closes without `release()`. It holds nothing of `up`'s event loop.
+ * The lifeline: whatever kills `lb-dev up` (SIGKILL, OOM, a crash), a watchdog it started
+ * removes what `up` was running: the instances' process trees, a local Traefik, the Traefik
+ * container. The watchdog is a dead-man switch in POSIX sh (~1 MB, where an idle Node process
+ * costs ~43 MB), in a session of its own (a Ctrl-C to the terminal or a group kill of `up` does
+ * not reach it), blocked reading a pipe from `up`. `release()` sends `release` and it exits.
+ * When the pipe closes without it - `up` is gone - the sh execs Node on the reaper
+ * (lifeline-watchdog.ts), which only then loads. What to clean is not streamed to it: `up`
+ * keeps the record and rewrites `<stateDir>/lifeline.json` on every change (lifeline-file.ts),
+ * and the reaper reads that file. Nothing here holds `up`'s event loop.
  *
  *   const lifeline = await startLifeline({ stateDir, log });
  *   lifeline.watchGroup(child.pid);      // right after spawning a process group leader
@@ -17,15 +21,14 @@ import type { Socket } from 'node:net';
 import { dirname, extname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { LbDevError } from '../../core/errors.js';
-import type { LifelineMessage } from '../../core/lifeline.js';
+import { type LifelineMessage, applyLifelineMessage, emptyRecord, isContainerId, isGroupId } from '../../core/lifeline.js';
+import { recordFileOf, removeRecord, writeRecordSync } from './lifeline-file.js';
 import { readProcStatSync } from './proc.js';
 
 export interface LifelineOptions {
-  /** lb-dev's state dir: the watchdog's log (lifeline.log) goes here, and it names the containers to sweep. */
+  /** lb-dev's state dir: the record (lifeline.json) and the watchdog's log (lifeline.log) go here, and it names the containers to sweep. */
   stateDir: string;
   log: { warn(message: string): void };
-  /** How long the watchdog may take to start (default 10 s). */
-  startTimeoutMs?: number;
 }
 
 export interface Lifeline {
@@ -44,85 +47,101 @@ export interface Lifeline {
 /** What the parts that spawn processes and containers report to; optional there (tests without a lifeline). */
 export type LifelineWatch = Pick<Lifeline, 'watchGroup' | 'forgetGroup' | 'watchContainer' | 'forgetContainer'>;
 
-/** The watchdog entry next to this file: .js in the built package, .ts under tsx (tests). */
-function watchdogCommand(stateDir: string): string[] {
+/**
+ * `read` fails at end of file, which is what the pipe gives once `up` is gone; then the line is
+ * not `release`, and the shell becomes the reaper ($0 "$@": node [--import tsx] entry stateDir).
+ * Stray INT/TERM/HUP sent to the idle switch are ignored (Node resets them when it starts).
+ */
+const DEAD_MAN_SWITCH = `trap '' INT TERM HUP; IFS= read -r line; [ "$line" = release ] && exit 0; exec "$0" "$@"`;
+
+/** The reaper next to this file: .js in the built package, .ts under tsx (tests). */
+function reaperCommand(stateDir: string): string[] {
   const here = fileURLToPath(import.meta.url);
   const extension = extname(here);
   const entry = join(dirname(here), `lifeline-watchdog${extension}`);
-  return extension === '.ts' ? ['--import', import.meta.resolve('tsx'), entry, stateDir] : [entry, stateDir];
+  const node = extension === '.ts' ? [process.execPath, '--import', import.meta.resolve('tsx')] : [process.execPath];
+  return [...node, entry, stateDir];
 }
 
-function waitReady(child: ChildProcess, timeoutMs: number): Promise<void> {
+function waitSpawned(child: ChildProcess): Promise<void> {
   return new Promise((resolve, reject) => {
-    const fail = (what: string) => {
-      clearTimeout(timer);
-      child.kill('SIGKILL');
-      reject(new LbDevError('LIFELINE_FAILED', `expected the lifeline watchdog to start, got ${what}`));
-    };
-    const timer = setTimeout(() => fail(`no "ready" within ${timeoutMs} ms`), timeoutMs);
-    let text = '';
-    child.stdout!.setEncoding('utf8');
-    child.stdout!.on('data', (chunk: string) => {
-      text += chunk;
-      if (!text.includes('ready\n')) return;
-      clearTimeout(timer);
-      child.off('exit', onExit);
-      resolve();
-    });
-    const onExit = (code: number | null, signal: string | null) => fail(`exit ${signal ?? `code ${code}`} before it was ready`);
-    child.once('exit', onExit);
-    child.once('error', (error) => fail(error.message));
+    child.once('spawn', resolve);
+    child.once('error', (error) => reject(new LbDevError('LIFELINE_FAILED', `expected the lifeline watchdog (/bin/sh) to start, got ${error.message}`)));
   });
 }
 
 export async function startLifeline(options: LifelineOptions): Promise<Lifeline> {
+  const { stateDir } = options;
+  const record = emptyRecord();
   let logFd: number;
   try {
-    logFd = openSync(join(options.stateDir, 'lifeline.log'), 'a', 0o600);
+    // A fresh record: a stale one from a run killed together with its watchdog is not ours.
+    writeRecordSync(stateDir, record);
+    logFd = openSync(join(stateDir, 'lifeline.log'), 'a', 0o600);
   } catch (error) {
-    throw new LbDevError('LIFELINE_FAILED', `expected to write ${join(options.stateDir, 'lifeline.log')}, got ${(error as Error).message}`);
+    throw new LbDevError('LIFELINE_FAILED', `expected to write ${recordFileOf(stateDir)} and lifeline.log in ${stateDir}, got ${(error as Error).message}`);
   }
   let child: ChildProcess;
   try {
     // detached: setsid(), so the watchdog has its own session and process group.
     // Without LB_DEV_STATE_DIR: the next `up` must not take the watchdog for a leftover instance.
     const { LB_DEV_STATE_DIR: _marker, ...env } = process.env;
-    child = spawn(process.execPath, watchdogCommand(options.stateDir), { detached: true, env, stdio: ['pipe', 'pipe', logFd] });
+    child = spawn('/bin/sh', ['-c', DEAD_MAN_SWITCH, ...reaperCommand(stateDir)], { detached: true, env, stdio: ['pipe', 'ignore', logFd] });
   } finally {
     closeSync(logFd);
   }
-  await waitReady(child, options.startTimeoutMs ?? 10_000);
-  child.stdout!.destroy();
-  const stdin = child.stdin as Socket;
-  stdin.on('error', () => undefined); // EPIPE once the watchdog is gone: reported by 'exit' below
-  stdin.unref();
-  child.unref();
-
   let released = false;
+  let watching = true;
   const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
+    watching = false;
     if (!released) options.log.warn(`the lifeline watchdog (pid ${child.pid}) exited (${signal ?? `code ${code}`}): if lb-dev is killed now, its instances and Traefik stay behind until the next \`lb-dev up\``);
     resolve();
   }));
-  const send = (message: LifelineMessage) => {
-    if (!released && stdin.writable) stdin.write(`${JSON.stringify(message)}\n`);
+  try {
+    await waitSpawned(child);
+  } catch (error) {
+    removeRecord(stateDir);
+    throw error;
+  }
+  const stdin = child.stdin as Socket;
+  stdin.on('error', () => undefined); // EPIPE once the watchdog is gone: reported by 'exit' above
+  stdin.unref();
+  child.unref();
+
+  let writeFailed = false;
+  const change = (message: LifelineMessage) => {
+    if (released || !watching) return;
+    applyLifelineMessage(record, message);
+    try {
+      writeRecordSync(stateDir, record);
+      writeFailed = false;
+    } catch (error) {
+      // Once per failing streak: a full disk must not flood the log on every spawn.
+      if (!writeFailed) options.log.warn(`could not record what the lifeline must clean in ${recordFileOf(stateDir)} (${(error as Error).message}): if lb-dev is killed now, some of it may stay behind`);
+      writeFailed = true;
+    }
   };
   return {
     pid: child.pid!,
     watchGroup: (pgid) => {
       // 0 and 1 would mean "the watchdog's own group" and "every process".
-      if (!Number.isSafeInteger(pgid) || pgid <= 1) throw new LbDevError('INTERNAL', `lifeline.watchGroup: expected a process group id > 1, got ${pgid}`);
-      send({ op: 'watch-group', pgid, startTime: readProcStatSync(pgid)?.startTime ?? null });
+      if (!isGroupId(pgid)) throw new LbDevError('INTERNAL', `lifeline.watchGroup: expected a process group id > 1, got ${pgid}`);
+      change({ op: 'watch-group', pgid, startTime: readProcStatSync(pgid)?.startTime ?? null });
     },
-    forgetGroup: (pgid) => send({ op: 'forget-group', pgid }),
-    watchContainer: (id) => send({ op: 'watch-container', id }),
-    forgetContainer: (id) => send({ op: 'forget-container', id }),
+    forgetGroup: (pgid) => change({ op: 'forget-group', pgid }),
+    watchContainer: (id) => {
+      if (!isContainerId(id)) throw new LbDevError('INTERNAL', `lifeline.watchContainer: expected a container id or name, got ${JSON.stringify(id)}`);
+      change({ op: 'watch-container', id });
+    },
+    forgetContainer: (id) => change({ op: 'forget-container', id }),
     release: async () => {
-      send({ op: 'release' });
+      if (!released && stdin.writable) stdin.end('release\n');
       released = true;
-      stdin.end();
-      // Held only while a caller awaits this: the watchdog exits as soon as it reads the end.
+      // Held only while a caller awaits this: the watchdog exits as soon as it reads the line.
       child.ref();
       await exited;
+      // Only now: had `up` died before the switch read `release`, the reaper needed the record.
+      removeRecord(stateDir);
     },
   };
 }

@@ -1,8 +1,9 @@
 // Whatever kills `up`, its lifeline watchdog removes what it started: a SIGKILLed `up` leaves
-// no instance (grandchildren included) behind, and a clean shutdown leaves no watchdog.
+// no instance (grandchildren included) behind, and a clean shutdown leaves no watchdog. Either
+// way the record of what to clean (lifeline.json) is gone afterwards.
 // Docker and binary Traefik: test/e2e/up-sigkill.test.ts.
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import { after, test } from 'node:test';
 import { FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
 
@@ -32,6 +33,7 @@ test('a SIGKILLed up leaves no process behind: its watchdog kills every recorded
   });
   t.diagnostic(`all ${started.length} processes and the watchdog gone ${Date.now() - killedAt} ms after the SIGKILL of up`);
   assert.match(readFileSync(`${run.layout.root}/lifeline.log`, 'utf8'), /SIGKILLed process groups/);
+  assert.ok(!existsSync(`${run.layout.root}/lifeline.json`), 'the reaper deletes the record');
 });
 
 test('a clean shutdown releases the watchdog: it exits and kills nothing', async (t) => {
@@ -43,4 +45,5 @@ test('a clean shutdown releases the watchdog: it exits and kills nothing', async
   assert.equal((await run.waitExit()).code, 0, run.tail());
   assert.ok(!pidAlive(watchdog), 'the watchdog exits with up');
   assert.doesNotMatch(readFileSync(`${run.layout.root}/lifeline.log`, 'utf8'), /cleaning up/);
+  assert.ok(!existsSync(`${run.layout.root}/lifeline.json`), 'a release removes the record');
 });

@@ -1,7 +1,8 @@
-// The lifeline's pure parts: message parsing and the kill decision (pid reuse, orphans, descendants).
+// The lifeline's pure parts: the record and its file format (validated: input from outside), and
+// the kill decision (pid reuse, orphans, descendants).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type ProcessInfo, applyLifelineMessage, emptyRecord, parseLifelineMessage, planKills } from '../../../src/core/lifeline.js';
+import { type LifelineMessage, type ProcessInfo, applyLifelineMessage, emptyRecord, parseRecord, planKills, serializeRecord } from '../../../src/core/lifeline.js';
 
 const p = (pid: number, ppid: number, pgid: number, startTime = 100): ProcessInfo => ({ pid, ppid, pgid, startTime });
 const groups = (entries: Array<[number, number | null]>) => ({ groups: new Map(entries) });
@@ -25,27 +26,51 @@ describe('planKills', () => {
   }
 });
 
-describe('parseLifelineMessage', () => {
-  it('accepts the five messages and rejects anything else, pgid 0 and 1 included', () => {
-    assert.deepEqual(parseLifelineMessage('{"op":"watch-group","pgid":5,"startTime":7}'), { op: 'watch-group', pgid: 5, startTime: 7 });
-    assert.deepEqual(parseLifelineMessage('{"op":"watch-group","pgid":5,"startTime":null}'), { op: 'watch-group', pgid: 5, startTime: null });
-    assert.deepEqual(parseLifelineMessage('{"op":"forget-group","pgid":5}'), { op: 'forget-group', pgid: 5 });
-    assert.deepEqual(parseLifelineMessage('{"op":"watch-container","id":"abc123"}'), { op: 'watch-container', id: 'abc123' });
-    assert.deepEqual(parseLifelineMessage('{"op":"release"}'), { op: 'release' });
-    for (const bad of ['', 'null', '[]', '{"op":"watch-group","pgid":1,"startTime":1}', '{"op":"watch-group","pgid":0,"startTime":1}',
-      '{"op":"watch-group","pgid":-5,"startTime":1}', '{"op":"watch-group","pgid":5}', '{"op":"watch-container","id":"a b"}', '{"op":"nuke"}']) {
-      assert.equal(parseLifelineMessage(bad), null, bad);
-    }
-  });
-
-  it('applying messages keeps the record: forget removes, a container turns on the Docker sweep', () => {
+describe('the record and its file', () => {
+  it('applying changes keeps the record: forget removes, a container turns on the Docker sweep', () => {
     const record = emptyRecord();
-    for (const line of ['{"op":"watch-group","pgid":5,"startTime":7}', '{"op":"watch-group","pgid":6,"startTime":8}', '{"op":"forget-group","pgid":5}',
-      '{"op":"watch-container","id":"c1"}', '{"op":"forget-container","id":"c1"}']) applyLifelineMessage(record, parseLifelineMessage(line)!);
+    const changes: LifelineMessage[] = [{ op: 'watch-group', pgid: 5, startTime: 7 }, { op: 'watch-group', pgid: 6, startTime: 8 }, { op: 'forget-group', pgid: 5 },
+      { op: 'watch-container', id: 'c1' }, { op: 'forget-container', id: 'c1' }];
+    for (const change of changes) applyLifelineMessage(record, change);
     assert.deepEqual([...record.groups], [[6, 8]]);
     assert.deepEqual([...record.containers], []);
     assert.equal(record.usedDocker, true);
-    assert.equal(record.released, false);
+  });
+
+  it('a record survives its file: groups with start times (or null), containers, the Docker flag', () => {
+    const record = emptyRecord();
+    for (const change of [{ op: 'watch-group', pgid: 500, startTime: 1234 }, { op: 'watch-group', pgid: 600, startTime: null },
+      { op: 'watch-container', id: 'lb-dev-traefik-0123456789ab' }] as LifelineMessage[]) applyLifelineMessage(record, change);
+    const text = serializeRecord(record);
+    assert.equal(text, '{"groups":[[500,1234],[600,null]],"containers":["lb-dev-traefik-0123456789ab"],"usedDocker":true}');
+    assert.deepEqual(parseRecord(text), { record });
+    assert.deepEqual(parseRecord(serializeRecord(emptyRecord())), { record: emptyRecord() });
+  });
+
+  it('a garbled file is refused whole, saying what was expected and what was given', () => {
+    const cases: Array<[string, RegExp]> = [
+      ['', /expected JSON/],
+      ['{"groups":[[500,1]', /expected JSON/],
+      ['null', /expected an object, got null/],
+      ['[]', /expected an object/],
+      ['{"containers":[],"usedDocker":false}', /"groups"/],
+      ['{"groups":[],"usedDocker":false}', /"containers"/],
+      ['{"groups":[],"containers":[]}', /"usedDocker"/],
+      // pgid 1 is every process, 0 our own group, -5 the group 5: never to reach kill().
+      ['{"groups":[[1,5]],"containers":[],"usedDocker":false}', /group \[pgid > 1, startTime\], got \[1,5\]/],
+      ['{"groups":[[0,5]],"containers":[],"usedDocker":false}', /got \[0,5\]/],
+      ['{"groups":[[-5,5]],"containers":[],"usedDocker":false}', /got \[-5,5\]/],
+      ['{"groups":[[5]],"containers":[],"usedDocker":false}', /got \[5\]/],
+      ['{"groups":[[5,"x"]],"containers":[],"usedDocker":false}', /got \[5,"x"\]/],
+      ['{"groups":[[5.5,1]],"containers":[],"usedDocker":false}', /got \[5.5,1\]/],
+      ['{"groups":[],"containers":["a b"],"usedDocker":true}', /container id, got "a b"/],
+      ['{"groups":[],"containers":["../x"],"usedDocker":true}', /container id/],
+      ['{"groups":[],"containers":[7],"usedDocker":true}', /container id, got 7/],
+    ];
+    for (const [text, problem] of cases) {
+      const parsed = parseRecord(text);
+      assert.ok('problem' in parsed, `refused: ${text}`);
+      assert.match(parsed.problem, problem, text);
+    }
   });
 });
-

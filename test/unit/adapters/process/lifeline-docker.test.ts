@@ -1,7 +1,8 @@
-// The lifeline removes a registered Traefik container when the stand-in for `up` is SIGKILLed.
+// The lifeline removes a registered Traefik container when the stand-in for `up` is SIGKILLed
+// (the reaper loads dockerode only then, after the process groups are dead).
 // Needs Docker and the Traefik image: skipped without them, required with LB_DEV_E2E_REQUIRED=1.
 import assert from 'node:assert/strict';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -39,4 +40,5 @@ test('SIGKILL of the stand-in for `up`: its labelled container is removed within
     throw new Error(`${error.message}\nlifeline.log:\n${await readFile(join(dir, 'lifeline.log'), 'utf8').catch(() => '(none)')}`);
   });
   assert.equal(removed, true);
+  await waitUntil(() => stat(join(dir, 'lifeline.json')).then(() => false, () => true), { timeoutMs: 5_000, what: 'the reaper to delete the record when done' });
 });

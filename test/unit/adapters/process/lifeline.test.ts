@@ -1,9 +1,10 @@
 // The lifeline with real processes: a stand-in for `up` (test/fixtures/lifeline-parent.ts)
 // registers a process tree; SIGKILLing the stand-in must end the tree within 2 s, a release
-// must leave it alone, and the watchdog must exit either way.
+// must leave it alone, and the watchdog must exit either way. The idle watchdog is a small sh,
+// and what it cleans comes from the record file `up` keeps (lifeline.json).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -23,6 +24,8 @@ async function stateDir(): Promise<string> {
 }
 
 const everyone = (tree: Tree) => [tree.leader, ...tree.grandchildren];
+const recordFile = (dir: string) => join(dir, 'lifeline.json');
+const exists = (file: string) => stat(file).then(() => true, () => false);
 
 test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is gone, and so is the watchdog', async () => {
   const dir = await stateDir();
@@ -38,6 +41,47 @@ test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is g
   const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
   assert.match(log, new RegExp(`SIGKILLed process groups \\[${tree.leader}\\]`), log);
   assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
+  assert.equal(await exists(recordFile(dir)), false, 'the reaper deletes the record when done');
+});
+
+test('the record on disk: owner-only, the recorded group with its leader\'s start time, rewritten on forget', async () => {
+  const dir = await stateDir();
+  const { tree } = await startParent(dir, cleanups);
+  assert.equal((await stat(recordFile(dir))).mode & 0o777, 0o600);
+  const startTime = Number((await readFile(`/proc/${tree.leader}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19]);
+  assert.deepEqual(JSON.parse(await readFile(recordFile(dir), 'utf8')), { groups: [[tree.leader, startTime]], containers: [], usedDocker: false });
+
+  const other = await stateDir();
+  const lifeline = await startLifeline({ stateDir: other, log: console });
+  cleanups.push(() => killHard(lifeline.pid));
+  const onDisk = async () => JSON.parse(await readFile(recordFile(other), 'utf8')) as unknown;
+  assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: false });
+  lifeline.watchGroup(tree.leader);
+  lifeline.watchContainer('lb-dev-traefik-0123456789ab');
+  assert.deepEqual(await onDisk(), { groups: [[tree.leader, startTime]], containers: ['lb-dev-traefik-0123456789ab'], usedDocker: true });
+  lifeline.forgetGroup(tree.leader);
+  lifeline.forgetContainer('lb-dev-traefik-0123456789ab');
+  assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: true });
+  assert.throws(() => lifeline.watchContainer('../etc'), /expected a container id/);
+  await lifeline.release();
+  assert.equal(await exists(recordFile(other)), false);
+});
+
+test('a garbled record: the reaper says so, kills nothing it cannot trust, deletes the file and exits', async () => {
+  const dir = await stateDir();
+  const { parent, tree } = await startParent(dir, cleanups);
+  await writeFile(recordFile(dir), '{"groups":[[1,0]],"containers":[],"usedDocker":false}');
+  const exited = new Promise((resolve) => parent.once('exit', resolve));
+  parent.kill('SIGKILL');
+  await exited;
+  // Docker, if it answers here, is asked for labelled containers of this state dir: there are none.
+  await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 25_000, what: 'the watchdog to exit after its cleanup' });
+  const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
+  assert.match(log, /no record to trust \(.*lifeline\.json: expected a group \[pgid > 1, startTime\], got \[1,0\]\)/, log);
+  assert.ok(everyone(tree).every(pidAlive), 'nothing killed on a record it could not trust');
+  assert.equal(await exists(recordFile(dir)), false);
+  killHard(tree.leader);
+  for (const pid of tree.grandchildren) killHard(pid);
 });
 
 test('a clean release: the watchdog exits and leaves the tree alone', async () => {
@@ -48,6 +92,8 @@ test('a clean release: the watchdog exits and leaves the tree alone', async () =
   assert.equal(await exited, 0);
   await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit after a release' });
   assert.ok(everyone(tree).every(pidAlive), 'the released tree was not touched');
+  assert.equal(await exists(recordFile(dir)), false, 'a release removes the record');
+  assert.doesNotMatch(await readFile(join(dir, 'lifeline.log'), 'utf8'), /cleaning up/);
   killHard(tree.leader);
   for (const pid of tree.grandchildren) killHard(pid);
 });
@@ -66,6 +112,22 @@ test('a process that only started a lifeline exits on its own: the lifeline hold
   const watchdog = Number(out.trim());
   cleanups.push(() => killHard(watchdog));
   await waitUntil(() => !pidAlive(watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit with its parent' });
+});
+
+test('the idle watchdog is a small sh (not a Node process), found by the reaper\'s name and the state dir in its command line', async (t) => {
+  const dir = await stateDir();
+  const lifeline = await startLifeline({ stateDir: dir, log: console });
+  cleanups.push(() => killHard(lifeline.pid));
+  assert.equal((await readFile(`/proc/${lifeline.pid}/comm`, 'utf8')).trim(), 'sh');
+  const args = (await readFile(`/proc/${lifeline.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
+  assert.ok(args.some((arg) => arg.includes('lifeline-watchdog')), args.join(' '));
+  assert.equal(args.at(-1), dir);
+  // Idle: blocked in read(2) on the pipe.
+  await waitUntil(async () => (await readFile(`/proc/${lifeline.pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('S'), { timeoutMs: 2_000, what: 'the switch to block on its pipe' });
+  const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${lifeline.pid}/status`, 'utf8'))?.[1]);
+  t.diagnostic(`the idle watchdog's RSS: ${rssKb} kB`);
+  assert.ok(rssKb > 0 && rssKb < 5 * 1024, `the idle watchdog's RSS: ${rssKb} kB`);
+  await lifeline.release();
 });
 
 test("the watchdog runs in its own session, and a release resolves once it has exited", async () => {

@@ -1,0 +1,36 @@
+/**
+ * The lifeline's record file, `<stateDir>/lifeline.json`: what the reaper must clean if `up`
+ * dies. `up` rewrites it on every change, synchronously - a group recorded right after a spawn
+ * must be on disk before anything can kill `up` - and atomically (a temp file renamed over it),
+ * so the reaper never reads half a record. No fsync: the file has to survive `up`'s death, not
+ * the machine's, and the page cache outlives any process.
+ */
+import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { type LifelineRecord, parseRecord, serializeRecord } from '../../core/lifeline.js';
+
+export const recordFileOf = (stateDir: string): string => join(stateDir, 'lifeline.json');
+
+/** Throws what the file system says (the caller decides how loud to be). */
+export function writeRecordSync(stateDir: string, record: LifelineRecord): void {
+  const file = recordFileOf(stateDir);
+  const temp = `${file}.tmp`;
+  writeFileSync(temp, serializeRecord(record), { mode: 0o600 });
+  renameSync(temp, file);
+}
+
+/** The record, or why there is none to trust (missing, unreadable, garbled). */
+export function readRecord(stateDir: string): { record: LifelineRecord } | { problem: string } {
+  let text: string;
+  try {
+    text = readFileSync(recordFileOf(stateDir), 'utf8');
+  } catch (error) {
+    return { problem: `could not read ${recordFileOf(stateDir)}: ${(error as Error).message}` };
+  }
+  const parsed = parseRecord(text);
+  return 'problem' in parsed ? { problem: `${recordFileOf(stateDir)}: ${parsed.problem}` } : parsed;
+}
+
+export function removeRecord(stateDir: string): void {
+  rmSync(recordFileOf(stateDir), { force: true });
+}
