@@ -7,7 +7,7 @@
  */
 import type { BalancerConfig } from '../core/config/types.js';
 import {
-  type RouteServer, dynamicConfigToYaml, renderDynamicConfig, serverUrl,
+  type RouteServer, dynamicConfigText, renderDynamicConfig, serverUrl,
 } from '../core/traefik/dynamic-config.js';
 import type { TraefikApi } from '../adapters/traefik/api-client.js';
 import type { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
@@ -125,14 +125,14 @@ export class RouteSync {
 
   /** Renders and writes atomically; true when the file changed. */
   private async write(servers: RouteServer[]): Promise<boolean> {
-    const yaml = dynamicConfigToYaml(renderDynamicConfig(servers, {
+    const text = dynamicConfigText(renderDynamicConfig(servers, {
       serviceName: this.opts.serviceName,
       entryPoint: this.opts.entryPoint,
       backendHost: this.opts.backendHost,
       balancer: this.opts.balancer,
       defaultCertificate: this.opts.defaultCertificate,
     }));
-    const result = await this.opts.writer.write(yaml);
+    const result = await this.opts.writer.write(text);
     if (result.changed) {
       Object.assign(this.status, { written: servers.map((s) => s.name), writtenAt: Date.now(), confirmed: null });
       this.status.writes++;

@@ -8,7 +8,7 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import type { BalancerConfig } from '../../src/core/config/types.js';
 import {
-  dynamicConfigToYaml,
+  dynamicConfigText,
   renderDynamicConfig,
   serverUrl,
   type RouteServer,
@@ -40,7 +40,7 @@ const balancer: BalancerConfig = {
 
 function routesYaml(servers: readonly NamedServer[]): string {
   const route: RouteServer[] = servers.map((s) => ({ name: s.name, port: s.port }));
-  return dynamicConfigToYaml(renderDynamicConfig(route, { serviceName: SERVICE, entryPoint: 'web', backendHost: '127.0.0.1', balancer }));
+  return dynamicConfigText(renderDynamicConfig(route, { serviceName: SERVICE, entryPoint: 'web', backendHost: '127.0.0.1', balancer }));
 }
 
 function urlsOf(servers: readonly NamedServer[]): string[] {

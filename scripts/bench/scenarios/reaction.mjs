@@ -25,7 +25,7 @@ export async function reaction({ lb, instances, kills, log }) {
       let renamedAt = null;
       const watcher = watch(lb.dynamicDir, () => { renamedAt ??= performance.now(); });
       const killedAt = performance.now();
-      process.kill(-victim.pid, 'SIGKILL');
+      process.kill(-victim.pid, 'SIGKILL'); (await import('node:fs')).appendFileSync('/tmp/lbtrace.txt', JSON.stringify([['kill', performance.timeOrigin + killedAt]]) + '\n');
       await waitFor(`Traefik to drop ${victim.name}`, async () => !(await listedServers(agent, lb.apiUrl, SERVICE)).includes(victimUrl), 10_000, 5);
       const goneAt = performance.now();
       watcher.close();
@@ -45,7 +45,7 @@ export async function reaction({ lb, instances, kills, log }) {
     agent.destroy();
   }
   const pick = (key) => summary(samples.map((s) => s[key]).filter((v) => v !== null));
-  const result = {
+  const result = { killToRename: pick("killToRename"),
     kills,
     killToExitSeen: pick('killToExitSeen'),
     exitToRename: pick('exitToRename'),

@@ -45,7 +45,7 @@ async function upToRoutedMs(n, binary) {
 
 async function renderCost(iterations) {
   const dist = (path) => import(pathToFileURL(join(ROOT, 'dist', path)).href);
-  const { renderDynamicConfig, dynamicConfigToYaml } = await dist('core/traefik/dynamic-config.js');
+  const { renderDynamicConfig, dynamicConfigText } = await dist('core/traefik/dynamic-config.js');
   const { DynamicConfigWriter } = await dist('adapters/traefik/config-writer.js');
   const { resolveConfig } = await dist('core/config/schema.js');
   const { balancer } = resolveConfig({}, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node demo.js' });
@@ -61,9 +61,9 @@ async function renderCost(iterations) {
         // A different set each time (one server fewer on odd rounds), so every write changes the file.
         const servers = Array.from({ length: n - (k % 2) }, (_, i) => ({ name: `app-${i + 1}`, port: 20_000 + i }));
         const t0 = performance.now();
-        const yaml = dynamicConfigToYaml(renderDynamicConfig(servers, opts));
+        const text = dynamicConfigText(renderDynamicConfig(servers, opts));
         const t1 = performance.now();
-        await writer.write(yaml);
+        await writer.write(text);
         render.push(t1 - t0);
         write.push(performance.now() - t1);
       }
