@@ -3,14 +3,15 @@
  * Every change marks the routes dirty; one loop renders the whole config from a snapshot,
  * skips an unchanged render, writes it atomically, and waits until Traefik's API shows
  * exactly the written servers. Bursts collapse: only the latest snapshot is written, and a
- * newer change cuts short the wait for the confirmation of an older one.
+ * newer change cuts short the wait for the confirmation of an older one. A server leaving
+ * (removeNow) is written at once, in the same tick: requests are failing on it meanwhile.
  */
 import type { BalancerConfig } from '../core/config/types.js';
 import {
   type RouteServer, dynamicConfigText, renderDynamicConfig, serverUrl,
 } from '../core/traefik/dynamic-config.js';
 import type { TraefikApi } from '../adapters/traefik/api-client.js';
-import type { DynamicConfigWriter } from '../adapters/traefik/config-writer.js';
+import type { DynamicConfigWriter, WriteResult } from '../adapters/traefik/config-writer.js';
 import { Observers } from './observers.js';
 
 export interface RouteSyncStatus {
@@ -71,6 +72,23 @@ export class RouteSync {
     this.running ??= this.loop().finally(() => { this.running = null; });
   }
 
+  /**
+   * A server left (its process exited, or it is drained): writes the snapshot in this tick,
+   * before the logs and observers the same event wakes (they took ~0.7 ms ahead of a deferred
+   * write), then lets the loop confirm it. Falls back to markDirty while a write is queued.
+   */
+  removeNow(): void {
+    if (this.closed) return;
+    try {
+      const servers = this.opts.snapshot();
+      const result = this.opts.writer.writeIfIdle(this.render(servers));
+      if (result) this.wrote(servers, result);
+    } catch (error) {
+      this.observers.emit('failed', error as Error);
+    }
+    this.markDirty();
+  }
+
   /** Syncs now and resolves when the current snapshot is written (and confirmed, or given up on). */
   async flush(): Promise<RouteSyncStatus> {
     this.markDirty();
@@ -114,8 +132,8 @@ export class RouteSync {
       const servers = this.opts.snapshot();
       try {
         const changed = await this.write(servers);
-        // Unchanged and not known to be missing from Traefik: nothing to do.
-        if (!changed && this.status.confirmed !== false) continue;
+        // Unchanged and confirmed (or not confirmable: no API): nothing to do.
+        if (!changed && (this.status.confirmed === true || !this.opts.api)) continue;
         await this.confirm(servers);
       } catch (error) {
         this.observers.emit('failed', error as Error);
@@ -125,20 +143,26 @@ export class RouteSync {
 
   /** Renders and writes atomically; true when the file changed. */
   private async write(servers: RouteServer[]): Promise<boolean> {
-    const text = dynamicConfigText(renderDynamicConfig(servers, {
+    const result = await this.opts.writer.write(this.render(servers));
+    this.wrote(servers, result);
+    return result.changed;
+  }
+
+  private render(servers: RouteServer[]): string {
+    return dynamicConfigText(renderDynamicConfig(servers, {
       serviceName: this.opts.serviceName,
       entryPoint: this.opts.entryPoint,
       backendHost: this.opts.backendHost,
       balancer: this.opts.balancer,
       defaultCertificate: this.opts.defaultCertificate,
     }));
-    const result = await this.opts.writer.write(text);
-    if (result.changed) {
-      Object.assign(this.status, { written: servers.map((s) => s.name), writtenAt: Date.now(), confirmed: null });
-      this.status.writes++;
-      this.observers.emit('written', servers, result.path);
-    }
-    return result.changed;
+  }
+
+  private wrote(servers: RouteServer[], result: WriteResult): void {
+    if (!result.changed) return;
+    Object.assign(this.status, { written: servers.map((s) => s.name), writtenAt: Date.now(), confirmed: null });
+    this.status.writes++;
+    this.observers.emit('written', servers, result.path);
   }
 
   /** Waits until Traefik's API shows exactly these servers; a newer change ends the wait (it gets its own). */

@@ -73,7 +73,8 @@ export class Supervisor {
       buildStamp: () => RestartTriggers.stampOf(group),
       balancerUrl: this.deps.balancerUrl,
       baseEnv: this.deps.baseEnv,
-      onRoutesChanged: () => this.routes.markDirty(),
+      // A server leaving is written at once; one joining waits for the rest of the tick's changes.
+      onRoutesChanged: (changed) => (changed.takesTraffic ? this.routes.markDirty() : this.routes.removeNow()),
       onChange: () => this.observers.emit('changed'),
       lifeline: this.deps.lifeline,
     });

@@ -33,6 +33,8 @@ export class DynamicConfigWriter {
   private counter = 0;
   /** Serialises writes: the last call's content is the one left on disk. */
   private queue: Promise<unknown> = Promise.resolve();
+  /** Operations queued and not finished. */
+  private queued = 0;
 
   constructor(opts: DynamicConfigWriterOptions) {
     if (!opts.fileName || opts.fileName.includes('/') || opts.fileName.includes('\\')) {
@@ -49,22 +51,33 @@ export class DynamicConfigWriter {
   }
 
   write(content: string): Promise<WriteResult> {
-    const next = this.queue.then(() => this.writeNow(content));
-    this.queue = next.catch(() => undefined);
-    return next;
+    return this.enqueue(() => this.writeNow(content));
+  }
+
+  /**
+   * Writes in this tick when nothing queued is in flight, else returns null (use write()).
+   * For removing a server: its route must not wait for the rest of the tick's work.
+   */
+  writeIfIdle(content: string): WriteResult | null {
+    return this.queued === 0 ? this.writeNow(content) : null;
   }
 
   /** Compare with the file on disk at the next write (it may have been deleted or edited). */
   forget(): void {
-    this.queue = this.queue.then(() => { this.last = undefined; });
+    void this.enqueue(() => { this.last = undefined; });
   }
 
   /** Deletes the file (Traefik then drops its routes). Missing file is fine. */
   remove(): Promise<void> {
-    const next = this.queue.then(async () => {
+    return this.enqueue(async () => {
       await rm(this.path, { force: true });
       this.last = undefined;
     });
+  }
+
+  private enqueue<T>(operation: () => T | Promise<T>): Promise<T> {
+    this.queued++;
+    const next = this.queue.then(operation).finally(() => { this.queued--; });
     this.queue = next.catch(() => undefined);
     return next;
   }
@@ -72,12 +85,12 @@ export class DynamicConfigWriter {
   /**
    * Synchronous on purpose: a route change is on the crash-to-failover path, and each await
    * of an async write would queue behind whatever else the event loop has (instances' output,
-   * probes). The whole write takes about a millisecond.
+   * probes). The whole write takes a few tenths of a millisecond.
    * No fsync: the rename alone makes Traefik see the whole new file or the old one (both are in
    * the page cache); fsync only matters after a power cut, and every `up` rewrites the file at
    * start. On a busy disk each fsync cost tens of milliseconds of the crash-to-failover path.
    */
-  private async writeNow(content: string): Promise<WriteResult> {
+  private writeNow(content: string): WriteResult {
     if (this.last === undefined) {
       try {
         this.last = readIfExists(this.path);

@@ -104,6 +104,21 @@ describe('RouteSync', () => {
     assert.equal(status.writes, 1);
   });
 
+  it('removeNow writes before returning (a leaving server does not wait for the tick), then the loop confirms', async () => {
+    const { routes, writer } = routeSync();
+    servers = [{ name: 'app-1', port: 4001 }, { name: 'app-2', port: 4002 }];
+    fake.servers = [url(4001), url(4002)];
+    await routes.flush();
+    servers = [{ name: 'app-2', port: 4002 }];
+    fake.servers = [url(4002)];
+    routes.removeNow();
+    assert.equal(routes.status.writes, 2, 'written synchronously');
+    assert.doesNotMatch(await readFile(writer.path, 'utf8'), /:4001/);
+    const status = await routes.flush();
+    assert.deepEqual(seen, ['written app-1,app-2', 'confirmed app-1,app-2', 'written app-2', 'confirmed app-2']);
+    assert.equal(status.writes, 2);
+  });
+
   it('an unchanged render is skipped: no write, no question to Traefik', async () => {
     const { routes } = routeSync();
     servers = [{ name: 'app-1', port: 4001 }];

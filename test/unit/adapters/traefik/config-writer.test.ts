@@ -27,6 +27,17 @@ describe('DynamicConfigWriter', () => {
     assert.equal(await readFile(result.path, 'utf8'), 'a: 1\n');
   });
 
+  it('writeIfIdle writes in the same tick, and declines (null) while a queued write is in flight', async () => {
+    const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
+    assert.deepEqual(writer.writeIfIdle('a: 1\n'), { changed: true, path: join(dir, 'lb-dev.yaml') });
+    assert.equal(await readFile(writer.path, 'utf8'), 'a: 1\n');
+    const queued = writer.write('a: 2\n');
+    assert.equal(writer.writeIfIdle('a: 3\n'), null);
+    await queued;
+    assert.equal(await readFile(writer.path, 'utf8'), 'a: 2\n');
+    assert.deepEqual(writer.writeIfIdle('a: 2\n'), { changed: false, path: writer.path });
+  });
+
   it('does not rewrite unchanged content', async () => {
     const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
     await writer.write('a: 1\n');
