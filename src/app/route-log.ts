@@ -1,6 +1,7 @@
 /** What `up` says about each route change: written, confirmed by Traefik, or why not. */
 import type { LogLine } from '../adapters/logs/log-line.js';
 import type { RouteSyncEvents } from './route-sync.js';
+import type { SupervisorEvents } from './supervisor.js';
 
 export interface RouteLogSink {
   info(text: string): void;
@@ -10,21 +11,18 @@ export interface RouteLogSink {
 }
 
 export interface RouteLogSources {
-  /** The exits that took instances out of the balancer and that a write of `written` reflects (each once). */
-  exitsReflectedIn(written: readonly string[]): Array<{ name: string; at: number }>;
   /** Traefik's recent output lines, oldest first. */
   recentTraefikLines(): LogLine[];
 }
 
-/** Exits longer ago than this did not cause a route write (the metrics' exit-to-route figure). */
-export const EXIT_FIGURE_WINDOW_MS = 5_000;
+/** Observes the supervisor (routesWritten) and its route sync (the rest). */
+export type RouteLogObserver = Pick<SupervisorEvents, 'routesWritten'> & Omit<RouteSyncEvents, 'written'>;
 
-export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () => number = Date.now): RouteSyncEvents {
+export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () => number = Date.now): RouteLogObserver {
   return {
-    written: (servers) => {
+    routesWritten: (servers, exits) => {
       const names = servers.map((s) => s.name);
       // The figure only for a change an exit caused: a drain, a start or a shutdown has none.
-      const exits = sources.exitsReflectedIn(names);
       const first = exits[0];
       const sinceExit = first ? ` (${now() - first.at}ms after ${exits.map((e) => e.name).join(', ')} exited)` : '';
       log.info(`routes -> [${names.join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
@@ -32,7 +30,9 @@ export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () =>
     confirmed: (servers, ms) => log.debug(`Traefik shows the change after ${ms}ms: [${servers.map((s) => s.name).join(', ')}]`),
     notConfirmed: (_servers, problem) => {
       // Traefik reports a rejected file only in its own log, never in its API.
-      const rejected = sources.recentTraefikLines().reverse().find((l) => /\bERR\b|error/i.test(l.text) && /watcher|provider|file|config/i.test(l.text));
+      // An error of the file provider, e.g. `ERR Error occurred during watcher callback error="...: yaml: ..."
+      // providerName=file`; not any line that says "error" and "file" (a dashboard-less binary's warning does).
+      const rejected = sources.recentTraefikLines().reverse().find((l) => /\bERR\b|level=error/.test(l.text) && /providerName=file|watcher callback/.test(l.text));
       log.warn(rejected ? `${problem}; Traefik's last error: ${rejected.text}` : problem);
     },
     failed: (error) => log.error(`writing Traefik's dynamic config failed: ${error.message}`),

@@ -28,9 +28,22 @@ export interface SupervisorDeps {
   lifeline?: LifelineWatch;
 }
 
+/** An exit that took an instance out of the balancer, as a route write reflects it. */
+export interface ExitThatLeft {
+  name: string;
+  /** When the exit was seen (ms since the epoch). */
+  at: number;
+}
+
 export interface SupervisorEvents {
   /** Some instance's status changed. */
   changed(): void;
+  /**
+   * The routes were written: the servers, and the exits this write reflects (each reported
+   * on one write only, earliest first; empty when no exit caused it: a start, a drain, the
+   * shutdown). The one record both the log line and the metrics' exit -> written figure use.
+   */
+  routesWritten(servers: RouteServer[], exits: ExitThatLeft[]): void;
 }
 
 export class Supervisor {
@@ -45,6 +58,7 @@ export class Supervisor {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.routes = new RouteSync({ ...deps.routes, snapshot: () => this.routeSnapshot() });
+    this.routes.observe({ written: (servers) => this.observers.emit('routesWritten', servers, this.takeExitsReflectedIn(servers)) });
     this.triggers = new RestartTriggers({
       groups: deps.config.groups,
       members: (group) => this.groups.get(group) ?? [],
@@ -100,21 +114,11 @@ export class Supervisor {
     return this.instances().map((i) => i.status());
   }
 
-  /** When an instance's process was last seen exiting (the metrics' exit-to-route figure). */
-  lastExitAt(): number | null {
-    const exits = this.instances().map((i) => i.lastExitSeenAt ?? 0);
-    return Math.max(0, ...exits) || null;
-  }
-
-  /**
-   * For a route write without the servers `written`: the exits that took instances out of
-   * the balancer and that this write reflects (each reported once), earliest first; empty
-   * when no exit caused the change (a drain, a start, a shutdown).
-   */
-  takeExitsReflectedIn(written: readonly string[]): Array<{ name: string; at: number }> {
-    const exits: Array<{ name: string; at: number }> = [];
+  /** The exits that took instances out of the balancer and that a write of `written` reflects (each taken once). */
+  private takeExitsReflectedIn(written: readonly RouteServer[]): ExitThatLeft[] {
+    const exits: ExitThatLeft[] = [];
     for (const instance of this.instances()) {
-      if (written.includes(instance.name)) continue;
+      if (written.some((server) => server.name === instance.name)) continue;
       const at = instance.takeExitThatLeft();
       if (at !== null) exits.push({ name: instance.name, at });
     }

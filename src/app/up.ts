@@ -220,7 +220,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     });
     supervisor = sup;
     metrics.watchInstances(sup);
-    metrics.watchRoutes(sup.routes, () => sup.lastExitAt());
+    metrics.watchRoutes(sup, sup.routes);
     if (dashboardPort) {
       const running = await startDashboard({
         port: dashboardPort.port, supervisor: sup, operations, requests: () => requests,
@@ -230,7 +230,9 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       cleanups.push(() => running.close());
       log.info(`dashboard: ${running.url}`);
     }
-    sup.routes.observe(routeLog(log, { exitsReflectedIn: (written) => sup.takeExitsReflectedIn(written), recentTraefikLines: () => logs.recent(['traefik'], 200) }));
+    const routeLines = routeLog(log, { recentTraefikLines: () => logs.recent(['traefik'], 200) });
+    sup.observe(routeLines);
+    sup.routes.observe(routeLines);
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();
     // Last of all, after Traefik stopped: sup.stopAll() below already wrote (and had Traefik

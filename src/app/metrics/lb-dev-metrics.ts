@@ -10,7 +10,7 @@ import { instanceChanges, type InstanceSnapshot } from '../../core/metrics/insta
 import type { Phase } from '../../core/instance/state-machine.js';
 import type { InstanceStatus } from '../instance.js';
 import type { RouteSyncEvents } from '../route-sync.js';
-import { EXIT_FIGURE_WINDOW_MS } from '../route-log.js';
+import type { SupervisorEvents } from '../supervisor.js';
 import { type LbDevRegistry, createLbDevRegistry } from './registry.js';
 
 const PHASES = ['starting', 'ready', 'unhealthy', 'crashed', 'stopped'] as const satisfies readonly Phase[];
@@ -44,7 +44,6 @@ export class LbDevMetrics {
   readonly handleMetricsRequest: RequestHandler;
   /** Each instance as last seen, to tell what a `changed` was. */
   private readonly seen = new Map<string, InstanceSnapshot>();
-  private lastExitAttributed = 0;
 
   constructor(private readonly sources: MetricsSources) {
     this.metrics = createLbDevRegistry({
@@ -79,24 +78,24 @@ export class LbDevMetrics {
   }
 
   /** Counts route writes and problems, and times exit -> written -> confirmed. */
-  watchRoutes(routes: Observable<RouteSyncEvents>, lastExitAt: () => number | null): () => void {
+  watchRoutes(supervisor: Observable<SupervisorEvents>, routes: Observable<RouteSyncEvents>): () => void {
     const { routeWrites, routeProblems, exitToWrittenSeconds, writtenToConfirmedSeconds } = this.metrics;
-    return routes.observe({
-      written: () => {
+    const stopWrites = supervisor.observe({
+      routesWritten: (_servers, exits) => {
         routeWrites.inc();
-        // The first write after an exit is the one it caused; a later one (the restarted
-        // instance coming back) is not, and an exit long ago caused none.
-        const exit = lastExitAt();
-        const now = Date.now();
-        if (exit !== null && exit > this.lastExitAttributed && now - exit < EXIT_FIGURE_WINDOW_MS) {
-          this.lastExitAttributed = exit;
-          exitToWrittenSeconds.observe((now - exit) / 1000);
-        }
+        // Only a write an exit caused has the figure: from the earliest exit it reflects.
+        if (exits[0]) exitToWrittenSeconds.observe((Date.now() - exits[0].at) / 1000);
       },
+    });
+    const stopSync = routes.observe({
       confirmed: (_servers, elapsedMs) => writtenToConfirmedSeconds.observe(elapsedMs / 1000),
       notConfirmed: () => routeProblems.inc({ kind: 'not_confirmed' }),
       failed: () => routeProblems.inc({ kind: 'write_failed' }),
     });
+    return () => {
+      stopWrites();
+      stopSync();
+    };
   }
 
   /** For the control server's observer: one request answered (`ok` or its error code). */
