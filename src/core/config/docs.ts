@@ -108,8 +108,15 @@ function table(body: string[][]): string[] {
 /** Every key set to its default, with what it means as a comment. */
 function yamlLines(fields: Fields, indent: string): string[] {
   return Object.entries(fields).flatMap(([key, field]) => {
-    if (field.kind === 'group') return [withComment(`${indent}${key}:`, field.doc), ...yamlLines(field.fields, `${indent}  `)];
+    if (field.kind === 'group') {
+      const children = yamlLines(field.fields, `${indent}  `);
+      // A mapping with only commented-out keys would parse as null: comment it out too.
+      const allCommented = children.every((line) => line.trimStart().startsWith('#'));
+      return [withComment(`${indent}${allCommented ? '# ' : ''}${key}:`, field.doc), ...children];
+    }
     const fallback = field.default;
+    // Commented out: written, even to its default, it would turn off what happens when it is not.
+    if (field.writtenMeansFixed) return [withComment(`${indent}# ${key}: ${inline(fallback)}`, `${field.doc} (written, it is fixed)`)];
     if (Array.isArray(fallback) && fallback.length > 0) {
       return [withComment(`${indent}${key}:`, field.doc), ...fallback.map((item) => `${indent}  - ${inline(item)}`)];
     }

@@ -19,6 +19,12 @@ export interface Leaf<T, As extends string | null = string | null> {
   readonly fallback: T;
   /** What the key means: the docs' Meaning column and the example file's comment. */
   readonly doc: string;
+  /**
+   * Writing the key at all, even to its default, changes what lb-dev does (a taken default port
+   * gives way to a free one only when the key is not written): config.explicit records it, and the
+   * example file shows the key commented out, so that copying the file whole changes nothing.
+   */
+  readonly writtenMeansFixed: boolean;
   read(section: Section, key: string): T;
   /** The resolved value in the file's shape, for `lb-dev config`. */
   show(value: T): unknown;
@@ -52,6 +58,7 @@ interface LeafOptions<As extends string | null> {
   default: unknown;
   doc: string;
   as?: As;
+  writtenMeansFixed?: boolean;
 }
 
 /** Defaults are written in the file's form; one that does not pass its own check is a bug in the table. */
@@ -64,7 +71,7 @@ function checkedDefault<T>(check: Check<T>, value: unknown, doc: string): T {
 export function value<T, As extends string | null = null>(check: Check<T>, opts: LeafOptions<As> & { show?: (value: T) => unknown }): Leaf<T, NoInfer<As>> {
   const fallback = checkedDefault(check, opts.default, opts.doc);
   return {
-    kind: 'leaf', as: (opts.as ?? null) as As, default: opts.default, fallback, doc: opts.doc,
+    kind: 'leaf', as: (opts.as ?? null) as As, default: opts.default, fallback, doc: opts.doc, writtenMeansFixed: opts.writtenMeansFixed ?? false,
     read: (section, key) => section.read(key, check, fallback),
     show: opts.show ?? ((v) => v),
   };
@@ -84,7 +91,7 @@ export function size<As extends string | null = null>(min: number, opts: LeafOpt
 export function list<T>(item: Check<T>, opts: LeafOptions<null> & { default: unknown[] }): Leaf<T[], null> {
   const fallback = opts.default.map((entry) => checkedDefault(item, entry, opts.doc));
   return {
-    kind: 'leaf', as: null, default: opts.default, fallback, doc: opts.doc,
+    kind: 'leaf', as: null, default: opts.default, fallback, doc: opts.doc, writtenMeansFixed: false,
     read: (section, key) => section.readList(key, item, [...fallback]),
     show: (items) => [...items],
   };
@@ -93,7 +100,7 @@ export function list<T>(item: Check<T>, opts: LeafOptions<null> & { default: unk
 /** A mapping of free-form names (environment variables) to values; empty by default. */
 export function mapping<T>(name: Check<string>, item: Check<T>, opts: { doc: string; expected: string }): Leaf<Record<string, T>, null> {
   return {
-    kind: 'leaf', as: null, default: {}, fallback: {}, doc: opts.doc,
+    kind: 'leaf', as: null, default: {}, fallback: {}, doc: opts.doc, writtenMeansFixed: false,
     read: (section, key) => section.readMap(key, name, item, opts.expected),
     show: (entries) => ({ ...entries }),
   };

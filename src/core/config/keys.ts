@@ -56,9 +56,11 @@ export const TRAEFIK_FIELDS = {
   image: value(text('a Docker image like traefik:v3.6'), { default: 'traefik:v3.6', doc: 'Docker image for mode docker' }),
   binary: value(text('a program name or path like traefik'), {
     default: 'traefik', doc: "executable for modes binary and auto: a name on PATH or a path; when not set, PATH, then lb-dev's cache (~/.cache/lb-dev)",
+    writtenMeansFixed: true,
   }),
   apiPort: value(port, {
     default: 8080, doc: "Traefik's API, dashboard (/dashboard/), /ping and /metrics port; must differ from balancer.port; when not set and 8080 is taken, a free port",
+    writtenMeansFixed: true,
   }),
   apiUrl: value(nullable(httpUrl), { default: null, doc: "mode external: your Traefik's API URL, to confirm route changes; null = do not confirm" }),
   network: value(oneOf(NETWORK_MODES), {
@@ -102,8 +104,8 @@ export const MONITORING_FIELDS = {
 
 export const DASHBOARD_FIELDS = {
   port: value(portOrOff, {
-    default: 8079, doc: 'port of the dashboard on 127.0.0.1 (must differ from balancer.port and traefik.apiPort); false = no dashboard',
-    show: (p) => p ?? false,
+    default: 8079, doc: 'port of the dashboard on 127.0.0.1 (must differ from balancer.port and traefik.apiPort); false = no dashboard; when not set and 8079 is taken, a free port',
+    show: (p) => p ?? false, writtenMeansFixed: true,
   }),
 };
 

@@ -6,6 +6,8 @@ import { after, before, describe, it } from 'node:test';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { loadConfig, parseConfigText } from '../../../src/adapters/config-file.js';
+import type { Fields } from '../../../src/core/config/fields.js';
+import { TOP_FIELDS } from '../../../src/core/config/keys.js';
 import { CONFIG_DEFAULTS, resolveConfig } from '../../../src/core/config/schema.js';
 import { LbDevError, type ErrorCode } from '../../../src/core/errors.js';
 
@@ -152,10 +154,23 @@ function leafPaths(value: unknown, prefix = ''): string[] {
   return Object.entries(value).flatMap(([key, child]) => leafPaths(child, prefix === '' ? key : `${prefix}.${key}`));
 }
 
+/** Dotted paths of the keys that change behaviour by being written at all. */
+function fixedWhenWritten(fields: Fields, prefix = ''): string[] {
+  return Object.entries(fields).flatMap(([key, field]) => {
+    const name = prefix === '' ? key : `${prefix}.${key}`;
+    if (field.kind === 'group') return fixedWhenWritten(field.fields, name);
+    return field.writtenMeansFixed ? [name] : [];
+  });
+}
+
 describe('config/lb-dev.example.yaml', () => {
-  it('shows every key of CONFIG_DEFAULTS, and no other', async () => {
-    const example = parse(await readFile(path.join(REPO, 'config/lb-dev.example.yaml'), 'utf8'));
-    assert.deepEqual(leafPaths(example).sort(), leafPaths(JSON.parse(JSON.stringify(CONFIG_DEFAULTS))).sort());
+  it('sets every key of CONFIG_DEFAULTS but those fixed when written, which it shows commented out', async () => {
+    const text = await readFile(path.join(REPO, 'config/lb-dev.example.yaml'), 'utf8');
+    const fixed = fixedWhenWritten(TOP_FIELDS);
+    assert.deepEqual(fixed.sort(), ['dashboard.port', 'traefik.apiPort', 'traefik.binary']);
+    const expected = leafPaths(JSON.parse(JSON.stringify(CONFIG_DEFAULTS))).filter((key) => !fixed.includes(key));
+    assert.deepEqual(leafPaths(parse(text)).sort(), expected.sort());
+    for (const key of fixed) assert.match(text, new RegExp(`^ *# ${key.split('.').at(-1)}: `, 'm'), `${key} commented out`);
   });
 });
 
