@@ -3,8 +3,9 @@
 // fixtures/chatty.mjs (silent), under --cpu-prof and --heapsnapshot-signal, plus a preload that
 // records the modules it loads and the timers it creates. Prints what costs memory and idle CPU.
 //
-//   node scripts/bench/profile.mjs [--instances 10] [--idle 30] [--keep]
+//   node scripts/bench/profile.mjs [--instances 10] [--idle 30] [--lines 0] [--keep]
 //
+// --lines N has each instance print N lines/s (the cost under log load instead of idle).
 // --keep leaves the .cpuprofile and .heapsnapshot in the printed directory (for Chrome DevTools).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -19,6 +20,7 @@ const args = process.argv.slice(2);
 const value = (name, fallback) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : fallback; };
 const INSTANCES = value('instances', 10);
 const IDLE_MS = value('idle', 30) * 1000;
+const LINES_PER_SEC = value('lines', 0);
 const keep = args.includes('--keep');
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-dev-profile-'));
@@ -26,7 +28,7 @@ const out = join(dir, 'preload.json');
 process.env.BENCH_PROFILE_OUT = out;
 try {
   const lb = await startUp({
-    config: { command: `node ${join(BENCH_FIXTURES, 'chatty.mjs')}`, instances: INSTANCES },
+    config: { command: `node ${join(BENCH_FIXTURES, 'chatty.mjs')}`, instances: INSTANCES, env: { BENCH_LINES_PER_SEC: String(LINES_PER_SEC) } },
     traefik: { mode: 'external' },
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', '--import', new URL('./profile/preload.mjs', import.meta.url).href],
     label: 'lb-dev up (profiled)',
@@ -51,7 +53,8 @@ try {
   await lb.exited;
   await waitFor('the cpu profile', () => readdirSync(dir).some((f) => f.endsWith('.cpuprofile')), 10_000);
   const snapshot = join(lb.dir, readdirSync(lb.dir).find((f) => f.endsWith('.heapsnapshot')));
-  console.log(`lb-dev up, ${INSTANCES} instances (external mode), ready ${startMs} ms after spawn; idle window ${IDLE_MS / 1000} s:`);
+  const load = LINES_PER_SEC > 0 ? `${LINES_PER_SEC} lines/s each` : 'idle';
+  console.log(`lb-dev up, ${INSTANCES} instances (external mode, ${load}), ready ${startMs} ms after spawn; window ${IDLE_MS / 1000} s:`);
   console.log(`  CPU ${cpuPercent.toFixed(2)} % of a core (utime+stime), VmRSS ${rss.toFixed(1)} MB`);
   cpuReport(join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))), idleFrom, idleTo);
   timerReport(out, idleFrom, idleTo);
