@@ -2,7 +2,7 @@
 // `npm test`: build, prepare what the end-to-end tests need when it can, then run every
 // test file with Node's test runner (TypeScript through tsx).
 //
-//   node scripts/run-tests.mjs [unit|e2e|bench] [--only PATTERN]
+//   node scripts/run-tests.mjs [unit|e2e] [--only PATTERN]
 //
 // End-to-end tests need a Docker engine and the traefik:v3.6 image. Without them they are
 // reported as skipped, saying why - unless LB_DEV_E2E_REQUIRED=1 (CI), which makes a

@@ -124,6 +124,18 @@ ${table(['instances', 'load', 'lb-dev RSS', 'lb-dev CPU', 'PM2 RSS', 'PM2 CPU', 
 `;
 }
 
+function v8FlagsSection(v, supervisor) {
+  const pm2 = supervisor?.rows.find((r) => r.instances === 10 && r.load === 'idle')?.pm2.rssMb;
+  return `## What PM2's memory would cost: V8 flags
+
+\`lb-dev up\` run under V8 flags that shrink its heap: VmRSS of \`up\` and its watchdog with 10
+idle instances (as above), and lines/s captured from 4 flooding instances (as below), over
+${v.windowMs / 1000} s each. lb-dev ships with none of them.${pm2 ? ` PM2's daemon in the same run: ${pm2} MB.` : ''}
+
+${table(['node flags for `up`', 'what they do', 'RSS, 10 idle instances', 'flood: lines/s captured', 'lines lost'], v.rows.map((r) => [r.flags.length ? `\`${r.flags.join(' ')}\`` : '(none)', r.what, `${r.rssMb} MB`, r.floodLinesPerSec, r.lost]))}
+`;
+}
+
 function logsSection(l) {
   return `## Log throughput
 
@@ -160,11 +172,12 @@ export function writeReport(run, root) {
   const svgs = {};
   const m = run.machine;
   const v = run.versions;
-  const { failover, balanced, supervisor, logs, startup } = run.results;
+  const { failover, balanced, supervisor, flags, logs, startup } = run.results;
   const sections = [
     failover && failoverSection(failover, svgs),
     balanced && balancedSection(balanced),
     supervisor && supervisorSection(supervisor, svgs),
+    flags && v8FlagsSection(flags, supervisor),
     logs && logsSection(logs),
     startup && startupSection(startup),
   ].filter(Boolean);

@@ -38,10 +38,12 @@ async function countAll(logsDir, name) {
   return { count, highest };
 }
 
-async function underLbDev(windowMs) {
+/** Lines/s captured from INSTANCES flooding instances under `up` (run with `nodeArgs`), and lines lost. */
+export async function floodUnderLbDev(windowMs, nodeArgs = []) {
   const lb = await startUp({
     config: { command: `node ${FLOOD}`, instances: INSTANCES, logs: { maxFileSize: '200MB', maxFiles: MAX_FILES } },
     traefik: { mode: 'external' },
+    nodeArgs,
     label: 'lb-dev up (log flood)',
   });
   try {
@@ -96,7 +98,7 @@ async function intoTail(windowMs) {
 
 export async function logThroughput({ quick, log }) {
   const windowMs = quick ? 2_000 : 10_000;
-  const lbDev = await underLbDev(windowMs);
+  const lbDev = await floodUnderLbDev(windowMs);
   const baseline = await intoTail(windowMs);
   const result = {
     instances: INSTANCES, windowMs,

@@ -14,10 +14,12 @@ const CHATTY = join(BENCH_FIXTURES, 'chatty.mjs');
 export const LOG_RATE = 100;
 const SETTLE_MS = 2_000;
 
-async function lbDevCost(n, linesPerSec, windowMs) {
+/** Memory and CPU of `up` (run with `nodeArgs`) and its watchdog, supervising n copies of chatty.mjs. */
+export async function lbDevCost(n, linesPerSec, windowMs, nodeArgs = []) {
   const lb = await startUp({
     config: { command: `node ${CHATTY}`, instances: n, env: { BENCH_LINES_PER_SEC: String(linesPerSec) } },
     traefik: { mode: 'external' },
+    nodeArgs,
     label: `lb-dev up (${n} instances)`,
   });
   try {
