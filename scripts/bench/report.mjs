@@ -113,7 +113,7 @@ function supervisorSection(sv, svgs) {
 The same N copies of \`scripts/bench/fixtures/chatty.mjs\` (an HTTP server; under log load it prints
 ${sv.logRate} lines/s), supervised by \`lb-dev up --traefik external\` (no Traefik in the figures) or by
 PM2's God daemon (fork mode, \`autorestart\`). VmRSS after, and CPU (utime+stime from /proc) over,
-a ${sv.windowMs / 1000} s window that starts 2 s after all are up. Only the supervisor is counted (for lb-dev:
+a window (${sv.windows.idle / 1000} s idle, ${sv.windows.logs / 1000} s under log load) that starts ${sv.settleMs / 1000} s after all are up. Only the supervisor is counted (for lb-dev:
 \`up\`, plus its lifeline watchdog process if it runs one), not the instances.
 
 ${table(['instances', 'load', 'lb-dev RSS', 'lb-dev CPU', 'PM2 RSS', 'PM2 CPU', 'load avg'], rows)}

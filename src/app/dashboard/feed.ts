@@ -126,7 +126,7 @@ export class DashboardFeed {
 
   /** A fresh state for the listeners, at most once per tick however many changes came. */
   pushState(): void {
-    if (this.pushQueued) return;
+    if (this.pushQueued || this.listeners.size === 0) return;
     this.pushQueued = true;
     setImmediate(() => {
       this.pushQueued = false;

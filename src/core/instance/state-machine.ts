@@ -134,7 +134,8 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
       };
     }
     case 'probeOk': {
-      if (state.phase === 'ready') return { state: { ...state, probeFailures: 0 }, effects: [] };
+      // Unchanged stays the same object: the supervisor tells its observers only of real changes.
+      if (state.phase === 'ready') return { state: state.probeFailures === 0 ? state : { ...state, probeFailures: 0 }, effects: [] };
       if (state.phase !== 'unhealthy') return { state, effects: [] };
       const successes = state.probeSuccesses + 1;
       if (successes < ctx.successThreshold) return { state: { ...state, probeSuccesses: successes }, effects: [] };
@@ -144,7 +145,7 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
       };
     }
     case 'probeFailed': {
-      if (state.phase === 'unhealthy') return { state: { ...state, probeSuccesses: 0 }, effects: [] };
+      if (state.phase === 'unhealthy') return { state: state.probeSuccesses === 0 ? state : { ...state, probeSuccesses: 0 }, effects: [] };
       if (state.phase !== 'ready') return { state, effects: [] };
       const failures = state.probeFailures + 1;
       if (failures < ctx.failureThreshold) return { state: { ...state, probeFailures: failures }, effects: [] };

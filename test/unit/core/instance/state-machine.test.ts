@@ -70,6 +70,18 @@ describe('instance state machine', () => {
     });
   }
 
+  it('a probe that changes nothing returns the same state object (nothing downstream wakes)', () => {
+    const ready = run([{ type: 'start' }, { type: 'spawned' }, { type: 'ready' }]).state;
+    assert.equal(ready.phase, 'ready');
+    assert.equal(transition(ready, { type: 'probeOk' }, ctx(10)).state, ready);
+    const failedOnce = transition(ready, { type: 'probeFailed', reason: 'x' }, ctx(11)).state;
+    assert.notEqual(failedOnce, ready);
+    assert.notEqual(transition(failedOnce, { type: 'probeOk' }, ctx(12)).state, failedOnce, 'resetting the failure count is a change');
+    const unhealthy = run([{ type: 'probeFailed', reason: 'x' }, { type: 'probeFailed', reason: 'x' }], ready).state;
+    assert.equal(unhealthy.phase, 'unhealthy');
+    assert.equal(transition(unhealthy, { type: 'probeFailed', reason: 'x' }, ctx(13)).state, unhealthy);
+  });
+
   it('leaving the balancer always says routesChanged, before the kill', () => {
     const { types } = run([{ type: 'start' }, { type: 'spawned' }, { type: 'ready' }, { type: 'stop' }]);
     assert.deepEqual(types.slice(-3), ['routesChanged', 'cancelRestart', 'kill']);
