@@ -249,18 +249,17 @@ export class Instance {
     this.deps.logs.event(this.name, announcement);
     this.stopping = null;
     this.build = this.deps.buildStamp?.() ?? null;
-    const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput });
+    // A last line without a newline is complete once its pipe ends (not at the exit: the pipe may still hold output).
+    const onOutputEnd = (stream: 'stdout' | 'stderr') => {
+      for (const line of splitters[stream].end()) onLine(stream, line);
+    };
+    const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput, onOutputEnd });
     this.process = child;
     // The leader's pid is the group id: spawnCommand starts it detached, in a group of its own.
     if (child.pid > 0) this.deps.lifeline?.watchGroup(child.pid);
     this.dispatch({ type: 'spawned' });
     readiness.start();
-    void child.exited.then(async (exit) => {
-      for (const stream of ['stdout', 'stderr'] as const) {
-        for (const line of splitters[stream].end()) onLine(stream, line);
-      }
-      await this.exited(child, exit, readiness, port);
-    });
+    void child.exited.then((exit) => this.exited(child, exit, readiness, port));
   }
 
   /** Says why it is not ready, when /proc can tell (an app that ignores $PORT), then lets the state machine kill it. */

@@ -29,6 +29,12 @@ export interface SpawnOptions {
   env: Record<string, string>;
   /** Called with raw output chunks; must not block. */
   onOutput: (stream: 'stdout' | 'stderr', chunk: Buffer) => void;
+  /**
+   * Called once a pipe has ended: all of the stream's output has been through onOutput. Not at
+   * the process's exit, which comes before the pipe is read to its end (a line cut there
+   * would be split in two).
+   */
+  onOutputEnd?: (stream: 'stdout' | 'stderr') => void;
 }
 
 export interface RunningProcess {
@@ -62,8 +68,9 @@ export function spawnCommand(options: SpawnOptions): RunningProcess {
   }
   // One chunk per event-loop turn: a flooding instance must not starve probes, timers and
   // the other instances' output (see readFairly).
-  readFairly(child.stdout!, (chunk) => options.onOutput('stdout', chunk as Buffer));
-  readFairly(child.stderr!, (chunk) => options.onOutput('stderr', chunk as Buffer));
+  for (const stream of ['stdout', 'stderr'] as const) {
+    readFairly(child[stream]!, (chunk) => options.onOutput(stream, chunk as Buffer), () => options.onOutputEnd?.(stream));
+  }
   // 'exit', not 'close': 'close' also waits for the pipes to close, which an orphaned
   // grandchild holding them would delay forever.
   const exited = new Promise<ExitInfo>((resolve) => {

@@ -251,3 +251,20 @@ test('an app that ignores $PORT: the start timeout says nothing listens on its p
   assert.ok(said, events.join('\n'));
   assert.match(said, new RegExp(`nothing listens on its port ${instance.status().port} \\(\\$PORT\\); its processes listen on ${ownPort} instead`));
 });
+
+test('a line still being written when the process exits is not cut in two: lines end where the pipe ends', async () => {
+  // The leader prints half a line and exits; a descendant in a session of its own (the group
+  // reaping does not reach it) still holds the pipe and finishes the line after the exit.
+  const tail = `setTimeout(() => process.stdout.write(' second half\\nafter\\n'), 300)`;
+  const script = `process.stdout.write('first half'); require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(tail)}], { detached: true, stdio: ['ignore', 'inherit', 'ignore'] }).unref();`;
+  const { instance, lines, until } = makeInstance({
+    command: `node -e ${JSON.stringify(script)}`,
+    readiness: { http: false, logPattern: 'never printed' },
+    restart: { enabled: false },
+  });
+  instance.start();
+  await until(() => lines.includes('after'));
+  assert.deepEqual(lines, ['first half second half', 'after']);
+  await instance.stop();
+  instance.releasePorts();
+});
