@@ -259,7 +259,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     if (config.monitoring.prometheus) {
       // After Traefik (a target) and before the instances, so their first events are scraped.
       const prometheus = await startMonitoring({
-        config, layout, logs, log, ports, metricsPort: metricsEndpoint?.port ?? null,
+        config, layout, logs, log, ports, metricsPort: metricsEndpoint?.port ?? null, lifeline: watchdog,
         traefikPort: chosen.mode === 'external' || !traefik.apiUrl ? null : Number(new URL(traefik.apiUrl).port),
       });
       cleanups.push(() => prometheus.stop());

@@ -1,8 +1,9 @@
 /**
  * Whatever kills `lb-dev up`, nothing it started outlives it: after a SIGKILL of `up` its
  * lifeline watchdog removes the instances (whole trees), a local traefik and the Traefik
- * container, so that within 2 s the balancer and API ports are free and a new `up` in ANOTHER
- * state dir, on the same ports, starts. Docker and binary Traefik.
+ * container, and Prometheus (`monitoring.prometheus`: its process or its container), so that
+ * within 2 s the balancer and API ports are free and a new `up` in ANOTHER state dir, on the
+ * same ports, starts. Docker and binary Traefik.
  */
 import { type TestContext, after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -20,34 +21,39 @@ const TEST_TIMEOUT_MS = 240_000;
 const GONE_WITHIN_MS = 2_000;
 
 type Mode = { mode: 'docker' } | { mode: 'binary'; binary: string };
+type Monitoring = { prometheus: true; mode: 'docker' | 'binary' };
 
-function isTraefik(pid: number): boolean {
+function runs(pid: number, program: RegExp): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => /(^|\/)traefik$/.test(arg));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => program.test(arg));
   } catch {
     return false;
   }
 }
+const isTraefik = (pid: number) => runs(pid, /(^|\/)traefik$/);
+const isPrometheus = (pid: number) => runs(pid, /(^|\/)prometheus$/);
 
 describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir starts', { skip: gate.skip || false, timeout: 900_000 }, () => {
   const workspaces: Workspace[] = [];
   after(async () => {
     for (const ws of workspaces) await ws.cleanup();
   });
-  const workspace = async (traefik: Mode, ports: { port?: number; apiPort?: number } = {}) => {
-    const ws = await Workspace.create({ groups: demoGroups(3), config: { traefik }, ...ports });
+  const workspace = async (traefik: Mode, ports: { port?: number; apiPort?: number } = {}, monitoring?: Monitoring) => {
+    const ws = await Workspace.create({ groups: demoGroups(3), config: { traefik, ...(monitoring ? { monitoring } : {}) }, ...ports });
     workspaces.push(ws);
     return ws;
   };
 
-  const scenario = (label: string, traefik: () => Mode) => async (t: TestContext) => {
-    const ws = await workspace(traefik());
+  const scenario = (label: string, traefik: () => Mode, monitoring?: Monitoring) => async (t: TestContext) => {
+    const ws = await workspace(traefik(), {}, monitoring);
     const { run, report } = await startAndWaitReady(t, ws, 3, `${label} (to be SIGKILLed)`);
     const processes = ws.processes();
     assert.ok(report.instances.every((i) => i.pid !== null && processes.includes(i.pid)), 'the instances carry the state dir marker');
     const containers = await ws.containers();
     if (label === 'docker') assert.equal(containers.length, 1, 'one Traefik container');
     if (label === 'binary') assert.equal(processes.filter(isTraefik).length, 1, 'one local traefik process');
+    if (monitoring?.mode === 'docker') assert.equal(containers.length, 1, 'one Prometheus container (Traefik is a local binary)');
+    if (monitoring?.mode === 'binary') assert.equal(processes.filter(isPrometheus).length, 1, 'one local prometheus process');
 
     await run.kill(); // SIGKILL: `up` itself cleans nothing
     const killedAt = performance.now();
@@ -80,4 +86,12 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
     const binary = binaryGate.binary;
     await scenario('binary', () => ({ mode: 'binary', binary }))(t);
   });
+
+  for (const prometheus of ['docker', 'binary'] as const) {
+    it(`binary Traefik with Prometheus (${prometheus}): its ${prometheus === 'docker' ? 'container' : 'process'} gone too`, { timeout: TEST_TIMEOUT_MS, skip: binaryGate.skip || false }, async (t) => {
+      if (binaryGate.skip !== false) return;
+      const binary = binaryGate.binary;
+      await scenario(`binary + prometheus ${prometheus}`, () => ({ mode: 'binary', binary }), { prometheus: true, mode: prometheus })(t);
+    });
+  }
 });

@@ -28,6 +28,7 @@ export class BinaryPrometheus implements PrometheusProcess {
       onOutput: (stream, chunk) => output[stream].write(chunk),
     });
     this.process = child;
+    if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
       output.stdout.end();
       output.stderr.end();
@@ -44,6 +45,8 @@ export class BinaryPrometheus implements PrometheusProcess {
     this.stopping = true;
     const child = this.process;
     this.process = null;
-    await child?.stop(5_000);
+    if (!child) return;
+    await child.stop(5_000);
+    if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
   }
 }

@@ -51,6 +51,8 @@ export class DockerPrometheus implements PrometheusProcess {
       port,
       ...(process.platform === 'linux' && process.getuid && process.getgid ? { user: `${process.getuid()}:${process.getgid()}` } : {}),
     });
+    // By name, before it exists: a SIGKILL of `up` while Docker creates it must not leave it.
+    this.ctx.lifeline?.watchContainer(this.containerName());
     try {
       this.container = await this.engine.startContainer(spec);
     } catch (error) {
@@ -72,7 +74,10 @@ export class DockerPrometheus implements PrometheusProcess {
     this.stopping = true;
     const container = this.container;
     this.container = null;
-    if (container) await container.stop(2);
+    if (container) {
+      await container.stop(2);
+      this.ctx.lifeline?.forgetContainer(this.containerName());
+    }
     this.follower?.close();
     this.follower = null;
   }

@@ -13,6 +13,7 @@ import { type ScrapeTarget, renderPrometheusConfig } from '../../core/monitoring
 import type { LogHub } from '../../adapters/logs/log-hub.js';
 import { pollUntil } from '../../adapters/poll.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
+import type { LifelineWatch } from '../../adapters/process/lifeline.js';
 import type { StateLayout } from '../state-dir.js';
 
 export const START_TIMEOUT_MS = 30_000;
@@ -23,6 +24,8 @@ export interface PrometheusContext {
   layout: StateLayout;
   logs: LogHub;
   port: number;
+  /** Told of Prometheus's process group or container, so that a killed `up` leaves neither. */
+  lifeline?: LifelineWatch;
 }
 
 /** One way of running Prometheus (docker-prometheus.ts, binary-prometheus.ts). */
