@@ -102,16 +102,16 @@ export class DynamicConfigWriter {
 
     const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
     try {
-      mkdirSync(this.dir, { recursive: true, mode: 0o700 });
-      mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
-      // Owner-only; the Traefik container runs as our uid (Linux) and still reads it.
-      const fd = openSync(tmpPath, 'w', 0o600);
       try {
-        writeFileSync(fd, content, 'utf8');
-      } finally {
-        closeSync(fd);
+        writeThenRename(tmpPath, content, this.path);
+      } catch (error) {
+        // The directories are made only when missing (first write, or deleted since): on the
+        // crash path every syscall counts.
+        if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error;
+        mkdirSync(this.dir, { recursive: true, mode: 0o700 });
+        mkdirSync(this.tmpDir, { recursive: true, mode: 0o700 });
+        writeThenRename(tmpPath, content, this.path);
       }
-      renameSync(tmpPath, this.path);
     } catch (error) {
       rmSync(tmpPath, { force: true });
       // What is on disk is unknown now: compare with the file again next time.
@@ -123,6 +123,17 @@ export class DynamicConfigWriter {
     this.last = content;
     return { changed: true, path: this.path };
   }
+}
+
+function writeThenRename(tmpPath: string, content: string, path: string): void {
+  // Owner-only; the Traefik container runs as our uid (Linux) and still reads it.
+  const fd = openSync(tmpPath, 'w', 0o600);
+  try {
+    writeFileSync(fd, content, 'utf8');
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmpPath, path);
 }
 
 function readIfExists(path: string): string | undefined {

@@ -38,6 +38,17 @@ describe('DynamicConfigWriter', () => {
     assert.deepEqual(writer.writeIfIdle('a: 2\n'), { changed: false, path: writer.path });
   });
 
+  it('recreates the directories when they were deleted since the last write', async () => {
+    const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
+    await writer.write('a: 1\n');
+    await rm(dir, { recursive: true });
+    await rm(tmp, { recursive: true });
+    writer.forget();
+    assert.equal((await writer.write('a: 2\n')).changed, true);
+    assert.equal(await readFile(writer.path, 'utf8'), 'a: 2\n');
+    assert.equal((await stat(dir)).mode & 0o777, 0o700);
+  });
+
   it('does not rewrite unchanged content', async () => {
     const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
     await writer.write('a: 1\n');
