@@ -116,7 +116,7 @@ async function waitFor(what, check, timeoutMs = 120_000, everyMs = 20) {
 }
 
 /** lb-dev's own log lines written since `from` bytes (logs/lb-dev.log). */
-const logSince = (lb, from) => readFileSync(join(lb.logsDir, 'lb-dev.log'), 'utf8').slice(from).split('\n');
+const logSince = (lb, from) => readFileSync(join(lb.logsDir, 'lb-dev.log')).subarray(from).toString('utf8').split('\n'); // from: bytes
 const logSize = (lb) => statSync(join(lb.logsDir, 'lb-dev.log')).size;
 
 /** Resolves with the time a connection to `port` is first refused (the process's sockets are closed). */

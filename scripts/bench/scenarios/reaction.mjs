@@ -51,7 +51,7 @@ export async function reaction({ lb, instances, kills, log }) {
       watcher.close();
       await waitFor(`Traefik to drop ${victim.name}`, async () => !(await listedServers(agent, lb.apiUrl, SERVICE)).includes(victimUrl), 10_000, 5);
       const goneAt = performance.now();
-      const added = readFileSync(logFile, 'utf8').slice(logFrom);
+      const added = readFileSync(logFile).subarray(logFrom).toString('utf8'); // logFrom is in bytes
       const logged = /routes -> \[[^\]]*\] \((\d+)ms after [^)]* exited\)/.exec(added);
       samples.push({
         killToApiGone: goneAt - killedAt,
