@@ -1,7 +1,8 @@
 // Seeded fuzz of the BUILT command line (dist/cli/main.js, as users run it): hundreds of
 // argument lists for the commands that start nothing long-running (status, logs, kill, stop,
-// start, restart, scale, chaos, down, config, help) and `up` with at least one invalid flag,
-// run in a fresh empty directory where no `up` runs. Each must end, within a timeout, in a
+// start, restart, scale, chaos, down, config, help, init) and `up` with at least one invalid
+// flag, run in a fresh empty directory where no `up` runs (`init`, which writes files, each in a
+// directory of its own: empty, or with a package.json, a broken one, or a config already there). Each must end, within a timeout, in a
 // clean success or a coded error (`lb-dev: error ... [CODE]` with the exit status
 // src/core/errors.ts gives CODE), never a stack trace, INTERNAL or a hang, and leave no
 // process behind. Replay a run with LB_DEV_FUZZ_SEED=<seed>. Needs a build (`npm run build`).
@@ -48,7 +49,19 @@ const FLAGS: Record<string, string[]> = {
   down: [],
   config: ['--json', '-n', '--instances', '--command', '--port', '--traefik'],
   up: ['-n', '--instances', '--command', '--port', '--host', '--traefik'],
+  init: ['--preset', '--mode', '-n', '--instances', '--mongo-url', '--force', '--add-script'],
 };
+/** Values `init` takes, good and bad, beside the odd ones. */
+const INIT_VALUES = ['rocketchat', 'generic', 'replicas', 'independent', 'mongodb://127.0.0.1:27017/rc?replicaSet=rs0', 'mongodb://', 'http://x', '3', '64'];
+/** What an `init` directory holds before it runs. */
+const INIT_DIRS: Array<Record<string, string>> = [
+  {},
+  { 'package.json': '{"name":"app","scripts":{"dev":"node server.js"}}\n' },
+  { 'package.json': '{"name": broken' },
+  { 'package.json': '[1, 2]' },
+  { 'lb-dev.config.yaml': 'instances: 2\n' },
+  { 'package.json': '{"name":"rocket.chat","scripts":{"lb:dev":"something else"}}\n', '.meteor/release': 'METEOR@2.16\n' },
+];
 const COMMON = ['--config', '--state-dir', '--help', '-h', '--bogus', '-x', '--=', '---', '--json=1', '--version'];
 /** Each makes `up` fail before it starts anything. */
 const UP_BREAKERS = [['--instances', '0'], ['-n', 'x'], ['-n', '65'], ['--port', '70000'], ['--traefik', 'nope'], ['--bogus'], ['--config', 'missing.yaml'], ['--config', 'bad.yaml']];
@@ -64,7 +77,10 @@ function argList(p: Picker): string[] {
     const what = p.int(10);
     if (what < 5 && flags.length) args.push(p.pick(flags));
     else if (what < 7) args.push(p.pick(COMMON));
-    if (p.chance(0.6)) args.push(p.chance(0.3) ? p.pick(['bad.yaml', 'missing.yaml', '.', 'state', '/dev/null']) : oddArg(p));
+    if (p.chance(0.6)) {
+      if (command === 'init' && p.chance(0.6)) args.push(p.pick(INIT_VALUES));
+      else args.push(p.chance(0.3) ? p.pick(['bad.yaml', 'missing.yaml', '.', 'state', '/dev/null']) : oddArg(p));
+    }
   }
   if (command === 'up') {
     const breaker = p.pick(UP_BREAKERS);
@@ -122,6 +138,17 @@ function judge(args: string[], out: Outcome): string {
   return code;
 }
 
+/** A fresh directory holding `files` (paths relative to it). */
+async function initDir(files: Record<string, string>): Promise<string> {
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-fuzz-init-'));
+  dirs.push(dir);
+  for (const [path, text] of Object.entries(files)) {
+    await mkdir(join(dir, path, '..'), { recursive: true });
+    await writeFile(join(dir, path), text);
+  }
+  return dir;
+}
+
 async function markedProcesses(): Promise<number[]> {
   const found: number[] = [];
   for (const pid of (await listPids()) ?? []) if ((await readEnviron(pid))?.includes(MARKER)) found.push(pid);
@@ -141,9 +168,11 @@ test(`built CLI: ${CASES} argument lists end in success or a coded error, never 
   let next = 0;
   await Promise.all(Array.from({ length: PARALLEL }, async () => {
     while (next < cases.length) {
-      const args = cases[next++]!;
+      const index = next++;
+      const args = cases[index]!;
       commands.add(args[0] ?? '(none)');
-      tally.add(judge(args, await runBuilt(args, cwd)));
+      const dir = args[0] === 'init' ? await initDir(INIT_DIRS[index % INIT_DIRS.length]!) : cwd;
+      tally.add(judge(args, await runBuilt(args, dir)));
     }
   }));
   assert.equal(existsSync(join(cwd, '.lb-dev')), false, 'no state dir was created by a command that failed');
