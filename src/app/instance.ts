@@ -32,7 +32,7 @@ export class Instance {
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
   /** When the last exit was seen. */
-  lastExitSeenAt: number | null = null;
+  private lastExitSeenAt: number | null = null;
   /**
    * When an exit took this instance out of the balancer, until a route write without it
    * reports the figure (takeExitThatLeft): only such a write was caused by an exit.
@@ -73,6 +73,11 @@ export class Instance {
   /** Started and not stopped on purpose (it may be starting, ready, or waiting to restart). */
   get wantsToRun(): boolean {
     return this.state.desired === 'running';
+  }
+
+  /** Taken out of the balancer on purpose (a stop, a scale-down, a rolling restart), not by a failure. */
+  get drained(): boolean {
+    return this.state.drained;
   }
 
   get takesTraffic(): boolean {

@@ -79,13 +79,15 @@ export class RouteSync {
    */
   removeNow(): void {
     if (this.closed) return;
+    const servers = this.opts.snapshot();
+    let result: WriteResult | null = null;
     try {
-      const servers = this.opts.snapshot();
-      const result = this.opts.writer.writeIfIdle(this.render(servers));
-      if (result) this.wrote(servers, result);
+      result = this.opts.writer.writeIfIdle(this.render(servers));
     } catch (error) {
       this.observers.emit('failed', error as Error);
     }
+    // Outside the try: what an observer throws is not a failed write.
+    if (result) this.wrote(servers, result);
     this.markDirty();
   }
 
@@ -112,11 +114,15 @@ export class RouteSync {
    */
   async writeUnconfirmed(): Promise<void> {
     this.opts.writer.forget(); // the file may have been deleted since the last write
+    const servers = this.opts.snapshot();
+    let result: WriteResult;
     try {
-      await this.write(this.opts.snapshot());
+      result = await this.opts.writer.write(this.render(servers));
     } catch (error) {
       this.observers.emit('failed', error as Error);
+      return;
     }
+    this.wrote(servers, result);
   }
 
   /** Shutdown: no writes after this; a sync under way finishes. The file stays as last written. */
@@ -130,22 +136,23 @@ export class RouteSync {
     while (this.dirty) {
       this.dirty = false;
       const servers = this.opts.snapshot();
+      let result: WriteResult;
       try {
-        const changed = await this.write(servers);
-        // Unchanged and confirmed (or not confirmable: no API): nothing to do.
-        if (!changed && (this.status.confirmed === true || !this.opts.api)) continue;
+        result = await this.opts.writer.write(this.render(servers));
+      } catch (error) {
+        this.observers.emit('failed', error as Error);
+        continue;
+      }
+      this.wrote(servers, result);
+      // Unchanged and confirmed (or not confirmable: no API): nothing to do.
+      if (!result.changed && (this.status.confirmed === true || !this.opts.api)) continue;
+      try {
         await this.confirm(servers);
       } catch (error) {
+        // Only an observer can throw here (the API wait returns its failures): the loop goes on.
         this.observers.emit('failed', error as Error);
       }
     }
-  }
-
-  /** Renders and writes atomically; true when the file changed. */
-  private async write(servers: RouteServer[]): Promise<boolean> {
-    const result = await this.opts.writer.write(this.render(servers));
-    this.wrote(servers, result);
-    return result.changed;
   }
 
   private render(servers: RouteServer[]): string {

@@ -87,8 +87,9 @@ export class Supervisor {
       buildStamp: () => RestartTriggers.stampOf(group),
       balancerUrl: this.deps.balancerUrl,
       baseEnv: this.deps.baseEnv,
-      // A server leaving is written at once; one joining waits for the rest of the tick's changes.
-      onRoutesChanged: (changed) => (changed.takesTraffic ? this.routes.markDirty() : this.routes.removeNow()),
+      // A server that failed (exited, unhealthy) is written out at once; one joining, or drained
+      // on purpose (often several together: a scale-down, the shutdown), waits for the tick's other changes.
+      onRoutesChanged: (changed) => (changed.takesTraffic || changed.drained ? this.routes.markDirty() : this.routes.removeNow()),
       onChange: () => this.observers.emit('changed'),
       lifeline: this.deps.lifeline,
     });

@@ -66,3 +66,22 @@ test('retire takes instances out of the route snapshot before they stop; admit l
   await supervisor.stopAll();
   assert.deepEqual(markedProcesses(marker), []);
 });
+
+test('instances drained together are one route write; a crash takes its server out on its own', async () => {
+  const { supervisor } = await makeSupervisor(4);
+  supervisor.startAll();
+  await allRouted(supervisor);
+  const [first, second, third] = supervisor.instances();
+  const before = supervisor.routes.status.writes;
+  await supervisor.retire([first!, second!], 0);
+  assert.equal(supervisor.routes.status.writes, before + 1, 'two drained instances, one write');
+  assert.deepEqual(supervisor.routes.status.written, ['app-3', 'app-4']);
+  // The crash's own write (RouteSync.removeNow: route-sync.test.ts shows it lands in the same turn).
+  const written: string[][] = [];
+  supervisor.observe({ routesWritten: (servers) => written.push(servers.map((s) => s.name)) });
+  await third!.signal('SIGKILL');
+  await new Promise<void>((resolve) => {
+    const off = supervisor.observe({ routesWritten: () => { off(); resolve(); } });
+  });
+  assert.deepEqual(written[0], ['app-4']);
+});
