@@ -19,16 +19,31 @@ export function writeRecordSync(stateDir: string, record: LifelineRecord): void 
   renameSync(temp, file);
 }
 
-/** The record, or why there is none to trust (missing, unreadable, garbled). */
-export function readRecord(stateDir: string): { record: LifelineRecord } | { problem: string } {
+/**
+ * The reaper takes the record for itself (renamed to `lifeline.json.<pid>`) before it reads it:
+ * a new `up` in the same state dir may start meanwhile and write its own `lifeline.json`, which
+ * the reaper must neither read nor delete. Returns the claimed path, or why there is none.
+ */
+export function claimRecord(stateDir: string, pid: number): { path: string } | { problem: string } {
+  const path = `${recordFileOf(stateDir)}.${pid}`;
+  try {
+    renameSync(recordFileOf(stateDir), path);
+    return { path };
+  } catch (error) {
+    return { problem: `could not take ${recordFileOf(stateDir)}: ${(error as Error).message}` };
+  }
+}
+
+/** The record at `path`, or why there is none to trust (unreadable, garbled). */
+export function readRecordAt(path: string): { record: LifelineRecord } | { problem: string } {
   let text: string;
   try {
-    text = readFileSync(recordFileOf(stateDir), 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (error) {
-    return { problem: `could not read ${recordFileOf(stateDir)}: ${(error as Error).message}` };
+    return { problem: `could not read ${path}: ${(error as Error).message}` };
   }
   const parsed = parseRecord(text);
-  return 'problem' in parsed ? { problem: `${recordFileOf(stateDir)}: ${parsed.problem}` } : parsed;
+  return 'problem' in parsed ? { problem: `${path}: ${parsed.problem}` } : parsed;
 }
 
 export function removeRecord(stateDir: string): void {

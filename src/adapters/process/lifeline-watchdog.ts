@@ -2,14 +2,16 @@
  * The lifeline's reaper: what the watchdog's sh dead-man switch (lifeline.ts) execs once the
  * pipe from `lb-dev up` closed without a `release` - `up` was killed, SIGKILL included.
  * Usage: node lifeline-watchdog.js <stateDir>. It reads the record `up` kept on disk
- * (<stateDir>/lifeline.json, validated: it is input from outside), SIGKILLs the recorded
+ * (<stateDir>/lifeline.json, first renamed to lifeline.json.<pid>: a new `up` in the same dir
+ * writes its own; validated: it is input from outside), SIGKILLs the recorded
  * process trees, and only then loads dockerode to kill and remove the recorded containers and
  * any labelled for this state dir. A missing or garbled record leaves only that labelled sweep.
  * It deletes the record and exits. Its stderr is lifeline.log.
  */
+import { rmSync } from 'node:fs';
 import type { LifelineRecord } from '../../core/lifeline.js';
 import { planKills } from '../../core/lifeline.js';
-import { readRecord, removeRecord } from './lifeline-file.js';
+import { claimRecord, readRecordAt } from './lifeline-file.js';
 import { isRunning, listProcesses } from './proc.js';
 
 /** Docker may hang (a paused engine): the reaper gives up rather than linger. */
@@ -65,14 +67,16 @@ async function removeContainers(containers: ReadonlySet<string> | null): Promise
 
 async function cleanUp(): Promise<void> {
   report('lb-dev is gone without a clean shutdown: cleaning up');
-  const read = readRecord(stateDir);
+  const claimed = claimRecord(stateDir, process.pid);
+  const read = 'problem' in claimed ? claimed : readRecordAt(claimed.path);
+  const forget = () => { if ('path' in claimed) rmSync(claimed.path, { force: true }); };
   if ('problem' in read) report(`no record to trust (${read.problem}): only the labelled containers are swept`);
   else await killProcesses(read.record);
   // Docker only when the run used it (dockerode is not loaded otherwise), or when unknown.
   if ('problem' in read || read.record.usedDocker) {
     const deadline = setTimeout(() => {
       report(`Docker did not answer within ${DOCKER_DEADLINE_MS} ms; giving up`);
-      removeRecord(stateDir);
+      forget();
       process.exit(1);
     }, DOCKER_DEADLINE_MS);
     try {
@@ -82,7 +86,7 @@ async function cleanUp(): Promise<void> {
     }
     clearTimeout(deadline);
   }
-  removeRecord(stateDir);
+  forget();
 }
 
 // `up`'s terminal and process group are not this session's; a stray SIGINT/SIGTERM/SIGHUP

@@ -4,7 +4,7 @@
 // and what it cleans comes from the record file `up` keeps (lifeline.json).
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
-import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, readdir, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
@@ -25,6 +25,8 @@ async function stateDir(): Promise<string> {
 
 const everyone = (tree: Tree) => [tree.leader, ...tree.grandchildren];
 const recordFile = (dir: string) => join(dir, 'lifeline.json');
+/** The record and any copy the reaper claimed (lifeline.json.<pid>). */
+const recordFiles = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('lifeline.json'));
 const exists = (file: string) => stat(file).then(() => true, () => false);
 
 test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is gone, and so is the watchdog', async () => {
@@ -41,7 +43,7 @@ test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is g
   const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
   assert.match(log, new RegExp(`SIGKILLed process groups \\[${tree.leader}\\]`), log);
   assert.ok(tookMs < 2_000, `took ${tookMs} ms`);
-  assert.equal(await exists(recordFile(dir)), false, 'the reaper deletes the record when done');
+  assert.deepEqual(await recordFiles(dir), [], 'the reaper deletes the record (its claimed copy) when done');
 });
 
 test('the record on disk: owner-only, the recorded group with its leader\'s start time, rewritten on forget', async () => {
@@ -64,7 +66,7 @@ test('the record on disk: owner-only, the recorded group with its leader\'s star
   assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: true });
   assert.throws(() => lifeline.watchContainer('../etc'), /expected a container id/);
   await lifeline.release();
-  assert.equal(await exists(recordFile(other)), false);
+  assert.deepEqual(await recordFiles(other), []);
 });
 
 test('a garbled record: the reaper says so, kills nothing it cannot trust, deletes the file and exits', async () => {
@@ -77,9 +79,10 @@ test('a garbled record: the reaper says so, kills nothing it cannot trust, delet
   // Docker, if it answers here, is asked for labelled containers of this state dir: there are none.
   await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 25_000, what: 'the watchdog to exit after its cleanup' });
   const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
-  assert.match(log, /no record to trust \(.*lifeline\.json: expected a group \[pgid > 1, startTime\], got \[1,0\]\)/, log);
+  assert.match(log, /no record to trust \(.*lifeline\.json\.\d+: expected a group \[pgid > 1, startTime\], got \[1,0\]\)/, log);
   assert.ok(everyone(tree).every(pidAlive), 'nothing killed on a record it could not trust');
-  assert.equal(await exists(recordFile(dir)), false);
+  // Claimed (renamed to lifeline.json.<pid>) before it was read, and that copy deleted: nothing left.
+  assert.deepEqual(await recordFiles(dir), []);
   killHard(tree.leader);
   for (const pid of tree.grandchildren) killHard(pid);
 });
