@@ -7,7 +7,7 @@
  */
 
 /**
- * Calls `onChunk` for each chunk of `readable` and `onEnd` once it ends. Returns a
+ * Calls `onChunk` for each chunk of `readable` and `onEnd` once it ends (or closes). Returns a
  * detach function: it stops the calls and leaves the stream flowing, so the writer
  * never blocks on a full pipe.
  */
@@ -25,16 +25,22 @@ export function readFairly(
     readable.pause();
     setImmediate(resume);
   };
+  let ended = false;
+  // 'end' after the last chunk; 'close' alone when the stream was destroyed (an error) first.
   const onStreamEnd = (): void => {
-    if (!detached) onEnd?.();
+    if (detached || ended) return;
+    ended = true;
+    onEnd?.();
   };
   readable.on('data', onData);
   readable.once('end', onStreamEnd);
+  readable.once('close', onStreamEnd);
   return () => {
     if (detached) return;
     detached = true;
     readable.removeListener('data', onData);
     readable.removeListener('end', onStreamEnd);
+    readable.removeListener('close', onStreamEnd);
     readable.resume();
   };
 }

@@ -26,12 +26,13 @@ export class BinaryPrometheus implements PrometheusProcess {
       // The marker lets the next `up` on this state dir stop it if this supervisor dies.
       env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: layout.root },
       onOutput: (stream, chunk) => output[stream].write(chunk),
+      onOutputEnd: (stream) => output[stream].end(),
     });
     this.process = child;
     if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
-      output.stdout.end();
-      output.stderr.end();
+      // Prometheus is exec'd as the group's only process: its exit empties the group.
+      if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
       if (this.process === child) this.process = null;
       if (!this.stopping) logs.event(LOG_SOURCE, `Prometheus ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; monitoring is off until lb-dev restarts`);
     });
@@ -45,8 +46,6 @@ export class BinaryPrometheus implements PrometheusProcess {
     this.stopping = true;
     const child = this.process;
     this.process = null;
-    if (!child) return;
-    await child.stop(5_000);
-    if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
+    await child?.stop(5_000);
   }
 }

@@ -73,12 +73,12 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
       cwd: layout.root,
       env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: layout.root },
       onOutput: (stream, chunk) => output[stream].write(chunk),
+      // Its last line (often why it stopped) is complete when the pipe ends, not at the exit.
+      onOutputEnd: (stream) => output[stream].end(),
     });
     this.process = child;
     if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
-      output.stdout.end();
-      output.stderr.end();
       // traefik is exec'd as the group's only process: its exit empties the group.
       if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
       if (this.process !== child) return;

@@ -277,3 +277,25 @@ test('execIfSimple: exec only where it cannot change what runs', () => {
   ];
   for (const [input, expected] of cases) assert.equal(execIfSimple(input), expected, JSON.stringify(input));
 });
+
+test('onOutputEnd: once per stream, after the last of its output', async () => {
+  const seen: string[] = [];
+  let done!: () => void;
+  const ended = new Promise<void>((resolve) => { done = resolve; });
+  const child = spawnCommand({
+    command: `printf 'first\\nlast without newline'; printf 'err' >&2`,
+    cwd: ROOT,
+    env: { PATH: process.env.PATH ?? '' },
+    onOutput: (stream, chunk) => seen.push(`${stream}:${chunk.toString('utf8')}`),
+    onOutputEnd: (stream) => {
+      seen.push(`${stream}:end`);
+      if (seen.filter((s) => s.endsWith(':end')).length === 2) done();
+    },
+  });
+  started.push(child);
+  await ended;
+  const stdout = seen.filter((s) => s.startsWith('stdout:'));
+  assert.equal(stdout.at(-1), 'stdout:end');
+  assert.equal(stdout.slice(0, -1).map((s) => s.slice('stdout:'.length)).join(''), 'first\nlast without newline');
+  assert.deepEqual(seen.filter((s) => s.startsWith('stderr:')), ['stderr:err', 'stderr:end']);
+});
