@@ -161,7 +161,7 @@ number of demo processes started at once by hand until each answers \`/api/info\
 ${table(['instances', 'up -> routed', 'the app alone', 'lb-dev\'s share'], s.rows.map((r) => [r.instances, `${r.upMs} ms`, `${r.appMs} ms`, `${r.overheadMs} ms`]))}
 
 One route change (median of ${s.render.iterations}): \`renderDynamicConfig\` + \`dynamicConfigText\`, then
-\`DynamicConfigWriter.write\` (temp file, fsync, rename, fsync of the dir).
+\`DynamicConfigWriter.write\` (temp file, then renamed into the watched dir).
 
 ${table(['servers', 'render', 'write'], s.render.rows.map((r) => [r.servers, `${r.renderMs} ms`, `${r.writeMs} ms`]))}
 `;

@@ -3,8 +3,9 @@
  * Every change marks the routes dirty; one loop renders the whole config from a snapshot,
  * skips an unchanged render, writes it atomically, and waits until Traefik's API shows
  * exactly the written servers. Bursts collapse: only the latest snapshot is written, and a
- * newer change cuts short the wait for the confirmation of an older one. A server leaving
- * (removeNow) is written at once, in the same tick: requests are failing on it meanwhile.
+ * newer change cuts short the wait for the confirmation of an older one. A server that failed
+ * (removeNow) is written at once, in the same tick when no write is in flight: requests are
+ * failing on it meanwhile.
  */
 import type { BalancerConfig } from '../core/config/types.js';
 import {
@@ -73,7 +74,7 @@ export class RouteSync {
   }
 
   /**
-   * A server left (its process exited, or it is drained): writes the snapshot in this tick,
+   * A server failed (its process exited, or it is unhealthy): writes the snapshot in this tick,
    * before the logs and observers the same event wakes (they took ~0.7 ms ahead of a deferred
    * write), then lets the loop confirm it. Falls back to markDirty while a write is queued.
    */

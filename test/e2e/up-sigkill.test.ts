@@ -50,10 +50,11 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
     const processes = ws.processes();
     assert.ok(report.instances.every((i) => i.pid !== null && processes.includes(i.pid)), 'the instances carry the state dir marker');
     const containers = await ws.containers();
-    if (label === 'docker') assert.equal(containers.length, 1, 'one Traefik container');
-    if (label === 'binary') assert.equal(processes.filter(isTraefik).length, 1, 'one local traefik process');
-    if (monitoring?.mode === 'docker') assert.equal(containers.length, 1, 'one Prometheus container (Traefik is a local binary)');
-    if (monitoring?.mode === 'binary') assert.equal(processes.filter(isPrometheus).length, 1, 'one local prometheus process');
+    const mode = traefik().mode;
+    const expectedContainers = (mode === 'docker' ? 1 : 0) + (monitoring?.mode === 'docker' ? 1 : 0);
+    assert.equal(containers.length, expectedContainers, 'one container for each of Traefik and Prometheus run in Docker');
+    assert.equal(processes.filter(isTraefik).length, mode === 'binary' ? 1 : 0, 'a local traefik process in mode binary');
+    assert.equal(processes.filter(isPrometheus).length, monitoring?.mode === 'binary' ? 1 : 0, 'a local prometheus process for a binary Prometheus');
 
     await run.kill(); // SIGKILL: `up` itself cleans nothing
     const killedAt = performance.now();

@@ -22,10 +22,14 @@ async function bareKillToExit(kills) {
     const port = await freePort();
     const child = spawn(process.execPath, [DEMO], { detached: true, stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
     const exited = new Promise((resolve) => child.once('exit', () => resolve(performance.now())));
-    await waitFor(`the bare demo on port ${port}`, () => accepts(port), 30_000, 10);
-    const killedAt = performance.now();
-    process.kill(-child.pid, 'SIGKILL');
-    samples.push((await exited) - killedAt);
+    try {
+      await waitFor(`the bare demo on port ${port}`, () => accepts(port), 30_000, 10);
+      const killedAt = performance.now();
+      process.kill(-child.pid, 'SIGKILL');
+      samples.push((await exited) - killedAt);
+    } finally {
+      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+    }
   }
   return summary(samples);
 }
@@ -47,7 +51,9 @@ export async function reaction({ lb, instances, kills, log }) {
       const watcher = watch(lb.dynamicDir, () => { renamedAt ??= performance.now(); onRenamed(); });
       const killedAt = performance.now();
       process.kill(-victim.pid, 'SIGKILL');
-      await Promise.race([renamed, new Promise((resolve) => setTimeout(resolve, 10_000))]);
+      let timer;
+      await Promise.race([renamed, new Promise((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+      clearTimeout(timer);
       watcher.close();
       await waitFor(`Traefik to drop ${victim.name}`, async () => !(await listedServers(agent, lb.apiUrl, SERVICE)).includes(victimUrl), 10_000, 5);
       const goneAt = performance.now();

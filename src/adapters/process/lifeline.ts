@@ -1,7 +1,7 @@
 /**
  * The lifeline: whatever kills `lb-dev up` (SIGKILL, OOM, a crash), a watchdog it started
  * removes what `up` was running: the instances' process trees, a local Traefik, the Traefik
- * container. The watchdog is a dead-man switch in POSIX sh (~1 MB, where an idle Node process
+ * container. The watchdog is a dead-man switch in POSIX sh (~1.7 MB, where an idle Node process
  * costs ~43 MB), in a session of its own (a Ctrl-C to the terminal or a group kill of `up` does
  * not reach it), blocked reading a pipe from `up`. `release()` sends `release` and it exits.
  * When the pipe closes without it - `up` is gone - the sh execs Node on the reaper

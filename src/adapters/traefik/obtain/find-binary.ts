@@ -97,6 +97,7 @@ function runVersion(path: string): Promise<string | { failure: string }> {
   return new Promise((resolve) => {
     execFile(path, ['version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout) => {
       if (!error) resolve(stdout);
+      else if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') resolve({ failure: 'it printed more than 1 MiB' });
       else if (error.killed) resolve({ failure: `no answer within ${VERSION_TIMEOUT_MS} ms` });
       else resolve({ failure: error.message });
     }).stdin?.end();
