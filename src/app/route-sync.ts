@@ -115,15 +115,7 @@ export class RouteSync {
    */
   async writeUnconfirmed(): Promise<void> {
     this.opts.writer.forget(); // the file may have been deleted since the last write
-    const servers = this.opts.snapshot();
-    let result: WriteResult;
-    try {
-      result = await this.opts.writer.write(this.render(servers));
-    } catch (error) {
-      this.observers.emit('failed', error as Error);
-      return;
-    }
-    this.wrote(servers, result);
+    await this.write(this.opts.snapshot());
   }
 
   /** Shutdown: no writes after this; a sync under way finishes. The file stays as last written. */
@@ -137,16 +129,9 @@ export class RouteSync {
     while (this.dirty) {
       this.dirty = false;
       const servers = this.opts.snapshot();
-      let result: WriteResult;
-      try {
-        result = await this.opts.writer.write(this.render(servers));
-      } catch (error) {
-        this.observers.emit('failed', error as Error);
-        continue;
-      }
-      this.wrote(servers, result);
-      // Unchanged and confirmed (or not confirmable: no API): nothing to do.
-      if (!result.changed && (this.status.confirmed === true || !this.opts.api)) continue;
+      const result = await this.write(servers);
+      // Failed (reported), or unchanged and confirmed (or not confirmable: no API): nothing to do.
+      if (!result || (!result.changed && (this.status.confirmed === true || !this.opts.api))) continue;
       try {
         await this.confirm(servers);
       } catch (error) {
@@ -154,6 +139,20 @@ export class RouteSync {
         this.observers.emit('failed', error as Error);
       }
     }
+  }
+
+  /** Renders and writes (queued behind other writes); null when the write failed (reported as `failed`). */
+  private async write(servers: RouteServer[]): Promise<WriteResult | null> {
+    let result: WriteResult;
+    try {
+      result = await this.opts.writer.write(this.render(servers));
+    } catch (error) {
+      this.observers.emit('failed', error as Error);
+      return null;
+    }
+    // Outside the try: what an observer throws is not a failed write.
+    this.wrote(servers, result);
+    return result;
   }
 
   private render(servers: RouteServer[]): string {

@@ -2,7 +2,8 @@
 import { join } from 'node:path';
 import { prometheusFlags } from '../../core/monitoring/prometheus.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
-import { type RunningProcess, spawnCommand } from '../../adapters/process/spawn-command.js';
+import type { RunningProcess } from '../../adapters/process/spawn-command.js';
+import { spawnService } from '../spawn-service.js';
 import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-runtime.js';
 
 export class BinaryPrometheus implements PrometheusProcess {
@@ -19,20 +20,12 @@ export class BinaryPrometheus implements PrometheusProcess {
   async start(dir: string): Promise<void> {
     const { config, layout, logs, port } = this.ctx;
     const flags = prometheusFlags({ configFile: join(dir, 'prometheus.yml'), storageDir: join(dir, 'data'), listenAddress: `127.0.0.1:${port}` });
-    const output = { stdout: logs.lineWriter(LOG_SOURCE, 'stdout'), stderr: logs.lineWriter(LOG_SOURCE, 'stderr') };
-    const child = spawnCommand({
+    const child = spawnService({
       command: [config.monitoring.binary, ...flags].map(shellQuote).join(' '),
-      cwd: dir,
-      // The marker lets the next `up` on this state dir stop it if this supervisor dies.
-      env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: layout.root },
-      onOutput: (stream, chunk) => output[stream].write(chunk),
-      onOutputEnd: (stream) => output[stream].end(),
+      cwd: dir, stateDir: layout.root, logs, source: LOG_SOURCE, lifeline: this.ctx.lifeline,
     });
     this.process = child;
-    if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
-      // Prometheus is exec'd as the group's only process: its exit empties the group.
-      if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
       if (this.process === child) this.process = null;
       if (!this.stopping) logs.event(LOG_SOURCE, `Prometheus ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; monitoring is off until lb-dev restarts`);
     });

@@ -6,7 +6,8 @@ import { existsSync } from 'node:fs';
 import { LbDevError } from '../../core/errors.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
-import { type RunningProcess, spawnCommand } from '../../adapters/process/spawn-command.js';
+import type { RunningProcess } from '../../adapters/process/spawn-command.js';
+import { spawnService } from '../spawn-service.js';
 import type { RuntimeContext } from './create-runtime.js';
 import type { TraefikRuntime } from './runtime.js';
 import { hostPaths, writeStaticConfig } from './static-file.js';
@@ -67,20 +68,9 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
   private spawn(): void {
     const { config, layout, logs } = this.ctx;
     const command = `${shellQuote(config.traefik.binary)} --configFile=${shellQuote(layout.staticFile)}`;
-    const output = { stdout: logs.lineWriter('traefik', 'stdout'), stderr: logs.lineWriter('traefik', 'stderr') };
-    const child = spawnCommand({
-      command,
-      cwd: layout.root,
-      env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: layout.root },
-      onOutput: (stream, chunk) => output[stream].write(chunk),
-      // Its last line (often why it stopped) is complete when the pipe ends, not at the exit.
-      onOutputEnd: (stream) => output[stream].end(),
-    });
+    const child = spawnService({ command, cwd: layout.root, stateDir: layout.root, logs, source: 'traefik', lifeline: this.ctx.lifeline });
     this.process = child;
-    if (child.pid > 0) this.ctx.lifeline?.watchGroup(child.pid);
     void child.exited.then((exit) => {
-      // traefik is exec'd as the group's only process: its exit empties the group.
-      if (child.pid > 0) this.ctx.lifeline?.forgetGroup(child.pid);
       if (this.process !== child) return;
       this.process = null;
       if (this.stopping) return;
