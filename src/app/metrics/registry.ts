@@ -6,7 +6,7 @@
  * the life of the process, and `up` is meant to idle at ~0% CPU; the supervisor's own
  * memory and CPU are not what people watch here.
  */
-import { Counter, Gauge, Histogram, Registry } from 'prom-client';
+import { Counter, Gauge, Histogram, Registry } from './prom-client-classes.js';
 import { METRICS, type MetricSpec } from '../../core/metrics/catalog.js';
 
 export interface LbDevRegistry {
