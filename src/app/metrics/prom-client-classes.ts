@@ -1,8 +1,8 @@
 /**
  * The four prom-client classes lb-dev uses, loaded from their own files. prom-client's index
  * also loads its cluster aggregator, push gateway, default process metrics, Summary (tdigest)
- * and OpenTelemetry's API: about 3.5 MB of a running `up`'s resident memory for nothing it
- * uses (measured: 4.5 MB for the index beside 0.2 MB for these files, in the same process).
+ * and OpenTelemetry's API, none of which lb-dev uses. Measured: the index costs 3.4 MB more
+ * than these files when loaded, and an idle 10-instance `up` keeps 0.3-0.9 MB of that.
  * The types are prom-client's own.
  */
 import { createRequire } from 'node:module';

@@ -85,7 +85,7 @@ test('a flooding instance does not stop the others from becoming ready, and stat
   assert.ok(rss < 400, `supervisor memory stays bounded under the flood (${rss.toFixed(0)} MB)`);
   // The flood reached lb-dev's log files and the others still answer. Read across the rotated
   // files: the flood rotates the current one every few hundred ms, so it may have just been emptied.
-  const floodTail = await readTail(`${floodLog}/flood-1.log`, 3, 5);
+  const floodTail = await readTail(`${floodLog}/flood-1.log`, 3 /* logs.maxFiles' default */, 5);
   assert.match(floodTail.join('\n'), /flood flood-1 line \d+/);
   for (const i of report.instances.filter((x) => x.group === 'app')) {
     assert.equal((await (await fetch(urlOf(i.port))).text()).trim(), i.name);
