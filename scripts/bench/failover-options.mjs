@@ -54,7 +54,7 @@ import { cleanUpAll } from './lib/cleanup.mjs';
 import { get } from './lib/http-load.mjs';
 import { startUp as startLbDev } from './lib/lbdev.mjs';
 import { traefikBinary } from './lib/traefik.mjs';
-import { waitFor as waitUntil } from './lib/util.mjs';
+import { fatal, retryIfPortTaken, waitFor as waitUntil } from './lib/util.mjs';
 import { mmm } from './failover-options/load.mjs';
 import { SCENARIOS } from './failover-options/scenarios.mjs';
 
@@ -112,7 +112,7 @@ async function startUp() {
 /** Waits for `check`, failing at once (with up's output) if `up` exits meanwhile. */
 const waitWhileUp = (lb) => async (what, check, timeoutMs = 120_000, everyMs = 20) => {
   await waitUntil(what, async () => {
-    if (lb.up.exitCode !== null) throw new Error(`lb-dev up exited (${lb.up.exitCode})`);
+    if (lb.up.exitCode !== null) throw fatal(`lb-dev up exited (${lb.up.exitCode})`);
     return check();
   }, timeoutMs, everyMs).catch((error) => { throw new Error(`${error.message}:\n${lb.output()}`); });
 };
@@ -151,18 +151,7 @@ async function benchOnce(run) {
 
 const results = [];
 try {
-  for (let run = 1; run <= runs; run++) {
-    for (let attempt = 1; ; attempt++) {
-      try {
-        results.push(await benchOnce(run));
-        break;
-      } catch (error) {
-        // A port found free and then taken by another process before Traefik bound it: start again.
-        if (attempt >= 3 || !/address already in use|PORT_IN_USE/.test(String(error?.message))) throw error;
-        console.log(`[run ${run}] a port was taken while starting (${attempt}/3); starting again`);
-      }
-    }
-  }
+  for (let run = 1; run <= runs; run++) results.push(await retryIfPortTaken(`[run ${run}]`, () => benchOnce(run)));
 } finally {
   await cleanUpAll();
 }

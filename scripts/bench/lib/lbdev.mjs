@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
 import { callSocket } from './control.mjs';
 import { killAll, pidsWithEnv } from './proc.mjs';
-import { CLI, ROOT, freePort, waitFor } from './util.mjs';
+import { CLI, ROOT, fatal, freePort, retryIfPortTaken, waitFor } from './util.mjs';
 
 const STOP_TIMEOUT_MS = 30_000;
 
@@ -28,6 +28,7 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
     traefik: { ...config.traefik, ...traefik, apiPort },
   }));
   const startedAt = Date.now();
+  const spawnedAt = performance.now();
   const up = spawn(process.execPath, [...nodeArgs, CLI, 'up', '--config', configFile], {
     cwd: dir,
     env: { ...process.env, NO_COLOR: '1' },
@@ -55,13 +56,13 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
   const running = () => up.exitCode === null && up.signalCode === null;
   /** Waits until `n` instances are ready and routed; returns the status report. */
   const allReady = (n, timeoutMs = 120_000) => waitFor(`${n} instances ready (${label})`, async () => {
-    if (!running()) throw Object.assign(new Error(`${label} exited:\n${output.slice(-3000)}`), { fatal: true });
+    if (!running()) throw fatal(`${label} exited`);
     const r = await call('status');
     return r.instances.length === n && r.instances.every((i) => i.state === 'ready') && r.routes.written.length === n ? r : null;
   }, timeoutMs).catch((error) => { throw new Error(`${error.message}\n${output.slice(-3000)}`); });
 
   return {
-    up, exited, dir, stateDir, configFile, port, apiPort, startedAt, stop, call, allReady,
+    up, exited, dir, stateDir, configFile, port, apiPort, startedAt, spawnedAt, stop, call, allReady,
     output: () => output,
     dynamicDir: join(stateDir, 'traefik', 'dynamic'),
     logsDir: join(stateDir, 'logs'),
@@ -75,4 +76,20 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
       });
     }),
   };
+}
+
+/**
+ * startUp, then `until(lb)` (e.g. lb.allReady(n)); resolves { lb, value }. Stops that `up` if
+ * `until` fails, and starts another on new ports if a port found free was taken before it was bound.
+ */
+export function startUntil(options, until) {
+  return retryIfPortTaken(options.label ?? 'lb-dev up', async () => {
+    const lb = await startUp(options);
+    try {
+      return { lb, value: await until(lb) };
+    } catch (error) {
+      await lb.stop();
+      throw error;
+    }
+  });
 }

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
 import { killAll } from './proc.mjs';
 import { listedServers, spawnTraefik } from './traefik.mjs';
-import { DEMO, accepts, freePort, waitFor } from './util.mjs';
+import { DEMO, accepts, fatal, freePort, retryIfPortTaken, waitFor } from './util.mjs';
 
 export const PROPOSAL_SERVICE = 'rocketchat@file';
 
@@ -44,37 +44,60 @@ http:
 ${ports.map((p) => `          - url: "http://127.0.0.1:${p}"`).join('\n')}
 `;
 
-/** Starts the 3 instances and Traefik; resolves once Traefik lists the 3 servers. */
-export async function startProposal(binary, count = 3) {
+/**
+ * Starts the 3 instances and Traefik; resolves once Traefik lists the 3 servers. Started again on
+ * new ports if one was taken before Traefik or an instance bound it.
+ */
+export function startProposal(binary, count = 3) {
+  return retryIfPortTaken('original proposal', () => startOnce(binary, count));
+}
+
+async function startOnce(binary, count) {
   const dir = mkdtempSync(join(tmpdir(), 'lb-dev-bench-proposal-'));
   const dynamicDir = join(dir, 'dynamic');
   mkdirSync(dynamicDir);
-  const port = await freePort();
-  const apiPort = await freePort();
   const instances = [];
+  let traefik = null;
   const stop = onCleanup(`original proposal (${dir})`, async () => {
     killAll([...instances.map((i) => i.pid), traefik?.child.pid].filter(Boolean));
     rmSync(dir, { recursive: true, force: true });
   });
-  let traefik = null;
-  for (let i = 1; i <= count; i++) {
-    const instancePort = await freePort();
-    const child = spawn(process.execPath, [DEMO], {
-      env: { ...process.env, PORT: String(instancePort), LB_DEV_INSTANCE: `rocketchat-${i}` },
-      stdio: 'ignore',
-      detached: true, // its own process group: the kill takes every process of the instance
+  try {
+    for (let i = 1; i <= count; i++) {
+      const instancePort = await freePort();
+      const child = spawn(process.execPath, [DEMO], {
+        env: { ...process.env, PORT: String(instancePort), LB_DEV_INSTANCE: `rocketchat-${i}` },
+        stdio: ['ignore', 'ignore', 'pipe'], // stderr: the demo's EADDRINUSE, for the retry
+        detached: true, // its own process group: the kill takes every process of the instance
+      });
+      const instance = { name: `rocketchat-${i}`, port: instancePort, pid: child.pid, stderr: '' };
+      child.stderr.on('data', (c) => { instance.stderr = (instance.stderr + c.toString()).slice(-2_000); });
+      child.once('exit', (code, signal) => { instance.exit = `${code ?? signal}`; });
+      instances.push(instance);
+    }
+    await waitFor('the 3 hand-started instances to listen', async () => {
+      const gone = instances.find((i) => i.exit !== undefined && i.exit !== 'SIGKILL');
+      if (gone) throw fatal(`${gone.name} exited (${gone.exit}) before it listened:\n${gone.stderr}`);
+      return (await Promise.all(instances.map((i) => accepts(i.port)))).every(Boolean);
     });
-    instances.push({ name: `rocketchat-${i}`, port: instancePort, pid: child.pid });
+    writeFileSync(join(dynamicDir, 'rocketchat.yaml'), dynamicYaml(instances.map((i) => i.port)));
+    // Traefik's ports last, just before it binds them: the shortest window for another process.
+    const port = await freePort();
+    const apiPort = await freePort();
+    const configFile = join(dir, 'traefik.yaml');
+    writeFileSync(configFile, staticYaml({ port, apiPort, dynamicDir }));
+    traefik = spawnTraefik(binary, configFile);
+    const apiUrl = `http://127.0.0.1:${apiPort}`;
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    await waitFor('Traefik (original proposal) to list 3 servers', async () => {
+      if (traefik.child.exitCode !== null) throw fatal('Traefik (original proposal) exited');
+      return (await listedServers(agent, apiUrl, PROPOSAL_SERVICE)).length === count;
+    }, 30_000)
+      .catch((error) => { throw new Error(`${error.message}\n${traefik.output()}`); })
+      .finally(() => agent.destroy());
+    return { url: `http://127.0.0.1:${port}`, apiUrl, instances, stop };
+  } catch (error) {
+    await stop();
+    throw error;
   }
-  await waitFor('the 3 hand-started instances to listen', async () => (await Promise.all(instances.map((i) => accepts(i.port)))).every(Boolean));
-  writeFileSync(join(dynamicDir, 'rocketchat.yaml'), dynamicYaml(instances.map((i) => i.port)));
-  const configFile = join(dir, 'traefik.yaml');
-  writeFileSync(configFile, staticYaml({ port, apiPort, dynamicDir }));
-  traefik = spawnTraefik(binary, configFile);
-  const apiUrl = `http://127.0.0.1:${apiPort}`;
-  const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-  await waitFor('Traefik (original proposal) to list 3 servers', async () => (await listedServers(agent, apiUrl, PROPOSAL_SERVICE)).length === count, 30_000)
-    .catch((error) => { throw new Error(`${error.message}\n${traefik.output()}`); })
-    .finally(() => agent.destroy());
-  return { url: `http://127.0.0.1:${port}`, apiUrl, instances, stop };
 }

@@ -11,7 +11,13 @@ export const BENCH_FIXTURES = join(ROOT, 'scripts', 'bench', 'fixtures');
 
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls `check` until it returns something truthy; throws naming `what` after `timeoutMs`. */
+/** An error that stops waitFor at once: waiting longer cannot help (e.g. the process exited). */
+export const fatal = (message) => Object.assign(new Error(message), { fatal: true });
+
+/**
+ * Polls `check` until it returns something truthy; throws naming `what` after `timeoutMs`, or at
+ * once when `check` throws an error marked `fatal` (waiting longer cannot help).
+ */
 export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 20) {
   const deadline = Date.now() + timeoutMs;
   let lastError = null;
@@ -20,6 +26,7 @@ export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 20) {
       const value = await check();
       if (value) return value;
     } catch (error) {
+      if (error?.fatal) throw error;
       lastError = error;
     }
     await sleep(everyMs);
@@ -43,6 +50,24 @@ export function accepts(port) {
     s.once('connect', () => { s.destroy(); resolve(true); });
     s.once('error', () => resolve(false));
   });
+}
+
+const PORT_TAKEN = /address already in use|EADDRINUSE|PORT_IN_USE/;
+
+/**
+ * Runs `start` again, up to `attempts` times in all, when it failed because a port found free by
+ * freePort() was taken by another process before it was bound (nothing can reserve it between
+ * the two). `start` must stop whatever it started before it throws.
+ */
+export async function retryIfPortTaken(what, start, attempts = 3) {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await start();
+    } catch (error) {
+      if (attempt >= attempts || !PORT_TAKEN.test(String(error?.message))) throw error;
+      console.log(`  ${what}: a port found free was taken before it was bound (attempt ${attempt} of ${attempts}); starting again on new ports`);
+    }
+  }
 }
 
 /** The value at quantile q (0..1) of the numbers, nearest rank; null when empty. */

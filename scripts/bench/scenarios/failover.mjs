@@ -2,7 +2,7 @@
 // the same Traefik binary, 3 demo instances each, the same load, the same SIGKILL of every
 // process of instance 2 at the same point; with and without clients keeping the sticky cookie.
 import { describeLoad, startLoad, timeline } from '../lib/http-load.mjs';
-import { startUp } from '../lib/lbdev.mjs';
+import { startUntil } from '../lib/lbdev.mjs';
 import { startProposal } from '../lib/proposal.mjs';
 import { load1 } from '../lib/machine.mjs';
 import { sleep } from '../lib/util.mjs';
@@ -14,20 +14,14 @@ async function startSetup(variant, binary) {
     const p = await startProposal(binary);
     return { url: p.url, victimPid: p.instances[1].pid, stop: p.stop };
   }
-  const lb = await startUp({
+  const { lb, value: status } = await startUntil({
     config: { instances: 3, readiness: { http: { path: '/api/info' } } },
     traefik: { mode: 'binary', binary },
     label: 'lb-dev up (failover)',
-  });
-  try {
-    const status = await lb.allReady(3);
-    // Wait for Traefik to serve the routes, not only for lb-dev to have written them.
-    await sleep(500);
-    return { url: lb.url, victimPid: status.instances[1].pid, stop: lb.stop };
-  } catch (error) {
-    await lb.stop();
-    throw error;
-  }
+  }, (started) => started.allReady(3));
+  // Wait for Traefik to serve the routes, not only for lb-dev to have written them.
+  await sleep(500);
+  return { url: lb.url, victimPid: status.instances[1].pid, stop: lb.stop };
 }
 
 /** One run: load for BEFORE_MS, kill, load for afterMs more. */

@@ -7,7 +7,7 @@ import { spawn } from 'node:child_process';
 import { createReadStream, existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
-import { startUp } from '../lib/lbdev.mjs';
+import { startUntil } from '../lib/lbdev.mjs';
 import { FIXTURES, accepts, freePort, round, sleep, waitFor } from '../lib/util.mjs';
 
 const FLOOD = join(FIXTURES, 'flood.mjs');
@@ -40,14 +40,13 @@ async function countAll(logsDir, name) {
 
 /** Lines/s captured from INSTANCES flooding instances under `up` (run with `nodeArgs`), and lines lost. */
 export async function floodUnderLbDev(windowMs, nodeArgs = []) {
-  const lb = await startUp({
+  const { lb, value: status } = await startUntil({
     config: { command: `node ${FLOOD}`, instances: INSTANCES, logs: { maxFileSize: '200MB', maxFiles: MAX_FILES } },
     traefik: { mode: 'external' },
     nodeArgs,
     label: 'lb-dev up (log flood)',
-  });
+  }, (started) => started.allReady(INSTANCES));
   try {
-    const status = await lb.allReady(INSTANCES);
     const names = status.instances.map((i) => i.name);
     await sleep(1_000);
     const before = names.map((n) => lastNumber(lb.logsDir, n));

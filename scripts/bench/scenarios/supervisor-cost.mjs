@@ -6,7 +6,7 @@
 import { join } from 'node:path';
 import { startPm2 } from '../lib/pm2.mjs';
 import { pidsWithArgs, sampleCost } from '../lib/proc.mjs';
-import { startUp } from '../lib/lbdev.mjs';
+import { startUntil } from '../lib/lbdev.mjs';
 import { load1 } from '../lib/machine.mjs';
 import { BENCH_FIXTURES, accepts, freePort, round, sleep, waitFor } from '../lib/util.mjs';
 
@@ -17,14 +17,13 @@ const SETTLE_MS = 5_000;
 
 /** Memory and CPU of `up` (run with `nodeArgs`) and its watchdog, supervising n copies of chatty.mjs. */
 export async function lbDevCost(n, linesPerSec, windowMs, nodeArgs = []) {
-  const lb = await startUp({
+  const { lb } = await startUntil({
     config: { command: `node ${CHATTY}`, instances: n, env: { BENCH_LINES_PER_SEC: String(linesPerSec) } },
     traefik: { mode: 'external' },
     nodeArgs,
     label: `lb-dev up (${n} instances)`,
-  });
+  }, (started) => started.allReady(n, 180_000));
   try {
-    await lb.allReady(n, 180_000);
     await sleep(SETTLE_MS);
     const watchdogs = pidsWithArgs(['lifeline-watchdog', lb.stateDir]);
     const [up, ...others] = await sampleCost([lb.up.pid, ...watchdogs], windowMs);
