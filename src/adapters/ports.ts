@@ -1,11 +1,48 @@
 /**
- * Free ports for instances. get-port finds a free port; this keeps a set of ports lb-dev has
- * handed out or reserved (the balancer, Traefik's API, every instance and its extra ports) so
+ * Free ports for instances. get-port finds a free port (below the ephemeral range first: see
+ * portCandidates); this keeps a set of ports lb-dev has handed out or reserved (the balancer, Traefik's API, every instance and its extra ports) so
  * that two instances never get the same one, even before either has bound it.
  */
+import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import getPort from 'get-port';
 import { LbDevError } from '../core/errors.js';
+
+const FIRST_CANDIDATE = 10_000;
+/** MongoDB's ports: a Rocket.Chat developer's database may not be running yet when lb-dev picks. */
+const AVOID = new Set([27017, 27018, 27019]);
+
+/**
+ * Random ports from 10000 up to the start of the kernel's ephemeral range, for get-port to try
+ * first. A port found free is bound later (an app can take a minute to start), and meanwhile any
+ * outgoing connection (lb-dev's probes, the app's database pool) may take an ephemeral port and
+ * keep it in TIME_WAIT for 60 s after it closes, which makes the later bind fail with EADDRINUSE.
+ * Below the range only a process binding that very port can take it. `ephemeralStart` null
+ * (no such range known) -> [] and get-port picks any free port.
+ */
+export function portCandidates(ephemeralStart: number | null, count = 50, random = Math.random): number[] {
+  if (ephemeralStart === null || ephemeralStart - FIRST_CANDIDATE < 1_000) return [];
+  const candidates: number[] = [];
+  while (candidates.length < count) {
+    const port = FIRST_CANDIDATE + Math.floor(random() * (ephemeralStart - FIRST_CANDIDATE));
+    if (!AVOID.has(port)) candidates.push(port);
+  }
+  return candidates;
+}
+
+let ephemeralStartCache: number | null | undefined;
+
+/** The first port of Linux's ephemeral range (32768 by default); null elsewhere. */
+export function ephemeralStart(): number | null {
+  if (ephemeralStartCache !== undefined) return ephemeralStartCache;
+  try {
+    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
+    ephemeralStartCache = Number.isInteger(low) && low > 0 ? low : null;
+  } catch {
+    ephemeralStartCache = null;
+  }
+  return ephemeralStartCache;
+}
 
 export function isPortFree(port: number, host: string): Promise<boolean> {
   return new Promise((resolve) => {
@@ -70,7 +107,7 @@ export class PortAllocator {
   /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved. */
   async allocate(extra = 0): Promise<number[]> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const port = await getPort({ host: this.host, exclude: [...this.taken] });
+      const port = await getPort({ host: this.host, exclude: [...this.taken], port: portCandidates(ephemeralStart()) });
       const block = Array.from({ length: extra + 1 }, (_, i) => port + i);
       if (block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
       const free = await Promise.all(block.slice(1).map((p) => isPortFree(p, this.host)));

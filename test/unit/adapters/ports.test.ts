@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { type Server, createServer } from 'node:net';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
-import { PortAllocator, assertPortFree, claimListenPort, isPortFree } from '../../../src/adapters/ports.js';
+import { PortAllocator, assertPortFree, claimListenPort, ephemeralStart, isPortFree, portCandidates } from '../../../src/adapters/ports.js';
 import { isLbDevError } from '../../../src/core/errors.js';
 
 const HOST = '127.0.0.1';
@@ -142,4 +142,31 @@ test('a server on 0.0.0.0 also makes the loopback port busy', async () => {
   await new Promise<void>((resolve) => server.listen(port, '0.0.0.0', () => resolve()));
   servers.push(server);
   assert.equal(await isPortFree(port, HOST), false);
+});
+
+test('portCandidates: random ports from 10000 up to the ephemeral range, never MongoDB\'s', () => {
+  // A "random" that first lands on MongoDB's three ports, which must be skipped, then spreads out.
+  const at = (port: number) => (port - 10_000 + 0.5) / (32_768 - 10_000);
+  const draws = [at(27017), at(27018), at(27019), at(10_000), at(32_767)];
+  let i = 0;
+  const random = () => draws[i++] ?? ((i * 0.618_033) % 1);
+  const candidates = portCandidates(32_768, 200, random);
+  assert.equal(candidates.length, 200);
+  assert.deepEqual(candidates.slice(0, 2), [10_000, 32_767], 'the MongoDB draws were skipped');
+  for (const port of candidates) assert.ok(port >= 10_000 && port < 32_768, `${port} in [10000, 32768)`);
+  for (const mongo of [27017, 27018, 27019]) assert.ok(!candidates.includes(mongo), `${mongo} skipped`);
+});
+
+test('portCandidates: none without a known ephemeral range, or with one that leaves no room below it', () => {
+  assert.deepEqual(portCandidates(null), []);
+  assert.deepEqual(portCandidates(10_500), []);
+});
+
+test('allocate() picks below the kernel\'s ephemeral range, where outgoing connections cannot take the port', { skip: ephemeralStart() === null ? 'no /proc/sys/net/ipv4/ip_local_port_range here' : false }, async () => {
+  const start = ephemeralStart()!;
+  const allocator = new PortAllocator(HOST);
+  for (let n = 0; n < 20; n++) {
+    const [port] = await allocator.allocate();
+    assert.ok(port! >= 10_000 && port! < start, `${port} below ${start}`);
+  }
 });
