@@ -5,12 +5,17 @@
 import { createServer, type Server } from 'node:http';
 import { createServer as createNetServer, type AddressInfo } from 'node:net';
 import getPort from 'get-port';
+import { ephemeralStart, portCandidates } from '../../src/adapters/ports.js';
 
 export const LOOPBACK = '127.0.0.1';
 
-/** A port free on 127.0.0.1 right now (get-port also avoids handing the same port out twice). */
+/**
+ * A port free on 127.0.0.1 right now (get-port also avoids handing the same port out twice),
+ * below the ephemeral range like lb-dev's own (src/adapters/ports.ts): a test binds it only
+ * later, and meanwhile an outgoing connection could take it.
+ */
 export function freePort(host = LOOPBACK, exclude: readonly number[] = []): Promise<number> {
-  return getPort({ host, exclude });
+  return getPort({ host, exclude, port: portCandidates(ephemeralStart()) });
 }
 
 /** True when nothing listens on host:port (we could bind it). */

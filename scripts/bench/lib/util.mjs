@@ -34,13 +34,14 @@ export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 20) {
   throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}${lastError ? ` (last error: ${lastError.message})` : ''}`);
 }
 
-/** A port free on 127.0.0.1 right now (the OS picks it). */
-export function freePort() {
-  return new Promise((resolve, reject) => {
-    const s = net.createServer();
-    s.once('error', reject);
-    s.listen(0, '127.0.0.1', () => { const { port } = s.address(); s.close(() => resolve(port)); });
-  });
+/**
+ * A port free on 127.0.0.1 right now, below the kernel's ephemeral range where there is one, as
+ * lb-dev picks its own (src/adapters/ports.ts): ports bound only later are less likely to be taken
+ * meanwhile. (Loaded from dist/ when first used, so that a missing build is reported by main.mjs.)
+ */
+export async function freePort() {
+  const [{ default: getPort }, { ephemeralStart, portCandidates }] = await Promise.all([import('get-port'), import('../../../dist/adapters/ports.js')]);
+  return getPort({ host: '127.0.0.1', port: portCandidates(ephemeralStart()) });
 }
 
 /** Resolves true once something accepts connections on the port. */
