@@ -1,7 +1,8 @@
 /**
  * Free ports for instances. get-port finds a free port (below the ephemeral range first: see
- * portCandidates); this keeps a set of ports lb-dev has handed out or reserved (the balancer, Traefik's API, every instance and its extra ports) so
- * that two instances never get the same one, even before either has bound it.
+ * portCandidates); this keeps a set of ports lb-dev has handed out or reserved (the balancer,
+ * Traefik's API, every instance and its extra ports) so that two instances never get the same
+ * one, even before either has bound it.
  */
 import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';

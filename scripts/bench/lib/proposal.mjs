@@ -76,7 +76,7 @@ async function startOnce(binary, count) {
       instances.push(instance);
     }
     await waitFor('the 3 hand-started instances to listen', async () => {
-      const gone = instances.find((i) => i.exit !== undefined && i.exit !== 'SIGKILL');
+      const gone = instances.find((i) => i.exit !== undefined);
       if (gone) throw fatal(`${gone.name} exited (${gone.exit}) before it listened:\n${gone.stderr}`);
       return (await Promise.all(instances.map((i) => accepts(i.port)))).every(Boolean);
     });
