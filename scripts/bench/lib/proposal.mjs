@@ -5,15 +5,15 @@
 // its default (2 s). Nothing restarts a dead instance. The demo app stands in for Rocket.Chat.
 // (The proposal's priority-2 /websocket router and its dashboard do not change HTTP failover
 // and are left out.)
-import { spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
+import { assertDemoRunning, spawnDemo } from './demo.mjs';
 import { killAll } from './proc.mjs';
 import { listedServers, spawnTraefik } from './traefik.mjs';
-import { DEMO, accepts, fatal, freePort, retryIfPortTaken, waitFor } from './util.mjs';
+import { accepts, fatal, freePort, retryIfPortTaken, waitFor } from './util.mjs';
 
 export const PROPOSAL_SERVICE = 'rocketchat@file';
 
@@ -64,20 +64,10 @@ async function startOnce(binary, count) {
   });
   try {
     for (let i = 1; i <= count; i++) {
-      const instancePort = await freePort();
-      const child = spawn(process.execPath, [DEMO], {
-        env: { ...process.env, PORT: String(instancePort), LB_DEV_INSTANCE: `rocketchat-${i}` },
-        stdio: ['ignore', 'ignore', 'pipe'], // stderr: the demo's EADDRINUSE, for the retry
-        detached: true, // its own process group: the kill takes every process of the instance
-      });
-      const instance = { name: `rocketchat-${i}`, port: instancePort, pid: child.pid, stderr: '' };
-      child.stderr.on('data', (c) => { instance.stderr = (instance.stderr + c.toString()).slice(-2_000); });
-      child.once('exit', (code, signal) => { instance.exit = `${code ?? signal}`; });
-      instances.push(instance);
+      instances.push(spawnDemo(await freePort(), `rocketchat-${i}`));
     }
     await waitFor('the 3 hand-started instances to listen', async () => {
-      const gone = instances.find((i) => i.exit !== undefined);
-      if (gone) throw fatal(`${gone.name} exited (${gone.exit}) before it listened:\n${gone.stderr}`);
+      instances.forEach(assertDemoRunning);
       return (await Promise.all(instances.map((i) => accepts(i.port)))).every(Boolean);
     });
     writeFileSync(join(dynamicDir, 'rocketchat.yaml'), dynamicYaml(instances.map((i) => i.port)));

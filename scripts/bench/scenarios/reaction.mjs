@@ -6,12 +6,12 @@
 // lb-dev.log ("routes -> [...] (N ms after app-2 exited)", 1 ms resolution); kill -> API: polled
 // every 5 ms. The floor: the same demo process killed under a bare Node parent, to tell the
 // kernel's part (tearing down a ~50 MB process before anyone is told) from lb-dev's.
-import { spawn } from 'node:child_process';
 import { readFileSync, statSync, watch } from 'node:fs';
 import http from 'node:http';
 import { join } from 'node:path';
+import { assertDemoRunning, spawnDemo } from '../lib/demo.mjs';
 import { listedServers } from '../lib/traefik.mjs';
-import { DEMO, accepts, freePort, summary, waitFor } from '../lib/util.mjs';
+import { accepts, freePort, summary, waitFor } from '../lib/util.mjs';
 
 const SERVICE = 'lb-dev@file';
 
@@ -20,15 +20,15 @@ async function bareKillToExit(kills) {
   const samples = [];
   for (let k = 0; k < kills; k++) {
     const port = await freePort();
-    const child = spawn(process.execPath, [DEMO], { detached: true, stdio: 'ignore', env: { ...process.env, PORT: String(port) } });
-    const exited = new Promise((resolve) => child.once('exit', () => resolve(performance.now())));
+    const demo = spawnDemo(port, 'bare-demo');
+    const exited = new Promise((resolve) => demo.child.once('exit', () => resolve(performance.now())));
     try {
-      await waitFor(`the bare demo on port ${port}`, () => accepts(port), 30_000, 10);
+      await waitFor(`the bare demo on port ${port}`, () => { assertDemoRunning(demo); return accepts(port); }, 30_000, 10);
       const killedAt = performance.now();
-      process.kill(-child.pid, 'SIGKILL');
+      process.kill(-demo.pid, 'SIGKILL');
       samples.push((await exited) - killedAt);
     } finally {
-      try { process.kill(-child.pid, 'SIGKILL'); } catch { /* gone */ }
+      try { process.kill(-demo.pid, 'SIGKILL'); } catch { /* gone */ }
     }
   }
   return summary(samples);

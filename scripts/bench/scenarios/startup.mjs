@@ -2,29 +2,32 @@
 // Traefik's API, for 3 and 10 instances, minus the app's own start time (the same number of
 // demo processes started at once by hand until each answers /api/info). And the cost of one
 // route change: rendering the dynamic config and writing it atomically, for 10/100/1000 servers.
-import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { assertDemoRunning, spawnDemo } from '../lib/demo.mjs';
 import { get } from '../lib/http-load.mjs';
 import { startUntil } from '../lib/lbdev.mjs';
 import { killAll } from '../lib/proc.mjs';
 import { listedServers } from '../lib/traefik.mjs';
-import { DEMO, ROOT, fatal, freePort, median, round, waitFor } from '../lib/util.mjs';
+import { ROOT, fatal, freePort, median, round, waitFor } from '../lib/util.mjs';
 
 /** ms from spawning n demo processes at once until each answers /api/info. */
 async function appStartMs(n) {
   const agent = new http.Agent({ keepAlive: false });
   const ports = await Promise.all(Array.from({ length: n }, freePort));
   const t0 = performance.now();
-  const children = ports.map((port, i) => spawn(process.execPath, [DEMO], { env: { ...process.env, PORT: String(port), LB_DEV_INSTANCE: `demo-${i + 1}` }, stdio: 'ignore', detached: true }));
+  const demos = ports.map((port, i) => spawnDemo(port, `demo-${i + 1}`));
   try {
-    await Promise.all(ports.map((port) => waitFor('a demo instance', async () => (await get(agent, `http://127.0.0.1:${port}/api/info`)).status === 200, 30_000, 5)));
+    await Promise.all(demos.map((demo) => waitFor(`${demo.name} to answer`, async () => {
+      assertDemoRunning(demo);
+      return (await get(agent, `http://127.0.0.1:${demo.port}/api/info`)).status === 200;
+    }, 30_000, 5)));
     return performance.now() - t0;
   } finally {
-    killAll(children.map((c) => c.pid));
+    killAll(demos.map((d) => d.pid));
     agent.destroy();
   }
 }
