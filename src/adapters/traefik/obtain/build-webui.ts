@@ -109,10 +109,14 @@ async function findCorepack(env: NodeJS.ProcessEnv): Promise<string | null> {
  * leaving ~800 MB in the user's home; no prompts, telemetry or progress bars.
  */
 export async function yarnEnv(base: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEnv> {
-  const registry = base['COREPACK_NPM_REGISTRY'] || base['YARN_NPM_REGISTRY_SERVER'] || (await npmRegistry(base));
+  const given = base['COREPACK_NPM_REGISTRY'] || base['YARN_NPM_REGISTRY_SERVER'] || (await npmRegistry(base));
+  const registry = given ? registryBase(given) : null;
   return {
     ...base,
-    ...(registry ? { COREPACK_NPM_REGISTRY: base['COREPACK_NPM_REGISTRY'] || registry, YARN_NPM_REGISTRY_SERVER: base['YARN_NPM_REGISTRY_SERVER'] || registry } : {}),
+    ...(registry ? {
+      COREPACK_NPM_REGISTRY: registryBase(base['COREPACK_NPM_REGISTRY'] || registry),
+      YARN_NPM_REGISTRY_SERVER: registryBase(base['YARN_NPM_REGISTRY_SERVER'] || registry),
+    } : {}),
     COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
     YARN_ENABLE_GLOBAL_CACHE: 'false',
     YARN_ENABLE_TELEMETRY: '0',
@@ -121,6 +125,15 @@ export async function yarnEnv(base: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEn
     VITE_APP_BASE_URL: '',
     VITE_APP_BASE_API_URL: '/api',
   };
+}
+
+/**
+ * A registry URL without trailing slashes: corepack appends `/<package>/<version>` to it, and
+ * npm's own default (`https://registry.npmjs.org/`) then becomes `...npmjs.org//@yarnpkg/...`,
+ * which the registry answers with HTTP 400, so the dashboard was never built.
+ */
+export function registryBase(url: string): string {
+  return url.replace(/\/+$/, '');
 }
 
 async function npmRegistry(env: NodeJS.ProcessEnv): Promise<string | null> {

@@ -2,13 +2,15 @@ import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { after, describe, it } from 'node:test';
-import { buildWebui, missingLockedPackages } from '../../../../../src/adapters/traefik/obtain/build-webui.js';
+import { buildWebui, missingLockedPackages, yarnEnv } from '../../../../../src/adapters/traefik/obtain/build-webui.js';
 import { makeFakeCorepack, makeWebuiModule, removeFakeCorepackDirs } from './fake-corepack.js';
 
 after(removeFakeCorepackDirs);
 
 const systemPath = '/usr/bin:/bin';
+// With the trailing slash npm's own default has: corepack must be given it without one.
 const registry = 'http://127.0.0.1:9/registry/';
+const registryPassed = 'http://127.0.0.1:9/registry';
 
 function calls(log: string): string[] {
   return readFileSync(log, 'utf8').trim().split('\n');
@@ -29,6 +31,21 @@ describe('missingLockedPackages', () => {
   });
 });
 
+describe('yarnEnv', () => {
+  it("passes npm's configured registry without its trailing slash (corepack requests <registry>/<name>/<version>; a // answers 400)", async () => {
+    // npm reads npm_config_registry from the environment: the real `npm config get registry` runs.
+    const env = await yarnEnv({ PATH: process.env['PATH'], HOME: process.env['HOME'], npm_config_registry: 'https://registry.example.test//' });
+    assert.equal(env['COREPACK_NPM_REGISTRY'], 'https://registry.example.test');
+    assert.equal(env['YARN_NPM_REGISTRY_SERVER'], 'https://registry.example.test');
+  });
+
+  it('strips the slash from a registry given to corepack or yarn directly, and leaves one without a slash as it is', async () => {
+    const env = await yarnEnv({ COREPACK_NPM_REGISTRY: 'http://127.0.0.1:4873/', YARN_NPM_REGISTRY_SERVER: 'http://127.0.0.1:4874' });
+    assert.equal(env['COREPACK_NPM_REGISTRY'], 'http://127.0.0.1:4873');
+    assert.equal(env['YARN_NPM_REGISTRY_SERVER'], 'http://127.0.0.1:4874');
+  });
+});
+
 describe('buildWebui (fake corepack)', () => {
   it('installs from the lockfile and bundles into webui/static, with the registry, a throw-away yarn cache and the API path', async () => {
     const fake = makeFakeCorepack();
@@ -42,8 +59,8 @@ describe('buildWebui (fake corepack)', () => {
     assert.deepEqual(result, { dashboard: true, install: 'lockfile', note: 'packages from its lockfile' });
     const webui = join(moduleDir, 'webui');
     assert.deepEqual(calls(fake.log), [
-      `${webui} yarn install --immutable registry=${registry} yarnRegistry=${registry} globalCache=false api=/api`,
-      `${webui} yarn build registry=${registry} yarnRegistry=${registry} globalCache=false api=/api`,
+      `${webui} yarn install --immutable registry=${registryPassed} yarnRegistry=${registryPassed} globalCache=false api=/api`,
+      `${webui} yarn build registry=${registryPassed} yarnRegistry=${registryPassed} globalCache=false api=/api`,
     ]);
     assert.match(readFileSync(join(webui, 'static', 'index.html'), 'utf8'), /src="\.\/assets\/index-abc\.js"/);
     assert.deepEqual(phases, ["installing the dashboard's packages", 'bundling the dashboard']);
