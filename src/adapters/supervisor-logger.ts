@@ -28,15 +28,20 @@ export interface SupervisorLoggerOptions {
   onMessage: (level: SupervisorLogLevel, message: string) => void;
 }
 
+/** The file is opened at the first message: creating the logger touches nothing. */
 export function createSupervisorLogger(opts: SupervisorLoggerOptions): SupervisorLogger {
-  mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
-  const json = pino(
-    { level: 'debug', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
-    pino.destination({ dest: opts.file, sync: true, mode: 0o600 }),
-  );
+  let json: pino.Logger | null = null;
+  const open = (): pino.Logger => {
+    mkdirSync(dirname(opts.file), { recursive: true, mode: 0o700 });
+    return pino(
+      { level: 'debug', base: { pid: process.pid }, timestamp: pino.stdTimeFunctions.isoTime },
+      pino.destination({ dest: opts.file, sync: true, mode: 0o600 }),
+    );
+  };
   const method = (level: SupervisorLogLevel): LogMethod =>
     (first: string | Record<string, unknown>, second?: string) => {
       const [fields, message] = typeof first === 'string' ? [{}, first] : [first, second ?? ''];
+      json ??= open();
       json[level](fields, message);
       if (level !== 'debug') opts.onMessage(level, message);
     };

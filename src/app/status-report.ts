@@ -3,6 +3,7 @@ import type { LbDevConfig } from '../core/config/types.js';
 import { hostForUrl } from '../core/text/host-port.js';
 import type { InstanceStatus } from './instance.js';
 import type { RouteSyncStatus } from './route-sync.js';
+import type { PartStatus } from './stack/part.js';
 
 export interface StatusReport {
   /** The balancer's address: what users open. */
@@ -31,6 +32,8 @@ export interface StatusReport {
   prometheusUrl: string | null;
   /** The dashboard's address with this run's token (the socket is owner-only); null = no dashboard. */
   dashboardUrl: string | null;
+  /** Every part of the run in start order (control, lifeline, traefik, metrics, prometheus, instances, dashboard). */
+  parts: PartStatus[];
 }
 
 export function balancerUrl(config: LbDevConfig): string {

@@ -12,7 +12,7 @@ import type { LifelineWatch } from '../adapters/process/lifeline.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
 import { Observers } from './observers.js';
 import { RestartTriggers } from './restart-triggers.js';
-import { RouteSync, type RouteSyncOptions } from './route-sync.js';
+import type { RouteSync } from './route-sync.js';
 import { startInOrder } from './start-order.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -22,8 +22,8 @@ export interface SupervisorDeps {
   logs: InstanceLogSink;
   balancerUrl: string;
   baseEnv: Record<string, string>;
-  /** Where and how the routes go; the servers come from this supervisor. */
-  routes: Omit<RouteSyncOptions, 'snapshot'>;
+  /** The route sync the instances' changes go to (its snapshot is this supervisor's routeSnapshot). */
+  routes: RouteSync;
   /** Told of every instance's process group (see Instance). */
   lifeline?: LifelineWatch;
 }
@@ -57,7 +57,7 @@ export class Supervisor {
   private readonly rollingRestarts = new Map<Instance, Promise<void>>();
 
   constructor(private readonly deps: SupervisorDeps) {
-    this.routes = new RouteSync({ ...deps.routes, snapshot: () => this.routeSnapshot() });
+    this.routes = deps.routes;
     this.routes.observe({ written: (servers) => this.observers.emit('routesWritten', servers, this.takeExitsReflectedIn(servers)) });
     this.triggers = new RestartTriggers({
       groups: deps.config.groups,

@@ -13,7 +13,7 @@ const report = (instances: InstanceStatus[], confirmed: boolean | null = true): 
   url: 'http://127.0.0.1:3000', dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml', stateDir: '/x/.lb-dev', pid: 1, startedAt: 0, dashboardUrl: null,
   usingDemoApp: true, traefik: { mode: 'docker', configuredMode: 'auto', why: 'Docker engine at /var/run/docker.sock answers and image traefik:v3.6 is present', apiUrl: 'http://127.0.0.1:8080', description: 'traefik:v3.6 in Docker' },
   routes: { written: ['app-1'], writtenAt: 0, confirmed, confirmMs: 42, problem: confirmed === false ? 'did not show' : null, writes: 1 },
-  instances, metricsUrl: null, prometheusUrl: null,
+  instances, metricsUrl: null, prometheusUrl: null, parts: [],
 });
 
 describe('renderStatus', () => {

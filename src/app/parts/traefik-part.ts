@@ -1,0 +1,166 @@
+/**
+ * Traefik and the routes it serves: how it runs (traefik.mode: chosen here), its ports, the
+ * route sync that owns the dynamic file, then Traefik itself and the watch that brings it back
+ * after a fault. Stopped after the instances (their last, empty routes are confirmed while
+ * Traefik still runs); the dynamic file goes last, so a Traefik that outlives lb-dev (external
+ * mode) drops lb-dev's router instead of keeping one to dead ports.
+ */
+import { modeLine } from '../../core/traefik/choose-mode.js';
+import { type RouteServer, serverUrl } from '../../core/traefik/dynamic-config.js';
+import { WEB_ENTRYPOINT } from '../../core/traefik/static-config.js';
+import { assertPortFree, claimListenPort } from '../../adapters/ports.js';
+import { AccessLogCounter } from '../../adapters/traefik/access-log-counter.js';
+import { TraefikApi } from '../../adapters/traefik/api-client.js';
+import { DynamicConfigWriter } from '../../adapters/traefik/config-writer.js';
+import { RouteSync, type RouteSyncStatus } from '../route-sync.js';
+import type { Part, PartStatus } from '../stack/part.js';
+import type { StatusReport } from '../status-report.js';
+import { type TraefikChoice, chooseTraefik } from '../traefik/choose-traefik.js';
+import { createTraefikRuntime, effectiveConfig } from '../traefik/create-runtime.js';
+import type { TraefikRuntime } from '../traefik/runtime.js';
+import { TraefikWatch } from '../traefik/traefik-watch.js';
+import { type UpContext, started } from './context.js';
+import type { LifelinePart } from './lifeline-part.js';
+
+export const SERVICE_NAME = 'lb-dev';
+
+const NO_ROUTES: RouteSyncStatus = { written: [], writtenAt: null, confirmed: null, confirmMs: null, problem: null, writes: 0 };
+
+export class TraefikPart implements Part {
+  readonly name = 'traefik';
+  private choice: TraefikChoice | null = null;
+  private runtime: TraefikRuntime | null = null;
+  private routeSync: RouteSync | null = null;
+  private writer: DynamicConfigWriter | null = null;
+  private watch: TraefikWatch | null = null;
+  private counter: AccessLogCounter | null = null;
+  private running = false;
+  /** The servers that take traffic now: the instances part points this at its supervisor. */
+  private servers: () => RouteServer[] = () => [];
+
+  constructor(
+    private readonly ctx: UpContext,
+    private readonly lifeline: LifelinePart,
+  ) {}
+
+  get routes(): RouteSync {
+    return started(this.routeSync, 'the route sync');
+  }
+
+  /** How Traefik reaches the instances (127.0.0.1, or host.docker.internal from a container). */
+  get backendHost(): string {
+    return started(this.runtime, "Traefik's runtime").backendHost;
+  }
+
+  /** Traefik's API port when it is lb-dev's own (Prometheus scrapes its /metrics); else null. */
+  get apiPort(): number | null {
+    const apiUrl = this.runtime?.apiUrl;
+    return this.choice?.mode === 'external' || !apiUrl ? null : Number(new URL(apiUrl).port);
+  }
+
+  /** Requests per instance from Traefik's access log; null without one. */
+  get requests(): AccessLogCounter | null {
+    return this.counter;
+  }
+
+  followServers(servers: () => RouteServer[]): void {
+    this.servers = servers;
+  }
+
+  backendUrl(port: number): string | null {
+    return this.runtime ? serverUrl(this.runtime.backendHost, port) : null;
+  }
+
+  async start(): Promise<void> {
+    const { config, logs, log } = this.ctx;
+    const choice = await chooseTraefik(config, this.ctx.io.env, (message) => logs.event('lb-dev', message));
+    this.choice = choice;
+    log.info(modeLine(choice.mode, choice.how, choice.why));
+    const runtime = await this.createRuntime(choice);
+    this.runtime = runtime;
+    this.routeSync = this.createRouteSync(runtime, choice);
+    // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
+    await this.routeSync.writeUnconfirmed();
+    log.info(`starting Traefik: ${runtime.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
+    await runtime.start((message) => logs.event('traefik', message));
+    this.running = true;
+    if (runtime.restart) {
+      // Container removed, binary dead, engine restarted, directory deleted: recovered here.
+      this.watch = new TraefikWatch({ runtime, layout: this.ctx.layout, routes: this.routeSync, say: (text) => logs.event('traefik', text) });
+      await this.watch.start();
+    }
+    if (config.traefik.accessLog && choice.mode !== 'external') {
+      this.counter = new AccessLogCounter(this.ctx.layout.accessLog);
+      this.counter.start();
+    }
+  }
+
+  async stop(): Promise<void> {
+    this.counter?.stop();
+    this.watch?.stop();
+    await this.watch?.idle();
+    this.routeSync?.close();
+    this.running = false;
+    await this.runtime?.stop();
+    await this.writer?.remove();
+  }
+
+  status(): PartStatus {
+    const health = this.running ? 'healthy' : this.runtime ? 'starting' : 'stopped';
+    return { name: this.name, health, detail: this.runtime?.describe() ?? 'choosing how to run Traefik', restarts: this.watch?.recoveries ?? 0 };
+  }
+
+  /** `status`'s traefik section and its routes. */
+  report(): Pick<StatusReport, 'traefik' | 'routes'> {
+    const { config } = this.ctx;
+    return {
+      traefik: {
+        mode: this.choice?.mode ?? config.traefik.mode,
+        configuredMode: config.traefik.mode,
+        why: this.choice?.why ?? 'choosing',
+        apiUrl: this.runtime?.apiUrl ?? null,
+        description: this.runtime?.describe() ?? 'starting',
+      },
+      routes: this.routeSync?.status ?? NO_ROUTES,
+    };
+  }
+
+  /**
+   * The runtime for the chosen mode, after what an earlier run left (a container still holding
+   * the ports) is gone and the ports are claimed. The API port is only a default unless set: a
+   * second lb-dev (another checkout) takes a free one, and the runtime is made again for it.
+   */
+  private async createRuntime(choice: TraefikChoice): Promise<TraefikRuntime> {
+    const { config, layout, logs, log, ports } = this.ctx;
+    const runtimeContext = { config: effectiveConfig(config, choice, config.traefik.apiPort), layout, logs, lifeline: this.lifeline.watch };
+    let runtime = await createTraefikRuntime(runtimeContext);
+    await runtime.removeLeftovers?.((message) => logs.event('traefik', message));
+    ports.reserve(config.balancer.port);
+    // With an external Traefik the balancer port is that Traefik's own: it is meant to be taken.
+    if (choice.mode === 'external') return runtime;
+    await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer', '--port or balancer.port');
+    const api = await claimListenPort(config.traefik.apiPort, ports, {
+      host: config.balancer.host, explicit: config.explicit.traefikApiPort, what: "Traefik's API", setting: 'traefik.apiPort',
+    });
+    if (api.movedFrom === null) return runtime;
+    runtime = await createTraefikRuntime({ ...runtimeContext, config: effectiveConfig(config, choice, api.port) });
+    log.info(`Traefik's API port ${api.movedFrom} is taken (another lb-dev?); using a free one: ${runtime.apiUrl} (set traefik.apiPort to pin one)`);
+    return runtime;
+  }
+
+  private createRouteSync(runtime: TraefikRuntime, choice: TraefikChoice): RouteSync {
+    const { config, layout } = this.ctx;
+    this.writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
+    return new RouteSync({
+      serviceName: SERVICE_NAME,
+      entryPoint: WEB_ENTRYPOINT,
+      backendHost: runtime.backendHost,
+      balancer: config.balancer,
+      defaultCertificate: choice.mode !== 'external',
+      writer: this.writer,
+      api: runtime.apiUrl ? new TraefikApi(runtime.apiUrl) : null,
+      confirmTimeoutMs: config.traefik.confirmTimeoutMs,
+      snapshot: () => this.servers(),
+    });
+  }
+}
