@@ -2,22 +2,32 @@
 import type { LbDevConfig } from '../core/config/types.js';
 import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
+import { EventLog, type SupervisorLogger } from '../adapters/logs/event-log.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
 import type { StateLayout } from './state-dir.js';
 
-export function createUpLogs(config: LbDevConfig, layout: StateLayout, io: { out: NodeJS.WritableStream; color: boolean }): { printer: ConsolePrinter; logs: LogHub } {
+export interface UpLogs {
+  printer: ConsolePrinter;
+  logs: LogHub;
+  /** lb-dev's own messages: text through the hub, JSON (every event of every source) in logs/lb-dev.jsonl. */
+  log: SupervisorLogger;
+}
+
+export function createUpLogs(config: LbDevConfig, layout: StateLayout, io: { out: NodeJS.WritableStream; color: boolean }): UpLogs {
   // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
   const traefikShows = traefikConsoleFilter();
   const printer = new ConsolePrinter({
     out: io.out, color: io.color, logDir: layout.logsDir,
     shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
   });
+  const events = new EventLog(layout.supervisorLog);
   const logs = new LogHub({
     dir: layout.logsDir,
     maxFileBytes: config.logs.maxFileBytes,
     maxFiles: config.logs.maxFiles,
     ringBufferLines: config.logs.ringBufferLines,
     console: printer,
+    onEvent: (line, detail) => events.record(line, detail),
   });
-  return { printer, logs };
+  return { printer, logs, log: events.supervisorLogger((source, text, detail) => logs.event(source, text, detail)) };
 }

@@ -6,7 +6,6 @@ import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import { PortAllocator } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
-import { createSupervisorLogger } from '../adapters/supervisor-logger.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
 import { operationHandlers } from './operations.js';
 import type { UpContext, UpIo } from './parts/context.js';
@@ -78,10 +77,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 async function upContext(config: LbDevConfig, io: UpIo): Promise<UpContext> {
   const layout = stateLayout(config.stateDir);
   await prepareStateDir(layout);
-  const { printer, logs } = createUpLogs(config, layout, io);
-  // Opened at its first message, after the control socket claimed the state dir: a second
-  // `up` stopped by ALREADY_RUNNING never writes into the running one's log.
-  const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
+  const { printer, logs, log } = createUpLogs(config, layout, io);
   return {
     config, layout, io, url: balancerUrl(config), startedAt: Date.now(), logs, printer, log,
     ports: new PortAllocator('127.0.0.1'),

@@ -6,6 +6,7 @@
  */
 import { join } from 'node:path';
 import type { ConsolePrinter } from './console-printer.js';
+import type { EventDetail } from './event-log.js';
 import { formatFileLine, lineSink, type LineSink, type LogLine, type LogStream } from './log-line.js';
 import { DEFAULT_MAX_QUEUED, LogSubscriber, type LogListener, type LogSubscription } from './log-subscriber.js';
 import { RingBuffer } from './ring-buffer.js';
@@ -20,6 +21,8 @@ export interface LogHubOptions {
   /** Lines kept in memory per source. */
   ringBufferLines: number;
   console?: ConsolePrinter | null;
+  /** Each event line, as it is stored (the event log's JSON record: src/adapters/logs/event-log.ts). */
+  onEvent?: (line: LogLine, detail: EventDetail) => void;
 }
 
 export interface LogSourceStats {
@@ -69,8 +72,10 @@ export class LogHub {
   }
 
   /** A lifecycle line about `source` written by lb-dev (`ready after 2.1s`, `exited with code 1`). */
-  event(source: string, text: string): LogLine {
-    return this.append(source, 'event', text);
+  event(source: string, text: string, detail: EventDetail = { level: 'info' }): LogLine {
+    const line = this.append(source, 'event', text);
+    this.options.onEvent?.(line, detail);
+    return line;
   }
 
   /** Where raw output chunks of one stream of `source` go: each line they finish is appended. */

@@ -6,7 +6,7 @@ import type { LbDevConfig } from '../../core/config/types.js';
 import type { ConsolePrinter } from '../../adapters/logs/console-printer.js';
 import type { LogHub } from '../../adapters/logs/log-hub.js';
 import type { PortAllocator } from '../../adapters/ports.js';
-import type { SupervisorLogger } from '../../adapters/supervisor-logger.js';
+import type { SupervisorLogger } from '../../adapters/logs/event-log.js';
 import type { StateLayout } from '../state-dir.js';
 
 export interface UpIo {
