@@ -10,7 +10,7 @@ import { randomBytes } from 'node:crypto';
 import { chmod, cp, mkdir, readFile, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { execa } from 'execa';
+import { runTool } from '../../run-tool.js';
 import { LbDevError } from '../../../core/errors.js';
 import { TRAEFIK_MODULE, TRAEFIK_REQUIRED_GO, goSatisfies, parseGoVersion } from '../../../core/traefik/release.js';
 import { cachedTraefikPath, traefikVersionDir } from './cache-dir.js';
@@ -68,9 +68,10 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env, fallbacks: re
   const candidates = [await whichOnPath(process.platform === 'win32' ? 'go.exe' : 'go', env), ...fallbacks].filter((p): p is string => p !== null);
   const seen: string[] = [];
   for (const path of [...new Set(candidates)]) {
-    const result = await execa(path, ['version'], { env, reject: false, timeout: 15_000, stdin: 'ignore' });
+    const result = await runTool(path, ['version'], { env, timeoutMs: 15_000 });
     if (result.failed) {
-      if (!fallbacks.includes(path) || result.exitCode !== undefined) seen.push(`${path}: ${(result.shortMessage ?? '').split('\n')[0]}`);
+      // A fallback path that is not there is not worth naming; one that ran and failed is.
+      if (!fallbacks.includes(path) || result.exitCode !== null) seen.push(`${path}: ${result.shortMessage.split('\n')[0]}`);
       continue;
     }
     const parsed = parseGoVersion(result.stdout);
@@ -109,9 +110,9 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
     phase = 'compiling Traefik with Go';
     await mkdir(dir, { recursive: true });
     const ldflags = `-s -w -X ${TRAEFIK_MODULE}/pkg/version.Version=${version}`;
-    const build = await execa(go.path, ['build', '-trimpath', '-ldflags', ldflags, '-o', output, './cmd/traefik'], { cwd: work, env, reject: false, all: true, stdin: 'ignore' });
+    const build = await runTool(go.path, ['build', '-trimpath', '-ldflags', ldflags, '-o', output, './cmd/traefik'], { cwd: work, env });
     if (build.failed) {
-      throw new LbDevError('TRAEFIK_BUILD_FAILED', `go build of traefik ${version} ${build.exitCode === undefined ? `failed: ${build.shortMessage}` : `exited with code ${build.exitCode}`}`, { details: lastLines(build.all ?? '', 20) });
+      throw new LbDevError('TRAEFIK_BUILD_FAILED', `go build of traefik ${version} ${build.shortMessage}`, { details: lastLines(build.all, 20) });
     }
     await chmod(output, 0o755);
     const destination = cachedTraefikPath(options.cacheDir, version, process.platform === 'win32' ? 'traefik.exe' : 'traefik');
@@ -133,7 +134,7 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
 }
 
 async function downloadModule(go: string, version: string, env: NodeJS.ProcessEnv): Promise<string> {
-  const result = await execa(go, ['mod', 'download', '-json', `${TRAEFIK_MODULE}@${version}`], { env, reject: false, stdin: 'ignore' });
+  const result = await runTool(go, ['mod', 'download', '-json', `${TRAEFIK_MODULE}@${version}`], { env });
   let info: { Dir?: string; Error?: string } = {};
   try {
     info = JSON.parse(result.stdout) as typeof info;

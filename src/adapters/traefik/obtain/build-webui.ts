@@ -7,7 +7,7 @@
  */
 import { mkdir, readFile, readdir, rm, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
-import { execa } from 'execa';
+import { type ToolResult, runTool } from '../../run-tool.js';
 import { whichOnPath } from './find-binary.js';
 
 /**
@@ -54,7 +54,7 @@ async function installAndBuild(webui: string, options: WebuiBuildOptions): Promi
   const corepack = await findCorepack(options.env);
   if (!corepack) throw new WebuiStepFailed('corepack (which ships with Node up to 24) was not found beside node or on PATH');
   const env = await yarnEnv(options.env);
-  const run = (args: string[], timeout: number) => execa(corepack, ['yarn', ...args], { cwd: webui, env, reject: false, all: true, stdin: 'ignore', timeout });
+  const run = (args: string[], timeoutMs: number) => runTool(corepack, ['yarn', ...args], { cwd: webui, env, timeoutMs });
 
   options.onPhase?.('installing the dashboard\'s packages');
   options.say(`building Traefik's dashboard (webui/) with yarn ${yarn}: installing its packages from its lockfile (~3 minutes the first time)`);
@@ -62,7 +62,7 @@ async function installAndBuild(webui: string, options: WebuiBuildOptions): Promi
   let how: 'lockfile' | 'substituted' = 'lockfile';
   let note = 'packages from its lockfile';
   if (install.failed) {
-    const missing = missingLockedPackages(install.all ?? '').filter((name) => FORMER_PACKAGE_NAMES[name]);
+    const missing = missingLockedPackages(install.all).filter((name) => FORMER_PACKAGE_NAMES[name]);
     if (missing.length === 0) throw stepFailed('yarn install --immutable', install);
     note = await substituteFormerNames(join(webui, 'package.json'), manifest, missing);
     how = 'substituted';
@@ -137,7 +137,7 @@ export function registryBase(url: string): string {
 }
 
 async function npmRegistry(env: NodeJS.ProcessEnv): Promise<string | null> {
-  const result = await execa('npm', ['config', 'get', 'registry'], { env, reject: false, timeout: 15_000, stdin: 'ignore' });
+  const result = await runTool('npm', ['config', 'get', 'registry'], { env, timeoutMs: 15_000 });
   const url = result.failed ? '' : result.stdout.trim();
   return /^https?:\/\//.test(url) ? url : null;
 }
@@ -164,9 +164,9 @@ async function substituteFormerNames(path: string, manifest: Manifest, names: st
   return done.join(', ');
 }
 
-function stepFailed(step: string, result: { exitCode?: number | undefined; shortMessage?: string; all?: string }): WebuiStepFailed {
-  const tail = (result.all ?? '').split(/\r?\n/).filter((line) => line.trim() !== '').slice(-3).join(' | ');
-  const how = result.exitCode === undefined ? (result.shortMessage ?? 'failed') : `exited with code ${result.exitCode}`;
+function stepFailed(step: string, result: ToolResult): WebuiStepFailed {
+  const tail = result.all.split(/\r?\n/).filter((line) => line.trim() !== '').slice(-3).join(' | ');
+  const how = result.shortMessage;
   return new WebuiStepFailed(`${step} ${how}${tail ? `: ${tail}` : ''}`);
 }
 

@@ -3,12 +3,12 @@
  * (traefik.binary), `traefik` on PATH if it says it is v3, the cached one of the wanted
  * version. Says for each place why it was not used.
  */
-import { execFile } from 'node:child_process';
 import { constants } from 'node:fs';
 import { access, stat } from 'node:fs/promises';
 import { delimiter, join } from 'node:path';
 import { isTraefikV3, parseTraefikVersionOutput } from '../../../core/traefik/release.js';
 import { cachedTraefikPath } from './cache-dir.js';
+import { runTool } from '../../run-tool.js';
 
 export type TraefikSource = 'configured' | 'path' | 'cache' | 'download' | 'build';
 
@@ -89,19 +89,12 @@ export async function checkV3(path: string): Promise<{ version: string | null } 
   return { version };
 }
 
-/**
- * `<path> version`'s stdout, or why it failed. node:child_process, not execa: this runs in every
- * binary-mode `up`, and execa would stay loaded (~14 MB) for the supervisor's whole life.
- */
-function runVersion(path: string): Promise<string | { failure: string }> {
-  return new Promise((resolve) => {
-    execFile(path, ['version'], { timeout: VERSION_TIMEOUT_MS, killSignal: 'SIGKILL', maxBuffer: 1 << 20 }, (error, stdout) => {
-      if (!error) resolve(stdout);
-      else if ((error as { code?: unknown }).code === 'ERR_CHILD_PROCESS_STDIO_MAXBUFFER') resolve({ failure: 'it printed more than 1 MiB' });
-      else if (error.killed) resolve({ failure: `no answer within ${VERSION_TIMEOUT_MS} ms` });
-      else resolve({ failure: error.message });
-    }).stdin?.end();
-  });
+/** `<path> version`'s stdout, or why it failed. */
+async function runVersion(path: string): Promise<string | { failure: string }> {
+  const result = await runTool(path, ['version'], { timeoutMs: VERSION_TIMEOUT_MS, maxBytes: 1 << 20 });
+  if (result.truncated) return { failure: 'it printed more than 1 MiB' };
+  if (result.timedOut) return { failure: `no answer within ${VERSION_TIMEOUT_MS} ms` };
+  return result.failed ? { failure: result.shortMessage } : result.stdout;
 }
 
 export async function whichOnPath(name: string, env: NodeJS.ProcessEnv): Promise<string | null> {

@@ -102,7 +102,7 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
     }
     if (options.allowBuild) {
       try {
-        // Loaded only here: it brings execa, which the long-running `up` has no use for otherwise.
+        // Loaded only here: the long-running `up` has no use for the build code otherwise.
         const { buildTraefikFromSource, findGo } = await import('./build-from-source.js');
         const go = await findGo(env);
         const why = downloadFailure ? 'the download failed' : 'the download is not allowed';
