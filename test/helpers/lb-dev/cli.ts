@@ -31,11 +31,17 @@ export interface CliOptions {
   cwd?: string;
   /** Run dist/cli/main.js instead of the sources through tsx. */
   built?: boolean;
+  /** Run it as users do, through `npm run --silent lb:dev -- <args>` (package.json's script builds first). */
+  npmScript?: boolean;
 }
 
 /** Spawns `node --import tsx src/cli/main.ts <args>` (or the built CLI) with colours off and both outputs piped. */
 export function spawnLbDev(args: readonly string[], opts: CliOptions = {}): ChildProcess {
-  return spawn(process.execPath, [...(opts.built ? [BUILT_CLI] : ['--import', TSX, CLI]), ...args], {
+  // `lb:dev` is `up`: the script's own first argument.
+  const [command, commandArgs] = opts.npmScript
+    ? ['npm', ['run', '--silent', 'lb:dev', '--', ...args.slice(args[0] === 'up' ? 1 : 0)]]
+    : [process.execPath, [...(opts.built ? [BUILT_CLI] : ['--import', TSX, CLI]), ...args]];
+  return spawn(command, commandArgs, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },
     stdio: ['ignore', 'pipe', 'pipe'],

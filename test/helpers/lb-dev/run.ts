@@ -22,6 +22,8 @@ export interface RunOptions {
   env?: NodeJS.ProcessEnv;
   /** Run the built CLI (dist/) instead of the sources. */
   built?: boolean;
+  /** Run it through `npm run lb:dev` (the child is npm's process). */
+  npmScript?: boolean;
 }
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -38,7 +40,7 @@ export class LbDevRun implements RunHandle {
   private out = '';
 
   private constructor(readonly ws: Workspace, opts: RunOptions) {
-    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], { ...(opts.env ? { env: opts.env } : {}), built: opts.built === true });
+    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], { ...(opts.env ? { env: opts.env } : {}), built: opts.built === true, npmScript: opts.npmScript === true });
     const keep = (c: Buffer) => {
       this.out += c.toString('utf8');
       if (this.out.length > 512_000) this.out = this.out.slice(-256_000);
