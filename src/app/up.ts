@@ -108,7 +108,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   // Claim the state dir (ALREADY_RUNNING when another `up` answers on its socket) before any
   // log file is opened: a second `up` must not write into the running one's logs.
   const operations = operationHandlers({ supervisor: () => supervisor, logs, status, maxLogFiles: config.logs.maxFiles });
-  const control = new ControlServer(layout.socket, { ...controlHandlers({ status, requestShutdown }), ...operations });
+  const control = new ControlServer(layout.socket, controlHandlers({ status, requestShutdown }, operations));
   control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
   await control.listen();
   const log = createSupervisorLogger({ file: layout.supervisorLog, onMessage: (_level, message) => logs.event('lb-dev', message) });
