@@ -5,6 +5,7 @@
  */
 import { MAX_INSTANCES } from '../../core/config/keys.js';
 import { LbDevError } from '../../core/errors.js';
+import { describeValue } from '../../control/validate-request.js';
 import type { ChaosOptions } from '../chaos.js';
 import type { OperationName, Params } from './contract.js';
 
@@ -26,14 +27,15 @@ export function parseSignal(value: unknown, fallback: NodeJS.Signals): NodeJS.Si
 function fields(operation: string, raw: unknown, known: readonly string[]): Record<string, unknown> {
   if (raw === undefined) return {};
   if (typeof raw !== 'object' || raw === null || Array.isArray(raw)) {
-    throw usage(`${operation}: expected the params to be an object, got ${raw === null ? 'null' : Array.isArray(raw) ? 'an array' : JSON.stringify(raw)}`);
+    throw usage(`${operation}: expected the params to be an object, got ${describeValue(raw)}`);
   }
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) {
       throw usage(`${operation}: expected only the fields ${known.join(', ') || '(none)'}, got ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}`);
     }
   }
-  return raw as Record<string, unknown>;
+  // Own fields only: nothing a field's name could reach on a prototype.
+  return Object.assign(Object.create(null) as Record<string, unknown>, raw);
 }
 
 function text(value: unknown, name: string): string {
