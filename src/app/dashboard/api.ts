@@ -8,7 +8,7 @@
  * 127.0.0.1:<dashboard port> too, so the server reads it from the request (it is HttpOnly:
  * the page's script cannot), and it can clear it for the balancer by clearing it here.
  */
-import { type ChaosEvent } from '../chaos.js';
+import type { ChaosEvent } from '../chaos.js';
 import type { Data, InstanceOperations, Stream } from '../operations/contract.js';
 import { invoke } from '../operations/invoke.js';
 import { parseChaosParams, wholeIn } from '../operations/params.js';

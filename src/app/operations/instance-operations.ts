@@ -38,7 +38,9 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
       let target: Instance;
       if (random) {
         const candidates = sup().instances().filter((i) => i.pid !== null);
-        if (candidates.length === 0) throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
+        if (candidates.length === 0) {
+          throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
+        }
         target = candidates[Math.floor(Math.random() * candidates.length)]!;
       } else {
         target = sup().find(instance!);

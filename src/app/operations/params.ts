@@ -7,7 +7,7 @@ import { MAX_INSTANCES } from '../../core/config/keys.js';
 import { LbDevError } from '../../core/errors.js';
 import { describeValue } from '../../control/validate-request.js';
 import type { ChaosOptions } from '../chaos.js';
-import type { OperationName, Params } from './contract.js';
+import type { NoParams, OperationName, Params } from './contract.js';
 
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGABRT']);
 
@@ -31,7 +31,8 @@ function fields(operation: string, raw: unknown, known: readonly string[]): Reco
   }
   for (const key of Object.keys(raw)) {
     if (!known.includes(key)) {
-      throw usage(`${operation}: expected only the fields ${known.join(', ') || '(none)'}, got ${JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key)}`);
+      const given = JSON.stringify(key.length > 40 ? `${key.slice(0, 40)}…` : key);
+      throw usage(`${operation}: expected only the fields ${known.join(', ') || '(none)'}, got ${given}`);
     }
   }
   // Own fields only: nothing a field's name could reach on a prototype.
@@ -72,17 +73,23 @@ function sources(value: unknown): string[] | null {
   return names.length ? names : null;
 }
 
+function none(operation: string, raw: unknown): NoParams {
+  fields(operation, raw, []);
+  return {};
+}
+
 type Validators = { readonly [K in OperationName]: (raw: unknown) => Params<K> };
 
 /** For each operation, its one validator. */
 export const OPERATION_PARAMS: Validators = {
-  hello: (raw) => (fields('hello', raw, []), {}),
-  status: (raw) => (fields('status', raw, []), {}),
-  down: (raw) => (fields('down', raw, []), {}),
+  hello: (raw) => none('hello', raw),
+  status: (raw) => none('status', raw),
+  down: (raw) => none('down', raw),
   kill: (raw) => {
     const p = fields('kill', raw, ['instance', 'random', 'signal']);
     const random = flag(p['random'], 'random', false);
-    return { instance: random ? optionalText(p['instance'], 'the instance name') : text(p['instance'], 'the instance name'), random, signal: parseSignal(p['signal'], 'SIGKILL') };
+    const instance = random ? optionalText(p['instance'], 'the instance name') : text(p['instance'], 'the instance name');
+    return { instance, random, signal: parseSignal(p['signal'], 'SIGKILL') };
   },
   stop: (raw) => ({ instance: text(fields('stop', raw, ['instance'])['instance'], 'the instance name') }),
   start: (raw) => {
@@ -100,12 +107,17 @@ export const OPERATION_PARAMS: Validators = {
   scale: (raw) => {
     const p = fields('scale', raw, ['count', 'group', 'drainMs', 'wait']);
     const count = amount(p['count'], 'count', Number.NaN);
-    if (!Number.isInteger(count) || count > MAX_INSTANCES) throw usage(`scale: expected a whole number of instances from 0 to ${MAX_INSTANCES}, got ${JSON.stringify(p['count']) ?? 'nothing'}`);
+    if (!Number.isInteger(count) || count > MAX_INSTANCES) {
+      throw usage(`scale: expected a whole number of instances from 0 to ${MAX_INSTANCES}, got ${JSON.stringify(p['count']) ?? 'nothing'}`);
+    }
     return { count, group: optionalText(p['group'], 'the group name'), drainMs: amount(p['drainMs'], 'drainMs', 1_000), wait: flag(p['wait'], 'wait', true) };
   },
   logs: (raw) => {
     const p = fields('logs', raw, ['sources', 'lines', 'sinceMs', 'follow']);
-    return { sources: sources(p['sources']), lines: amount(p['lines'], 'lines', 100), sinceMs: absent(p['sinceMs']) ? null : amount(p['sinceMs'], 'sinceMs', 0), follow: flag(p['follow'], 'follow', false) };
+    return {
+      sources: sources(p['sources']), lines: amount(p['lines'], 'lines', 100),
+      sinceMs: absent(p['sinceMs']) ? null : amount(p['sinceMs'], 'sinceMs', 0), follow: flag(p['follow'], 'follow', false),
+    };
   },
   watch: (raw) => ({ intervalMs: amount(fields('watch', raw, ['intervalMs'])['intervalMs'], 'intervalMs', 1_000) }),
 };

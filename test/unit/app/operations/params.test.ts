@@ -101,6 +101,8 @@ describe('chaos params (the dashboard switch)', () => {
     [{ every: 1 }, /^chaos: expected only the fields intervalMs, keep, signal, got "every"$/],
   ];
   for (const [raw, message] of refused) {
-    it(`${JSON.stringify(raw)}: USAGE`, () => assert.throws(() => parseChaosParams(raw), (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message)));
+    it(`${JSON.stringify(raw)}: USAGE`, () => {
+      assert.throws(() => parseChaosParams(raw), (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message));
+    });
   }
 });
