@@ -1,6 +1,7 @@
-// The two doors to the operations - the control socket and the dashboard's HTTP API - over
-// one set of operations on a real Supervisor: the same bad params get the same coded error
-// (the same validator), and an error from the operation itself is the same too.
+// invoke (src/app/operations/invoke.ts), the one way into the operations, behind both doors -
+// the control socket and the dashboard's HTTP API - over one set of operations on a real
+// Supervisor: the same bad params get the same coded error and message (one validator), and
+// an error from the operation itself is the same on both too.
 import assert from 'node:assert/strict';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -13,6 +14,7 @@ import type { StatusReport } from '../../../../src/app/status-report.js';
 import type { Supervisor } from '../../../../src/app/supervisor.js';
 import { ControlClient } from '../../../../src/control/client.js';
 import { operationRoutes } from '../../../../src/control/dispatch.js';
+import { OperationsClient } from '../../../../src/control/operations-client.js';
 import { ControlServer } from '../../../../src/control/server.js';
 import { isLbDevError } from '../../../../src/core/errors.js';
 import { freePort } from '../../../helpers/http.js';
@@ -99,5 +101,25 @@ describe('the socket and the dashboard', () => {
 
   it('refused params changed nothing: no instance was started', () => {
     assert.deepEqual(supervisor.status().map((i) => [i.name, i.state]), [['app-1', 'stopped'], ['app-2', 'stopped']]);
+  });
+});
+
+describe('the CLI\'s typed client', () => {
+  it('calls an operation and follows a stream to its result', async () => {
+    const typed = await OperationsClient.connect(join(dir, 'control.sock'), dir);
+    try {
+      const report = await typed.call('status');
+      assert.deepEqual(report.instances.map((i) => i.name), ['app-1', 'app-2']);
+      logs.event('app-2', 'hello from the test');
+      const lines: string[] = [];
+      const result = await typed.stream('logs', { sources: ['2'], lines: 10 }, (data) => {
+        if ('line' in data) lines.push(`${data.line.source}: ${data.line.text}`);
+      });
+      assert.deepEqual(result, { lines: lines.length });
+      assert.ok(lines.includes('app-2: hello from the test'), JSON.stringify(lines));
+      await assert.rejects(typed.call('scale', { count: -1 }), (error: unknown) => isLbDevError(error) && error.code === 'USAGE');
+    } finally {
+      typed.close();
+    }
   });
 });
