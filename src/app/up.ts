@@ -7,7 +7,7 @@ import { LbDevError } from '../core/errors.js';
 import { PortAllocator } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
-import { operationHandlers } from './operations.js';
+import { createOperations } from './operations.js';
 import type { UpContext, UpIo } from './parts/context.js';
 import { ControlPart } from './parts/control-part.js';
 import { DashboardPart } from './parts/dashboard-part.js';
@@ -42,10 +42,11 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   }));
   const instances: InstancesPart = new InstancesPart(ctx, { lifeline, traefik, metrics: metrics.metrics });
   const status = () => statusReport(ctx, stack, { traefik, instances, metrics, prometheus, dashboard });
-  const operations = operationHandlers({
+  const operations = createOperations({
     supervisor: () => instances.supervisorIfStarted, logs: ctx.logs, status, maxLogFiles: config.logs.maxFiles,
+    requestShutdown: (reason) => shutdown.request(reason),
   });
-  const control = new ControlPart(ctx, { status, operations, onRequest: (method, outcome) => metrics.metrics.controlRequest(method, outcome) });
+  const control = new ControlPart(ctx, { operations, onRequest: (method, outcome) => metrics.metrics.controlRequest(method, outcome) });
   const prometheus = new PrometheusPart(ctx, { lifeline, metrics, traefik });
   const dashboard = new DashboardPart(ctx, { instances, traefik, operations });
   const stack: Stack = new Stack([control, lifeline, traefik, metrics, prometheus, instances, dashboard], {

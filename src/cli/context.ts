@@ -4,7 +4,7 @@
  * client command given --state-dir goes straight to the socket.
  */
 import { type StateLayout, stateLayout } from '../app/state-dir.js';
-import { ControlClient } from '../control/client.js';
+import { OperationsClient } from '../control/operations-client.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import type { LocationFlags } from './options.js';
@@ -27,16 +27,16 @@ export async function layoutOf(flags: LocationFlags): Promise<StateLayout> {
 }
 
 /** Connects to the `up` that owns the state dir named by --state-dir, or by the config, or `.lb-dev`. */
-export async function connect(flags: LocationFlags): Promise<ControlClient> {
+export async function connect(flags: LocationFlags): Promise<OperationsClient> {
   const layout = await layoutOf(flags);
-  return ControlClient.connect(layout.socket, layout.root);
+  return OperationsClient.connect(layout.socket, layout.root);
 }
 
 /**
  * For `logs -f` and `status --watch`: `up` ending (Ctrl-C, `lb-dev down`) closes the
  * connection, a normal end for a follower: say so and succeed. Other errors stay errors.
  */
-export async function untilUpEnds(client: ControlClient, follow: Promise<void>, say: (text: string) => void): Promise<void> {
+export async function untilUpEnds(client: OperationsClient, follow: Promise<unknown>, say: (text: string) => void): Promise<void> {
   try {
     await follow;
   } catch (error) {
@@ -46,7 +46,7 @@ export async function untilUpEnds(client: ControlClient, follow: Promise<void>, 
 }
 
 /** Runs `fn` with a connected client and always closes it. */
-export async function withClient<T>(flags: LocationFlags, fn: (client: ControlClient) => Promise<T>): Promise<T> {
+export async function withClient<T>(flags: LocationFlags, fn: (client: OperationsClient) => Promise<T>): Promise<T> {
   const client = await connect(flags);
   try {
     return await fn(client);

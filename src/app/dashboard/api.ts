@@ -8,16 +8,15 @@
  * 127.0.0.1:<dashboard port> too, so the server reads it from the request (it is HttpOnly:
  * the page's script cannot), and it can clear it for the balancer by clearing it here.
  */
-import { type ChaosEvent } from '../chaos.js';
-import { parseSignal } from '../operations.js';
+import type { ChaosEvent } from '../chaos.js';
+import type { Data, InstanceOperations, Stream } from '../operations/contract.js';
+import { invoke } from '../operations/invoke.js';
+import { parseChaosParams, wholeIn } from '../operations/params.js';
 import { cookieValue, serverForCookie } from '../../core/dashboard/sticky.js';
-import { LbDevError } from '../../core/errors.js';
 import { ansiToHtml } from '../../core/text/ansi-html.js';
 import { serverUrl } from '../../core/traefik/dynamic-config.js';
-import type { LogLine } from '../../adapters/logs/log-line.js';
 import { traefikStickyValue } from '../../adapters/traefik/sticky-value.js';
-import type { Handler, RequestContext } from '../../control/server.js';
-import { type FieldType, checkFields, refuse } from '../../dashboard/guard.js';
+import { checkFields, refuse } from '../../dashboard/guard.js';
 import type { DashboardServer, RouteRequest } from '../../dashboard/server.js';
 import { SseStream } from '../../dashboard/sse.js';
 import type { Supervisor } from '../supervisor.js';
@@ -26,8 +25,8 @@ import type { DashboardFeed } from './feed.js';
 
 export interface DashboardApiDeps {
   feed: DashboardFeed;
-  /** The control operations (operationHandlers): kill, stop, start, restart, scale, logs. */
-  operations: Record<string, Handler>;
+  /** The control operations (src/app/operations.ts): kill, stop, start, restart, scale, logs. */
+  operations: InstanceOperations;
   chaos: ChaosSwitch;
   supervisor: Supervisor;
   stickyCookie: string | null;
@@ -36,10 +35,10 @@ export interface DashboardApiDeps {
 
 const MAX_LOG_LINES = 2_000;
 
-/** An HTTP request as a control request: the same handler, the same validation. */
-function asControlRequest(request: RouteRequest, params: Record<string, unknown>, send: (data: unknown) => boolean = () => true, buffered = () => 0): RequestContext {
+/** An HTTP response as an operation's stream: closed when the client goes. */
+function streamOf<D>(request: RouteRequest, send: (data: D) => boolean = () => false, buffered = () => 0): Stream<D> {
   const closed = new Promise<void>((resolve) => request.res.once('close', () => resolve()));
-  return { params, send, closed, buffered };
+  return { send, closed, buffered };
 }
 
 export function chaosEventText(event: ChaosEvent): string {
@@ -51,49 +50,32 @@ export function chaosEventText(event: ChaosEvent): string {
   }
 }
 
-function wholeIn(what: string, value: unknown, min: number, max: number, fallback: number): number {
-  if (value === undefined || value === null) return fallback;
-  if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
-    throw new LbDevError('USAGE', `${what}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(value)}`);
-  }
-  return value;
-}
-
 export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps): void {
   const { feed, operations } = deps;
-  const action = (name: string, fields: Record<string, FieldType>) => {
+  // The body is the operation's params, checked by the same validator as on the control socket.
+  const action = (name: 'kill' | 'stop' | 'start' | 'restart' | 'scale') => {
     server.route(`/api/${name}`, {
       method: 'POST',
       auth: 'token',
       handle: async (request) => {
-        checkFields(`POST /api/${name}`, request.body, fields);
-        const result = await operations[name]!(asControlRequest(request, request.body));
+        const result = await invoke(operations, name, request.body, streamOf(request));
         feed.pushState();
         return { result };
       },
     });
   };
-  action('kill', { instance: 'string', signal: 'string' });
-  action('stop', { instance: 'string' });
-  action('start', { instance: 'string' });
-  action('restart', { instance: 'string', all: 'boolean', rolling: 'boolean', drainMs: 'number' });
-  action('scale', { group: 'string', count: 'number' });
+  for (const name of ['kill', 'stop', 'start', 'restart', 'scale'] as const) action(name);
 
+  // `on` picks the switch's position (the route's own field); the rest are the loop's settings.
   server.route('/api/chaos', {
     method: 'POST',
     auth: 'token',
     handle: async ({ body }) => {
-      checkFields('POST /api/chaos', body, { on: 'boolean', intervalMs: 'number', keep: 'number', signal: 'string' });
-      if (typeof body.on !== 'boolean') throw refuse(400, 'DASHBOARD_BAD_REQUEST', `POST /api/chaos: expected "on" to be true or false, got ${JSON.stringify(body.on ?? null)}`);
-      if (body.on) {
-        await deps.chaos.on({
-          intervalMs: wholeIn('intervalMs', body.intervalMs, 100, 3_600_000, 10_000),
-          keep: wholeIn('keep', body.keep, 0, 64, 1),
-          signal: parseSignal(body.signal, 'SIGKILL'),
-        });
-      } else {
-        await deps.chaos.off();
-      }
+      const { on, ...settings } = body;
+      if (typeof on !== 'boolean') throw refuse(400, 'DASHBOARD_BAD_REQUEST', `POST /api/chaos: expected "on" to be true or false, got ${JSON.stringify(on ?? null)}`);
+      const options = parseChaosParams(settings);
+      if (on) await deps.chaos.on(options);
+      else await deps.chaos.off();
       feed.pushState();
       return { chaos: deps.chaos.status() };
     },
@@ -125,12 +107,10 @@ export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps)
       // Resolves the name first, so that an unknown one is a 404 answer rather than an empty stream.
       const name = source === 'traefik' || source === 'lb-dev' ? source : deps.supervisor.find(source).name;
       const stream = new SseStream(request.res);
-      const send = (data: unknown) => {
-        const { line, dropped } = data as { line?: LogLine; dropped?: number };
-        if (line) return stream.send({ time: line.time, stream: line.stream, html: ansiToHtml(line.text) });
-        return stream.send({ dropped });
-      };
-      await operations.logs!(asControlRequest(request, { sources: [name], lines, follow: true }, send, () => stream.buffered()));
+      const send = (data: Data<'logs'>) => ('line' in data
+        ? stream.send({ time: data.line.time, stream: data.line.stream, html: ansiToHtml(data.line.text) })
+        : stream.send({ dropped: data.dropped }));
+      await invoke(operations, 'logs', { sources: [name], lines, follow: true }, streamOf(request, send, () => stream.buffered()));
     },
   });
 

@@ -3,7 +3,8 @@
  * through the same `kill` operation as the CLI. Its steps go to the timeline.
  */
 import { type ChaosEvent, type ChaosOptions, runChaos } from '../chaos.js';
-import type { Handler } from '../../control/server.js';
+import type { Operations } from '../operations/contract.js';
+import { invoke } from '../operations/invoke.js';
 import type { Supervisor } from '../supervisor.js';
 
 export class ChaosSwitch {
@@ -12,7 +13,7 @@ export class ChaosSwitch {
 
   constructor(
     private readonly supervisor: Supervisor,
-    private readonly kill: Handler,
+    private readonly operations: Pick<Operations, 'kill'>,
     private readonly onEvent: (event: ChaosEvent) => void,
   ) {}
 
@@ -28,7 +29,7 @@ export class ChaosSwitch {
     this.kills = 0;
     const done = runChaos(options, {
       instances: async () => this.supervisor.status(),
-      kill: async (instance, signal) => (await this.kill({ params: { instance, signal }, send: () => false, closed: new Promise(() => {}), buffered: () => 0 })) as { instance: string; pid: number | null },
+      kill: (instance, signal) => invoke(this.operations, 'kill', { instance, signal }),
     }, stop.signal, (event) => {
       if (event.event === 'kill') this.kills++;
       this.onEvent(event);

@@ -3,8 +3,8 @@
  * token for this run, the feed that follows the supervisor, the API and chaos switch.
  */
 import { randomBytes } from 'node:crypto';
-import type { Handler } from '../../control/server.js';
 import { DashboardServer } from '../../dashboard/server.js';
+import type { InstanceOperations } from '../operations/contract.js';
 import type { Supervisor } from '../supervisor.js';
 import { addDashboardApi, chaosEventText } from './api.js';
 import { ChaosSwitch } from './chaos-switch.js';
@@ -16,7 +16,7 @@ export interface DashboardDeps {
   /** Host names accepted besides 127.0.0.1 and localhost (e.g. host.docker.internal for a scraper in a container). */
   extraHosts?: readonly string[];
   supervisor: Supervisor;
-  operations: Record<string, Handler>;
+  operations: InstanceOperations;
   requests: () => RequestCounts | null;
   backendHost: string;
   balancerUrl: string;
@@ -35,7 +35,7 @@ export async function startDashboard(deps: DashboardDeps): Promise<RunningDashbo
   const server = new DashboardServer({ port: deps.port, token: randomBytes(18).toString('base64url'), extraHosts: deps.extraHosts ?? [] });
   await server.listen();
   let feed: DashboardFeed | null = null;
-  const chaos = new ChaosSwitch(deps.supervisor, deps.operations.kill!, (event) => {
+  const chaos = new ChaosSwitch(deps.supervisor, deps.operations, (event) => {
     feed?.note('chaos', event.event === 'kill' ? event.instance : null, chaosEventText(event));
     feed?.pushState();
   });

@@ -2,15 +2,15 @@
  * The control socket, first of all: it claims the state dir (ALREADY_RUNNING when another `up`
  * answers there) before any log file is opened, and answers `status` from the start.
  */
-import { ControlServer, type Handler } from '../../control/server.js';
-import { controlHandlers } from '../control-handlers.js';
-import type { StatusReport } from '../status-report.js';
+import { operationRoutes } from '../../control/dispatch.js';
+import { ControlServer } from '../../control/server.js';
+import type { Operations } from '../operations.js';
 import type { Part, PartStatus } from '../stack/part.js';
 import type { UpContext } from './context.js';
 
 export interface ControlPartDeps {
-  status(): StatusReport;
-  operations: Record<string, Handler>;
+  /** Every operation the socket answers, each request's params checked first (operationRoutes). */
+  operations: Operations;
   onRequest(method: string, outcome: string): void;
 }
 
@@ -21,9 +21,7 @@ export class ControlPart implements Part {
   private listening = false;
 
   constructor(ctx: UpContext, deps: ControlPartDeps) {
-    this.server = new ControlServer(ctx.layout.socket, {
-      ...controlHandlers({ status: deps.status, requestShutdown: ctx.requestShutdown }), ...deps.operations,
-    });
+    this.server = new ControlServer(ctx.layout.socket, operationRoutes(deps.operations));
     this.server.observeRequests(deps.onRequest);
     this.socket = ctx.layout.socket;
   }

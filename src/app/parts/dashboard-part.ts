@@ -1,7 +1,7 @@
 /** The dashboard (`dashboard.port`; off with false): its server, feed, API and chaos switch. */
-import type { Handler } from '../../control/server.js';
 import { claimListenPort } from '../../adapters/ports.js';
 import { type RunningDashboard, startDashboard } from '../dashboard/start.js';
+import type { InstanceOperations } from '../operations.js';
 import type { Part, PartStatus } from '../stack/part.js';
 import type { UpContext } from './context.js';
 import type { InstancesPart } from './instances-part.js';
@@ -13,7 +13,7 @@ export class DashboardPart implements Part {
 
   constructor(
     private readonly ctx: UpContext,
-    private readonly deps: { instances: InstancesPart; traefik: TraefikPart; operations: Record<string, Handler> },
+    private readonly deps: { instances: InstancesPart; traefik: TraefikPart; operations: InstanceOperations },
   ) {}
 
   get url(): string | null {

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import { type ChaosEvent, runChaos } from '../../app/chaos.js';
-import type { StatusReport } from '../../app/status-report.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
 
@@ -32,8 +31,8 @@ export function chaosCommand(): Command {
       process.stdout.write(flags.json ? `${JSON.stringify({ time: new Date().toISOString(), ...json })}\n` : `${new Date().toISOString().slice(11, 19)} ${describe(event)}\n`);
     };
     await withClient(flags, (client) => runChaos({ intervalMs: flags.interval, signal: flags.signal, keep: flags.keep }, {
-      instances: async () => (await client.call<StatusReport>('status')).instances,
-      kill: (instance, signal) => client.call<{ instance: string; pid: number | null }>('kill', { instance, signal }),
+      instances: async () => (await client.call('status')).instances,
+      kill: (instance, signal) => client.call('kill', { instance, signal }),
     }, stop.signal, say));
   });
 }

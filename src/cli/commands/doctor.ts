@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import type { CheckResult } from '../../app/doctor.js';
-import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
 import { paint, SGR } from '../../core/text/colors.js';
 import { loadResolvedConfig, useColor, withClient } from '../context.js';
@@ -18,7 +17,7 @@ export function doctorCommand(): Command {
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags & { traefik?: TraefikMode; json?: boolean }) => {
     const config = await loadResolvedConfig(flags, { ...overridesFrom(flags), ...presetOverrides({}) });
-    const report = await withClient(flags, (c) => c.call<StatusReport>('status')).catch(() => null);
+    const report = await withClient(flags, (c) => c.call('status')).catch(() => null);
     // Docker's client (and gRPC under it) loads here, for doctor only.
     const { runDoctor } = await import('../../app/doctor.js');
     const results = await runDoctor(config, report?.pid ?? null, report ? report.traefik : undefined);

@@ -11,7 +11,7 @@ export function downCommand(): Command {
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags) => {
     const socket = await withClient(flags, async (client) => {
-      const report = await client.call<{ stateDir: string }>('status');
+      const report = await client.call('status');
       await client.call('down');
       return stateLayout(report.stateDir).socket;
     });

@@ -1,6 +1,6 @@
 import { Command } from 'commander';
 import type { LogLine } from '../../adapters/logs/log-line.js';
-import type { ControlClient } from '../../control/client.js';
+import type { OperationsClient } from '../../control/operations-client.js';
 import { isLbDevError } from '../../core/errors.js';
 import { connect, layoutOf, untilUpEnds, useColor } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
@@ -26,7 +26,7 @@ export function logsCommand(): Command {
   return command.action(async (sources: string[], flags: LogsFlags) => {
     const lines = flags.lines ?? (flags.since !== undefined ? ALL_LINES : DEFAULT_LINES);
     const print = printer(flags, sources.length !== 1);
-    let client: ControlClient;
+    let client: OperationsClient;
     try {
       client = await connect(flags);
     } catch (error) {
@@ -40,13 +40,12 @@ export function logsCommand(): Command {
     }
     try {
       if (flags.follow) process.once('SIGINT', () => { client.close(); process.exit(0); });
-      const request = client.stream('logs', { sources, lines, follow: Boolean(flags.follow), sinceMs: flags.since ?? null }, (data) => {
-        const message = data as { line?: LogLine; dropped?: number };
-        if (message.dropped) {
+      const request = client.stream('logs', { sources, lines, follow: Boolean(flags.follow), sinceMs: flags.since ?? null }, (message) => {
+        if ('dropped' in message) {
           process.stderr.write(`lb-dev logs: ${message.dropped} lines skipped because this terminal read too slowly\n`);
           return;
         }
-        print(message.line!);
+        print(message.line);
       });
       await untilUpEnds(client, request, (text) => process.stderr.write(`${text}\n`));
     } finally {

@@ -14,7 +14,7 @@ export function scaleCommand(): Command {
   return command.action(async (count: number, flags: LocationFlags & { group?: string; drain: number; wait: boolean; json?: boolean }) => {
     const drainMs = flags.drain;
     const result = await withClient(flags, (client) =>
-      client.call<{ added: string[]; removed: string[]; states: Record<string, string>; instances: number }>('scale', { count, group: flags.group, drainMs, wait: flags.wait }));
+      client.call('scale', { count, group: flags.group, drainMs, wait: flags.wait }));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;

@@ -1,5 +1,4 @@
 import { Command } from 'commander';
-import type { StatusReport } from '../../app/status-report.js';
 import { CLEAR_SCREEN } from '../../core/text/colors.js';
 import { untilUpEnds, withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions } from '../options.js';
@@ -14,14 +13,13 @@ export function statusCommand(): Command {
   return command.action(async (flags: LocationFlags & { json?: boolean; watch?: boolean }) => {
     await withClient(flags, async (client) => {
       if (!flags.watch) {
-        const report = await client.call<StatusReport>('status');
+        const report = await client.call('status');
         process.stdout.write(flags.json ? `${JSON.stringify(report, null, 2)}\n` : renderStatus(report, Date.now()));
         return;
       }
       const tty = Boolean(process.stdout.isTTY) && !flags.json;
       process.once('SIGINT', () => { client.close(); process.exit(0); });
-      const watching = client.stream('watch', { intervalMs: 1000 }, (data) => {
-        const report = data as StatusReport;
+      const watching = client.stream('watch', { intervalMs: 1000 }, (report) => {
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(`${tty ? CLEAR_SCREEN : ''}${renderStatus(report, Date.now())}\n`);
       });

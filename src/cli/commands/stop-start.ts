@@ -9,7 +9,7 @@ function lifecycleCommand(name: 'stop' | 'start', description: string): Command 
     .option('--json', 'print the result as JSON');
   addLocationOptions(command);
   return command.action(async (instance: string, flags: LocationFlags & { json?: boolean }) => {
-    const result = await withClient(flags, (client) => client.call<{ instance: string; state: string; reason?: string }>(name, { instance }));
+    const result = await withClient(flags, (client) => client.call(name, { instance }));
     process.stdout.write(flags.json ? `${JSON.stringify(result)}\n` : `${result.instance}: ${result.state}${result.reason ? ` (${result.reason})` : ''}\n`);
   });
 }

@@ -1,12 +1,13 @@
-// The control methods (src/app/operations.ts) called directly, against a Supervisor over real
+// The control methods (src/app/operations.ts) called as the control socket calls them (params checked, then the typed method), against a Supervisor over real
 // child processes: what `lb-dev kill/stop/start/restart/scale/logs` do to a running `up`.
 import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { type TestContext, after, describe, it, test } from 'node:test';
 import { LogHub } from '../../../src/adapters/logs/log-hub.js';
-import { type OperationsContext, operationHandlers, parseSignal } from '../../../src/app/operations.js';
+import { type OperationsContext, createOperations, parseSignal } from '../../../src/app/operations.js';
 import type { StatusReport } from '../../../src/app/status-report.js';
 import type { Supervisor } from '../../../src/app/supervisor.js';
+import { operationRoutes } from '../../../src/control/dispatch.js';
 import type { RequestContext } from '../../../src/control/server.js';
 import { LbDevError } from '../../../src/core/errors.js';
 import { markedProcesses } from '../../helpers/lb-dev/index.js';
@@ -29,7 +30,7 @@ async function setUp(t: TestContext, instances: number) {
     status: () => ({ instances: made.supervisor.status() }) as StatusReport,
     maxLogFiles: 2,
   };
-  return { ...made, logs, handlers: operationHandlers(ctx) };
+  return { ...made, logs, handlers: operationRoutes(createOperations({ ...ctx, requestShutdown: () => undefined })) };
 }
 
 describe('parseSignal', () => {
@@ -39,7 +40,9 @@ describe('parseSignal', () => {
 });
 
 test('every method says "still starting" before the supervisor exists', async () => {
-  const handlers = operationHandlers({ supervisor: () => null as Supervisor | null, logs: null as never, status: () => ({}) as StatusReport, maxLogFiles: 1 });
+  const handlers = operationRoutes(createOperations({
+    supervisor: () => null as Supervisor | null, logs: null as never, status: () => ({}) as StatusReport, maxLogFiles: 1, requestShutdown: () => undefined,
+  }));
   await assert.rejects(handlers.stop!(request({ instance: '1' })), (error: unknown) => error instanceof LbDevError && error.code === 'NOT_RUNNING');
 });
 

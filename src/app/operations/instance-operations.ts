@@ -1,0 +1,107 @@
+/**
+ * kill, stop, start, restart (rolling) and scale over the supervisor, with checked params
+ * (params.ts). Leaving on purpose goes through Supervisor.retire/admit (via stop, rolling
+ * restart, scale); the instance is told what was asked in its log.
+ */
+import { LbDevError } from '../../core/errors.js';
+import type { Instance } from '../instance.js';
+import type { Supervisor } from '../supervisor.js';
+import type { Operations } from './contract.js';
+
+export interface InstanceOperationsContext {
+  /** Null while `up` is still starting. */
+  supervisor: () => Supervisor | null;
+  /** A line in the instance's log (the log hub's event). */
+  note: (source: string, text: string) => void;
+}
+
+type Acting = Pick<Operations, 'kill' | 'stop' | 'start' | 'restart' | 'scale'>;
+
+export function instanceOperations(ctx: InstanceOperationsContext): Acting {
+  const sup = (): Supervisor => {
+    const s = ctx.supervisor();
+    if (!s) throw new LbDevError('NOT_RUNNING', 'lb-dev is still starting; try again in a moment');
+    return s;
+  };
+  const note = (instance: Instance, text: string) => ctx.note(instance.name, text);
+
+  /** Rolling: takes one instance out, waits for Traefik to confirm, drains, restarts it, waits until ready, puts it back. */
+  const restartOne = async (instance: Instance, drainMs: number, rolling: boolean): Promise<void> => {
+    if (rolling) return sup().restartRolling(instance, drainMs);
+    await instance.stop();
+    instance.start();
+    await instance.whenReady();
+  };
+
+  return {
+    async kill({ instance, random, signal }) {
+      let target: Instance;
+      if (random) {
+        const candidates = sup().instances().filter((i) => i.pid !== null);
+        if (candidates.length === 0) {
+          throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
+        }
+        target = candidates[Math.floor(Math.random() * candidates.length)]!;
+      } else {
+        target = sup().find(instance!);
+      }
+      const pid = target.pid;
+      // Said only once it went out: a stopped instance gets nothing, and the log must not claim otherwise.
+      if (pid === null || !(await target.signal(signal))) throw notRunning(target, sup());
+      note(target, `${signal} sent by \`lb-dev kill\``);
+      return { instance: target.name, pid, signal };
+    },
+    async stop(params) {
+      const instance = sup().find(params.instance);
+      note(instance, 'stop requested by `lb-dev stop`');
+      await sup().retire([instance], 0);
+      // Stopped, it takes no traffic anyway; admitted now, a later `start` needs nothing more.
+      await sup().admit([instance]);
+      return { instance: instance.name, state: instance.phase };
+    },
+    async start(params) {
+      const instance = sup().find(params.instance);
+      note(instance, 'start requested by `lb-dev start`');
+      instance.start();
+      if (params.wait) await instance.whenReady();
+      // A start the OS refused (a missing cwd, E2BIG) ends stopped at once: say why.
+      const reason = instance.phase === 'stopped' ? instance.status().lastExit?.reason : undefined;
+      return { instance: instance.name, state: instance.phase, ...(reason ? { reason: `could not start: ${reason}` } : {}) };
+    },
+    async restart({ instance, all, rolling, drainMs }) {
+      const targets = all ? sup().instances() : [sup().find(instance!)];
+      const done: Array<{ instance: string; ms: number }> = [];
+      for (const target of targets) {
+        const started = Date.now();
+        note(target, rolling ? 'rolling restart: leaving the balancer' : 'restart requested');
+        await restartOne(target, drainMs, rolling);
+        done.push({ instance: target.name, ms: Date.now() - started });
+      }
+      return { restarted: done, rolling };
+    },
+    async scale({ count, group, drainMs, wait }) {
+      const result = await sup().scale(count, group ?? undefined, drainMs);
+      // As `start` does: the new instances are ready (or gave up) when this answers, unless told not to wait.
+      // A concurrent scale-down may already have removed some of them: those count as stopped.
+      const added = sup().instances().filter((instance) => result.added.includes(instance.name));
+      if (wait) {
+        await Promise.all(added.map((instance) => instance.whenReady()));
+        await sup().routes.flush();
+      }
+      const states = Object.fromEntries(added.map((instance) => [instance.name, instance.phase]));
+      return { ...result, states, instances: sup().instances().length };
+    },
+  };
+}
+
+/** `2` names an instance of the first group only (Supervisor.find): others by their full name. */
+function notRunning(instance: Instance, supervisor: Supervisor): LbDevError {
+  let name = instance.name;
+  try {
+    if (supervisor.find(String(instance.index)) === instance) name = String(instance.index);
+  } catch {
+    // No instance of that number in the first group: the full name it is.
+  }
+  return new LbDevError('INSTANCE_NOT_RUNNING',
+    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${name}\` starts it again`);
+}
