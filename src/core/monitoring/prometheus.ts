@@ -72,7 +72,11 @@ export function buildPrometheusContainerSpec(opts: PrometheusContainerOptions): 
   return {
     name: opts.name,
     image: opts.image,
-    cmd: prometheusFlags({ configFile: `${opts.containerDir}/prometheus.yml`, storageDir: `${opts.containerDir}/data`, listenAddress: `${listenHost}:${opts.port}` }),
+    cmd: prometheusFlags({
+      configFile: `${opts.containerDir}/prometheus.yml`,
+      storageDir: `${opts.containerDir}/data`,
+      listenAddress: `${listenHost}:${opts.port}`,
+    }),
     labels: { ...opts.labels },
     ...(opts.user ? { user: opts.user } : {}),
     network: opts.network,

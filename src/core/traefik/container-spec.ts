@@ -43,7 +43,7 @@ export function buildContainerSpec(opts: ContainerSpecOptions): ContainerSpec {
   const bridge = opts.network === 'bridge';
   const ports = [opts.balancerPort, opts.apiPort];
   // Validates the ports and the bind host in one place.
-  if (bridge) ports.forEach((port) => listenAddress(opts.bindHost, port));
+  if (bridge) for (const port of ports) listenAddress(opts.bindHost, port);
   return {
     name: opts.name,
     image: opts.image,

@@ -53,8 +53,9 @@ describe('createOptions', () => {
   });
 
   it('Prometheus behind a bridge: its port published on loopback', () => {
-    const spec = buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: {}, network: 'bridge', dirHost: '/s/p', containerDir: '/prometheus', port: 9999 });
-    const options = createOptions(spec);
+    const options = createOptions(
+      buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: {}, network: 'bridge', dirHost: '/s/p', containerDir: '/prometheus', port: 9999 }),
+    );
     assert.deepEqual(options.ExposedPorts, { '9999/tcp': {} });
     assert.deepEqual(options.HostConfig?.PortBindings, { '9999/tcp': [{ HostIp: '127.0.0.1', HostPort: '9999' }] });
     assert.deepEqual(options.HostConfig?.Binds, ['/s/p:/prometheus']);

@@ -44,7 +44,8 @@ test('the metrics registry uses prom-client\'s public index and exposes the cata
   const samples = out.text.split('\n').filter((line) => line !== '' && !line.startsWith('# '));
   assert.ok(samples.every((line) => line.startsWith('lb_dev_')), samples.join('\n'));
   assert.match(out.text, /^lb_dev_instance_restarts_total\{group="app",name="app-1"\} 1$/m);
-  assert.match(out.text, /^lb_dev_instance_ready_seconds_bucket\{le="0\.25",group="app"\} 0\nlb_dev_instance_ready_seconds_bucket\{le="0\.5",group="app"\} 1$/m);
+  assert.match(out.text, /^lb_dev_instance_ready_seconds_bucket\{le="0\.25",group="app"\} 0\n/m);
+  assert.match(out.text, /^lb_dev_instance_ready_seconds_bucket\{le="0\.5",group="app"\} 1\n/m);
   assert.match(out.text, /^lb_dev_instance_ready_seconds_sum\{group="app"\} 0\.3\nlb_dev_instance_ready_seconds_count\{group="app"\} 1$/m);
   assert.match(out.contentType, /^text\/plain; version=0\.0\.4/);
 });
