@@ -9,14 +9,8 @@ import { hostForUrl } from '../core/text/host-port.js';
 import { chooseNetworkMode } from '../core/traefik/container-spec.js';
 import { isPortFree } from '../adapters/ports.js';
 import { connectDocker } from '../adapters/traefik/docker.js';
+import type { CheckResult } from './check-result.js';
 import { rocketChatChecks } from './rocketchat-checks.js';
-
-export interface CheckResult {
-  name: string;
-  status: 'ok' | 'warn' | 'fail' | 'skip';
-  detail: string;
-  fix?: string;
-}
 
 /** Below these, big dev servers (webpack, Meteor) plus Traefik's watcher run out (traefik#11396). */
 export const MIN_INOTIFY_WATCHES = 65_536;

@@ -2,11 +2,24 @@
 import type { InstanceState, Phase } from '../core/instance/state-machine.js';
 import type { PortAllocator } from '../adapters/ports.js';
 import type { LifelineWatch } from '../adapters/process/lifeline.js';
-import type { Instance } from './instance.js';
 
 export interface InstanceLogSink {
   append(source: string, stream: 'stdout' | 'stderr', text: string): unknown;
   event(source: string, text: string): unknown;
+}
+
+/**
+ * The instance a callback is told about, as its owner may read it (Instance implements it): an
+ * interface here, not the class, so that this contract does not import instance.ts back.
+ */
+export interface ChangedInstance {
+  readonly name: string;
+  readonly phase: Phase;
+  readonly port: number | null;
+  /** Taken out of the balancer on purpose (a stop, a scale-down, a rolling restart), not by a failure. */
+  readonly drained: boolean;
+  readonly takesTraffic: boolean;
+  status(): InstanceStatus;
 }
 
 export interface InstanceDeps {
@@ -16,8 +29,8 @@ export interface InstanceDeps {
   balancerUrl: string;
   /** Environment every instance inherits (process.env plus lb-dev's markers). */
   baseEnv: Record<string, string>;
-  onRoutesChanged: (instance: Instance) => void;
-  onChange: (instance: Instance) => void;
+  onRoutesChanged: (instance: ChangedInstance) => void;
+  onChange: (instance: ChangedInstance) => void;
   /** Told of each process group as it is spawned and once it is gone, so a killed `up` leaves none behind. */
   lifeline?: LifelineWatch;
   now?: () => number;

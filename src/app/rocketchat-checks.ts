@@ -8,7 +8,7 @@ import { freemem } from 'node:os';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
 import { isPortFree } from '../adapters/ports.js';
-import type { CheckResult } from './doctor.js';
+import type { CheckResult } from './check-result.js';
 
 /** A Meteor dev build's working set, at the least (Rocket.Chat's want several GB each). */
 export const BYTES_PER_METEOR_BUILD = 4 * 1024 ** 3;

@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import Docker from 'dockerode';
 import type { ContainerCreateOptions, ContainerInspectInfo } from 'dockerode';
+import type { ContainerSpec } from '../../core/container.js';
 import { LbDevError } from '../../core/errors.js';
 import type { LineSink } from '../logs/log-line.js';
 
@@ -21,6 +22,36 @@ export function managedLabels(stateDir: string): Record<string, string> {
 }
 
 const PING_TIMEOUT_MS = 3000;
+
+/**
+ * The engine's create options for a spec. Always without a TTY or stdin (the log is read
+ * demultiplexed) and without a restart policy: lb-dev watches the container and restarts it itself.
+ */
+export function createOptions(spec: ContainerSpec): ContainerCreateOptions {
+  const portKeys = spec.ports.map((p) => `${p.containerPort}/tcp`);
+  const published = spec.ports.length > 0;
+  return {
+    name: spec.name,
+    Image: spec.image,
+    Cmd: [...spec.cmd],
+    Labels: { ...spec.labels },
+    ...(spec.env ? { Env: Object.entries(spec.env).map(([key, value]) => `${key}=${value}`) } : {}),
+    ...(spec.user ? { User: spec.user } : {}),
+    Tty: false,
+    AttachStdin: false,
+    OpenStdin: false,
+    ...(published ? { ExposedPorts: Object.fromEntries(portKeys.map((key) => [key, {}])) } : {}),
+    HostConfig: {
+      NetworkMode: spec.network,
+      Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}`),
+      RestartPolicy: { Name: 'no' },
+      ...(published
+        ? { PortBindings: Object.fromEntries(spec.ports.map((p, i) => [portKeys[i], [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])) }
+        : {}),
+      ...(spec.extraHosts.length > 0 ? { ExtraHosts: spec.extraHosts.map((h) => `${h.name}:${h.address}`) } : {}),
+    },
+  };
+}
 
 export interface EngineInfo {
   serverVersion: string;
@@ -154,8 +185,8 @@ export class DockerEngine {
     return removed;
   }
 
-  async startContainer(spec: ContainerCreateOptions): Promise<RunningContainer> {
-    const container = await this.docker.createContainer(spec);
+  async startContainer(spec: ContainerSpec): Promise<RunningContainer> {
+    const container = await this.docker.createContainer(createOptions(spec));
     try {
       await container.start();
     } catch (error) {
@@ -165,7 +196,7 @@ export class DockerEngine {
     const docker = this.docker;
     return {
       id: container.id,
-      name: spec.name ?? container.id,
+      name: spec.name,
       async stop(graceSec: number) {
         try {
           await container.stop({ t: graceSec });

@@ -4,7 +4,7 @@ import { prometheusFlags } from '../../core/monitoring/prometheus.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import type { RunningProcess } from '../../adapters/process/spawn-command.js';
 import { spawnService } from '../spawn-service.js';
-import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-runtime.js';
+import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-process.js';
 
 export class BinaryPrometheus implements PrometheusProcess {
   readonly scrapeHost = '127.0.0.1';

@@ -8,7 +8,7 @@ import { chooseNetworkMode, type ContainerNetwork } from '../../core/traefik/con
 import { buildPrometheusContainerSpec, scrapeHost } from '../../core/monitoring/prometheus.js';
 import { LbDevError } from '../../core/errors.js';
 import { type DockerEngine, type LogFollower, type RunningContainer, managedLabels } from '../../adapters/traefik/docker.js';
-import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-runtime.js';
+import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-process.js';
 
 const CONTAINER_DIR = '/prometheus';
 

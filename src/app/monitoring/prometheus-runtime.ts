@@ -6,40 +6,14 @@
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import type { LbDevConfig } from '../../core/config/types.js';
 import { LbDevError } from '../../core/errors.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import { type ScrapeTarget, renderPrometheusConfig } from '../../core/monitoring/prometheus.js';
-import type { LogHub } from '../../adapters/logs/log-hub.js';
 import { pollUntil } from '../../adapters/poll.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
-import type { LifelineWatch } from '../../adapters/process/lifeline.js';
-import type { StateLayout } from '../state-dir.js';
+import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-process.js';
 
 export const START_TIMEOUT_MS = 30_000;
-export const LOG_SOURCE = 'prometheus';
-
-export interface PrometheusContext {
-  config: LbDevConfig;
-  layout: StateLayout;
-  logs: LogHub;
-  port: number;
-  /** Told of Prometheus's process group or container, so that a killed `up` leaves neither. */
-  lifeline?: LifelineWatch;
-}
-
-/** One way of running Prometheus (docker-prometheus.ts, binary-prometheus.ts). */
-export interface PrometheusProcess {
-  /** How Prometheus reaches a port on the host's loopback. */
-  readonly scrapeHost: string;
-  describe(): string;
-  /** Starts it with the config in `dir` (prometheus.yml, data/). */
-  start(dir: string): Promise<void>;
-  /** False once it exited (or its container stopped). */
-  running(): boolean;
-  /** Stops and removes it; safe when it never started. */
-  stop(): Promise<void>;
-}
 
 export interface ScrapeSources {
   /** lb-dev's metrics endpoint port, or null when off. */

@@ -8,8 +8,7 @@ import { shellQuote } from '../../core/text/shell-quote.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
 import type { RunningProcess } from '../../adapters/process/spawn-command.js';
 import { spawnService } from '../spawn-service.js';
-import type { RuntimeContext } from './create-runtime.js';
-import type { TraefikRuntime } from './runtime.js';
+import type { RuntimeContext, TraefikRuntime } from './runtime.js';
 import { hostPaths, writeStaticConfig } from './static-file.js';
 import { waitForTraefik } from './wait-for-traefik.js';
 

@@ -1,21 +1,9 @@
 /** Creates the Traefik runtime for the mode chosen (choose-traefik.ts). */
 import type { LbDevConfig } from '../../core/config/types.js';
 import { LbDevError } from '../../core/errors.js';
-import type { LogHub } from '../../adapters/logs/log-hub.js';
-import type { LifelineWatch } from '../../adapters/process/lifeline.js';
-import type { StateLayout } from '../state-dir.js';
 import type { TraefikChoice } from './choose-traefik.js';
 import { ExternalTraefikRuntime } from './external-runtime.js';
-import type { TraefikRuntime } from './runtime.js';
-
-export interface RuntimeContext {
-  /** As configured, but with traefik.mode the mode chosen and traefik.binary the executable found. */
-  config: LbDevConfig;
-  layout: StateLayout;
-  logs: LogHub;
-  /** Told of a local Traefik's process group and of the container, so a killed `up` leaves neither. */
-  lifeline?: LifelineWatch;
-}
+import type { RuntimeContext, TraefikRuntime } from './runtime.js';
 
 /** The config a runtime runs with: the chosen mode, the executable found, the API port in use. */
 export function effectiveConfig(config: LbDevConfig, choice: TraefikChoice, apiPort: number): LbDevConfig {

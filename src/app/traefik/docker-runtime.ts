@@ -11,8 +11,7 @@ import {
   backendHostFor, buildContainerSpec, chooseNetworkMode, containerListenHost, type ContainerNetwork,
 } from '../../core/traefik/container-spec.js';
 import { type DockerEngine, type LogFollower, type RunningContainer, connectDocker, managedLabels } from '../../adapters/traefik/docker.js';
-import type { RuntimeContext } from './create-runtime.js';
-import type { TraefikRuntime } from './runtime.js';
+import type { RuntimeContext, TraefikRuntime } from './runtime.js';
 import { writeStaticConfig } from './static-file.js';
 import { waitForTraefik } from './wait-for-traefik.js';
 

@@ -11,7 +11,7 @@ import { type DockerEngine, connectDocker } from '../../adapters/traefik/docker.
 import { findGo } from '../../adapters/traefik/obtain/build-from-source.js';
 import { downloadBaseUrl } from '../../adapters/traefik/obtain/download-release.js';
 import { obtainTraefik } from '../../adapters/traefik/obtain/obtain-traefik.js';
-import type { CheckResult } from '../doctor.js';
+import type { CheckResult } from '../check-result.js';
 
 const NAME = 'Traefik (mode auto)';
 

@@ -4,8 +4,7 @@
  * next to them that such a Traefik can start from; it confirms changes through the user's
  * API when traefik.apiUrl is set.
  */
-import type { RuntimeContext } from './create-runtime.js';
-import type { TraefikRuntime } from './runtime.js';
+import type { RuntimeContext, TraefikRuntime } from './runtime.js';
 import { hostPaths, writeStaticConfig } from './static-file.js';
 
 export class ExternalTraefikRuntime implements TraefikRuntime {

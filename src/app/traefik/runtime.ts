@@ -1,5 +1,18 @@
 /** A way of having Traefik serve lb-dev's routes: a container, a local binary, or the user's own. */
-import type { TraefikMode } from '../../core/config/types.js';
+import type { LbDevConfig, TraefikMode } from '../../core/config/types.js';
+import type { LogHub } from '../../adapters/logs/log-hub.js';
+import type { LifelineWatch } from '../../adapters/process/lifeline.js';
+import type { StateLayout } from '../state-dir.js';
+
+/** What each runtime is created with (create-runtime.ts picks the runtime). */
+export interface RuntimeContext {
+  /** As configured, but with traefik.mode the mode chosen and traefik.binary the executable found. */
+  config: LbDevConfig;
+  layout: StateLayout;
+  logs: LogHub;
+  /** Told of a local Traefik's process group and of the container, so a killed `up` leaves neither. */
+  lifeline?: LifelineWatch;
+}
 
 export interface TraefikRuntime {
   readonly mode: TraefikMode;

@@ -3,9 +3,9 @@
  * container. Pure: paths and hosts are as Prometheus sees them (inside the container for
  * mode docker).
  */
-import type { ContainerCreateOptions } from 'dockerode';
 import { stringify } from 'yaml';
-import { type ContainerNetwork, DOCKER_HOST_ALIAS } from '../traefik/container-spec.js';
+import type { ContainerNetwork, ContainerSpec } from '../container.js';
+import { DOCKER_HOST_ALIAS, HOST_GATEWAY } from '../traefik/container-spec.js';
 
 export interface ScrapeTarget {
   /** Prometheus job name: `lb-dev`, `traefik`. */
@@ -66,28 +66,23 @@ export interface PrometheusContainerOptions {
   user?: string;
 }
 
-export function buildPrometheusContainerSpec(opts: PrometheusContainerOptions): ContainerCreateOptions {
-  const listenHost = opts.network === 'host' ? '127.0.0.1' : '0.0.0.0';
-  const binds = [`${opts.dirHost}:${opts.containerDir}`];
-  const hostConfig: ContainerCreateOptions['HostConfig'] = opts.network === 'host'
-    ? { NetworkMode: 'host', Binds: binds, RestartPolicy: { Name: 'no' } }
-    : {
-      NetworkMode: 'bridge',
-      Binds: binds,
-      RestartPolicy: { Name: 'no' },
-      PortBindings: { [`${opts.port}/tcp`]: [{ HostIp: '127.0.0.1', HostPort: String(opts.port) }] },
-      ExtraHosts: [`${DOCKER_HOST_ALIAS}:host-gateway`],
-    };
+export function buildPrometheusContainerSpec(opts: PrometheusContainerOptions): ContainerSpec {
+  const bridge = opts.network === 'bridge';
+  const listenHost = bridge ? '0.0.0.0' : '127.0.0.1';
   return {
     name: opts.name,
-    Image: opts.image,
-    Cmd: prometheusFlags({ configFile: `${opts.containerDir}/prometheus.yml`, storageDir: `${opts.containerDir}/data`, listenAddress: `${listenHost}:${opts.port}` }),
-    Labels: { ...opts.labels },
-    Tty: false,
-    AttachStdin: false,
-    OpenStdin: false,
-    ...(opts.user ? { User: opts.user } : {}),
-    ...(opts.network === 'bridge' ? { ExposedPorts: { [`${opts.port}/tcp`]: {} } } : {}),
-    HostConfig: hostConfig,
+    image: opts.image,
+    cmd: prometheusFlags({
+      configFile: `${opts.containerDir}/prometheus.yml`,
+      storageDir: `${opts.containerDir}/data`,
+      listenAddress: `${listenHost}:${opts.port}`,
+    }),
+    labels: { ...opts.labels },
+    ...(opts.user ? { user: opts.user } : {}),
+    network: opts.network,
+    binds: [{ hostPath: opts.dirHost, containerPath: opts.containerDir }],
+    // Published on the host's loopback only, whatever bind host the balancer uses.
+    ports: bridge ? [{ containerPort: opts.port, hostIp: '127.0.0.1', hostPort: opts.port }] : [],
+    extraHosts: bridge ? [{ ...HOST_GATEWAY }] : [],
   };
 }

@@ -1,12 +1,12 @@
 /**
  * The Docker container that runs Traefik for lb-dev, and how it reaches the instances.
- * Pure: returns dockerode's create options; src/adapters/traefik/docker.ts creates it.
+ * Pure: returns a plain ContainerSpec; src/adapters/traefik/docker.ts creates the container.
  */
-import type { ContainerCreateOptions } from 'dockerode';
+import type { ContainerNetwork, ContainerSpec, ExtraHost } from '../container.js';
 import { LbDevError } from '../errors.js';
 import { listenAddress } from './static-config.js';
 
-export type ContainerNetwork = 'host' | 'bridge';
+export type { ContainerNetwork } from '../container.js';
 
 export interface ContainerSpecOptions {
   image: string;
@@ -29,7 +29,10 @@ export interface ContainerSpecOptions {
 
 export const DOCKER_HOST_ALIAS = 'host.docker.internal';
 
-export function buildContainerSpec(opts: ContainerSpecOptions): ContainerCreateOptions {
+/** Docker Desktop defines the alias itself; a Linux engine needs it spelled out (Engine >= 20.10). */
+export const HOST_GATEWAY: ExtraHost = { name: DOCKER_HOST_ALIAS, address: 'host-gateway' };
+
+export function buildContainerSpec(opts: ContainerSpecOptions): ContainerSpec {
   if (!opts.containerConfigDir.startsWith('/')) {
     throw new LbDevError('INTERNAL', `container spec: expected an absolute containerConfigDir, got ${JSON.stringify(opts.containerConfigDir)}`);
   }
@@ -37,34 +40,22 @@ export function buildContainerSpec(opts: ContainerSpecOptions): ContainerCreateO
     throw new LbDevError('INTERNAL', 'container spec: expected a host config directory, got an empty string');
   }
   const containerDir = opts.containerConfigDir.replace(/\/+$/, '');
-  // A directory bind mount: an atomic rename replaces the inode, which a file mount would not see.
-  const binds = [`${opts.configDirHost}:${containerDir}`];
-  const spec: ContainerCreateOptions = {
+  const bridge = opts.network === 'bridge';
+  const ports = [opts.balancerPort, opts.apiPort];
+  // Validates the ports and the bind host in one place.
+  if (bridge) for (const port of ports) listenAddress(opts.bindHost, port);
+  return {
     name: opts.name,
-    Image: opts.image,
-    Cmd: [`--configFile=${containerDir}/static.yaml`],
-    Labels: { ...opts.labels },
-    Tty: false,
-    AttachStdin: false,
-    OpenStdin: false,
-    ...(opts.user ? { User: opts.user } : {}),
-    HostConfig: { NetworkMode: 'host', Binds: binds, RestartPolicy: { Name: 'no' } },
+    image: opts.image,
+    cmd: [`--configFile=${containerDir}/static.yaml`],
+    labels: { ...opts.labels },
+    ...(opts.user ? { user: opts.user } : {}),
+    network: opts.network,
+    // A directory bind mount: an atomic rename replaces the inode, which a file mount would not see.
+    binds: [{ hostPath: opts.configDirHost, containerPath: containerDir }],
+    ports: bridge ? ports.map((port) => ({ containerPort: port, hostIp: opts.bindHost, hostPort: port })) : [],
+    extraHosts: bridge ? [{ ...HOST_GATEWAY }] : [],
   };
-  if (opts.network === 'bridge') {
-    const ports = [opts.balancerPort, opts.apiPort];
-    // Validates the ports and the bind host in one place.
-    ports.forEach((port) => listenAddress(opts.bindHost, port));
-    spec.ExposedPorts = Object.fromEntries(ports.map((p) => [`${p}/tcp`, {}]));
-    spec.HostConfig = {
-      NetworkMode: 'bridge',
-      Binds: binds,
-      RestartPolicy: { Name: 'no' },
-      PortBindings: Object.fromEntries(ports.map((p) => [`${p}/tcp`, [{ HostIp: opts.bindHost, HostPort: String(p) }]])),
-      // Docker Desktop defines the name itself; a Linux engine needs it spelled out (Engine >= 20.10).
-      ExtraHosts: [`${DOCKER_HOST_ALIAS}:host-gateway`],
-    };
-  }
-  return spec;
 }
 
 export interface EngineFacts {

@@ -2,10 +2,12 @@
  * Traefik's dynamic configuration (routers, services, middlewares) for the ready
  * instances. Pure: the supervisor renders, src/adapters/traefik/config-writer.ts writes.
  *
- * Traefik facts this file encodes (docs in /work/shared/notes/traefik.md):
- * - an empty map (`http: {}`, `loadBalancer: {}` ...) makes Traefik reject the whole file,
- *   so every map here is either filled or left out; `servers: []` is fine (answers 503);
- * - files go through Go templates, so the text must never contain `{{`;
+ * The shapes are Traefik's own (dynamic-types.ts). Traefik facts this file encodes (traefik/traefik v3.6):
+ * - an empty map (`http: {}`, `loadBalancer: {}` ...) makes Traefik reject the whole file ("cannot be a
+ *   standalone element", traefik/paerser parser/nodes_metadata.go), so every map here is either filled
+ *   or left out; `servers: []` is fine (answers 503);
+ * - files go through Go templates (pkg/provider/file/file.go, CreateConfiguration), so the text must
+ *   never contain `{{`;
  * - the file is YAML in its JSON form (JSON is YAML, and Traefik's YAML reader takes it):
  *   JSON.stringify renders it in ~0.02 ms where the yaml package took 1-2 ms, on the path from
  *   a crash to the route being gone;
@@ -19,6 +21,7 @@ import { goDuration } from '../text/duration.js';
 import { hostPort } from '../text/host-port.js';
 import type { BalancerConfig } from '../config/types.js';
 import { HEALTH_CHECK_HEADER } from '../health-check.js';
+import type { DynamicConfiguration, HttpConfiguration, Router, ServersLoadBalancer } from './dynamic-types.js';
 
 /** One ready instance. */
 export interface RouteServer {
@@ -91,30 +94,48 @@ export function pathPrefixRule(paths: readonly string[]): string {
     .join(' || ');
 }
 
-export function renderDynamicConfig(servers: readonly RouteServer[], opts: DynamicConfigOptions): Record<string, unknown> {
+export function renderDynamicConfig(servers: readonly RouteServer[], opts: DynamicConfigOptions): DynamicConfiguration {
   const { serviceName, entryPoint, balancer } = opts;
   const retryName = `${serviceName}-retry`;
 
-  const routerBase = (rule: string): Record<string, unknown> => ({
+  const routerBase = (rule: string): Router => ({
     rule,
     entryPoints: [entryPoint],
     service: serviceName,
     ...(balancer.retry ? { middlewares: [retryName] } : {}),
   });
-  const routers: Record<string, unknown> = { [serviceName]: routerBase('PathPrefix(`/`)') };
+  const routers: Record<string, Router> = { [serviceName]: routerBase('PathPrefix(`/`)') };
   if (balancer.websocketPaths.length > 0) {
     routers[`${serviceName}-websocket`] = routerBase(pathPrefixRule(balancer.websocketPaths));
   }
 
-  const loadBalancer: Record<string, unknown> = {
+  const http: HttpConfiguration = {
+    routers,
+    services: { [serviceName]: { loadBalancer: renderLoadBalancer(servers, opts) } },
+  };
+  if (balancer.retry) {
+    // Re-sends a request through the balancer only when nothing of it reached a server (the
+    // connection was refused): a request already written to an instance that dies is lost.
+    http.middlewares = {
+      [retryName]: { retry: { attempts: balancer.retry.attempts, initialInterval: goDuration(balancer.retry.initialIntervalMs) } },
+    };
+  }
+  if (opts.defaultCertificate === false) return { http };
+  // FileOrContent: a value that is not an existing path is taken as the PEM itself.
+  return { http, tls: { stores: { default: { defaultCertificate: { ...PLACEHOLDER_CERTIFICATE } } } } };
+}
+
+function renderLoadBalancer(servers: readonly RouteServer[], opts: DynamicConfigOptions): ServersLoadBalancer {
+  const { balancer } = opts;
+  const loadBalancer: ServersLoadBalancer = {
     servers: sortedServers(servers).map((s) => ({ url: serverUrl(opts.backendHost, s.port) })),
   };
   if (balancer.stickyCookie !== null) {
-    loadBalancer['sticky'] = { cookie: { name: balancer.stickyCookie, httpOnly: true, sameSite: 'lax' } };
+    loadBalancer.sticky = { cookie: { name: balancer.stickyCookie, httpOnly: true, sameSite: 'lax' } };
   }
   if (balancer.healthCheck) {
     const hc = balancer.healthCheck;
-    loadBalancer['healthCheck'] = {
+    loadBalancer.healthCheck = {
       path: hc.path ?? '/',
       interval: goDuration(hc.intervalMs),
       timeout: goDuration(hc.timeoutMs),
@@ -128,27 +149,12 @@ export function renderDynamicConfig(servers: readonly RouteServer[], opts: Dynam
     // check only that check brings it back. It covers the ms between a crash and the route
     // change going live, and steers retries (and sticky clients) away from the dead server.
     const phc = balancer.passiveHealthCheck;
-    loadBalancer['passiveHealthCheck'] = {
+    loadBalancer.passiveHealthCheck = {
       failureWindow: goDuration(phc.failureWindowMs),
       maxFailedAttempts: phc.maxFailedAttempts,
     };
   }
-
-  const http: Record<string, unknown> = {
-    routers,
-    services: { [serviceName]: { loadBalancer } },
-  };
-  if (balancer.retry) {
-    // Re-sends a request through the balancer only when nothing of it reached a server (the
-    // connection was refused): a request already written to an instance that dies is lost.
-    http['middlewares'] = {
-      [retryName]: { retry: { attempts: balancer.retry.attempts, initialInterval: goDuration(balancer.retry.initialIntervalMs) } },
-    };
-  }
-  if (opts.defaultCertificate === false) return { http };
-  // FileOrContent: a value that is not an existing path is taken as the PEM itself.
-  const tls = { stores: { default: { defaultCertificate: { ...PLACEHOLDER_CERTIFICATE } } } };
-  return { http, tls };
+  return loadBalancer;
 }
 
 /** By port, then name: the same set of instances always renders the same file. */
@@ -165,7 +171,7 @@ function sortedServers(servers: readonly RouteServer[]): RouteServer[] {
 }
 
 /** The file's text: a header comment, then the config as JSON with sorted keys; refuses what Traefik would reject. */
-export function dynamicConfigText(config: Record<string, unknown>): string {
+export function dynamicConfigText(config: DynamicConfiguration): string {
   const emptyMap = findEmptyMap(config, '');
   if (emptyMap !== null) {
     throw new LbDevError('INTERNAL', `dynamic config: Traefik rejects empty maps, got one at ${emptyMap || '(root)'}`);

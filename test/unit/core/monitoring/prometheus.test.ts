@@ -27,20 +27,23 @@ describe('Prometheus for --monitoring', () => {
 
   it('host network: listens on loopback, scrapes 127.0.0.1, nothing published', () => {
     const spec = buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: { a: 'b' }, network: 'host', dirHost: '/s/prometheus', containerDir: '/prometheus', port: 9999, user: '1000:1000' });
-    assert.equal(spec.HostConfig?.NetworkMode, 'host');
-    assert.deepEqual(spec.HostConfig?.Binds, ['/s/prometheus:/prometheus']);
-    assert.ok(spec.Cmd?.includes('--web.listen-address=127.0.0.1:9999'));
-    assert.ok(spec.Cmd?.includes('--config.file=/prometheus/prometheus.yml'));
-    assert.equal(spec.User, '1000:1000');
-    assert.equal(spec.ExposedPorts, undefined);
+    assert.equal(spec.network, 'host');
+    assert.deepEqual(spec.binds, [{ hostPath: '/s/prometheus', containerPath: '/prometheus' }]);
+    assert.ok(spec.cmd.includes('--web.listen-address=127.0.0.1:9999'));
+    assert.ok(spec.cmd.includes('--config.file=/prometheus/prometheus.yml'));
+    assert.equal(spec.user, '1000:1000');
+    assert.deepEqual(spec.ports, []);
+    assert.deepEqual(spec.extraHosts, []);
     assert.equal(scrapeHost('host'), '127.0.0.1');
   });
 
   it('bridge network: listens on all interfaces inside, published on 127.0.0.1 only, scrapes the host alias', () => {
     const spec = buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: {}, network: 'bridge', dirHost: '/s/p', containerDir: '/prometheus', port: 9999 });
-    assert.ok(spec.Cmd?.includes('--web.listen-address=0.0.0.0:9999'));
-    assert.deepEqual(spec.HostConfig?.PortBindings, { '9999/tcp': [{ HostIp: '127.0.0.1', HostPort: '9999' }] });
-    assert.deepEqual(spec.HostConfig?.ExtraHosts, ['host.docker.internal:host-gateway']);
+    assert.equal(spec.network, 'bridge');
+    assert.ok(spec.cmd.includes('--web.listen-address=0.0.0.0:9999'));
+    assert.deepEqual(spec.ports, [{ containerPort: 9999, hostIp: '127.0.0.1', hostPort: 9999 }]);
+    assert.deepEqual(spec.extraHosts, [{ name: 'host.docker.internal', address: 'host-gateway' }]);
+    assert.equal('user' in spec, false);
     assert.equal(scrapeHost('bridge'), 'host.docker.internal');
   });
 });

@@ -25,36 +25,32 @@ describe('buildContainerSpec', () => {
   it('host network: no published ports, the config directory mounted', () => {
     assert.deepEqual(buildContainerSpec(base), {
       name: 'lb-dev-traefik-abc',
-      Image: 'traefik:v3.6',
-      Cmd: ['--configFile=/etc/lb-dev/static.yaml'],
-      Labels: { 'dev.lb-dev.managed': 'true', 'dev.lb-dev.state-dir': '/p/.lb-dev' },
-      Tty: false,
-      AttachStdin: false,
-      OpenStdin: false,
-      HostConfig: { NetworkMode: 'host', Binds: ['/p/.lb-dev/traefik:/etc/lb-dev'], RestartPolicy: { Name: 'no' } },
+      image: 'traefik:v3.6',
+      cmd: ['--configFile=/etc/lb-dev/static.yaml'],
+      labels: { 'dev.lb-dev.managed': 'true', 'dev.lb-dev.state-dir': '/p/.lb-dev' },
+      network: 'host',
+      binds: [{ hostPath: '/p/.lb-dev/traefik', containerPath: '/etc/lb-dev' }],
+      ports: [],
+      extraHosts: [],
     });
   });
 
   it('bridge: publishes both ports on the bind host and maps host.docker.internal', () => {
     const spec = buildContainerSpec({ ...base, network: 'bridge' });
-    assert.deepEqual(spec.ExposedPorts, { '3000/tcp': {}, '8089/tcp': {} });
-    assert.deepEqual(spec.HostConfig, {
-      NetworkMode: 'bridge',
-      Binds: ['/p/.lb-dev/traefik:/etc/lb-dev'],
-      RestartPolicy: { Name: 'no' },
-      PortBindings: {
-        '3000/tcp': [{ HostIp: '127.0.0.1', HostPort: '3000' }],
-        '8089/tcp': [{ HostIp: '127.0.0.1', HostPort: '8089' }],
-      },
-      ExtraHosts: ['host.docker.internal:host-gateway'],
-    });
+    assert.equal(spec.network, 'bridge');
+    assert.deepEqual(spec.binds, [{ hostPath: '/p/.lb-dev/traefik', containerPath: '/etc/lb-dev' }]);
+    assert.deepEqual(spec.ports, [
+      { containerPort: 3000, hostIp: '127.0.0.1', hostPort: 3000 },
+      { containerPort: 8089, hostIp: '127.0.0.1', hostPort: 8089 },
+    ]);
+    assert.deepEqual(spec.extraHosts, [{ name: 'host.docker.internal', address: 'host-gateway' }]);
   });
 
   const table: Array<{ name: string; opts: Partial<ContainerSpecOptions>; check: (spec: ReturnType<typeof buildContainerSpec>) => void }> = [
-    { name: 'trailing slash in the container dir', opts: { containerConfigDir: '/etc/lb-dev/' }, check: (s) => assert.deepEqual(s.Cmd, ['--configFile=/etc/lb-dev/static.yaml']) },
-    { name: 'runs as the given user', opts: { user: '1000:1000' }, check: (s) => assert.equal(s.User, '1000:1000') },
-    { name: 'no user by default', opts: {}, check: (s) => assert.equal('User' in s, false) },
-    { name: 'labels are copied, not shared', opts: {}, check: (s) => assert.notEqual(s.Labels, base.labels) },
+    { name: 'trailing slash in the container dir', opts: { containerConfigDir: '/etc/lb-dev/' }, check: (s) => assert.deepEqual(s.cmd, ['--configFile=/etc/lb-dev/static.yaml']) },
+    { name: 'runs as the given user', opts: { user: '1000:1000' }, check: (s) => assert.equal(s.user, '1000:1000') },
+    { name: 'no user by default', opts: {}, check: (s) => assert.equal('user' in s, false) },
+    { name: 'labels are copied, not shared', opts: {}, check: (s) => assert.notEqual(s.labels, base.labels) },
   ];
   for (const row of table) it(row.name, () => row.check(buildContainerSpec({ ...base, ...row.opts })));
 

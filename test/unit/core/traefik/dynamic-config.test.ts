@@ -12,6 +12,7 @@ import {
   type DynamicConfigOptions,
   type RouteServer,
 } from '../../../../src/core/traefik/dynamic-config.js';
+import type { DynamicConfiguration } from '../../../../src/core/traefik/dynamic-types.js';
 import { LbDevError } from '../../../../src/core/errors.js';
 
 const fullBalancer: BalancerConfig = {
@@ -125,10 +126,8 @@ describe('renderDynamicConfig', () => {
   ];
   for (const row of table) {
     it(row.name, () => {
-      const config = renderDynamicConfig(row.servers, opts(fullBalancer, row.backendHost)) as {
-        http: { services: Record<string, { loadBalancer: { servers: Array<{ url: string }> } }> };
-      };
-      assert.deepEqual(config.http.services['lb-dev']!.loadBalancer.servers.map((s) => s.url), row.urls);
+      const config = renderDynamicConfig(row.servers, opts(fullBalancer, row.backendHost));
+      assert.deepEqual(config.http?.services?.['lb-dev']?.loadBalancer?.servers?.map((s) => s.url), row.urls);
     });
   }
 
@@ -146,9 +145,9 @@ describe('renderDynamicConfig', () => {
   });
 
   it('gives the default TLS store a certificate unless told not to (reloads then skip generating an RSA key)', () => {
-    const withCert = renderDynamicConfig(two, opts(bareBalancer)) as { tls?: unknown };
+    const withCert = renderDynamicConfig(two, opts(bareBalancer));
     assert.deepEqual(withCert.tls, { stores: { default: { defaultCertificate: { ...PLACEHOLDER_CERTIFICATE } } } });
-    const without = renderDynamicConfig(two, { ...opts(bareBalancer), defaultCertificate: false }) as { tls?: unknown };
+    const without = renderDynamicConfig(two, { ...opts(bareBalancer), defaultCertificate: false });
     assert.equal(without.tls, undefined);
   });
 
@@ -163,12 +162,10 @@ describe('renderDynamicConfig', () => {
   });
 
   it('names routers and middleware after the service', () => {
-    const config = renderDynamicConfig(two, { ...opts(fullBalancer), serviceName: 'shop', entryPoint: 'edge' }) as {
-      http: { routers: Record<string, { service: string; entryPoints: string[]; middlewares: string[] }>; middlewares: object };
-    };
-    assert.deepEqual(Object.keys(config.http.routers), ['shop', 'shop-websocket']);
-    assert.deepEqual(Object.keys(config.http.middlewares), ['shop-retry']);
-    for (const router of Object.values(config.http.routers)) {
+    const { http } = renderDynamicConfig(two, { ...opts(fullBalancer), serviceName: 'shop', entryPoint: 'edge' });
+    assert.deepEqual(Object.keys(http?.routers ?? {}), ['shop', 'shop-websocket']);
+    assert.deepEqual(Object.keys(http?.middlewares ?? {}), ['shop-retry']);
+    for (const router of Object.values(http?.routers ?? {})) {
       assert.equal(router.service, 'shop');
       assert.deepEqual(router.entryPoints, ['edge']);
       assert.deepEqual(router.middlewares, ['shop-retry']);
@@ -201,7 +198,7 @@ describe('dynamicConfigText', () => {
     assert.doesNotMatch(text, /\{\}/);
   });
 
-  const emptyMaps: Array<[string, Record<string, unknown>, RegExp]> = [
+  const emptyMaps: Array<[string, DynamicConfiguration, RegExp]> = [
     ['root', {}, /\(root\)/],
     ['http', { http: {} }, /at http$/],
     ['routers', { http: { routers: {}, services: { s: { loadBalancer: { servers: [] } } } } }, /at http\.routers$/],
