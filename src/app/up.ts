@@ -220,7 +220,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     });
     supervisor = sup;
     metrics.watchInstances(sup);
-    metrics.watchRoutes(sup, sup.routes);
+    metrics.watchRoutes(sup.routes);
     if (dashboardPort) {
       const running = await startDashboard({
         port: dashboardPort.port, supervisor: sup, operations, requests: () => requests,
@@ -231,7 +231,6 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
       log.info(`dashboard: ${running.url}`);
     }
     const routeLines = routeLog(log, { recentTraefikLines: () => logs.recent(['traefik'], 200) });
-    sup.observe(routeLines);
     sup.routes.observe(routeLines);
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await sup.routes.writeUnconfirmed();

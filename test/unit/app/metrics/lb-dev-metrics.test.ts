@@ -70,7 +70,7 @@ test('the metrics endpoint serves instance, route, request and control series af
     backendUrl: (port) => serverUrl('127.0.0.1', port),
   });
   metrics.watchInstances(supervisor);
-  metrics.watchRoutes(supervisor, supervisor.routes);
+  metrics.watchRoutes(supervisor.routes);
   const endpoint = await startMetricsEndpoint(config, ports, metrics);
   assert.ok(endpoint);
   cleanups.push(() => endpoint.close());
