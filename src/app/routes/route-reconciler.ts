@@ -23,11 +23,7 @@ import { type RouteReconcilerOptions, renderRoutes, retryDelayMs } from './route
 export type { RouteReconcilerOptions } from './route-options.js';
 
 /** The latest pushed servers; a new id for every push (and for a resync, which `force`s a touch). */
-interface Target {
-  servers: RouteServer[];
-  id: number;
-  force: boolean;
-}
+interface Target { servers: RouteServer[]; id: number; force: boolean }
 
 type Outcome = 'done' | 'retry' | 'superseded';
 
@@ -90,7 +86,7 @@ export class RouteReconciler {
   async writeUnconfirmed(): Promise<void> {
     if (this.closed) return;
     const target = this.target;
-    const content = this.render(target.servers);
+    const content = renderRoutes(target.servers, this.opts);
     try {
       this.recordWrite(target, content, await this.opts.writer.rewrite(content));
     } catch (error) {
@@ -174,7 +170,7 @@ export class RouteReconciler {
 
   /** One write (or touch) of `target` and one wait for Traefik to show it. */
   private async attempt(target: Target, attempt: number, startedAt: number, signal: AbortSignal): Promise<Outcome> {
-    const content = this.render(target.servers);
+    const content = renderRoutes(target.servers, this.opts);
     const onDisk = this.onDisk?.content === content;
     if (onDisk && !target.force && attempt === 0 && (this.onDisk!.confirmed || !this.opts.api) && this.problemSince === null) {
       this.settle(target.id);
@@ -221,7 +217,7 @@ export class RouteReconciler {
   /** The failure fast path: a synchronous write when the writer is idle; else (or when it throws) the loop writes and reports. */
   private writeInThisTurn(): void {
     const target = this.target;
-    const content = this.render(target.servers);
+    const content = renderRoutes(target.servers, this.opts);
     let result: WriteResult | null = null;
     try {
       result = this.opts.writer.writeIfIdle(content);
@@ -232,20 +228,13 @@ export class RouteReconciler {
     if (result) this.recordWrite(target, content, result);
   }
 
-  private render(servers: RouteServer[]): string {
-    return renderRoutes(servers, this.opts);
-  }
-
   private recordWrite(target: Target, content: string, result: WriteResult): void {
     const now = Date.now();
     const fresh = this.onDisk?.content !== content;
     this.onDisk = { content, confirmed: fresh ? false : this.onDisk!.confirmed };
     if (this.writtenFor.id !== target.id) this.writtenFor = { id: target.id, at: now };
     if (this.problemSince?.kind === 'write') this.clearProblem();
-    if (!fresh || !result.changed) {
-      if (fresh) this.onDisk.confirmed = false;
-      return;
-    }
+    if (!fresh || !result.changed) return;
     Object.assign(this.status, { written: target.servers.map((s) => s.name), writtenAt: now, confirmed: null });
     this.status.writes++;
     const names = new Set(target.servers.map((s) => s.name));
@@ -272,18 +261,22 @@ export class RouteReconciler {
   }
 
   private notConfirmed(target: Target, expected: string[], seen: ServersWait): void {
-    if (this.problemSince?.kind !== 'confirm') this.problemSince = { kind: 'confirm', at: this.writtenFor.at || Date.now() };
-    const problem = notConfirmedProblem(this.opts.confirmTimeoutMs, expected, seen, this.problemSince.at);
+    const first = this.problemSince?.kind !== 'confirm';
+    if (first) this.problemSince = { kind: 'confirm', at: this.writtenFor.at || Date.now() };
+    const problem = notConfirmedProblem(this.opts.confirmTimeoutMs, expected, seen, this.problemSince!.at);
+    const news = first || problem !== this.status.problem;
     Object.assign(this.status, { confirmed: false, problem });
     this.settle(target.id);
-    this.observers.emit('notConfirmed', target.servers, problem);
+    // Told once a streak (again when what Traefik shows changes): one that never shows them is not a warning every touch.
+    if (news) this.observers.emit('notConfirmed', target.servers, problem);
   }
 
   private writeFailed(error: Error): void {
     // What is on disk is unknown now: the next attempt writes, whatever it compares with.
     this.onDisk = null;
     if (this.problemSince?.kind !== 'write') this.problemSince = { kind: 'write', at: Date.now() };
-    this.status.problem = notWrittenProblem(error, this.problemSince.at);
+    // Not live: `status` shows the problem (it shows one only for routes not confirmed).
+    Object.assign(this.status, { confirmed: false, problem: notWrittenProblem(error, this.problemSince.at) });
     this.observers.emit('failed', error);
   }
 
@@ -291,7 +284,6 @@ export class RouteReconciler {
     this.problemSince = null;
     this.status.problem = null;
   }
-
 }
 
 function timed(exits: ReadonlyArray<{ name: string; at: number }>, now: number): ExitTiming[] {

@@ -96,7 +96,7 @@ describe('RouteReconciler heals', () => {
     const status = await routes.flush();
     const problem = status.problem ?? '';
     assert.match(problem, /^routes not written: could not (write|read) Traefik's dynamic config .*ENOTDIR.* since \d{4}-\d\d-\d\dT[\d:.]+Z$/, problem);
-    assert.equal(status.writes, 0);
+    assert.deepEqual({ writes: status.writes, confirmed: status.confirmed }, { writes: 0, confirmed: false }, 'not live: `lb-dev status` shows the problem');
     // Retried on its own; the problem keeps the time it started.
     await next(routes, 'failed');
     await next(routes, 'failed');
