@@ -29,7 +29,8 @@ export interface InstanceDeps {
   balancerUrl: string;
   /** Environment every instance inherits (process.env plus lb-dev's markers). */
   baseEnv: Record<string, string>;
-  onRoutesChanged: (instance: ChangedInstance) => void;
+  /** It entered or left the balancer; `exitSeenAt` when its process exiting took it out (ms since the epoch). */
+  onRoutesChanged: (instance: ChangedInstance, exitSeenAt: number | null) => void;
   onChange: (instance: ChangedInstance) => void;
   /** Told of each process group as it is spawned and once it is gone, so a killed `up` leaves none behind. */
   lifeline?: LifelineWatch;

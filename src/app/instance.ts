@@ -31,13 +31,8 @@ export class Instance {
   private stopping: Promise<void> | null = null;
   private readonly stoppedWaiters: Array<() => void> = [];
   private readonly readyWaiters: Array<() => void> = [];
-  /** When the last exit was seen. */
+  /** When the last exit was seen: told with the route change an exit causes (the exit metric starts there). */
   private lastExitSeenAt: number | null = null;
-  /**
-   * When an exit took this instance out of the balancer, until a route write without it
-   * reports the figure (takeExitThatLeft): only such a write was caused by an exit.
-   */
-  private exitLeftBalancerAt: number | null = null;
   /** The build the current process started on (see InstanceDeps.buildStamp). */
   build: string | null = null;
 
@@ -154,13 +149,6 @@ export class Instance {
     return true;
   }
 
-  /** When an exit took it out of the balancer, once: the route write that reports it consumes it. */
-  takeExitThatLeft(): number | null {
-    const at = this.exitLeftBalancerAt;
-    this.exitLeftBalancerAt = null;
-    return at;
-  }
-
   releasePorts(): void {
     this.deps.ports.release(...this.ports);
     this.ports = [];
@@ -177,15 +165,16 @@ export class Instance {
     });
     const previous = this.state;
     this.state = result.state;
-    if (event.type === 'exited' && takesTraffic(previous) && !this.takesTraffic) this.exitLeftBalancerAt = this.lastExitSeenAt;
-    for (const effect of result.effects) this.apply(effect);
+    // An exit that took it out of the balancer goes with the route change, timed from when it was seen.
+    const exitSeenAt = event.type === 'exited' && takesTraffic(previous) && !this.takesTraffic ? this.lastExitSeenAt : null;
+    for (const effect of result.effects) this.apply(effect, exitSeenAt);
     if (this.state.phase === 'ready') this.portConflicts.reset();
     if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());
     if (!this.state.alive && previous.alive !== this.state.alive) this.stoppedWaiters.splice(0).forEach((resolve) => resolve());
     if (previous !== this.state) this.deps.onChange(this);
   }
 
-  private apply(effect: Effect): void {
+  private apply(effect: Effect, exitSeenAt: number | null): void {
     switch (effect.type) {
       case 'spawn':
         this.launching = this.launch(effect.newPort);
@@ -205,7 +194,7 @@ export class Instance {
         this.clearRestartTimer();
         return;
       case 'routesChanged':
-        this.deps.onRoutesChanged(this);
+        this.deps.onRoutesChanged(this, exitSeenAt);
         return;
       case 'log':
         this.deps.logs.event(this.name, effect.text);

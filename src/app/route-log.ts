@@ -1,7 +1,6 @@
-/** What `up` says about each route change: written, confirmed by Traefik, or why not. */
+/** What `up` says about each route change: written, written again, confirmed by Traefik, or why not. */
 import type { LogLine } from '../adapters/logs/log-line.js';
-import type { RouteSyncEvents } from './route-sync.js';
-import type { SupervisorEvents } from './supervisor.js';
+import type { RouteEvents } from './routes/route-events.js';
 
 export interface RouteLogSink {
   info(text: string): void;
@@ -15,17 +14,20 @@ export interface RouteLogSources {
   recentTraefikLines(): LogLine[];
 }
 
-/** Observes the supervisor (routesWritten) and its route sync (the rest). */
-export type RouteLogObserver = Pick<SupervisorEvents, 'routesWritten'> & Omit<RouteSyncEvents, 'written'>;
+/** Observes the route reconciler. */
+export type RouteLogObserver = RouteEvents;
 
-export function routeLog(log: RouteLogSink, sources: RouteLogSources, now: () => number = Date.now): RouteLogObserver {
+export function routeLog(log: RouteLogSink, sources: RouteLogSources): RouteLogObserver {
   return {
-    routesWritten: (servers, exits) => {
+    written: (servers, _path, exits) => {
       const names = servers.map((s) => s.name);
-      // The figure only for a change an exit caused: a drain, a start or a shutdown has none.
+      // The figure only for a change an exit caused (timed by the reconciler): a drain, a start or a shutdown has none.
       const first = exits[0];
-      const sinceExit = first ? ` (${now() - first.at}ms after ${exits.map((e) => e.name).join(', ')} exited)` : '';
+      const sinceExit = first ? ` (${first.ms}ms after ${exits.map((e) => e.name).join(', ')} exited)` : '';
       log.info(`routes -> [${names.join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
+    },
+    touched: (servers, attempt) => {
+      log.debug(`Traefik does not show [${servers.map((s) => s.name).join(', ')}] yet: wrote the file again (attempt ${attempt}), for a file event it may have missed`);
     },
     confirmed: (servers, ms) => log.debug(`Traefik shows the change after ${ms}ms: [${servers.map((s) => s.name).join(', ')}]`),
     notConfirmed: (_servers, problem) => {

@@ -2,7 +2,7 @@
 import type { LbDevConfig } from '../core/config/types.js';
 import { hostForUrl } from '../core/text/host-port.js';
 import type { InstanceStatus } from './instance.js';
-import type { RouteSyncStatus } from './route-sync.js';
+import type { RouteSyncStatus } from './routes/route-events.js';
 import type { PartStatus } from './stack/part.js';
 
 export interface StatusReport {

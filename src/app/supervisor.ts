@@ -1,7 +1,7 @@
 /**
  * The set of instances and the routes that follow them. Owns the instances (by group) and
- * their route sync: an instance entering or leaving the balancer marks the routes dirty, and
- * the route sync renders them from this supervisor's snapshot. Knows nothing of the CLI, the
+ * their route reconciler: an instance entering or leaving the balancer pushes the servers that
+ * take traffic now, why and when; the reconciler never asks back. Knows nothing of the CLI, the
  * control socket or Traefik's runtime (src/app/up.ts wires those).
  */
 import type { GroupConfig, LbDevConfig } from '../core/config/types.js';
@@ -12,7 +12,8 @@ import type { LifelineWatch } from '../adapters/process/lifeline.js';
 import { Instance, type InstanceLogSink, type InstanceStatus } from './instance.js';
 import { Observers } from './observers.js';
 import { RestartTriggers } from './restart-triggers.js';
-import type { RouteSync } from './route-sync.js';
+import type { RouteCause } from './routes/route-events.js';
+import type { RouteReconciler } from './routes/route-reconciler.js';
 import { startInOrder } from './start-order.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
@@ -22,34 +23,21 @@ export interface SupervisorDeps {
   logs: InstanceLogSink;
   balancerUrl: string;
   baseEnv: Record<string, string>;
-  /** The route sync the instances' changes go to (its snapshot is this supervisor's routeSnapshot). */
-  routes: RouteSync;
+  /** Where the instances' route changes are pushed (Traefik's part owns it and the file). */
+  routes: RouteReconciler;
   /** Told of every instance's process group (see Instance). */
   lifeline?: LifelineWatch;
-}
-
-/** An exit that took an instance out of the balancer, as a route write reflects it. */
-export interface ExitThatLeft {
-  name: string;
-  /** When the exit was seen (ms since the epoch). */
-  at: number;
 }
 
 export interface SupervisorEvents {
   /** Some instance's status changed. */
   changed(): void;
-  /**
-   * The routes were written: the servers, and the exits this write reflects (each reported
-   * on one write only, earliest first; empty when no exit caused it: a start, a drain, the
-   * shutdown). The one record both the log line and the metrics' exit -> written figure use.
-   */
-  routesWritten(servers: RouteServer[], exits: ExitThatLeft[]): void;
 }
 
 export class Supervisor {
   private readonly groups = new Map<string, Instance[]>();
   private readonly observers = new Observers<SupervisorEvents>();
-  readonly routes: RouteSync;
+  readonly routes: RouteReconciler;
   /** restartOn: rolling restarts on another group's log line or a file change. */
   private readonly triggers: RestartTriggers;
   /** Aborted by stopAll(): start-up ordering (dependsOn, startOrder) stops waiting. */
@@ -58,7 +46,6 @@ export class Supervisor {
 
   constructor(private readonly deps: SupervisorDeps) {
     this.routes = deps.routes;
-    this.routes.observe({ written: (servers) => this.observers.emit('routesWritten', servers, this.takeExitsReflectedIn(servers)) });
     this.triggers = new RestartTriggers({
       groups: deps.config.groups,
       members: (group) => this.groups.get(group) ?? [],
@@ -89,7 +76,11 @@ export class Supervisor {
       baseEnv: this.deps.baseEnv,
       // A server that failed (exited, unhealthy) is written out at once; one joining, or drained
       // on purpose (often several together: a scale-down, the shutdown), waits for the tick's other changes.
-      onRoutesChanged: (changed) => (changed.takesTraffic || changed.drained ? this.routes.markDirty() : this.routes.removeNow()),
+      onRoutesChanged: (changed, exitSeenAt) => {
+        const cause: RouteCause = changed.takesTraffic ? 'joined' : changed.drained ? 'drained' : 'failed';
+        const exited = cause === 'failed' && exitSeenAt !== null;
+        this.routes.push({ servers: this.routeSnapshot(), cause, instance: changed.name, at: exited ? exitSeenAt : Date.now(), exited });
+      },
       onChange: () => this.observers.emit('changed'),
       lifeline: this.deps.lifeline,
     });
@@ -113,17 +104,6 @@ export class Supervisor {
 
   status(): InstanceStatus[] {
     return this.instances().map((i) => i.status());
-  }
-
-  /** The exits that took instances out of the balancer and that a write of `written` reflects (each taken once). */
-  private takeExitsReflectedIn(written: readonly RouteServer[]): ExitThatLeft[] {
-    const exits: ExitThatLeft[] = [];
-    for (const instance of this.instances()) {
-      if (written.some((server) => server.name === instance.name)) continue;
-      const at = instance.takeExitThatLeft();
-      if (at !== null) exits.push({ name: instance.name, at });
-    }
-    return exits.sort((a, b) => a.at - b.at);
   }
 
   /** Starts every group, honouring dependsOn and startOrder; restart triggers watch from now on. */

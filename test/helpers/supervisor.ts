@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { PortAllocator } from '../../src/adapters/ports.js';
 import type { InstanceLogSink } from '../../src/app/instance.js';
 import { DynamicConfigWriter } from '../../src/adapters/traefik/config-writer.js';
-import { RouteSync } from '../../src/app/route-sync.js';
+import { RouteReconciler } from '../../src/app/routes/route-reconciler.js';
 import { Supervisor } from '../../src/app/supervisor.js';
 import { resolveConfig } from '../../src/core/config/schema.js';
 import { ROOT, killHard, markedProcesses, nodeFixture } from './lb-dev/index.js';
@@ -40,13 +40,11 @@ export async function makeSupervisorFrom(raw: unknown, logs: InstanceLogSink = {
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-sup-'));
   dirs.push(dir);
   const config = resolveConfig(raw, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
-  let following: Supervisor | null = null;
-  const routes = new RouteSync({
+  const routes = new RouteReconciler({
     serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer: config.balancer, defaultCertificate: true,
     writer: new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') }),
     api: null,
     confirmTimeoutMs: 1_000,
-    snapshot: () => following?.routeSnapshot() ?? [],
   });
   const supervisor = new Supervisor({
     config,
@@ -56,7 +54,6 @@ export async function makeSupervisorFrom(raw: unknown, logs: InstanceLogSink = {
     baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
     routes,
   });
-  following = supervisor;
   made.push(supervisor);
   return { supervisor, marker, dir };
 }

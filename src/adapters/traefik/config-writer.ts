@@ -3,6 +3,8 @@
  * file (a truncated file parses to empty maps and drops every route).
  * temp file in a sibling dir -> rename into the watched dir (atomic for every reader).
  * The temp dir is outside the watched dir so Traefik's directory watcher never sees temp files.
+ * rewrite() writes unchanged content again the same way: a new inode and a fresh file event, for a
+ * watcher that missed the last one (a bind mount on Docker Desktop drops inotify events).
  */
 import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
@@ -54,6 +56,11 @@ export class DynamicConfigWriter {
     return this.enqueue(() => this.writeNow(content));
   }
 
+  /** Writes `content` even when it is what the file holds: a touch through the same atomic rename. */
+  rewrite(content: string): Promise<WriteResult> {
+    return this.enqueue(() => this.writeNow(content, true));
+  }
+
   /**
    * Writes in this tick when nothing queued is in flight, else returns null (use write()).
    * For removing a server: its route must not wait for the rest of the tick's work.
@@ -90,15 +97,16 @@ export class DynamicConfigWriter {
    * the page cache); fsync only matters after a power cut, and every `up` rewrites the file at
    * start. On a busy disk each fsync cost tens of milliseconds of the crash-to-failover path.
    */
-  private writeNow(content: string): WriteResult {
-    if (this.last === undefined) {
+  private writeNow(content: string, force = false): WriteResult {
+    if (this.last === undefined && !force) {
       try {
         this.last = readIfExists(this.path);
       } catch (error) {
         throw new LbDevError('STATE_DIR_UNUSABLE', `could not read Traefik's dynamic config ${this.path}: ${(error as Error).message}`, { cause: error });
       }
     }
-    if (this.last === content) return { changed: false, path: this.path };
+    if (this.last === content && !force) return { changed: false, path: this.path };
+    const changed = this.last !== content;
 
     const tmpPath = join(this.tmpDir, `${this.fileName}.${process.pid}.${++this.counter}.tmp`);
     try {
@@ -121,7 +129,7 @@ export class DynamicConfigWriter {
       throw new LbDevError('STATE_DIR_UNUSABLE', `could not write Traefik's dynamic config ${this.path}: ${why}`, { cause: error });
     }
     this.last = content;
-    return { changed: true, path: this.path };
+    return { changed, path: this.path };
   }
 }
 

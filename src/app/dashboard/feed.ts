@@ -7,7 +7,7 @@
 import { type InstanceSnapshot, type TimelineEvent, type TimelineKind, diffInstances } from '../../core/dashboard/timeline.js';
 import { serverUrl } from '../../core/traefik/dynamic-config.js';
 import type { InstanceStatus } from '../instance.js';
-import type { RouteSyncStatus } from '../route-sync.js';
+import type { RouteSyncStatus } from '../routes/route-events.js';
 import type { Supervisor } from '../supervisor.js';
 
 const TIMELINE_LENGTH = 300;
@@ -70,6 +70,7 @@ export class DashboardFeed {
         written: (servers) => this.note('routes-written', null, `routes written: ${servers.map((s) => s.name).join(', ') || 'no servers'}`),
         confirmed: (servers, ms) => this.note('routes-confirmed', null, `Traefik confirmed ${servers.length} server(s) in ${ms} ms`),
         notConfirmed: (_servers, problem) => this.note('routes-not-confirmed', null, problem),
+        failed: (error) => this.note('routes-not-confirmed', null, `routes not written: ${error.message}`),
       }),
     );
     this.timer = setInterval(() => this.sample(), SAMPLE_MS);

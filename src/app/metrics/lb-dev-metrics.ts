@@ -1,6 +1,6 @@
 /**
  * lb-dev's Prometheus metrics, fed by the events that already exist: the supervisor's
- * `changed`, the route sync's `written`/`confirmed`/..., the control server's requests.
+ * `changed`, the route reconciler's `written`/`confirmed`/..., the control server's requests.
  * Series that are a snapshot (instance state, request counts) are read when a scrape asks.
  * No timer of its own: between scrapes and events it costs nothing.
  */
@@ -9,8 +9,7 @@ import { type RequestHandler, metricsRequestHandler } from '../../adapters/metri
 import { instanceChanges, type InstanceSnapshot } from '../../core/metrics/instance-changes.js';
 import type { Phase } from '../../core/instance/state-machine.js';
 import type { InstanceStatus } from '../instance.js';
-import type { RouteSyncEvents } from '../route-sync.js';
-import type { SupervisorEvents } from '../supervisor.js';
+import type { RouteEvents } from '../routes/route-events.js';
 import { type LbDevRegistry, createLbDevRegistry } from './registry.js';
 
 const PHASES = ['starting', 'ready', 'unhealthy', 'crashed', 'stopped'] as const satisfies readonly Phase[];
@@ -77,25 +76,19 @@ export class LbDevMetrics {
     return supervisor.observe({ changed: () => this.instancesChanged() });
   }
 
-  /** Counts route writes and problems, and times exit -> written -> confirmed. */
-  watchRoutes(supervisor: Observable<SupervisorEvents>, routes: Observable<RouteSyncEvents>): () => void {
+  /** Counts route writes and problems, and records exit -> written and written -> confirmed as the reconciler timed them. */
+  watchRoutes(routes: Observable<RouteEvents>): () => void {
     const { routeWrites, routeProblems, exitToWrittenSeconds, writtenToConfirmedSeconds } = this.metrics;
-    const stopWrites = supervisor.observe({
-      routesWritten: (_servers, exits) => {
+    return routes.observe({
+      written: (_servers, _path, exits) => {
         routeWrites.inc();
         // Only a write an exit caused has the figure: from the earliest exit it reflects.
-        if (exits[0]) exitToWrittenSeconds.observe((Date.now() - exits[0].at) / 1000);
+        if (exits[0]) exitToWrittenSeconds.observe(exits[0].ms / 1000);
       },
-    });
-    const stopSync = routes.observe({
       confirmed: (_servers, elapsedMs) => writtenToConfirmedSeconds.observe(elapsedMs / 1000),
       notConfirmed: () => routeProblems.inc({ kind: 'not_confirmed' }),
       failed: () => routeProblems.inc({ kind: 'write_failed' }),
     });
-    return () => {
-      stopWrites();
-      stopSync();
-    };
   }
 
   /** For the control server's observer: one request answered (`ok` or its error code). */

@@ -1,5 +1,5 @@
 /**
- * The instances: the supervisor over every group, its routes going to Traefik's route sync,
+ * The instances: the supervisor over every group, its route changes pushed to Traefik's reconciler,
  * the route log and metrics following it, start-up progress. Stopped first: every instance
  * retired at once, so the last routes written (and confirmed while Traefik still runs) are empty.
  */
@@ -39,12 +39,9 @@ export class InstancesPart implements Part {
       baseEnv: { ...stringEnv(io.env), LB_DEV_STATE_DIR: layout.root, LB_DEV_URL: url },
     });
     this.sup = sup;
-    traefik.followServers(() => sup.routeSnapshot());
     metrics.watchInstances(sup);
-    metrics.watchRoutes(sup, traefik.routes);
-    const routeLines = routeLog(log, { recentTraefikLines: () => logs.recent(['traefik'], 200) });
-    sup.observe(routeLines);
-    traefik.routes.observe(routeLines);
+    metrics.watchRoutes(traefik.routes);
+    traefik.routes.observe(routeLog(log, { recentTraefikLines: () => logs.recent(['traefik'], 200) }));
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);
     log.info(`balancer: ${url} -> ${total} instance(s) of ${config.groups.map((g) => `\`${g.command}\``).join(', ')}`);

@@ -1,18 +1,19 @@
 /**
  * Traefik and the routes it serves: how it runs (traefik.mode: chosen here), its ports, the
- * route sync that owns the dynamic file, then Traefik itself and the watch that brings it back
+ * route reconciler that owns the dynamic file, then Traefik itself and the watch that brings it back
  * after a fault. Stopped after the instances (their last, empty routes are confirmed while
  * Traefik still runs); the dynamic file goes last, so a Traefik that outlives lb-dev (external
  * mode) drops lb-dev's router instead of keeping one to dead ports.
  */
 import { modeLine } from '../../core/traefik/choose-mode.js';
-import { type RouteServer, serverUrl } from '../../core/traefik/dynamic-config.js';
+import { serverUrl } from '../../core/traefik/dynamic-config.js';
 import { WEB_ENTRYPOINT } from '../../core/traefik/static-config.js';
 import { assertPortFree, claimListenPort } from '../../adapters/ports.js';
 import { AccessLogCounter } from '../../adapters/traefik/access-log-counter.js';
 import { TraefikApi } from '../../adapters/traefik/api-client.js';
 import { DynamicConfigWriter } from '../../adapters/traefik/config-writer.js';
-import { RouteSync, type RouteSyncStatus } from '../route-sync.js';
+import type { RouteSyncStatus } from '../routes/route-events.js';
+import { RouteReconciler } from '../routes/route-reconciler.js';
 import type { Part, PartStatus } from '../stack/part.js';
 import type { StatusReport } from '../status-report.js';
 import { type TraefikChoice, chooseTraefik } from '../traefik/choose-traefik.js';
@@ -30,21 +31,20 @@ export class TraefikPart implements Part {
   readonly name = 'traefik';
   private choice: TraefikChoice | null = null;
   private runtime: TraefikRuntime | null = null;
-  private routeSync: RouteSync | null = null;
+  private reconciler: RouteReconciler | null = null;
   private writer: DynamicConfigWriter | null = null;
   private watch: TraefikWatch | null = null;
   private counter: AccessLogCounter | null = null;
   private running = false;
-  /** The servers that take traffic now: the instances part points this at its supervisor. */
-  private servers: () => RouteServer[] = () => [];
 
   constructor(
     private readonly ctx: UpContext,
     private readonly lifeline: LifelinePart,
   ) {}
 
-  get routes(): RouteSync {
-    return started(this.routeSync, 'the route sync');
+  /** Where the supervisor pushes route changes: it owns the dynamic file and its confirmation. */
+  get routes(): RouteReconciler {
+    return started(this.reconciler, 'the route reconciler');
   }
 
   /** How Traefik reaches the instances (127.0.0.1, or host.docker.internal from a container). */
@@ -63,10 +63,6 @@ export class TraefikPart implements Part {
     return this.counter;
   }
 
-  followServers(servers: () => RouteServer[]): void {
-    this.servers = servers;
-  }
-
   backendUrl(port: number): string | null {
     return this.runtime ? serverUrl(this.runtime.backendHost, port) : null;
   }
@@ -78,15 +74,15 @@ export class TraefikPart implements Part {
     log.info(modeLine(choice.mode, choice.how, choice.why));
     const runtime = await this.createRuntime(choice);
     this.runtime = runtime;
-    this.routeSync = this.createRouteSync(runtime, choice);
+    this.reconciler = this.createReconciler(runtime, choice);
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
-    await this.routeSync.writeUnconfirmed();
+    await this.reconciler.writeUnconfirmed();
     log.info(`starting Traefik: ${runtime.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
     await runtime.start((message) => logs.event('traefik', message));
     this.running = true;
     if (runtime.restart) {
       // Container removed, binary dead, engine restarted, directory deleted: recovered here.
-      this.watch = new TraefikWatch({ runtime, layout: this.ctx.layout, routes: this.routeSync, say: (text) => logs.event('traefik', text) });
+      this.watch = new TraefikWatch({ runtime, layout: this.ctx.layout, routes: this.reconciler, say: (text) => logs.event('traefik', text) });
       await this.watch.start();
     }
     if (config.traefik.accessLog && choice.mode !== 'external') {
@@ -99,7 +95,7 @@ export class TraefikPart implements Part {
     this.counter?.stop();
     this.watch?.stop();
     await this.watch?.idle();
-    this.routeSync?.close();
+    this.reconciler?.close();
     this.running = false;
     await this.runtime?.stop();
     await this.writer?.remove();
@@ -121,7 +117,7 @@ export class TraefikPart implements Part {
         apiUrl: this.runtime?.apiUrl ?? null,
         description: this.runtime?.describe() ?? 'starting',
       },
-      routes: this.routeSync?.status ?? NO_ROUTES,
+      routes: this.reconciler?.status ?? NO_ROUTES,
     };
   }
 
@@ -148,10 +144,10 @@ export class TraefikPart implements Part {
     return runtime;
   }
 
-  private createRouteSync(runtime: TraefikRuntime, choice: TraefikChoice): RouteSync {
+  private createReconciler(runtime: TraefikRuntime, choice: TraefikChoice): RouteReconciler {
     const { config, layout } = this.ctx;
     this.writer = new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir });
-    return new RouteSync({
+    return new RouteReconciler({
       serviceName: SERVICE_NAME,
       entryPoint: WEB_ENTRYPOINT,
       backendHost: runtime.backendHost,
@@ -160,7 +156,6 @@ export class TraefikPart implements Part {
       writer: this.writer,
       api: runtime.apiUrl ? new TraefikApi(runtime.apiUrl) : null,
       confirmTimeoutMs: config.traefik.confirmTimeoutMs,
-      snapshot: () => this.servers(),
     });
   }
 }

@@ -1,6 +1,5 @@
 import { Command } from 'commander';
 import type { CheckResult } from '../../app/check-result.js';
-import type { StatusReport } from '../../app/status-report.js';
 import { LbDevError } from '../../core/errors.js';
 import { paint, SGR } from '../../core/text/colors.js';
 import { loadResolvedConfig, useColor, withClient } from '../context.js';

@@ -268,3 +268,21 @@ test('a line still being written when the process exits is not cut in two: lines
   await instance.stop();
   instance.releasePorts();
 });
+
+test('a route change tells when the exit that caused it was seen; joining and draining tell none', async () => {
+  const { instance, deps, until } = makeInstance();
+  const changes: Array<{ inBalancer: boolean; exitSeenAt: number | null }> = [];
+  deps.onRoutesChanged = (changed, exitSeenAt) => changes.push({ inBalancer: changed.takesTraffic, exitSeenAt });
+  instance.start();
+  await ready(instance);
+  instance.setDrained(true);
+  instance.setDrained(false);
+  const killedAt = Date.now();
+  await instance.signal('SIGKILL');
+  await until(() => instance.phase !== 'ready');
+  assert.deepEqual(changes.slice(0, 3), [{ inBalancer: true, exitSeenAt: null }, { inBalancer: false, exitSeenAt: null }, { inBalancer: true, exitSeenAt: null }]);
+  const exit = changes[3];
+  assert.equal(exit?.inBalancer, false);
+  assert.ok(exit.exitSeenAt !== null && exit.exitSeenAt >= killedAt && exit.exitSeenAt <= Date.now(), `exit seen at ${exit.exitSeenAt}`);
+  await instance.stop();
+});

@@ -12,7 +12,6 @@ test('the exit figure is on the write an exit caused, once; not on a start, a dr
   const lines: string[] = [];
   const sink = { info: (text: string) => lines.push(text), debug: () => undefined, warn: () => undefined, error: () => undefined };
   const observer = routeLog(sink, { recentTraefikLines: () => [] });
-  supervisor.observe(observer);
   supervisor.routes.observe(observer);
   const [first, second] = supervisor.instances() as [ReturnType<typeof supervisor.find>, ReturnType<typeof supervisor.find>];
   supervisor.startAll();

@@ -76,12 +76,33 @@ test('instances drained together are one route write; a crash takes its server o
   await supervisor.retire([first!, second!], 0);
   assert.equal(supervisor.routes.status.writes, before + 1, 'two drained instances, one write');
   assert.deepEqual(supervisor.routes.status.written, ['app-3', 'app-4']);
-  // The crash's own write (RouteSync.removeNow: route-sync.test.ts shows it lands in the same turn).
-  const written: string[][] = [];
-  supervisor.observe({ routesWritten: (servers) => written.push(servers.map((s) => s.name)) });
-  await third!.signal('SIGKILL');
-  await new Promise<void>((resolve) => {
-    const off = supervisor.observe({ routesWritten: () => { off(); resolve(); } });
+  // The crash's own write (a pushed failure: route-reconciler.test.ts shows it lands in the same turn),
+  // carrying the exit it reflects, timed by the reconciler from the exit the supervisor pushed.
+  const written: Array<{ servers: string[]; exits: string[]; ms: number[] }> = [];
+  const wrote = new Promise<void>((resolve) => {
+    const off = supervisor.routes.observe({
+      written: (servers, _path, exits) => {
+        written.push({ servers: servers.map((s) => s.name), exits: exits.map((e) => e.name), ms: exits.map((e) => e.ms) });
+        off();
+        resolve();
+      },
+    });
   });
-  assert.deepEqual(written[0], ['app-4']);
+  await third!.signal('SIGKILL');
+  await wrote;
+  assert.deepEqual(written[0]?.servers, ['app-4']);
+  assert.deepEqual(written[0]?.exits, ['app-3']);
+  assert.ok(written[0]!.ms[0]! >= 0 && written[0]!.ms[0]! < 1_000, `exit -> written ${written[0]!.ms[0]}ms`);
+});
+
+test('the exit flow goes one way: instances and the supervisor have no take-exit round trip', async () => {
+  const { supervisor } = await makeSupervisor(1);
+  const [instance] = supervisor.instances();
+  // The reconciler gets what it needs pushed; nothing is left for it to take back from them.
+  for (const owner of [supervisor, instance!]) {
+    const names = Object.getOwnPropertyNames(Object.getPrototypeOf(owner));
+    assert.deepEqual(names.filter((name) => /^takeExit/.test(name)), [], `${owner.constructor.name}: ${names.join(', ')}`);
+  }
+  // @ts-expect-error the supervisor has no routesWritten event any more: the reconciler's `written` carries the exits.
+  supervisor.observe({ routesWritten: () => undefined });
 });

@@ -68,6 +68,17 @@ describe('DynamicConfigWriter', () => {
     assert.equal((await other.write('different\n')).changed, true);
   });
 
+  it('rewrite writes unchanged content again by rename (a new inode: a fresh file event for the watcher)', async () => {
+    const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
+    await writer.write('a: 1\n');
+    const first = (await stat(writer.path)).ino;
+    assert.deepEqual(await writer.rewrite('a: 1\n'), { changed: false, path: writer.path });
+    assert.notEqual((await stat(writer.path)).ino, first);
+    assert.equal(await readFile(writer.path, 'utf8'), 'a: 1\n');
+    assert.deepEqual(await writer.rewrite('a: 2\n'), { changed: true, path: writer.path });
+    assert.deepEqual(await readdir(tmp), []);
+  });
+
   it('replaces the file by rename (new inode) and leaves no temp files', async () => {
     const writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: tmp });
     await writer.write('a: 1\n');

@@ -13,7 +13,7 @@ import { TraefikApi } from '../../../../src/adapters/traefik/api-client.js';
 import { DynamicConfigWriter } from '../../../../src/adapters/traefik/config-writer.js';
 import { LbDevMetrics } from '../../../../src/app/metrics/lb-dev-metrics.js';
 import { startMetricsEndpoint } from '../../../../src/app/metrics/metrics-endpoint.js';
-import { RouteSync } from '../../../../src/app/route-sync.js';
+import { RouteReconciler } from '../../../../src/app/routes/route-reconciler.js';
 import { Supervisor } from '../../../../src/app/supervisor.js';
 import { ControlClient } from '../../../../src/control/client.js';
 import { ControlServer } from '../../../../src/control/server.js';
@@ -52,20 +52,17 @@ test('the metrics endpoint serves instance, route, request and control series af
   const ports = new PortAllocator('127.0.0.1');
   const accessLog = join(dir, 'access.log');
   const requests = new AccessLogCounter(accessLog);
-  let following: Supervisor | null = null;
-  const routes = new RouteSync({
+  const routes = new RouteReconciler({
     serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer: config.balancer, defaultCertificate: true,
     writer: new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') }),
     api: new TraefikApi(traefik.url),
     confirmTimeoutMs: 5_000,
-    snapshot: () => following?.routeSnapshot() ?? [],
   });
   const supervisor = new Supervisor({
     config, ports, logs: { append: () => undefined, event: () => undefined }, balancerUrl: 'http://127.0.0.1:1',
     baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
     routes,
   });
-  following = supervisor;
   cleanups.push(() => supervisor.stopAll());
   supervisor.routes.observe({ written: (servers) => { traefik.servers = servers.map((s) => serverUrl('127.0.0.1', s.port)); } });
 
@@ -75,7 +72,7 @@ test('the metrics endpoint serves instance, route, request and control series af
     backendUrl: (port) => serverUrl('127.0.0.1', port),
   });
   metrics.watchInstances(supervisor);
-  metrics.watchRoutes(supervisor, supervisor.routes);
+  metrics.watchRoutes(supervisor.routes);
   const endpoint = await startMetricsEndpoint(config, ports, metrics);
   assert.ok(endpoint);
   cleanups.push(() => endpoint.close());
