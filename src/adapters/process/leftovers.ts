@@ -11,6 +11,7 @@
 import { isLive } from '../../core/process-tree.js';
 import { pollUntil } from '../poll.js';
 import { processTable } from './process-table/choose.js';
+import type { ProcessTable } from './process-table/process-table.js';
 
 /** A group to stop, with the marked members that prove it is still the one found. */
 export interface LeftoverGroup {
@@ -19,8 +20,7 @@ export interface LeftoverGroup {
 }
 
 /** Process groups whose members carry LB_DEV_STATE_DIR=<stateDir> (the processes whose environment the table can read: the user's own). */
-export async function findLeftoverGroups(stateDir: string): Promise<LeftoverGroup[]> {
-  const table = processTable();
+export async function findLeftoverGroups(stateDir: string, table: ProcessTable = processTable()): Promise<LeftoverGroup[]> {
   const marked = (await table.pidsWithEnvironment(`LB_DEV_STATE_DIR=${stateDir}`)).filter((pid) => pid !== process.pid);
   if (marked.length === 0) return [];
   const rows = new Map(((await table.list()) ?? []).map((row) => [row.pid, row]));
@@ -36,16 +36,16 @@ export async function findLeftoverGroups(stateDir: string): Promise<LeftoverGrou
 }
 
 /** Is one of the members found still running, in that group, with its start time? */
-async function stillOurs(group: LeftoverGroup): Promise<boolean> {
+async function stillOurs(group: LeftoverGroup, table: ProcessTable): Promise<boolean> {
   for (const member of group.members) {
-    const row = await processTable().row(member.pid);
+    const row = await table.row(member.pid);
     if (row && isLive(row) && row.startTime === member.startTime && row.pgid === group.pgid) return true;
   }
   return false;
 }
 
-async function signalIfOurs(group: LeftoverGroup, signal: NodeJS.Signals): Promise<boolean> {
-  if (!(await stillOurs(group))) return false;
+async function signalIfOurs(group: LeftoverGroup, table: ProcessTable, signal: NodeJS.Signals): Promise<boolean> {
+  if (!(await stillOurs(group, table))) return false;
   try {
     process.kill(-group.pgid, signal);
   } catch {
@@ -55,18 +55,19 @@ async function signalIfOurs(group: LeftoverGroup, signal: NodeJS.Signals): Promi
 }
 
 /** SIGTERM (and SIGCONT), SIGKILL after graceMs to what is still ours; resolves when none of it runs (5 s at most after the SIGKILL). */
-async function stopGroup(group: LeftoverGroup, graceMs: number): Promise<void> {
-  if (!(await signalIfOurs(group, 'SIGTERM'))) return;
-  await signalIfOurs(group, 'SIGCONT');
-  const waitGone = async (timeoutMs: number) => (await pollUntil(async () => !(await stillOurs(group)), { timeoutMs, intervalMs: 20, maxIntervalMs: 200 })).outcome === 'met';
+async function stopGroup(group: LeftoverGroup, graceMs: number, table: ProcessTable): Promise<void> {
+  if (!(await signalIfOurs(group, table, 'SIGTERM'))) return;
+  await signalIfOurs(group, table, 'SIGCONT');
+  const gone = async () => !(await stillOurs(group, table));
+  const waitGone = async (timeoutMs: number) => (await pollUntil(gone, { timeoutMs, intervalMs: 20, maxIntervalMs: 200 })).outcome === 'met';
   if (await waitGone(graceMs)) return;
-  await signalIfOurs(group, 'SIGKILL');
+  await signalIfOurs(group, table, 'SIGKILL');
   await waitGone(5_000);
 }
 
 /** Stops every leftover group of `stateDir`; returns their ids. */
-export async function stopLeftovers(stateDir: string, graceMs: number): Promise<number[]> {
-  const groups = await findLeftoverGroups(stateDir);
-  await Promise.all(groups.map((group) => stopGroup(group, graceMs)));
+export async function stopLeftovers(stateDir: string, graceMs: number, table: ProcessTable = processTable()): Promise<number[]> {
+  const groups = await findLeftoverGroups(stateDir, table);
+  await Promise.all(groups.map((group) => stopGroup(group, graceMs, table)));
   return groups.map((group) => group.pgid);
 }

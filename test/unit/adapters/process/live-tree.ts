@@ -39,7 +39,7 @@ function script(role: Role, ignoreTerm: readonly Role[], body: string): string {
   return `const ROLE = ${JSON.stringify(role)}; const { spawn } = require('node:child_process'); ${onTerm(ignoreTerm.includes(role))} ${body}`;
 }
 
-export async function startLiveTree(opts: { ignoreTerm?: readonly Role[] } = {}): Promise<LiveTree> {
+export async function startLiveTree(opts: { ignoreTerm?: readonly Role[]; env?: Record<string, string> } = {}): Promise<LiveTree> {
   const ignore = opts.ignoreTerm ?? [];
   const node = JSON.stringify(process.execPath);
   const grandchild = script('GRANDCHILD', ignore, `${listen} ${idle}`);
@@ -52,7 +52,7 @@ export async function startLiveTree(opts: { ignoreTerm?: readonly Role[] } = {})
   ].join(' '));
   const marker = `LB_DEV_TREE_TEST=${randomUUID()}`;
   const [name, value] = marker.split('=') as [string, string];
-  const proc = spawn(process.execPath, ['-e', leader], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, [name]: value } });
+  const proc = spawn(process.execPath, ['-e', leader], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...opts.env, [name]: value } });
   let text = '';
   proc.stdout!.setEncoding('utf8');
   proc.stdout!.on('data', (chunk: string) => { text += chunk; });
