@@ -15,7 +15,9 @@ import { type LiveTree, type Role, startLiveTree } from './live-tree.js';
 
 const ROLES: Role[] = ['LEADER', 'CHILD', 'GRANDCHILD', 'OUTSIDER'];
 const trees: LiveTree[] = [];
-after(() => trees.forEach((tree) => tree.kill()));
+after(() => {
+  for (const tree of trees) tree.kill();
+});
 
 async function liveTree(ignoreTerm: Role[] = []): Promise<LiveTree> {
   const tree = await startLiveTree({ ignoreTerm });
@@ -81,7 +83,8 @@ test('groupLive: a group with only zombies left (orphans init has not reaped yet
   const zombies = groupAlive(tree.leader);
   const began = Date.now();
   await waitUntil(async () => !(await groupLive(tree.leader)), { timeoutMs: 1_000, what: 'groupLive false' });
-  t.diagnostic(`kill(-pgid, 0) right after the kill: ${zombies ? 'still finds (zombie) members' : 'finds nothing'}; groupLive false after ${Date.now() - began} ms`);
+  const found = zombies ? 'still finds (zombie) members' : 'finds nothing';
+  t.diagnostic(`kill(-pgid, 0) right after the kill: ${found}; groupLive false after ${Date.now() - began} ms`);
 });
 
 test('the same tests pass with the portable table (ps + lsof)', { skip: process.env.LB_DEV_PROCESS_TABLE ? 'this is that run' : false }, async () => {

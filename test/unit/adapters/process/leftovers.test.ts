@@ -10,7 +10,9 @@ import { pidAlive } from '../../../helpers/lb-dev/index.js';
 import { type LiveTree, startLiveTree } from './live-tree.js';
 
 const trees: LiveTree[] = [];
-after(() => trees.forEach((tree) => tree.kill()));
+after(() => {
+  for (const tree of trees) tree.kill();
+});
 const linux = process.platform === 'linux' ? false : 'the /proc table is Linux only';
 
 for (const [name, table, skip] of [['/proc', procTable(), linux], ['ps', psTable(), false]] as Array<[string, ProcessTable, string | false]>) {

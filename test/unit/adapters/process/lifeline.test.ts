@@ -66,9 +66,10 @@ test('the record on disk: owner-only, the recorded group with its leader\'s star
   assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: false });
   lifeline.watchGroup(tree.leader);
   lifeline.watchContainer('lb-dev-traefik-0123456789ab');
-  assert.deepEqual(await onDisk(), { groups: [[tree.leader, null]], containers: ['lb-dev-traefik-0123456789ab'], usedDocker: true }, 'recorded at once, unverified');
-  await waitUntil(async () => JSON.stringify(await onDisk()) === JSON.stringify({ groups: [[tree.leader, startTime]], containers: ['lb-dev-traefik-0123456789ab'], usedDocker: true }),
-    { timeoutMs: 5_000, what: 'the start time in the record' });
+  const container = 'lb-dev-traefik-0123456789ab';
+  assert.deepEqual(await onDisk(), { groups: [[tree.leader, null]], containers: [container], usedDocker: true }, 'recorded at once, unverified');
+  const verified = JSON.stringify({ groups: [[tree.leader, startTime]], containers: [container], usedDocker: true });
+  await waitUntil(async () => JSON.stringify(await onDisk()) === verified, { timeoutMs: 5_000, what: 'the start time in the record' });
   lifeline.forgetGroup(tree.leader);
   lifeline.forgetContainer('lb-dev-traefik-0123456789ab');
   assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: true });

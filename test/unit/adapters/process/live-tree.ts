@@ -43,7 +43,8 @@ export async function startLiveTree(opts: { ignoreTerm?: readonly Role[]; env?: 
   const ignore = opts.ignoreTerm ?? [];
   const node = JSON.stringify(process.execPath);
   const grandchild = script('GRANDCHILD', ignore, `${listen} ${idle}`);
-  const child = script('CHILD', ignore, `console.log('CHILD ' + process.pid); spawn(${node}, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' }); ${idle}`);
+  const startGrandchild = `spawn(${node}, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' });`;
+  const child = script('CHILD', ignore, `console.log('CHILD ' + process.pid); ${startGrandchild} ${idle}`);
   const outsider = script('OUTSIDER', ignore, `${listen} ${idle}`);
   const leader = script('LEADER', ignore, [
     `spawn(${node}, ['-e', ${JSON.stringify(child)}], { stdio: 'inherit' });`,
@@ -52,7 +53,8 @@ export async function startLiveTree(opts: { ignoreTerm?: readonly Role[]; env?: 
   ].join(' '));
   const marker = `LB_DEV_TREE_TEST=${randomUUID()}`;
   const [name, value] = marker.split('=') as [string, string];
-  const proc = spawn(process.execPath, ['-e', leader], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env: { ...process.env, ...opts.env, [name]: value } });
+  const env = { ...process.env, ...opts.env, [name]: value };
+  const proc = spawn(process.execPath, ['-e', leader], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env });
   let text = '';
   proc.stdout!.setEncoding('utf8');
   proc.stdout!.on('data', (chunk: string) => { text += chunk; });

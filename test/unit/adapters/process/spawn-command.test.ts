@@ -90,7 +90,7 @@ test('stop(grace) ends a tree with grandchildren that ignore SIGTERM and hold th
   const { child, output } = await start(nodeFixture('grandchildren.mjs'), { GRANDCHILD_STDIO: 'inherit' });
   const kids = grandchildPids(output());
   assert.equal(kids.length, 2);
-  kids.forEach((pid) => extraPids.add(pid));
+  for (const pid of kids) extraPids.add(pid);
   assert.deepEqual(groupMembers(child.pid).sort(), [child.pid, ...kids].sort(), 'grandchildren are in the leader\'s group');
   await waitCatching(kids);
 
@@ -109,7 +109,7 @@ test('stop(grace) ends a yarn-like wrapper that ignores TERM around a child that
   const members = groupMembers(child.pid);
   assert.equal(members.length, 2, `wrapper.sh + node: ${members.join(', ')}`);
   assert.match(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8'), /wrapper\.sh/);
-  members.forEach((pid) => extraPids.add(pid));
+  for (const pid of members) extraPids.add(pid);
   await waitCatching(members);
 
   const began = Date.now();

@@ -20,7 +20,7 @@ const src = (path: string) => pathToFileURL(join(import.meta.dirname, '../../../
 /** The module URLs a Node process loads while it uses the process table (`table` forced, or chosen). */
 async function modulesLoaded(table: 'proc' | 'portable'): Promise<string[]> {
   const hooks = join(dir, 'hooks.mjs');
-  await writeFile(hooks, 'export async function load(url, context, next) { process._rawDebug(`LOADED ${url}`); return next(url, context); }\n');
+  await writeFile(hooks, "export async function load(url, context, next) { process._rawDebug('LOADED ' + url); return next(url, context); }\n");
   const register = join(dir, 'register.mjs');
   await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);
   const script = `
@@ -46,7 +46,8 @@ async function modulesLoaded(table: 'proc' | 'portable'): Promise<string[]> {
   const [code] = await once(child, 'exit') as [number | null];
   assert.equal(code, 0, stderr);
   // (The portable table's explanation needs lsof: process-table.test.ts checks that.)
-  if (table === 'proc') assert.match(stdout, /EXPLAINED nothing listens on its port 1 \(\$PORT\), and its processes listen on no TCP port yet\n/, stdout + stderr);
+  const explained = /EXPLAINED nothing listens on its port 1 \(\$PORT\), and its processes listen on no TCP port yet\n/;
+  if (table === 'proc') assert.match(stdout, explained, stdout + stderr);
   assert.match(stdout, /STOPPED/, stdout + stderr);
   return [...stderr.matchAll(/^LOADED (.*)$/gm)].map((match) => match[1]!);
 }

@@ -16,7 +16,10 @@ describe('parsePsRows', () => {
     ].join('\n');
     assert.deepEqual(parsePsRows(text), [
       { pid: 1, ppid: 0, pgid: 0, state: 'S', startTime: Date.UTC(2026, 11, 7, 3, 16, 43) / 1000, command: 'launchd' },
-      { pid: 24909, ppid: 24907, pgid: 24907, state: 'S', startTime: Date.UTC(2026, 0, 13, 23, 59, 59) / 1000, command: '/Applications/Some App.app/Contents/MacOS/Some App' },
+      {
+        pid: 24909, ppid: 24907, pgid: 24907, state: 'S', startTime: Date.UTC(2026, 0, 13, 23, 59, 59) / 1000,
+        command: '/Applications/Some App.app/Contents/MacOS/Some App',
+      },
       { pid: 311, ppid: 1, pgid: 311, state: 'Z', startTime: Date.UTC(2026, 1, 1) / 1000, command: 'node' },
     ]);
   });
