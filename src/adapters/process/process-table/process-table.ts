@@ -21,8 +21,9 @@ export interface ProcessTable {
   /** The row of one process; null when it is gone (or the table cannot tell). */
   row(pid: number): Promise<ProcessRow | null>;
   /**
-   * The environment `pid` was started with; null when it is gone or not readable: only the
-   * user's own processes are (the kernel shows another user's environment to root alone).
+   * The environment `pid` was started with; null when it is gone (/proc: or not readable). Only
+   * the user's own processes have a readable one (another user's is shown to root alone);
+   * ps prints an unreadable environment as none, so there it holds no entry.
    */
   environmentOf(pid: number): Promise<ProcessEnvironment | null>;
   /** The pids whose environment holds `entry` (`NAME=value`), among the processes whose environment is readable. */

@@ -99,11 +99,12 @@ describe('/proc and ps + lsof agree', { skip: linux }, () => {
 
   it('on the start time of every process both can see', async () => {
     const [fromProc, fromPs] = await Promise.all([proc.list(), portable.list()]);
-    const psStarts = new Map(fromPs!.map((row) => [row.pid, row.startTime]));
-    // Processes that came or went between the two reads differ; the rest must not.
-    const differing = fromProc!.filter((row) => psStarts.has(row.pid) && psStarts.get(row.pid) !== row.startTime);
-    assert.deepEqual(differing, []);
-    assert.ok(fromProc!.filter((row) => psStarts.has(row.pid)).length >= 4);
+    // A process that came or went between the two reads (its pid reused) is not the same process: compared are those with the same parent and name.
+    const key = (row: ProcessRow) => `${row.pid} ${row.ppid} ${row.command}`;
+    const psStarts = new Map(fromPs!.map((row) => [key(row), row.startTime]));
+    const both = fromProc!.filter((row) => psStarts.has(key(row)));
+    assert.deepEqual(both.filter((row) => psStarts.get(key(row)) !== row.startTime), []);
+    assert.ok(both.length >= 4, `${both.length} processes seen by both`);
   });
 
   it('on the ports of the tree and of everyone', { skip: lsofSkip }, async () => {
