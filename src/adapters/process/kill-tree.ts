@@ -2,8 +2,8 @@
  * Killing a whole process tree. Two nets, because each misses something:
  * - the process group (we spawn every instance as a group leader) catches descendants whose
  *   parent already died and were re-parented to init, which a parent/child walk cannot find;
- * - a walk of the parent/child links (treeOf over the process table) catches descendants that moved to a group of
- *   their own.
+ * - a walk of the parent/child links (treeOf over the process table, from the leader and the
+ *   group's members) catches descendants that moved to a group of their own.
  * Each process gets a signal once: the walk only signals those outside the group. A second
  * SIGTERM would cut an app's graceful shutdown short (`process.once('SIGTERM')`, or "press
  * Ctrl-C again to force" in many dev servers).
