@@ -4,10 +4,10 @@
  * Traefik's API, every instance and its extra ports) so that two instances never get the same
  * one, even before either has bound it.
  */
-import { readFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import getPort from 'get-port';
 import { LbDevError } from '../core/errors.js';
+import { ephemeralPortRange } from './platform-facts.js';
 
 const FIRST_CANDIDATE = 10_000;
 /** MongoDB's ports: a Rocket.Chat developer's database may not be running yet when lb-dev picks. */
@@ -31,18 +31,9 @@ export function portCandidates(ephemeralStart: number | null, count = 50, random
   return candidates;
 }
 
-let ephemeralStartCache: number | null | undefined;
-
-/** The first port of Linux's ephemeral range (32768 by default); null elsewhere. */
-export function ephemeralStart(): number | null {
-  if (ephemeralStartCache !== undefined) return ephemeralStartCache;
-  try {
-    const low = Number(readFileSync('/proc/sys/net/ipv4/ip_local_port_range', 'utf8').trim().split(/\s+/)[0]);
-    ephemeralStartCache = Number.isInteger(low) && low > 0 ? low : null;
-  } catch {
-    ephemeralStartCache = null;
-  }
-  return ephemeralStartCache;
+/** The first port of the kernel's ephemeral range (Linux: 32768 by default; macOS: 49152); null when unknown. */
+export async function ephemeralStart(): Promise<number | null> {
+  return (await ephemeralPortRange())?.first ?? null;
 }
 
 export function isPortFree(port: number, host: string): Promise<boolean> {
@@ -57,7 +48,7 @@ export function isPortFree(port: number, host: string): Promise<boolean> {
 export async function assertPortFree(port: number, host: string, what: string, setting = '--port'): Promise<void> {
   if (!(await isPortFree(port, host))) {
     throw new LbDevError('PORT_IN_USE', `${what} port ${port} on ${host} is already in use by another process`, {
-      fix: `Stop whatever listens there (\`lsof -i :${port}\` or \`ss -ltnp | grep :${port}\` shows it), or choose another port (${setting}).`,
+      fix: `Stop whatever listens there (\`lsof -nP -iTCP:${port} -sTCP:LISTEN\` shows it), or choose another port (${setting}).`,
     });
   }
 }
@@ -108,7 +99,7 @@ export class PortAllocator {
   /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved. */
   async allocate(extra = 0): Promise<number[]> {
     for (let attempt = 0; attempt < 50; attempt++) {
-      const port = await getPort({ host: this.host, exclude: [...this.taken], port: portCandidates(ephemeralStart()) });
+      const port = await getPort({ host: this.host, exclude: [...this.taken], port: portCandidates(await ephemeralStart()) });
       const block = Array.from({ length: extra + 1 }, (_, i) => port + i);
       if (block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
       const free = await Promise.all(block.slice(1).map((p) => isPortFree(p, this.host)));

@@ -101,7 +101,7 @@ export async function runDoctor(config: LbDevConfig, runningPid: number | null, 
     else if (port === config.traefik.apiPort && !config.explicit.traefikApiPort) {
       results.push({ name, status: 'ok', detail: `${address} is in use (another lb-dev?); \`up\` takes a free port instead (traefik.apiPort is not set)` });
     }
-    else results.push({ name, status: 'fail', detail: `${address} is in use by another process`, fix: `find it with \`ss -ltnp | grep :${port}\`, or choose another port` });
+    else results.push({ name, status: 'fail', detail: `${address} is in use by another process`, fix: `find it with \`lsof -nP -iTCP:${port} -sTCP:LISTEN\`, or choose another port` });
   }
 
   if (config.preset === 'rocketchat') results.push(...await rocketChatChecks(config));

@@ -18,7 +18,7 @@ export const ERROR_CODES = {
   CONFIG_PARSE: { exitCode: 2, fix: 'Fix the YAML syntax at the line shown; config/lb-dev.example.yaml shows every key.' },
   CONFIG_INVALID: { exitCode: 2, fix: 'Fix the keys listed; config/lb-dev.example.yaml documents every key with its default.' },
   COMMAND_NOT_FOUND: { exitCode: 2, fix: 'Check the instance command (`command:` or --command) and that its program is installed and on PATH.' },
-  PORT_IN_USE: { exitCode: 3, fix: 'Stop whatever listens there (`ss -ltnp`) or choose another port (--port, or traefik.apiPort).' },
+  PORT_IN_USE: { exitCode: 3, fix: 'Stop whatever listens there (`lsof -nP -iTCP:PORT -sTCP:LISTEN` shows it) or choose another port (--port, or traefik.apiPort).' },
   ALREADY_RUNNING: { exitCode: 3, fix: 'Use that running lb-dev (`lb-dev status`), stop it (`lb-dev down`), or give this one another --state-dir.' },
   NOT_RUNNING: { exitCode: 3, fix: 'Start lb-dev first with `lb-dev up` (or `npm run lb:dev`) in this directory, or pass the same --state-dir.' },
   INSTANCE_NOT_FOUND: { exitCode: 2, fix: 'Run `lb-dev status` to see the instance names (app-1 or just 1).' },

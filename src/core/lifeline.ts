@@ -4,9 +4,11 @@
  * rewrites on every change and the reaper reads once `up` is gone without saying goodbye), and
  * the pure decision of what to kill then.
  *
- * A process group is recorded with its leader's start time (/proc/<pid>/stat field 22): a pid
- * that was reused by an unrelated process has another start time and is never killed.
+ * A process group is recorded with its leader's start time (seconds since the epoch, from the
+ * process table): a pid that was reused by an unrelated process has another start time and is
+ * never killed.
  */
+import { type ProcessRow, treeOf } from './process-tree.js';
 
 export type LifelineMessage =
   | { op: 'watch-group'; pgid: number; startTime: number | null }
@@ -82,14 +84,8 @@ export function parseRecord(text: string): { record: LifelineRecord } | { proble
   return { record };
 }
 
-/** One row of the process table (Linux: /proc/<pid>/stat). */
-export interface ProcessInfo {
-  pid: number;
-  ppid: number;
-  pgid: number;
-  /** Clock ticks after boot (field 22). */
-  startTime: number;
-}
+/** What planKills needs of a row of the process table. */
+export type ProcessInfo = Pick<ProcessRow, 'pid' | 'ppid' | 'pgid' | 'startTime'>;
 
 export interface KillPlan {
   /** Groups to SIGKILL as a whole (kill(-pgid)). */
@@ -101,8 +97,8 @@ export interface KillPlan {
 }
 
 /**
- * What to kill, from a snapshot of the process table. `table` null means no process table
- * (not Linux): every recorded group is killed, unverified, as kill-tree.ts does elsewhere.
+ * What to kill, from a snapshot of the process table (live processes only). `table` null means
+ * the table could not be read: every recorded group is killed, unverified.
  * A leader that is gone while its group lives on is still our group: the kernel does not hand
  * out a pid as long as a process group carries that id.
  */
@@ -113,32 +109,18 @@ export function planKills(record: Pick<LifelineRecord, 'groups'>, table: readonl
     return plan;
   }
   const byPid = new Map(table.map((p) => [p.pid, p]));
-  const children = new Map<number, ProcessInfo[]>();
-  for (const p of table) children.set(p.ppid, [...(children.get(p.ppid) ?? []), p]);
-  const killedGroups = new Set<number>();
-  const members: ProcessInfo[] = [];
+  const killedGroups: number[] = [];
   for (const [pgid, recorded] of record.groups) {
     const leader = byPid.get(pgid);
     if (leader && recorded !== null && leader.startTime !== recorded) {
       plan.skipped.push({ pgid, reason: `pid ${pgid} now belongs to another process (started at ${leader.startTime}, ours at ${recorded})` });
       continue;
     }
-    const group = table.filter((p) => p.pgid === pgid);
-    if (group.length === 0) continue; // already gone
-    killedGroups.add(pgid);
-    members.push(...group);
+    if (table.some((p) => p.pgid === pgid)) killedGroups.push(pgid); // else already gone
   }
-  plan.groups = [...killedGroups];
-  // Descendants outside the killed groups: a walk of the parent links from every member.
-  const seen = new Set(members.map((p) => p.pid));
-  const queue = [...members];
-  while (queue.length > 0) {
-    for (const child of children.get(queue.shift()!.pid) ?? []) {
-      if (seen.has(child.pid)) continue;
-      seen.add(child.pid);
-      queue.push(child);
-      if (!killedGroups.has(child.pgid) && child.pid !== selfPid) plan.pids.push(child.pid);
-    }
-  }
+  plan.groups = killedGroups;
+  // Descendants outside the killed groups: the tree walk from every member.
+  const inKilledGroup = new Set(killedGroups);
+  plan.pids = treeOf(table, { groups: killedGroups }).filter((p) => !inKilledGroup.has(p.pgid) && p.pid !== selfPid).map((p) => p.pid);
   return plan;
 }

@@ -14,8 +14,8 @@ export const LOOPBACK = '127.0.0.1';
  * below the ephemeral range like lb-dev's own (src/adapters/ports.ts): a test binds it only
  * later, and meanwhile an outgoing connection could take it.
  */
-export function freePort(host = LOOPBACK, exclude: readonly number[] = []): Promise<number> {
-  return getPort({ host, exclude, port: portCandidates(ephemeralStart()) });
+export async function freePort(host = LOOPBACK, exclude: readonly number[] = []): Promise<number> {
+  return getPort({ host, exclude, port: portCandidates(await ephemeralStart()) });
 }
 
 /** True when nothing listens on host:port (we could bind it). */

@@ -2,15 +2,15 @@
  * Killing a whole process tree. Two nets, because each misses something:
  * - the process group (we spawn every instance as a group leader) catches descendants whose
  *   parent already died and were re-parented to init, which a parent/child walk cannot find;
- * - a walk of the parent/child links (ps) catches descendants that moved to a group of
- *   their own.
+ * - a walk of the parent/child links (treeOf over the process table, from the leader and the
+ *   group's members) catches descendants that moved to a group of their own.
  * Each process gets a signal once: the walk only signals those outside the group. A second
  * SIGTERM would cut an app's graceful shutdown short (`process.once('SIGTERM')`, or "press
  * Ctrl-C again to force" in many dev servers).
  */
-import { execFile } from 'node:child_process';
-import { setTimeout as sleep } from 'node:timers/promises';
-import { isRunning, listProcesses, readProcStat } from './proc.js';
+import { isLive, treeOf } from '../../core/process-tree.js';
+import { pollUntil } from '../poll.js';
+import { processTable } from './process-table/choose.js';
 
 function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   try {
@@ -21,36 +21,11 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Descendants of `pid` (from `ps`) that are not in its process group: the group signal misses them. */
-function descendantsOutsideGroup(pid: number): Promise<number[]> {
-  return new Promise((resolve) => {
-    execFile('ps', ['-A', '-o', 'pid=,ppid=,pgid='], { maxBuffer: 16 << 20 }, (error, stdout) => {
-      if (error) {
-        resolve([]); // no ps: the group signal is all we have
-        return;
-      }
-      const children = new Map<number, Array<{ pid: number; pgid: number }>>();
-      for (const line of stdout.split('\n')) {
-        const [p, ppid, pgid] = line.trim().split(/\s+/).map(Number);
-        if (!p || ppid === undefined || pgid === undefined) continue;
-        const list = children.get(ppid) ?? [];
-        list.push({ pid: p, pgid });
-        children.set(ppid, list);
-      }
-      const outside: number[] = [];
-      const queue = [pid];
-      const seen = new Set(queue);
-      while (queue.length > 0) {
-        for (const child of children.get(queue.shift()!) ?? []) {
-          if (seen.has(child.pid)) continue;
-          seen.add(child.pid);
-          if (child.pgid !== pid) outside.push(child.pid);
-          queue.push(child.pid);
-        }
-      }
-      resolve(outside);
-    });
-  });
+/** Descendants of `pid` and of its group's members that are not in its process group: the group signal misses them. */
+async function descendantsOutsideGroup(pid: number): Promise<number[]> {
+  const rows = await processTable().list();
+  if (rows === null) return []; // no process table: the group signal is all we have
+  return treeOf(rows.filter(isLive), { pids: [pid], groups: [pid] }).filter((row) => row.pgid !== pid).map((row) => row.pid);
 }
 
 /** Is any process of the group (or the leader itself) still there? Zombies count: see groupLive(). */
@@ -62,14 +37,13 @@ export function groupAlive(pgid: number): boolean {
  * Is any process of the group still running? kill(-pgid, 0) also succeeds while only zombies
  * are left: killed orphans wait for init to reap them, which a container's init may do late
  * (every second or so) or never. A zombie holds no port, file or memory, so waiting for it
- * only delays stops and restarts. Linux reads /proc (only when kill says the group is there);
- * elsewhere the kill answer stands.
+ * only delays stops and restarts. The process table is read only when kill says the group is
+ * there; a table that cannot tell leaves the kill answer standing.
  */
 export async function groupLive(pgid: number): Promise<boolean> {
   if (!groupAlive(pgid)) return false;
-  if (process.platform !== 'linux') return true;
-  const processes = await listProcesses();
-  return processes === null || processes.some((stat) => stat.pgid === pgid && isRunning(stat));
+  const rows = await processTable().list();
+  return rows === null || rows.some((row) => row.pgid === pgid && isLive(row));
 }
 
 /** POSIX only, like the rest of lb-dev's process handling (process groups, `sh -c`, `exec`). */
@@ -79,7 +53,7 @@ export async function signalProcessTree(pid: number, signal: NodeJS.Signals): Pr
 
 /**
  * Signals the group and the descendants outside it; returns those (so a stop can follow them
- * up). The walk comes first (one `ps`, ~15 ms): once the signal has ended their parents, those
+ * up). The walk comes first (one read of the process table): once the signal has ended their parents, those
  * descendants are re-parented to init and no walk finds them any more.
  */
 async function signalTree(pid: number, signal: NodeJS.Signals): Promise<number[]> {
@@ -98,24 +72,16 @@ function signalPid(pid: number, signal: NodeJS.Signals | 0): boolean {
   }
 }
 
-/** Alive and not a zombie (Linux; elsewhere kill(pid, 0) decides). */
+/** Alive and not a zombie: kill(pid, 0) finds it and the process table shows it live. */
 async function pidLive(pid: number): Promise<boolean> {
   if (!signalPid(pid, 0)) return false;
-  if (process.platform !== 'linux') return true;
-  const stat = await readProcStat(pid);
-  return stat !== null && isRunning(stat);
+  const row = await processTable().row(pid);
+  return row !== null && isLive(row);
 }
 
-/** Polls `check` (every 20 ms at first, backing off to 200 ms: each check may scan /proc) until true or timeoutMs. */
+/** Polls `check` (every 20 ms at first, backing off to 200 ms: each check reads the process table) until true or timeoutMs. */
 async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Promise<boolean> {
-  const deadline = Date.now() + timeoutMs;
-  let interval = 20;
-  while (Date.now() < deadline) {
-    if (await check()) return true;
-    await sleep(Math.min(interval, Math.max(1, deadline - Date.now())));
-    interval = Math.min(200, interval * 1.5);
-  }
-  return check();
+  return (await pollUntil(check, { timeoutMs, intervalMs: 20, maxIntervalMs: 200 })).outcome === 'met';
 }
 
 /**

@@ -12,7 +12,8 @@ import { rmSync } from 'node:fs';
 import type { LifelineRecord } from '../../core/lifeline.js';
 import { planKills } from '../../core/lifeline.js';
 import { claimRecord, readRecordAt } from './lifeline-file.js';
-import { isRunning, listProcesses } from './proc.js';
+import { isLive } from '../../core/process-tree.js';
+import { processTable } from './process-table/choose.js';
 
 /** Docker may hang (a paused engine): the reaper gives up rather than linger. */
 const DOCKER_DEADLINE_MS = 20_000;
@@ -34,7 +35,7 @@ function kill(target: number): boolean {
 
 async function killProcesses(record: LifelineRecord): Promise<void> {
   // A zombie is already dead: nothing to kill, and its pid is not reusable until reaped.
-  const table = (await listProcesses())?.filter(isRunning) ?? null;
+  const table = (await processTable().list())?.filter(isLive) ?? null;
   const plan = planKills(record, table, process.pid);
   for (const skipped of plan.skipped) report(`left group ${skipped.pgid} alone: ${skipped.reason}`);
   const groups = plan.groups.filter((pgid) => kill(-pgid));

@@ -23,7 +23,8 @@ import { fileURLToPath } from 'node:url';
 import { LbDevError } from '../../core/errors.js';
 import { type LifelineMessage, applyLifelineMessage, emptyRecord, isContainerId, isGroupId } from '../../core/lifeline.js';
 import { recordFileOf, removeRecord, writeRecordSync } from './lifeline-file.js';
-import { readProcStatSync } from './proc.js';
+import { processTable } from './process-table/choose.js';
+import { startTimeOf } from './process-table/process-table.js';
 
 export interface LifelineOptions {
   /** lb-dev's state dir: the record (lifeline.json) and the watchdog's log (lifeline.log) go here, and it names the containers to sweep. */
@@ -126,7 +127,12 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
     watchGroup: (pgid) => {
       // 0 and 1 would mean "the watchdog's own group" and "every process".
       if (!isGroupId(pgid)) throw new LbDevError('INTERNAL', `lifeline.watchGroup: expected a process group id > 1, got ${pgid}`);
-      change({ op: 'watch-group', pgid, startTime: readProcStatSync(pgid)?.startTime ?? null });
+      // Recorded at once, unverified (null), then with the leader's start time once the process
+      // table has told it: a pid cannot be reused within that moment, and nothing waits for it.
+      change({ op: 'watch-group', pgid, startTime: null });
+      void Promise.resolve().then(() => startTimeOf(processTable(), pgid)).then((startTime) => {
+        if (startTime !== null && record.groups.has(pgid) && record.groups.get(pgid) === null) change({ op: 'watch-group', pgid, startTime });
+      }, () => undefined);
     },
     forgetGroup: (pgid) => change({ op: 'forget-group', pgid }),
     watchContainer: (id) => {

@@ -1,10 +1,10 @@
 /**
  * What Linux's /proc says about processes: the fields of /proc/<pid>/stat lb-dev needs
- * (state, parent, process group, start time), /proc/<pid>/environ, and which TCP ports a
- * process tree listens on (/proc/net/tcp{,6} + /proc/<pid>/fd socket inodes). Elsewhere (no
- * /proc) the readers answer null, and callers fall back on kill(pid, 0) or find nothing.
+ * (state, parent, process group, start time, name), the boot time, /proc/<pid>/environ, and
+ * the listening TCP sockets (/proc/net/tcp{,6}) with the socket inodes a process holds
+ * (/proc/<pid>/fd). The readers answer null where there is no /proc; proc-table.ts builds the
+ * /proc ProcessTable from them.
  */
-import { readFileSync } from 'node:fs';
 import { readdir, readFile, readlink } from 'node:fs/promises';
 
 export interface ProcStat {
@@ -13,25 +13,23 @@ export interface ProcStat {
   state: string;
   ppid: number;
   pgid: number;
-  /** Clock ticks after boot: with the pid, tells a process from a later one that reused the pid. */
+  /** Clock ticks after boot (field 22). */
   startTime: number;
+  /** The kernel's name for it (field 2, `comm`: at most 15 characters). */
+  command: string;
 }
 
 /** Parses the text of /proc/<pid>/stat; null when it is not one. */
 export function parseProcStat(text: string): ProcStat | null {
   // The command (field 2) may hold spaces and parentheses: the other fields start after the last ')'.
+  const open = text.indexOf('(');
   const close = text.lastIndexOf(')');
-  if (close === -1) return null;
+  if (open === -1 || close < open) return null;
   const pid = Number.parseInt(text, 10);
   const fields = text.slice(close + 2).split(' ');
   const [state, ppid, pgid, startTime] = [fields[0], Number(fields[1]), Number(fields[2]), Number(fields[19])];
   if (!state || !Number.isInteger(pid) || ![ppid, pgid, startTime].every(Number.isInteger)) return null;
-  return { pid, state, ppid, pgid, startTime };
-}
-
-/** Still running: neither a zombie waiting to be reaped nor dead. A zombie holds no port, file or memory. */
-export function isRunning(stat: ProcStat): boolean {
-  return stat.state !== 'Z' && stat.state !== 'X';
+  return { pid, state, ppid, pgid, startTime, command: text.slice(open + 1, close) };
 }
 
 /** The stat of `pid`; null when it is gone, not readable, or there is no /proc. */
@@ -43,10 +41,16 @@ export async function readProcStat(pid: number): Promise<ProcStat | null> {
   }
 }
 
-/** readProcStat for a caller that cannot wait (the lifeline records a start time as a group is spawned). */
-export function readProcStatSync(pid: number): ProcStat | null {
+/** The `btime` line of /proc/stat: when the machine booted, in seconds since the epoch; null when absent. */
+export function parseBootTime(text: string): number | null {
+  const match = /^btime (\d+)$/m.exec(text);
+  return match ? Number(match[1]) : null;
+}
+
+/** When the machine booted (seconds since the epoch); null without /proc. */
+export async function readBootTime(): Promise<number | null> {
   try {
-    return parseProcStat(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+    return parseBootTime(await readFile('/proc/stat', 'utf8'));
   } catch {
     return null;
   }
@@ -59,14 +63,6 @@ export async function listPids(): Promise<number[] | null> {
   } catch {
     return null;
   }
-}
-
-/** The stat of every process that can be read; null when there is no /proc. */
-export async function listProcesses(): Promise<ProcStat[] | null> {
-  const pids = await listPids();
-  if (pids === null) return null;
-  const stats = await Promise.all(pids.map(readProcStat));
-  return stats.filter((stat): stat is ProcStat => stat !== null);
 }
 
 /** The environment `pid` was started with, as `NAME=value` entries; null when gone or not ours to read. */
@@ -113,34 +109,4 @@ export async function socketInodes(pid: number): Promise<number[]> {
   }
   const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
   return links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode): inode is string => inode !== undefined).map(Number);
-}
-
-/** `root` and every process below it (by parent links, or in its process group); pure over a process list. */
-export function treeOf(root: number, processes: readonly ProcStat[]): number[] {
-  const tree = new Set([root]);
-  for (let grew = true; grew;) {
-    grew = false;
-    for (const p of processes) {
-      if (tree.has(p.pid) || !isRunning(p)) continue;
-      if (tree.has(p.ppid) || p.pgid === root) {
-        tree.add(p.pid);
-        grew = true;
-      }
-    }
-  }
-  return [...tree];
-}
-
-/** The TCP ports the process tree under `root` listens on, sorted; null when /proc cannot tell. */
-export async function portsListenedByTree(root: number): Promise<number[] | null> {
-  const [sockets, processes] = await Promise.all([listeningSockets(), listProcesses()]);
-  if (sockets === null || processes === null) return null;
-  const inodes = (await Promise.all(treeOf(root, processes).map(socketInodes))).flat();
-  return [...new Set(inodes.map((inode) => sockets.get(inode)).filter((port): port is number => port !== undefined))].sort((a, b) => a - b);
-}
-
-/** Whether anything (any process) listens on TCP `port` here; null when /proc cannot tell. */
-export async function somethingListensOn(port: number): Promise<boolean | null> {
-  const sockets = await listeningSockets();
-  return sockets === null ? null : [...sockets.values()].includes(port);
 }

@@ -53,7 +53,7 @@ test('balancer port already taken (lb-dev runs Traefik): exit 3 PORT_IN_USE, not
   assert.equal(exit.code, 3, run.output());
   assert.match(run.output(), /PORT_IN_USE/);
   assert.match(run.output(), new RegExp(`port ${port}`));
-  assert.match(run.output(), new RegExp(`lsof -i :${port}\``), 'the fix names the port');
+  assert.match(run.output(), new RegExp(`lsof -nP -iTCP:${port} -sTCP:LISTEN\``), 'the fix names the port');
   assert.equal(run.output().match(/PORT_IN_USE/g)?.length, 1, `expected the error once, got:\n${run.output()}`);
   assert.doesNotMatch(run.output(), /starting on port/);
   assert.deepEqual(markedProcesses(run.layout.root), []);

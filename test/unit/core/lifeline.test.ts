@@ -14,8 +14,12 @@ describe('planKills', () => {
     { name: 'leader gone, orphans of its group remain: killed', record: groups([[500, 100]]), table: [p(501, 1, 500, 120)], expected: { groups: [500], pids: [], skipped: 0 } },
     { name: 'group gone entirely: nothing to do', record: groups([[500, 100]]), table: [p(42, 1, 42)], expected: { groups: [], pids: [], skipped: 0 } },
     { name: 'a descendant that left the group (setsid) is killed by pid', record: groups([[500, 100]]), table: [p(500, 1, 500), p(501, 500, 500), p(600, 501, 600), p(601, 600, 600)], expected: { groups: [500], pids: [600, 601], skipped: 0 } },
+    {
+      name: 'what an orphan of the group started in a group of its own is killed by pid', record: groups([[500, 100]]),
+      table: [p(501, 1, 500, 120), p(600, 501, 600), p(42, 1, 42)], expected: { groups: [500], pids: [600], skipped: 0 },
+    },
     { name: 'the watchdog itself is never on the list', record: groups([[500, 100]]), table: [p(500, 1, 500), p(700, 500, 700)], expected: { groups: [500], pids: [], skipped: 0 } },
-    { name: 'no process table (not Linux): every recorded group, unverified', record: groups([[500, 100], [600, null]]), table: null, expected: { groups: [500, 600], pids: [], skipped: 0 } },
+    { name: 'the table could not be read: every recorded group, unverified', record: groups([[500, 100], [600, null]]), table: null, expected: { groups: [500, 600], pids: [], skipped: 0 } },
     { name: 'start time unknown when recorded: the group is killed', record: groups([[500, null]]), table: [p(500, 1, 500, 5)], expected: { groups: [500], pids: [], skipped: 0 } },
   ];
   for (const c of cases) {

@@ -9,6 +9,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { startLifeline } from '../../../../src/adapters/process/lifeline.js';
+import { processTable } from '../../../../src/adapters/process/process-table/choose.js';
+import { startTimeOf } from '../../../../src/adapters/process/process-table/process-table.js';
 import { TSX, killHard, pidAlive, waitUntil } from '../../../helpers/lb-dev/index.js';
 import { type Tree, startParent } from './lifeline-parent.js';
 
@@ -50,8 +52,12 @@ test('the record on disk: owner-only, the recorded group with its leader\'s star
   const dir = await stateDir();
   const { tree } = await startParent(dir, cleanups);
   assert.equal((await stat(recordFile(dir))).mode & 0o777, 0o600);
-  const startTime = Number((await readFile(`/proc/${tree.leader}/stat`, 'utf8')).split(') ')[1]!.split(' ')[19]);
-  assert.deepEqual(JSON.parse(await readFile(recordFile(dir), 'utf8')), { groups: [[tree.leader, startTime]], containers: [], usedDocker: false });
+  // Recorded at once without a start time, then with the leader's once the process table told it.
+  const startTime = await startTimeOf(processTable(), tree.leader);
+  assert.ok(startTime !== null && Math.abs(Date.now() / 1000 - startTime) < 120, `a start time in seconds since the epoch: ${startTime}`);
+  const recorded = () => readFile(recordFile(dir), 'utf8').then((text) => JSON.parse(text) as unknown);
+  await waitUntil(async () => JSON.stringify(await recorded()) === JSON.stringify({ groups: [[tree.leader, startTime]], containers: [], usedDocker: false }),
+    { timeoutMs: 5_000, what: "the start time in the record" });
 
   const other = await stateDir();
   const lifeline = await startLifeline({ stateDir: other, log: console });
@@ -60,7 +66,10 @@ test('the record on disk: owner-only, the recorded group with its leader\'s star
   assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: false });
   lifeline.watchGroup(tree.leader);
   lifeline.watchContainer('lb-dev-traefik-0123456789ab');
-  assert.deepEqual(await onDisk(), { groups: [[tree.leader, startTime]], containers: ['lb-dev-traefik-0123456789ab'], usedDocker: true });
+  const container = 'lb-dev-traefik-0123456789ab';
+  assert.deepEqual(await onDisk(), { groups: [[tree.leader, null]], containers: [container], usedDocker: true }, 'recorded at once, unverified');
+  const verified = JSON.stringify({ groups: [[tree.leader, startTime]], containers: [container], usedDocker: true });
+  await waitUntil(async () => JSON.stringify(await onDisk()) === verified, { timeoutMs: 5_000, what: 'the start time in the record' });
   lifeline.forgetGroup(tree.leader);
   lifeline.forgetContainer('lb-dev-traefik-0123456789ab');
   assert.deepEqual(await onDisk(), { groups: [], containers: [], usedDocker: true });

@@ -3,24 +3,22 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import {
-  isRunning, listProcesses, parseListeningSockets, parseProcStat, portsListenedByTree, readEnviron, readProcStat, somethingListensOn, treeOf,
+  listPids, listeningSockets, parseBootTime, parseListeningSockets, parseProcStat, readBootTime, readEnviron, readProcStat, socketInodes,
 } from '../../../../src/adapters/process/proc.js';
 
 const linux = process.platform === 'linux' ? false : 'reads /proc (Linux only)';
 
 describe('parseProcStat', () => {
-  it('reads state, parent, group and start time after the command, whatever the command holds', () => {
+  it('reads state, parent, group, start time and name, whatever the name holds', () => {
     const text = '4242 (we ird) (x) S 17 4240 4240 0 -1 4194304 101 0 0 0 0 0 0 0 20 0 1 0 50466 3133440 414 18446744073709551615\n';
-    assert.deepEqual(parseProcStat(text), { pid: 4242, state: 'S', ppid: 17, pgid: 4240, startTime: 50466 });
+    assert.deepEqual(parseProcStat(text), { pid: 4242, state: 'S', ppid: 17, pgid: 4240, startTime: 50466, command: 'we ird) (x' });
   });
   it('answers null for text that is not a stat line', () => {
-    for (const text of ['', 'no parens here', '12 (short) S 1']) assert.equal(parseProcStat(text), null, JSON.stringify(text));
+    for (const text of ['', 'no parens here', '12 (short) S 1', '12 )x( S 1 2 3']) assert.equal(parseProcStat(text), null, JSON.stringify(text));
   });
-  it('counts zombies and dead processes as not running', () => {
-    const stat = { pid: 1, state: 'S', ppid: 0, pgid: 1, startTime: 1 };
-    assert.equal(isRunning(stat), true);
-    assert.equal(isRunning({ ...stat, state: 'Z' }), false);
-    assert.equal(isRunning({ ...stat, state: 'X' }), false);
+  it('reads the boot time from /proc/stat\'s btime line', () => {
+    assert.equal(parseBootTime('cpu  1 2 3\nintr 5\nbtime 1796613392\nprocesses 9\n'), 1796613392);
+    assert.equal(parseBootTime('cpu  1 2 3\n'), null);
   });
 });
 
@@ -32,11 +30,13 @@ describe('reading /proc', { skip: linux }, () => {
     try {
       await once(child, 'spawn');
       const stat = await readProcStat(child.pid!);
-      assert.ok(stat && isRunning(stat), `running: ${JSON.stringify(stat)}`);
+      assert.ok(stat && stat.state !== 'Z', `running: ${JSON.stringify(stat)}`);
       assert.equal(stat.ppid, process.pid);
       assert.equal(stat.pgid, child.pid, 'detached: the leader of its own group');
       assert.ok((await readEnviron(child.pid!))?.includes('LB_DEV_PROC_TEST=yes'));
-      assert.ok((await listProcesses())?.some((p) => p.pid === child.pid && p.startTime === stat.startTime));
+      assert.equal(stat.command, 'node');
+      assert.ok((await listPids())?.includes(child.pid!));
+      assert.ok(((await readBootTime()) ?? 0) > 1_500_000_000, 'a boot time after 2017');
     } finally {
       child.kill('SIGKILL');
     }
@@ -57,17 +57,15 @@ describe('listening sockets', () => {
     ].join('\n');
     assert.deepEqual([...parseListeningSockets(text)], [[820869, 0x837b], [777, 8080]]);
   });
-  it('treeOf takes children by parent link and by process group, not strangers or zombies', () => {
-    const p = (pid: number, ppid: number, pgid: number, state = 'S') => ({ pid, ppid, pgid, state, startTime: 0 });
-    assert.deepEqual(treeOf(10, [p(11, 10, 10), p(12, 11, 12), p(13, 1, 10), p(14, 1, 14), p(15, 10, 10, 'Z')]).sort(), [10, 11, 12, 13]);
-  });
-  it('sees what a real process listens on', { skip: linux }, async () => {
+  it('sees what a real process listens on: its socket inode in /proc/net/tcp', { skip: linux }, async () => {
     const child = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
     try {
       const [chunk] = await once(child.stdout!, 'data') as [Buffer];
       const port = Number(chunk.toString().trim());
-      assert.deepEqual(await portsListenedByTree(child.pid!), [port]);
-      assert.equal(await somethingListensOn(port), true);
+      const sockets = await listeningSockets();
+      const ports = (await socketInodes(child.pid!)).map((inode) => sockets?.get(inode)).filter((p) => p !== undefined);
+      assert.deepEqual(ports, [port]);
+      assert.deepEqual(await socketInodes(2 ** 22 + 1), []);
     } finally {
       child.kill('SIGKILL');
     }

@@ -1,5 +1,6 @@
-// spawnCommand + stop/reap against real process trees (test/fixtures): after a stop nothing
-// of the tree may remain, whatever it does with SIGTERM.
+// spawnCommand + stop/signal against real process trees (test/fixtures): after a stop nothing
+// of the tree may remain, whatever it does with SIGTERM. kill-tree.test.ts tests the kill
+// functions themselves (reapOrphans, groupLive, both process tables).
 import assert from 'node:assert/strict';
 import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
@@ -7,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
-import { groupAlive, groupLive, reapOrphans } from '../../../../src/adapters/process/kill-tree.js';
-import { type RunningProcess, execIfSimple, spawnCommand } from '../../../../src/adapters/process/spawn-command.js';
+import { groupLive } from '../../../../src/adapters/process/kill-tree.js';
+import { type RunningProcess, spawnCommand } from '../../../../src/adapters/process/spawn-command.js';
 import { ROOT, fixture, killHard, nodeFixture, pidAlive, waitUntil } from '../../../helpers/lb-dev/index.js';
 
 const started: RunningProcess[] = [];
@@ -89,7 +90,7 @@ test('stop(grace) ends a tree with grandchildren that ignore SIGTERM and hold th
   const { child, output } = await start(nodeFixture('grandchildren.mjs'), { GRANDCHILD_STDIO: 'inherit' });
   const kids = grandchildPids(output());
   assert.equal(kids.length, 2);
-  kids.forEach((pid) => extraPids.add(pid));
+  for (const pid of kids) extraPids.add(pid);
   assert.deepEqual(groupMembers(child.pid).sort(), [child.pid, ...kids].sort(), 'grandchildren are in the leader\'s group');
   await waitCatching(kids);
 
@@ -108,7 +109,7 @@ test('stop(grace) ends a yarn-like wrapper that ignores TERM around a child that
   const members = groupMembers(child.pid);
   assert.equal(members.length, 2, `wrapper.sh + node: ${members.join(', ')}`);
   assert.match(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8'), /wrapper\.sh/);
-  members.forEach((pid) => extraPids.add(pid));
+  for (const pid of members) extraPids.add(pid);
   await waitCatching(members);
 
   const began = Date.now();
@@ -185,117 +186,4 @@ require('node:http').createServer().listen(+process.env.PORT, '127.0.0.1', () =>
   t.diagnostic(`stop(300) took ${Date.now() - began}ms`);
   assert.equal((await child.exited).code, 0);
   assert.equal(pidAlive(kid), false, 'the detached descendant is gone after stop()');
-});
-
-test('orphans left after the leader is SIGKILLed are reaped by reapOrphans', async () => {
-  const { child, output } = await start(nodeFixture('grandchildren.mjs'));
-  const kids = grandchildPids(output());
-  kids.forEach((pid) => extraPids.add(pid));
-  process.kill(child.pid, 'SIGKILL');
-  const exit = await child.exited;
-  assert.equal(exit.signal, 'SIGKILL');
-  // The leader is gone; its children live on, re-parented, still in its group.
-  for (const pid of kids) assert.equal(pidAlive(pid), true, `grandchild ${pid} survives its parent`);
-  assert.equal(await groupLive(child.pid), true);
-
-  await reapOrphans(child.pid, 300);
-  for (const pid of kids) assert.equal(pidAlive(pid), false, `grandchild ${pid} reaped`);
-  assert.equal(await groupLive(child.pid), false);
-  await reapOrphans(child.pid, 300); // nothing left: returns at once
-});
-
-test('groupLive: a group with only zombies left (orphans init has not reaped yet) counts as gone', async (t) => {
-  const { child, output } = await start(nodeFixture('grandchildren.mjs'));
-  const kids = grandchildPids(output());
-  kids.forEach((pid) => extraPids.add(pid));
-  process.kill(-child.pid, 'SIGKILL');
-  await child.exited;
-  // The grandchildren died with their parent: they are orphaned zombies until init reaps them.
-  const zombies = groupAlive(child.pid);
-  const began = Date.now();
-  await waitUntil(async () => !(await groupLive(child.pid)), { timeoutMs: 500, what: 'groupLive false' });
-  t.diagnostic(`kill(-pgid, 0) right after the kill: ${zombies ? 'still finds (zombie) members' : 'finds nothing'}; groupLive false after ${Date.now() - began}ms`);
-});
-
-async function notStarted(command: string, cwd: string) {
-  const child = spawnCommand({ command, cwd, env: { PATH: process.env.PATH ?? '' }, onOutput: () => {} });
-  started.push(child);
-  const exit = await child.exited;
-  assert.equal(child.pid, -1);
-  assert.equal(exit.code, 127);
-  await child.stop(100);
-  await child.signal('SIGKILL');
-  return exit.spawnError ?? '';
-}
-
-test('a command that cannot start reports an exit with the reason instead of throwing', async () => {
-  assert.match(await notStarted('node -e 1', '/no/such/dir'), /^ENOENT: the working directory \/no\/such\/dir does not exist/);
-  // Linux limits one argument to 128 KiB: the shell's `-c <command>` is one argument.
-  assert.match(await notStarted(`echo ${'x'.repeat(200_000)}`, ROOT), /^E2BIG: /);
-  assert.match(await notStarted('echo a\u0000b', ROOT), /^ERR_INVALID_ARG_VALUE: .*null bytes/);
-});
-
-test('a command that runs has no spawnError, whatever its exit', async () => {
-  const child = spawnCommand({ command: "sh -c 'exit 3'", cwd: ROOT, env: { PATH: process.env.PATH ?? '' }, onOutput: () => {} });
-  started.push(child);
-  assert.deepEqual(await child.exited, { code: 3, signal: null });
-});
-
-test('a shell command line runs through sh with its operators intact', async () => {
-  let output = '';
-  const child = spawnCommand({
-    command: 'echo one && FOO=bar sh -c \'echo $FOO\'; exit 4',
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '' },
-    onOutput: (_s, chunk) => { output += chunk.toString('utf8'); },
-  });
-  started.push(child);
-  assert.deepEqual(await child.exited, { code: 4, signal: null });
-  await waitUntil(() => output === 'one\nbar\n', { what: () => `output ${JSON.stringify(output)}` });
-});
-
-test('execIfSimple: exec only where it cannot change what runs', () => {
-  const cases: Array<[string, string]> = [
-    ['node server.js', 'exec node server.js'],
-    ['  yarn dev  ', 'exec yarn dev'],
-    ['npm run dev -- --port 3000', 'exec npm run dev -- --port 3000'],
-    ['node a.js && node b.js', 'node a.js && node b.js'],
-    ['node a.js; node b.js', 'node a.js; node b.js'],
-    ['node a.js | tee log', 'node a.js | tee log'],
-    ['node a.js > out.log', 'node a.js > out.log'],
-    ['node a.js &', 'node a.js &'],
-    ['node $SCRIPT', 'node $SCRIPT'],
-    ['node `which app`', 'node `which app`'],
-    ['(cd web && yarn dev)', '(cd web && yarn dev)'],
-    ['exec node a.js', 'exec node a.js'],
-    ['cd web', 'cd web'],
-    ['export A=1', 'export A=1'],
-    ['PORT=3000 node a.js', 'PORT=3000 node a.js'],
-    ['node a.js\nnode b.js', 'node a.js\nnode b.js'],
-    ['if true', 'if true'],
-    ['executable-thing --x', 'exec executable-thing --x'],
-  ];
-  for (const [input, expected] of cases) assert.equal(execIfSimple(input), expected, JSON.stringify(input));
-});
-
-test('onOutputEnd: once per stream, after the last of its output', async () => {
-  const seen: string[] = [];
-  let done!: () => void;
-  const ended = new Promise<void>((resolve) => { done = resolve; });
-  const child = spawnCommand({
-    command: `printf 'first\\nlast without newline'; printf 'err' >&2`,
-    cwd: ROOT,
-    env: { PATH: process.env.PATH ?? '' },
-    onOutput: (stream, chunk) => seen.push(`${stream}:${chunk.toString('utf8')}`),
-    onOutputEnd: (stream) => {
-      seen.push(`${stream}:end`);
-      if (seen.filter((s) => s.endsWith(':end')).length === 2) done();
-    },
-  });
-  started.push(child);
-  await ended;
-  const stdout = seen.filter((s) => s.startsWith('stdout:'));
-  assert.equal(stdout.at(-1), 'stdout:end');
-  assert.equal(stdout.slice(0, -1).map((s) => s.slice('stdout:'.length)).join(''), 'first\nlast without newline');
-  assert.deepEqual(seen.filter((s) => s.startsWith('stderr:')), ['stderr:err', 'stderr:end']);
 });
