@@ -1,7 +1,7 @@
 /**
  * The portable process table: `ps` for the rows and environments, `lsof` for listening
  * sockets, both POSIX-ish tools that macOS and Linux have (lsof is a package of its own on
- * Debian). Every call goes through a ToolRunner (execa, loaded on the first call). A tool that
+ * Debian). Every call goes through a ToolRunner (lb-dev's runTool). A tool that
  * is missing makes the answers null ("cannot tell"), never an error: the callers fall back.
  */
 import type { ProcessRow } from '../../../core/process-tree.js';
