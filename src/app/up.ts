@@ -19,7 +19,7 @@ import { WEB_ENTRYPOINT } from '../core/traefik/static-config.js';
 import { ControlServer } from '../control/server.js';
 import { controlHandlers } from './control-handlers.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
-import { startMonitoring } from './monitoring/start-monitoring.js';
+import { createPrometheusPart } from './monitoring/prometheus-service.js';
 import { type MetricsEndpoint, startMetricsEndpoint } from './metrics/metrics-endpoint.js';
 import { operationHandlers } from './operations.js';
 import { StartupProgress } from './progress.js';
@@ -33,7 +33,8 @@ import { type TraefikChoice, chooseTraefik } from './traefik/choose-traefik.js';
 import { createTraefikRuntime, effectiveConfig } from './traefik/create-runtime.js';
 import { type RunningDashboard, startDashboard } from './dashboard/start.js';
 import type { TraefikRuntime } from './traefik/runtime.js';
-import { TraefikWatch } from './traefik/traefik-watch.js';
+import { SupervisedService } from './supervision/supervised-service.js';
+import { TraefikService } from './traefik/traefik-service.js';
 
 export interface UpIo {
   out: NodeJS.WritableStream;
@@ -242,12 +243,14 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 
     log.info(`starting Traefik: ${traefik.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
     cleanups.push(() => traefik.stop());
-    await traefik.start((message) => logs.event('traefik', message));
-    if (traefik.restart) {
-      // Container removed, binary dead, engine restarted, directory deleted: recovered here.
-      const watch = new TraefikWatch({ runtime: traefik, layout, routes: sup.routes, say: (text) => logs.event('traefik', text) });
-      await watch.start();
-      cleanups.push(async () => { watch.stop(); await watch.idle(); });
+    if (traefik.downReason) {
+      // A Traefik of ours is supervised: container removed, binary dead, engine restarted, directory deleted, no ping -> restarted.
+      const onProgress = (message: string) => logs.event('traefik', message);
+      const traefikPart = new SupervisedService(new TraefikService({ runtime: traefik, layout, routes: sup.routes, onProgress }), { logs });
+      cleanups.push(() => traefikPart.stop());
+      await traefikPart.start();
+    } else {
+      await traefik.start((message) => logs.event('traefik', message));
     }
     if (config.traefik.accessLog && chosen.mode !== 'external') {
       const counter = new AccessLogCounter(layout.accessLog);
@@ -258,12 +261,16 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 
     if (config.monitoring.prometheus) {
       // After Traefik (a target) and before the instances, so their first events are scraped.
-      const prometheus = await startMonitoring({
-        config, layout, logs, log, ports, metricsPort: metricsEndpoint?.port ?? null, lifeline: watchdog,
+      // Restarted like Traefik when it exits or stops answering /-/ready.
+      const prometheus = await createPrometheusPart({
+        config, layout, logs, ports, metricsPort: metricsEndpoint?.port ?? null, lifeline: watchdog,
         traefikPort: chosen.mode === 'external' || !traefik.apiUrl ? null : Number(new URL(traefik.apiUrl).port),
       });
-      cleanups.push(() => prometheus.stop());
-      prometheusUrl = prometheus.url;
+      log.info(`starting Prometheus: ${prometheus.service.describe()}`);
+      cleanups.push(() => prometheus.part.stop());
+      await prometheus.part.start();
+      log.info(`Prometheus: ${prometheus.service.url} (scraping lb-dev and Traefik every ${config.monitoring.scrapeIntervalMs / 1000}s)`);
+      prometheusUrl = prometheus.service.url;
     }
 
     const total = config.groups.reduce((n, g) => n + g.instances, 0);
