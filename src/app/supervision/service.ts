@@ -50,5 +50,5 @@ export interface SupervisionPolicy {
 /** The instances' own restart defaults (group `restart:` keys), read from the key table. */
 export const DEFAULT_RESTART: RestartConfig = readFields(Section.empty(new Problems(), ['restart']), RESTART_FIELDS);
 
-/** A probe a second, ten misses in a row (a loaded machine can stall a few seconds): TraefikWatch's own figures. */
+/** A probe a second, ten misses in a row before a restart (a loaded machine can stall a few seconds). */
 export const DEFAULT_POLICY: SupervisionPolicy = { restart: DEFAULT_RESTART, probeIntervalMs: 1_000, failureThreshold: 10 };
