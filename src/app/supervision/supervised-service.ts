@@ -46,6 +46,7 @@ export class SupervisedService implements Part {
     this.policy = opts.policy ?? DEFAULT_POLICY;
   }
 
+  /** Resolves once it is ready (also when a stop() came meanwhile: status() then says stopped). */
   async start(): Promise<void> {
     this.spec.onDown = () => this.down();
     this.dispatch({ type: 'start' });
@@ -123,13 +124,14 @@ export class SupervisedService implements Part {
     } catch (error) {
       failure = error instanceof Error ? error : new Error(String(error));
     }
-    if (this.state.desired !== 'running' || failure) {
-      if (!again && failure) this.dispatch({ type: 'stop' }); // a failed first start is the caller's error, not restarted
+    const stopped = this.state.desired !== 'running'; // a stop() came meanwhile: a failure it caused is no error
+    if (stopped || failure) {
+      if (!stopped && !again) this.dispatch({ type: 'stop' }); // a failed first start is the caller's error, not restarted
       await this.spec.stop().catch(() => {});
       if (failure && this.outage) this.outage.lastError = failure.message;
       // Lowercase first: not taken for a lasting spawn error (ENOENT ...); a service is retried until stopped.
       this.exited(failure ? { spawnError: `start failed: ${failure.message}` } : {});
-      return failure;
+      return stopped ? null : failure;
     }
     this.dispatch({ type: 'ready' });
     this.scheduleProbe();
@@ -163,8 +165,12 @@ export class SupervisedService implements Part {
 
   private kill(): void {
     this.stopProbes();
-    // A start under way stops what it started itself once it settles (launch sees desired stopped).
-    if (this.killing || this.state.phase === 'starting') return;
+    if (this.killing) return;
+    if (this.state.phase === 'starting') {
+      // A start under way gives up once what it started is stopped; its launch dispatches the exit.
+      this.killing = this.spec.stop().catch(() => {}).then(() => { this.killing = null; });
+      return;
+    }
     this.killing = this.spec.stop(this.state.desired === 'running').catch(() => {}).then(() => {
       this.killing = null;
       this.exited({});

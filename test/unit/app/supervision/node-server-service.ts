@@ -21,7 +21,8 @@ export class NodeServerService implements ServiceSpec {
   private stopping = false;
   private down: string | null = null;
 
-  constructor(readonly port: number) {}
+  /** `script`: another fixture to run (slow-start.mjs), with `env`. */
+  constructor(readonly port: number, private readonly run: { script?: string; env?: Record<string, string> } = {}) {}
 
   get pid(): number | null {
     return this.process?.pid ?? null;
@@ -37,9 +38,9 @@ export class NodeServerService implements ServiceSpec {
     const failing = this.failStarts > 0;
     if (failing) this.failStarts--;
     const child = spawnCommand({
-      command: nodeFixture(failing ? 'exit-immediately.mjs' : 'http-ok.mjs'),
+      command: nodeFixture(failing ? 'exit-immediately.mjs' : (this.run.script ?? 'http-ok.mjs')),
       cwd: process.cwd(),
-      env: { ...process.env as Record<string, string>, PORT: String(this.port) },
+      env: { ...process.env as Record<string, string>, ...this.run.env, PORT: String(this.port) },
       onOutput: () => {},
     });
     this.process = child;

@@ -1,7 +1,7 @@
 // The one supervision driver (src/app/supervision/supervised-service.ts) with a real child
 // process as the service (node-server-service.ts): a crash restarts it with the backoff, failed
-// probes (the process frozen with SIGSTOP) restart it, a stop during the backoff leaves nothing
-// restarted, and a failed first start is the caller's coded error with nothing left running.
+// probes (the process frozen with SIGSTOP) restart it, a stop during the backoff or during a start
+// leaves nothing restarted, and a failed first start is the caller's coded error with nothing left running.
 import assert from 'node:assert/strict';
 import { afterEach, describe, it } from 'node:test';
 import type { RestartConfig } from '../../../../src/core/config/types.js';
@@ -20,8 +20,8 @@ afterEach(async () => {
   for (const part of running.splice(0)) await part.stop();
 });
 
-async function supervised(over: Partial<SupervisionPolicy> = {}) {
-  const service = new NodeServerService(await freePort());
+async function supervised(over: Partial<SupervisionPolicy> = {}, run: ConstructorParameters<typeof NodeServerService>[1] = {}) {
+  const service = new NodeServerService(await freePort(), run);
   const lines: string[] = [];
   const part = new SupervisedService(service, { logs: { event: (source, text) => lines.push(`${source}: ${text}`) }, policy: { ...policy, ...over } });
   running.push(part);
@@ -108,6 +108,19 @@ describe('SupervisedService', () => {
     for (const attempt of [1, 2]) {
       assert.ok(lines.some((line) => line.includes(`starting Stand-in again failed (attempt ${attempt}): expected the stand-in to answer`)), lines.join('\n'));
     }
+  });
+
+  it('a stop during the first start: the process stopped, nothing restarted', async () => {
+    const { service, part } = await supervised({}, { script: 'slow-start.mjs', env: { START_DELAY: '60000' } });
+    const starting = part.start();
+    await waitUntil(() => service.pid, { what: 'the slow stand-in spawned' });
+    assert.equal(part.status().health, 'starting');
+    const pid = service.pid!;
+    await part.stop();
+    await starting;
+    assert.equal(pidAlive(pid), false);
+    assert.equal(part.status().health, 'stopped');
+    await holdsFor(() => service.spawns.length === 1, 1_000, 'no second start');
   });
 
   it('a stop while it runs stops the process and reports stopped', async () => {
