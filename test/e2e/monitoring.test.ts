@@ -1,7 +1,8 @@
 /**
  * `lb-dev up --monitoring`: a Prometheus (from the local image of scripts/provide-prometheus.sh,
  * or Debian's binary) scraping lb-dev's metrics endpoint and Traefik's, both targets "up",
- * the dashboard's queries valid against it; after Ctrl-C nothing is left running.
+ * the dashboard's queries valid against it; killed (container removed, process SIGKILLed), it is
+ * started again; after Ctrl-C nothing is left running.
  */
 import { after, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
@@ -75,6 +76,24 @@ describe('lb-dev up --monitoring', { skip: gate.skip || false, timeout: 600_000 
       for (const expr of dashboardQueries()) {
         await api(prometheus, `/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$__rate_interval', '1m'))}`);
       }
+
+      // Prometheus killed under `up` (its container removed, its process SIGKILLed): started again, ready again.
+      const backBefore = run.output().split('Prometheus is back').length;
+      if (mode === 'docker') {
+        const container = (await ws.containers()).find((c) => c.name.startsWith('lb-dev-prometheus-'));
+        assert.ok(container, 'the Prometheus container');
+        await (await connectDocker()).docker.getContainer(container.id).remove({ force: true });
+      } else {
+        const instances = new Set(report.instances.map((i) => i.pid));
+        const pid = ws.processes().find((p) => !instances.has(p));
+        assert.ok(pid, 'the prometheus process');
+        process.kill(pid, 'SIGKILL');
+      }
+      const ready = async () => (await fetch(`${prometheus}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => null))?.ok === true;
+      await waitUntil(async () => run.output().split('Prometheus is back').length > backBefore && (await ready()), {
+        timeoutMs: 60_000, what: () => `Prometheus started again and ready at ${prometheus}\n${run.tail()}`,
+      });
+      assert.match(run.output(), /ERROR: [^\n]*: monitoring is off; starting Prometheus again/);
 
       run.signal('SIGINT');
       const exit = await run.waitExit(60_000);

@@ -1,5 +1,6 @@
 /**
- * Traefik faults `up` survives (src/app/traefik/traefik-watch.ts), with 3 demo instances:
+ * Traefik faults `up` survives (src/app/traefik/traefik-service.ts, supervised by
+ * src/app/supervision/supervised-service.ts), with 3 demo instances:
  * - docker: the container removed, then killed, mid-run -> a new container, the routes written
  *   again and confirmed, the balancer serving again (the time is printed);
  * - docker: traefik/dynamic/ deleted, then all of traefik/ (the container's bind mount then

@@ -10,6 +10,8 @@ export class BinaryPrometheus implements PrometheusProcess {
   readonly scrapeHost = '127.0.0.1';
   private process: RunningProcess | null = null;
   private stopping = false;
+  private down: string | null = null;
+  onDown: (() => void) | undefined;
 
   constructor(private readonly ctx: PrometheusContext) {}
 
@@ -25,20 +27,29 @@ export class BinaryPrometheus implements PrometheusProcess {
       cwd: dir, stateDir: layout.root, logs, source: LOG_SOURCE, lifeline: this.ctx.lifeline,
     });
     this.process = child;
+    this.stopping = false;
+    this.down = null;
     void child.exited.then((exit) => {
-      if (this.process === child) this.process = null;
-      if (!this.stopping) logs.event(LOG_SOURCE, `Prometheus ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}; monitoring is off until lb-dev restarts`);
+      if (this.process !== child) return;
+      this.process = null;
+      if (this.stopping) return;
+      this.down = `Prometheus ${exit.signal ? `was killed by ${exit.signal}` : `exited with code ${exit.code}`}${exit.spawnError ? ` (${exit.spawnError})` : ''}`;
+      this.onDown?.();
     });
+  }
+
+  downReason(): string | null {
+    return this.down;
   }
 
   running(): boolean {
     return this.process !== null;
   }
 
-  async stop(): Promise<void> {
+  async stop(now = false): Promise<void> {
     this.stopping = true;
     const child = this.process;
     this.process = null;
-    await child?.stop(5_000);
+    await child?.stop(now ? 0 : 5_000);
   }
 }

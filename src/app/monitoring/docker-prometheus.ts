@@ -18,6 +18,8 @@ export class DockerPrometheus implements PrometheusProcess {
   private follower: LogFollower | null = null;
   private up = false;
   private stopping = false;
+  private down: string | null = null;
+  onDown: (() => void) | undefined;
 
   private constructor(private readonly ctx: PrometheusContext, private readonly engine: DockerEngine, private readonly network: ContainerNetwork) {
     this.scrapeHost = scrapeHost(network);
@@ -58,24 +60,36 @@ export class DockerPrometheus implements PrometheusProcess {
     } catch (error) {
       throw new LbDevError('PROMETHEUS_START_FAILED', `Docker could not start ${this.containerName()} from ${config.monitoring.image}: ${(error as Error).message}`);
     }
+    const container = this.container;
     this.up = true;
-    this.follower = await this.container.logs({ stdout: logs.lineWriter(LOG_SOURCE, 'stdout'), stderr: logs.lineWriter(LOG_SOURCE, 'stderr') });
+    this.stopping = false;
+    this.down = null;
+    this.follower = await container.logs({ stdout: logs.lineWriter(LOG_SOURCE, 'stdout'), stderr: logs.lineWriter(LOG_SOURCE, 'stderr') });
+    // The log stream ends when the container stops, is removed, or the engine goes away.
     void this.follower.ended.then(() => {
+      if (this.container !== container) return; // an earlier container, replaced on purpose
       this.up = false;
-      if (!this.stopping) logs.event(LOG_SOURCE, 'the Prometheus container stopped unexpectedly; monitoring is off until lb-dev restarts');
+      if (this.stopping) return;
+      this.down = `the Prometheus container ${this.containerName()} stopped or was removed`;
+      this.onDown?.();
     });
+  }
+
+  downReason(): string | null {
+    return this.down;
   }
 
   running(): boolean {
     return this.up;
   }
 
-  async stop(): Promise<void> {
+  async stop(now = false): Promise<void> {
     this.stopping = true;
+    this.up = false;
     const container = this.container;
     this.container = null;
     if (container) {
-      await container.stop(2);
+      await container.stop(now ? 0 : 2);
       this.ctx.lifeline?.forgetContainer(this.containerName());
     }
     this.follower?.close();

@@ -28,6 +28,10 @@ export interface PrometheusProcess {
   start(dir: string): Promise<void>;
   /** False once it exited (or its container stopped). */
   running(): boolean;
-  /** Stops and removes it; safe when it never started. */
-  stop(): Promise<void>;
+  /** Why it is not running as started (it exited, its container stopped), or null while it runs or was stopped. */
+  downReason(): string | null;
+  /** Called as soon as downReason() becomes non-null. */
+  onDown: (() => void) | undefined;
+  /** Stops and removes it; safe when it never started. `now`: no grace period (replaced after a fault). */
+  stop(now?: boolean): Promise<void>;
 }

@@ -2,7 +2,8 @@
  * The Prometheus of `up --monitoring`: a container from a local image or a local binary,
  * chosen like Traefik's runtime (auto: Docker when the engine has the image, else the binary
  * on PATH; else a coded error listing what was tried). Its config and data live in the
- * state dir's prometheus/; it is started after Traefik and stopped before it.
+ * state dir's prometheus/; it is started after Traefik and stopped before it, and supervised
+ * like Traefik (prometheus-service.ts).
  */
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
@@ -55,19 +56,33 @@ export class PrometheusRuntime {
     }
   }
 
-  stop(): Promise<void> {
-    return this.process.stop();
+  stop(now?: boolean): Promise<void> {
+    return this.process.stop(now);
+  }
+
+  downReason(): string | null {
+    return this.process.downReason();
+  }
+
+  get onDown(): (() => void) | undefined {
+    return this.process.onDown;
+  }
+
+  set onDown(callback: (() => void) | undefined) {
+    this.process.onDown = callback;
+  }
+
+  /** One readiness check: /-/ready answers 200. */
+  async ready(): Promise<boolean> {
+    try {
+      return (await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok;
+    } catch {
+      return false;
+    }
   }
 
   private async waitReady(): Promise<void> {
-    const ready = async () => {
-      try {
-        return (await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok;
-      } catch {
-        return false;
-      }
-    };
-    const { outcome } = await pollUntil(async () => (await ready()) || !this.process.running(), { timeoutMs: START_TIMEOUT_MS, intervalMs: 200 });
+    const { outcome } = await pollUntil(async () => (await this.ready()) || !this.process.running(), { timeoutMs: START_TIMEOUT_MS, intervalMs: 200 });
     if (outcome === 'met' && this.process.running()) return;
     const lines = this.ctx.logs.recent([LOG_SOURCE], 15).map((l) => l.text);
     throw new LbDevError('PROMETHEUS_START_FAILED',

@@ -19,7 +19,8 @@ import type { StatusReport } from '../status-report.js';
 import { type TraefikChoice, chooseTraefik } from '../traefik/choose-traefik.js';
 import { createTraefikRuntime, effectiveConfig } from '../traefik/create-runtime.js';
 import type { TraefikRuntime } from '../traefik/runtime.js';
-import { TraefikWatch } from '../traefik/traefik-watch.js';
+import { SupervisedService } from '../supervision/supervised-service.js';
+import { TraefikService } from '../traefik/traefik-service.js';
 import { type UpContext, started } from './context.js';
 import type { LifelinePart } from './lifeline-part.js';
 
@@ -33,7 +34,8 @@ export class TraefikPart implements Part {
   private runtime: TraefikRuntime | null = null;
   private reconciler: RouteReconciler | null = null;
   private writer: DynamicConfigWriter | null = null;
-  private watch: TraefikWatch | null = null;
+  /** A Traefik of ours (container, binary), supervised: restarted after a fault; null for an external one. */
+  private service: SupervisedService | null = null;
   private counter: AccessLogCounter | null = null;
   private running = false;
 
@@ -78,13 +80,15 @@ export class TraefikPart implements Part {
     // An empty service before Traefik starts (it answers 503, not 404); Traefik is not there yet to confirm it.
     await this.reconciler.writeUnconfirmed();
     log.info(`starting Traefik: ${runtime.describe()} (its errors show here; every line: \`lb-dev logs traefik\`)`);
-    await runtime.start((message) => logs.event('traefik', message));
-    this.running = true;
-    if (runtime.restart) {
-      // Container removed, binary dead, engine restarted, directory deleted: recovered here.
-      this.watch = new TraefikWatch({ runtime, layout: this.ctx.layout, routes: this.reconciler, say: (text) => logs.event('traefik', text) });
-      await this.watch.start();
+    const onProgress = (message: string) => logs.event('traefik', message);
+    if (runtime.downReason) {
+      // Container removed, binary dead, engine restarted, directory deleted, no ping: restarted with backoff.
+      this.service = new SupervisedService(new TraefikService({ runtime, layout: this.ctx.layout, routes: this.reconciler, onProgress }), { logs });
+      await this.service.start();
+    } else {
+      await runtime.start(onProgress);
     }
+    this.running = true;
     if (config.traefik.accessLog && choice.mode !== 'external') {
       this.counter = new AccessLogCounter(this.ctx.layout.accessLog);
       this.counter.start();
@@ -93,17 +97,17 @@ export class TraefikPart implements Part {
 
   async stop(): Promise<void> {
     this.counter?.stop();
-    this.watch?.stop();
-    await this.watch?.idle();
     this.reconciler?.close();
     this.running = false;
+    await this.service?.stop();
     await this.runtime?.stop();
     await this.writer?.remove();
   }
 
   status(): PartStatus {
+    if (this.service) return this.service.status();
     const health = this.running ? 'healthy' : this.runtime ? 'starting' : 'stopped';
-    return { name: this.name, health, detail: this.runtime?.describe() ?? 'choosing how to run Traefik', restarts: this.watch?.recoveries ?? 0 };
+    return { name: this.name, health, detail: this.runtime?.describe() ?? 'choosing how to run Traefik', restarts: 0 };
   }
 
   /** `status`'s traefik section and its routes. */

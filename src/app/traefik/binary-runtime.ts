@@ -1,6 +1,6 @@
 /**
  * `--traefik binary`: a local traefik executable with the same static config. Its exit is
- * reported through downReason()/onDown; TraefikWatch restarts it with backoff.
+ * reported through downReason()/onDown; the supervision (traefik-service.ts) restarts it with backoff.
  */
 import { existsSync } from 'node:fs';
 import { LbDevError } from '../../core/errors.js';
@@ -58,12 +58,6 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
     onProgress(`Traefik is up (pid ${this.process?.pid})`);
   }
 
-  /** Restarted by TraefikWatch (with backoff), which also notices a deleted dynamic dir. */
-  async restart(onProgress: (message: string) => void): Promise<void> {
-    await this.stop();
-    await this.start(onProgress);
-  }
-
   private spawn(): void {
     const { config, layout, logs } = this.ctx;
     const command = `${shellQuote(config.traefik.binary)} --configFile=${shellQuote(layout.staticFile)}`;
@@ -78,10 +72,10 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
     });
   }
 
-  async stop(): Promise<void> {
+  async stop(now = false): Promise<void> {
     this.stopping = true;
     const child = this.process;
     this.process = null;
-    await child?.stop(3_000);
+    await child?.stop(now ? 0 : 3_000);
   }
 }

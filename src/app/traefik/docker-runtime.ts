@@ -132,24 +132,15 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     return this.down;
   }
 
-  /** A fresh container (TraefikWatch: the old one is gone, stale, or its engine restarted). */
-  async restart(onProgress: (message: string) => void): Promise<void> {
-    await this.discard(0);
-    await this.start(onProgress);
-  }
-
-  async stop(): Promise<void> {
-    await this.discard(2);
-  }
-
-  private async discard(graceSec: number): Promise<void> {
+  /** Stops and removes the container; the next start() creates a fresh one. */
+  async stop(now = false): Promise<void> {
     this.stopping = true;
     const container = this.container;
     this.container = null;
     this.follower?.close();
     this.follower = null;
     if (!container) return;
-    await container.stop(graceSec);
+    await container.stop(now ? 0 : 2);
     this.ctx.lifeline?.forgetContainer(this.containerName());
   }
 }

@@ -29,15 +29,17 @@ export interface TraefikRuntime {
   removeLeftovers?(onProgress: (message: string) => void): Promise<void>;
   /** Starts Traefik and resolves once it answers (ping). Cleans up what it started if that fails. */
   start(onProgress: (message: string) => void): Promise<void>;
-  /** Stops and removes what start() started. Safe to call when start() failed or never ran. */
-  stop(): Promise<void>;
   /**
-   * A Traefik lb-dev runs (container, binary), for TraefikWatch: why it is not running as
-   * started (the container stopped or was removed, the binary exited), or null while it is.
+   * Stops and removes what start() started. Safe to call when start() failed or never ran.
+   * `now`: no grace period, it is being replaced after a fault.
+   */
+  stop(now?: boolean): Promise<void>;
+  /**
+   * A Traefik lb-dev runs (container, binary), supervised (traefik-service.ts): why it is not
+   * running as started (the container stopped or was removed, the binary exited), or null while
+   * it is. A runtime without it (external) is not supervised. start() after stop() starts a fresh one.
    */
   downReason?(): string | null;
-  /** Called as soon as downReason() becomes non-null (so recovery need not wait for a poll). */
+  /** Called as soon as downReason() becomes non-null (so recovery need not wait for a probe). */
   onDown?: (() => void) | undefined;
-  /** Stops what is left of the current Traefik and starts a fresh one (a new container). */
-  restart?(onProgress: (message: string) => void): Promise<void>;
 }

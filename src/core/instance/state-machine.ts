@@ -2,6 +2,9 @@
  * The life of one instance as a pure function: (state, event, context) -> { state, effects }.
  * The supervisor (src/app/instance.ts) feeds it events from processes, probes and commands,
  * and carries out the effects. Nothing here touches a process, a timer or a clock.
+ * The services beside the instances (Traefik, Prometheus) run through it too
+ * (src/app/supervision/supervised-service.ts): with `restartWhenUnhealthy`, and ignoring
+ * `routesChanged`, which only the balancer's own members need.
  */
 import type { RestartConfig } from '../config/types.js';
 import { formatElapsed } from '../text/duration.js';
@@ -34,7 +37,8 @@ export type InstanceEvent =
   | { type: 'spawned' }
   | { type: 'ready' }
   | { type: 'probeOk' }
-  | { type: 'probeFailed'; reason: string }
+  /** `fatal`: a fault that waiting does not mend (a deleted directory): the threshold is reached at once. */
+  | { type: 'probeFailed'; reason: string; fatal?: boolean }
   | { type: 'startTimedOut' }
   | { type: 'exited'; code: number | null; signal: string | null; portConflict: boolean; spawnError?: string }
   | { type: 'restartDue' }
@@ -56,6 +60,12 @@ export interface TransitionContext {
   successThreshold: number;
   /** 0..1, for the backoff jitter. */
   random: number;
+  /**
+   * What failing `failureThreshold` probes in a row does to a ready process: false (instances)
+   * = unhealthy, out of the balancer until it recovers; true (services) = killed, and restarted
+   * with the backoff once it exited.
+   */
+  restartWhenUnhealthy?: boolean;
 }
 
 export interface Transition {
@@ -148,7 +158,14 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
       if (state.phase === 'unhealthy') return { state: state.probeSuccesses === 0 ? state : { ...state, probeSuccesses: 0 }, effects: [] };
       if (state.phase !== 'ready') return { state, effects: [] };
       const failures = state.probeFailures + 1;
-      if (failures < ctx.failureThreshold) return { state: { ...state, probeFailures: failures }, effects: [] };
+      if (failures < ctx.failureThreshold && !event.fatal) return { state: { ...state, probeFailures: failures }, effects: [] };
+      if (ctx.restartWhenUnhealthy) {
+        const reason = event.fatal ? event.reason : `${failures} failed probes in a row (${event.reason})`;
+        return {
+          state: { ...state, phase: 'unhealthy', probeFailures: failures, probeSuccesses: 0 },
+          effects: [{ type: 'log', level: 'warn', text: `unhealthy: ${reason}; restarting it` }, { type: 'kill', reason }],
+        };
+      }
       return {
         state: { ...state, phase: 'unhealthy', probeFailures: failures, probeSuccesses: 0 },
         effects: [{
