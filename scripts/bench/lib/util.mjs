@@ -41,7 +41,7 @@ export async function waitFor(what, check, timeoutMs = 60_000, everyMs = 20) {
  */
 export async function freePort() {
   const [{ default: getPort }, { ephemeralStart, portCandidates }] = await Promise.all([import('get-port'), import('../../../dist/adapters/ports.js')]);
-  return getPort({ host: '127.0.0.1', port: portCandidates(ephemeralStart()) });
+  return getPort({ host: '127.0.0.1', port: portCandidates(await ephemeralStart()) });
 }
 
 /** Resolves true once something accepts connections on the port. */

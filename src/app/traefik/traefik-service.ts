@@ -14,7 +14,7 @@ import type { ProbeResult, ServiceSpec } from '../supervision/service.js';
 import { type StateLayout, prepareStateDir } from '../state-dir.js';
 import type { TraefikRuntime } from './runtime.js';
 
-/** What a restart needs of the routes (src/app/route-sync.ts). */
+/** What a restart needs of the routes (src/app/routes/route-reconciler.ts). */
 export interface TraefikRoutes {
   writeUnconfirmed(): Promise<unknown>;
   resync(): Promise<{ confirmed: boolean | null; written: string[] }>;
