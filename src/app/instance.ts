@@ -169,8 +169,8 @@ export class Instance {
     const exitSeenAt = event.type === 'exited' && takesTraffic(previous) && !this.takesTraffic ? this.lastExitSeenAt : null;
     for (const effect of result.effects) this.apply(effect, exitSeenAt);
     if (this.state.phase === 'ready') this.portConflicts.reset();
-    if (this.state.phase === 'ready' || this.state.desired === 'stopped') this.readyWaiters.splice(0).forEach((resolve) => resolve());
-    if (!this.state.alive && previous.alive !== this.state.alive) this.stoppedWaiters.splice(0).forEach((resolve) => resolve());
+    if (this.state.phase === 'ready' || this.state.desired === 'stopped') for (const resolve of this.readyWaiters.splice(0)) resolve();
+    if (!this.state.alive && previous.alive !== this.state.alive) for (const resolve of this.stoppedWaiters.splice(0)) resolve();
     if (previous !== this.state) this.deps.onChange(this);
   }
 

@@ -23,7 +23,7 @@ export function parseExposition(text: string): Series[] {
 }
 
 /** The value of the one series with exactly this name and these labels; undefined when there is none. */
-export function valueOf(series: readonly Series[], name: string, labels: Record<string, string> = {}): number | undefined {
+export function seriesValue(series: readonly Series[], name: string, labels: Record<string, string> = {}): number | undefined {
   const wanted = JSON.stringify(Object.entries(labels).sort());
   return series.find((s) => s.name === name && JSON.stringify(Object.entries(s.labels).sort()) === wanted)?.value;
 }

@@ -68,7 +68,8 @@ export async function underLoad(ctx, action) {
         try {
           const who = JSON.parse(res.body).instance;
           counts.byInstance[who] = (counts.byInstance[who] ?? 0) + 1;
-          (answeredAt[who] ??= []).push(Date.now());
+          answeredAt[who] ??= [];
+          answeredAt[who].push(Date.now());
           if (opts.sticky && pinned !== null && pinned !== who) counts.moved++;
           pinned = who;
         } catch { /* not JSON */ }

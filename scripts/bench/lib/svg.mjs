@@ -61,7 +61,7 @@ export function barsSvg(title, unit, rows) {
   const max = Math.max(1e-9, ...rows.flatMap((r) => r.values.map((v) => v.value)));
   const scale = (v) => (v / max) * (width - left - 90);
   const parts = [`<text x="10" y="18" ${FONT} font-weight="bold">${esc(title)}</text>`];
-  names.forEach((n, i) => parts.push(`<rect x="${left + i * 110}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"/><text x="${left + 14 + i * 110}" y="33" ${FONT}>${esc(n)}</text>`));
+  for (const [i, n] of names.entries()) parts.push(`<rect x="${left + i * 110}" y="24" width="10" height="10" fill="${colours[i % colours.length]}"/><text x="${left + 14 + i * 110}" y="33" ${FONT}>${esc(n)}</text>`);
   rows.forEach((r, k) => {
     const y0 = top + k * rowHeight;
     parts.push(`<text x="${left - 6}" y="${y0 + (names.length * barHeight) / 2 + 4}" ${FONT} text-anchor="end">${esc(r.label)}</text>`);

@@ -67,7 +67,7 @@ export class RotatingFile {
       }
       this.retryAt = 0;
     }
-    const data = line + '\n';
+    const data = `${line}\n`;
     const bytes = Buffer.byteLength(data);
     if (this.queueBytes + bytes > this.maxPendingBytes && this.queueBytes > 0) {
       this.dropped++;

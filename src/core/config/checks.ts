@@ -72,7 +72,7 @@ export const DURATION_TOO_LONG = `a duration of at most ${formatDuration(MAX_DUR
 
 /** `min` in ms: intervals and timeouts must be positive, delays may be 0. */
 export function duration(min: number): Check<number> {
-  const expected = min > 0 ? 'a duration of at least ' + formatDuration(min) + ', like 500ms, 5s or 1m30s' : 'a duration like 500ms, 5s or 1m30s';
+  const expected = min > 0 ? `a duration of at least ${formatDuration(min)}, like 500ms, 5s or 1m30s` : 'a duration like 500ms, 5s or 1m30s';
   return (value) => {
     if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
     try {

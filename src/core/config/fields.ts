@@ -42,6 +42,7 @@ export interface Group<F extends Fields = Fields, Optional extends boolean = boo
 }
 
 // `any`: show() takes each leaf's own value type, which a union of Leaf<unknown> would not accept.
+// biome-ignore lint/suspicious/noExplicitAny: as said above, each leaf's own value type.
 export type Field = Leaf<any> | Group;
 export type Fields = { readonly [key: string]: Field };
 

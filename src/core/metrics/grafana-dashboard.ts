@@ -91,6 +91,7 @@ const PANELS: PanelSpec[] = [
   },
 ];
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: Grafana's own variable syntax, written as is.
 const DATASOURCE = { type: 'prometheus', uid: '${datasource}' };
 
 function panel(spec: PanelSpec, index: number): Record<string, unknown> {

@@ -28,7 +28,7 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
 }
 
 test('ok: a 200 within the range', async () => {
-  const { url } = await serve((req, res) => res.end('ok'));
+  const { url } = await serve((_req, res) => res.end('ok'));
   assert.deepEqual(await probeHttp(`${url}/`, 1_000, ANY), { ok: true, reason: 'status 200' });
 });
 
@@ -45,15 +45,15 @@ test('the path is requested as given, with a fresh connection each time', async 
 });
 
 test('wrong status: 503 fails; a redirect passes 200-399; an exact 200 rejects 204', async () => {
-  const { url: unavailable } = await serve((req, res) => { res.writeHead(503); res.end('starting'); });
+  const { url: unavailable } = await serve((_req, res) => { res.writeHead(503); res.end('starting'); });
   const result = await probeHttp(unavailable, 1_000, ANY);
   assert.equal(result.ok, false);
   assert.match(result.reason, /status 503, expected 200-399/);
 
-  const { url: redirect } = await serve((req, res) => { res.writeHead(302, { location: '/elsewhere' }); res.end(); });
+  const { url: redirect } = await serve((_req, res) => { res.writeHead(302, { location: '/elsewhere' }); res.end(); });
   assert.equal((await probeHttp(redirect, 1_000, ANY)).ok, true);
 
-  const { url: noContent } = await serve((req, res) => { res.writeHead(204); res.end(); });
+  const { url: noContent } = await serve((_req, res) => { res.writeHead(204); res.end(); });
   const exact = await probeHttp(noContent, 1_000, { min: 200, max: 200 });
   assert.equal(exact.ok, false);
   assert.match(exact.reason, /status 204/);
@@ -78,7 +78,7 @@ test('timeout: a server that accepts and never answers', async () => {
 });
 
 test('timeout: headers sent, body never finishes, still counts by status', async () => {
-  const { url } = await serve((req, res) => { res.writeHead(200); res.write('partial'); });
+  const { url } = await serve((_req, res) => { res.writeHead(200); res.write('partial'); });
   const result = await probeHttp(url, 1_000, ANY);
   assert.equal(result.ok, true, 'the status decides; the body is not awaited');
 });
@@ -94,7 +94,7 @@ test('a TCP server that is not HTTP fails the probe without hanging', async () =
 
 test('many probes in a row leave no sockets behind (no agent, no keep-alive)', async () => {
   let open = 0;
-  const server = createServer((req, res) => res.end('ok'));
+  const server = createServer((_req, res) => res.end('ok'));
   server.on('connection', (s) => { open++; s.on('close', () => open--); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   closers.push(() => new Promise((r) => server.close(() => r())));

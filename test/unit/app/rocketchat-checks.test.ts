@@ -30,7 +30,7 @@ test('mongoHosts: single host, replica set lists, default port, credentials; non
 });
 
 test('a Rocket.Chat answering /api/info on the balancer port fails the check and offers --port; up stops before starting anything', async () => {
-  const port = await listen(createHttpServer((req, res) => res.end(JSON.stringify({ version: '7.11.0', success: true }))));
+  const port = await listen(createHttpServer((_req, res) => res.end(JSON.stringify({ version: '7.11.0', success: true }))));
   const busy = config({ balancer: { port } });
   const result = await checkBalancerPort(busy);
   assert.equal(result.status, 'fail');

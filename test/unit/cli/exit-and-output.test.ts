@@ -109,6 +109,7 @@ test("commander's usage errors come as lb-dev errors: prefix, USAGE, the suggest
 test('a client command loads neither Docker, gRPC, pino, YAML nor the config schema', async () => {
   // A loader hook that reports every module URL Node loads.
   const hooks = join(dir, 'hooks.mjs');
+  // biome-ignore lint/suspicious/noTemplateCurlyInString: the hook's own source text, a template literal inside.
   await writeFile(hooks, 'export async function load(url, context, next) { process._rawDebug(`LOADED ${url}`); return next(url, context); }\n');
   const register = join(dir, 'register.mjs');
   await writeFile(register, `import { register } from 'node:module';\nregister(${JSON.stringify(pathToFileURL(hooks).href)});\n`);

@@ -56,7 +56,7 @@ test('every client command exits 3 NOT_RUNNING when no up runs (missing state di
   dirs.push(dir);
   const stateDir = join(dir, 'nothing-here');
   const results = await pool(COMMANDS.map((args) => () => runCli([...args, '--state-dir', stateDir], { cwd: dir })), 3);
-  COMMANDS.forEach((args, i) => check(args, results[i]!, stateDir));
+  for (const [i, args] of COMMANDS.entries()) check(args, results[i]!, stateDir);
   assert.equal(existsSync(stateDir), false, 'asking does not create the state dir');
 });
 

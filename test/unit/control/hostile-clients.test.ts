@@ -12,7 +12,7 @@ import { isLbDevError } from '../../../src/core/errors.js';
 import { waitUntil } from '../../helpers/lb-dev/index.js';
 import { rawClient } from './raw-client.js';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });

@@ -11,7 +11,7 @@ import { type Handler, ControlServer } from '../../../src/control/server.js';
 import { LbDevError, isLbDevError } from '../../../src/core/errors.js';
 import { waitUntil } from '../../helpers/wait.js';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });

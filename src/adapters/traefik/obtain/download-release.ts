@@ -43,7 +43,7 @@ export async function downloadTraefik(options: DownloadOptions): Promise<string>
   const platform = options.platform ?? process.platform;
   const arch = options.arch ?? process.arch;
   const release = releasePlatform(platform, arch);
-  if (!release || release.format !== 'tar.gz') {
+  if (release?.format !== 'tar.gz') {
     throw new LbDevError('TRAEFIK_PLATFORM_UNSUPPORTED', release
       ? `expected a .tar.gz Traefik release for ${platform}/${arch}, but Traefik ships a .zip there, which lb-dev does not unpack`
       : `expected a Traefik release for ${platform}/${arch}, but lb-dev downloads only linux, darwin on amd64, arm64`);

@@ -69,7 +69,7 @@ test('with colour: a stable colour per source, and a reset after the app\'s own 
   const [first, second, third] = out.lines;
   assert.equal(first, '\u001b[36mapp-1   |\u001b[0m plain');
   assert.equal(second, '\u001b[33mapp-2   |\u001b[0m \u001b[31mred\u001b[0m');
-  assert.match(third ?? '', /^\u001b\[36mapp-1   ▸\u001b\[0m \u001b\[1mready/);
+  assert.match(third ?? '', /^\u001b\[36mapp-1 {3}▸\u001b\[0m \u001b\[1mready/);
   assert.equal(colourFor('app-1'), colourFor('app-1'));
   assert.notEqual(colourFor('app-1'), colourFor('app-2'));
   assert.equal(colourFor('api-1'), colourFor('app-1'), 'the instance number picks the colour');
@@ -115,7 +115,7 @@ test('sources are served round-robin: a flooding source does not starve a quiet 
   await turn();
   await turn();
   const firstWrite = out.writes[0] ?? '';
-  assert.match(firstWrite, /app-2   \| important/);
+  assert.match(firstWrite, /app-2 {3}\| important/);
   assert.ok(firstWrite.split('\n').filter(Boolean).length <= 300);
 });
 

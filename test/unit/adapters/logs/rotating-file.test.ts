@@ -27,12 +27,12 @@ test('appends lines and creates missing directories', async () => {
 
 test('appends to an existing file and counts its size', async () => {
   const path = join(dir, 'existing.log');
-  await writeFile(path, 'x'.repeat(25) + '\n'); // 26 bytes
+  await writeFile(path, `${'x'.repeat(25)}\n`); // 26 bytes
   const file = new RotatingFile({ path, maxBytes: 30, maxFiles: 1 });
   file.write('abc'); // 26 + 4 = 30: still fits
   file.write('def'); // would be 34: rotates first
   await file.close();
-  assert.equal(await readFile(`${path}.1`, 'utf8'), 'x'.repeat(25) + '\nabc\n');
+  assert.equal(await readFile(`${path}.1`, 'utf8'), `${'x'.repeat(25)}\nabc\n`);
   assert.equal(await readFile(path, 'utf8'), 'def\n');
 });
 
@@ -71,7 +71,7 @@ test('a line longer than maxBytes still goes into a file of its own', async () =
   file.write('end');
   await file.close();
   assert.equal(await readFile(`${path}.2`, 'utf8'), 'short\n');
-  assert.equal(await readFile(`${path}.1`, 'utf8'), 'y'.repeat(50) + '\n');
+  assert.equal(await readFile(`${path}.1`, 'utf8'), `${'y'.repeat(50)}\n`);
   assert.equal(await readFile(path, 'utf8'), 'end\n');
 });
 
@@ -126,7 +126,7 @@ test('readTail reads the last n lines across the current and rotated files', asy
 test('readTail reads only the tail of a big file, across its read chunks', async () => {
   const path = join(dir, 'big.log');
   const lines = Array.from({ length: 20_000 }, (_, i) => `${i} ${'é'.repeat(i % 13)}`);
-  await writeFile(path, lines.join('\n') + '\n');
+  await writeFile(path, `${lines.join('\n')}\n`);
   assert.deepEqual(await readTail(path, 0, 3), lines.slice(-3));
   assert.deepEqual(await readTail(path, 0, 5000), lines.slice(-5000));
 });

@@ -12,7 +12,7 @@ import { waitUntil } from '../../../helpers/lb-dev/index.js';
 import { startParent } from './lifeline-parent.js';
 
 const gate = await e2eGate();
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });

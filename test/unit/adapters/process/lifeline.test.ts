@@ -14,7 +14,7 @@ import { startTimeOf } from '../../../../src/adapters/process/process-table/proc
 import { TSX, killHard, pidAlive, waitUntil } from '../../../helpers/lb-dev/index.js';
 import { type Tree, startParent } from './lifeline-parent.js';
 
-const cleanups: Array<() => Promise<unknown> | void> = [];
+const cleanups: Array<() => unknown> = [];
 after(async () => {
   for (const c of cleanups.reverse()) await c();
 });

@@ -23,7 +23,7 @@ import { serverUrl } from '../../../../src/core/traefik/dynamic-config.js';
 import { LbDevError } from '../../../../src/core/errors.js';
 import { FakeTraefik } from '../../../helpers/fake-traefik.js';
 import { ROOT, killHard, markedProcesses, nodeFixture } from '../../../helpers/lb-dev/index.js';
-import { parseExposition, typesOf, valueOf } from '../../../helpers/prometheus-text.js';
+import { parseExposition, typesOf, seriesValue } from '../../../helpers/prometheus-text.js';
 import { until } from '../../../helpers/supervisor.js';
 
 const cleanups: Array<() => Promise<void> | void> = [];
@@ -112,7 +112,7 @@ test('the metrics endpoint serves instance, route, request and control series af
   assert.match(response.headers.get('content-type') ?? '', /^text\/plain; version=0\.0\.4/);
   const text = await response.text();
   const series = parseExposition(text);
-  const at = (name: string, labels: Record<string, string> = {}) => valueOf(series, name, labels);
+  const at = (name: string, labels: Record<string, string> = {}) => seriesValue(series, name, labels);
 
   // Every metric of the table is exposed, with its kind.
   const types = typesOf(text);
@@ -164,7 +164,7 @@ test('the metrics handler answers only GET/HEAD /metrics', async () => {
   assert.equal(head.status, 200);
   assert.equal(await head.text(), '');
   const text = await (await fetch(`${endpoint.url}?x=1`)).text();
-  assert.equal(valueOf(parseExposition(text), 'lb_dev_requests_without_backend_total'), 0);
+  assert.equal(seriesValue(parseExposition(text), 'lb_dev_requests_without_backend_total'), 0);
 });
 
 test('metrics.port false: no endpoint', async () => {

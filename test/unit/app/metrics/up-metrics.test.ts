@@ -5,7 +5,7 @@ import assert from 'node:assert/strict';
 import { after, test } from 'node:test';
 import { portFree } from '../../../helpers/http.js';
 import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../../helpers/lb-dev/index.js';
-import { parseExposition, valueOf } from '../../../helpers/prometheus-text.js';
+import { parseExposition, seriesValue } from '../../../helpers/prometheus-text.js';
 
 after(cleanupAll);
 
@@ -30,11 +30,11 @@ test('up prints metricsUrl, lists it in status, and its series follow a real cra
   process.kill(run.instance(report, 'app-1').pid!, 'SIGKILL');
   await run.waitFor((r) => (run.instance(r, 'app-1').restarts === 1 && run.instance(r, 'app-1').state === 'ready' ? true : null), 'app-1 restarted and ready');
   const series = await scrape(url);
-  assert.equal(valueOf(series, 'lb_dev_instance_crash_exits_total', { group: 'app', name: 'app-1', code: '', signal: 'SIGKILL' }), 1);
-  assert.equal(valueOf(series, 'lb_dev_instance_restarts_total', { group: 'app', name: 'app-1' }), 1);
-  assert.equal(valueOf(series, 'lb_dev_instance_state', { group: 'app', name: 'app-2', state: 'ready' }), 1);
-  assert.ok((valueOf(series, 'lb_dev_control_requests_total', { method: 'status', outcome: 'ok' }) ?? 0) >= 2, 'the status polls were counted');
-  assert.ok((valueOf(series, 'lb_dev_route_writes_total') ?? 0) >= 3);
+  assert.equal(seriesValue(series, 'lb_dev_instance_crash_exits_total', { group: 'app', name: 'app-1', code: '', signal: 'SIGKILL' }), 1);
+  assert.equal(seriesValue(series, 'lb_dev_instance_restarts_total', { group: 'app', name: 'app-1' }), 1);
+  assert.equal(seriesValue(series, 'lb_dev_instance_state', { group: 'app', name: 'app-2', state: 'ready' }), 1);
+  assert.ok((seriesValue(series, 'lb_dev_control_requests_total', { method: 'status', outcome: 'ok' }) ?? 0) >= 2, 'the status polls were counted');
+  assert.ok((seriesValue(series, 'lb_dev_route_writes_total') ?? 0) >= 3);
 
   run.signal('SIGINT');
   assert.deepEqual(await run.waitExit(), { code: 0, signal: null });

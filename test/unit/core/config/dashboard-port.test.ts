@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { LbDevError } from '../../../../src/core/errors.js';
+import type { LbDevError } from '../../../../src/core/errors.js';
 import { resolveConfig } from '../../../../src/core/config/schema.js';
 
 const resolve = (raw: unknown) => resolveConfig(raw, { source: null, overrides: {}, cwd: '/p', demoCommand: 'demo' });

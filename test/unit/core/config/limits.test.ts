@@ -86,7 +86,9 @@ describe('placeholders that cannot be filled', () => {
   });
 
   it('reserved ports may be used; other braces are left alone', () => {
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell variable in a command, which lb-dev must leave alone.
     const group = resolve({ command: 'x {extraPort1} ${HOME} {a,b}', reservePorts: 1, env: { B: '{extraPort1}' } }).groups[0]!;
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: as above.
     assert.equal(group.command, 'x {extraPort1} ${HOME} {a,b}');
   });
 });

@@ -18,6 +18,7 @@ describe('renderStaticConfig', () => {
     });
   });
 
+  // biome-ignore lint/suspicious/noExplicitAny: each row reads its own path of the parsed file.
   const table: Array<{ name: string; opts: Partial<StaticConfigOptions>; path: (c: any) => unknown; expected: unknown }> = [
     { name: 'bridge container listens on all interfaces', opts: { balancerHost: '0.0.0.0', apiHost: '0.0.0.0' }, path: (c) => c.entryPoints, expected: { web: { address: '0.0.0.0:3000' }, traefik: { address: '0.0.0.0:8089' } } },
     { name: 'IPv6 host in brackets', opts: { balancerHost: '::1' }, path: (c) => c.entryPoints.web.address, expected: '[::1]:3000' },
