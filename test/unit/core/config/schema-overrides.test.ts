@@ -1,7 +1,7 @@
 // resolveConfig (src/core/config/schema.ts): command-line overrides on top of the file.
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import type { ConfigOverrides, LbDevConfig } from '../../../../src/core/config/types.js';
+import type { ConfigOverrides } from '../../../../src/core/config/types.js';
 import { CWD, resolve, problems } from './resolve-config.js';
 
 describe('resolveConfig: overrides', () => {
