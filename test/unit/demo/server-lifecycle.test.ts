@@ -3,6 +3,7 @@ import assert from 'node:assert/strict';
 import { once } from 'node:events';
 import { test } from 'node:test';
 import getPort from 'get-port';
+import { waitUntil } from '../../helpers/wait.js';
 import { openSocket, spawnDemo, startDemo, stop } from './demo-process.js';
 
 test('POST /crash answers, then exits 1', async () => {
@@ -58,9 +59,13 @@ test('SIGTERM: closes the server and WebSockets, lets an in-flight request finis
   const { ws, next } = await openSocket(`ws://127.0.0.1:${demo.port}/websocket`);
   await next();
   const wsClosed = once(ws, 'close');
+  // The demo counts a request when it arrives (and each ?quiet count too): poll k answers first + k, plus 1 once /slow is in.
+  const count = async () => ((await (await fetch(`${demo.base}/api/info?quiet`)).json()) as { requests: number }).requests;
+  const first = await count();
   const slow = fetch(`${demo.base}/slow?ms=500`);
   await demo.waitForLine(/WS \/websocket open/);
-  await new Promise((resolve) => setTimeout(resolve, 100)); // the /slow request is in flight
+  let polls = 0;
+  await waitUntil(async () => (await count()) - first - ++polls >= 1, { timeoutMs: 5_000, intervalMs: 10, what: 'the /slow request to arrive' });
   demo.child.kill('SIGTERM');
   const [code] = (await wsClosed) as [number];
   assert.equal(code, 1001);

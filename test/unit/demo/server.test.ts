@@ -54,10 +54,7 @@ describe('a running demo app', () => {
     assert.equal(await count(), before + 1, 'only the ?quiet request of the user counted');
     // A user request after them: once its line is out, theirs would have been too.
     await fetch(`${demo.base}/user-marker`);
-    for (let waited = 0; !demo.stdout().includes('GET /user-marker 404') && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.match(demo.stdout(), /GET \/user-marker 404/);
+    await demo.waitForLine(/GET \/user-marker 404/, 5000);
     assert.doesNotMatch(demo.stdout(), /health-marker|probe-marker/);
   });
 
@@ -68,10 +65,9 @@ describe('a running demo app', () => {
     await fetch(`${demo.base}/api/info`, { headers: { 'user-agent': 'lb-dev-probe/0.1' } });
     await fetch(`${demo.base}/api/info?quiet`);
     await fetch(`${demo.base}/api/info`);
-    for (let waited = 0; infoLines().length === before && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100)); // room for any wrong extra line
+    // Lines come out in request order: once the marker's is out, any wrong extra line would have been too.
+    await fetch(`${demo.base}/after-info-marker`);
+    await demo.waitForLine(/GET \/after-info-marker 404/, 5000);
     assert.equal(infoLines().length, before + 1, demo.stdout());
     assert.doesNotMatch(demo.stdout(), /GET \/healthz/);
   });
