@@ -22,7 +22,8 @@ export function probeHttp(
       req.destroy();
       resolve(result);
     };
-    const req = request(url, { method: 'GET', agent: false, headers: { 'user-agent': 'lb-dev-probe', [HEALTH_CHECK_HEADER]: '1', connection: 'close' } }, (res) => {
+    const headers = { 'user-agent': 'lb-dev-probe', [HEALTH_CHECK_HEADER]: '1', connection: 'close' };
+    const req = request(url, { method: 'GET', agent: false, headers }, (res) => {
       res.resume();
       const status = res.statusCode ?? 0;
       const ok = status >= expectStatus.min && status <= expectStatus.max;

@@ -24,6 +24,8 @@ export class Instance {
   private ports: number[] = [];
   private restartTimer: NodeJS.Timeout | null = null;
   private readonly portConflicts = new PortConflictRetries();
+  /** The current run's readiness: a kill stops it, as a run on its way out must not turn ready. */
+  private readiness: ReadinessWatch | null = null;
   /** The launch (port allocation, spawn) under way, if any: a stop() waits for it to settle. */
   private launching: Promise<void> = Promise.resolve();
   private orphanReaping: Promise<void> = Promise.resolve();
@@ -181,6 +183,7 @@ export class Instance {
         return;
       case 'kill':
         this.deps.logs.event(this.name, `stopping (${effect.reason})`);
+        this.readiness?.stop();
         if (this.process) this.stopping = this.process.stop(this.group.stopGraceMs);
         return;
       case 'scheduleRestart':
@@ -232,6 +235,7 @@ export class Instance {
       startTimedOut: () => void this.startTimedOut(port),
       probed: (result) => this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason }),
     });
+    this.readiness = readiness;
     const splitters = { stdout: splitLines(), stderr: splitLines() };
     const onLine = (stream: 'stdout' | 'stderr', line: string) => {
       this.deps.logs.append(this.name, stream, line);

@@ -6,6 +6,7 @@ import type { AddressInfo } from 'node:net';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
 import { probeHttp } from '../../../src/adapters/http-probe.js';
+import { Condition } from '../../helpers/wait.js';
 
 const ANY = { min: 200, max: 399 };
 const closers: Array<() => Promise<void>> = [];
@@ -95,12 +96,11 @@ test('a TCP server that is not HTTP fails the probe without hanging', async () =
 test('many probes in a row leave no sockets behind (no agent, no keep-alive)', async () => {
   let open = 0;
   const server = createServer((_req, res) => res.end('ok'));
-  server.on('connection', (s) => { open++; s.on('close', () => open--); });
+  const closed = new Condition();
+  server.on('connection', (s) => { open++; s.on('close', () => { open--; closed.notify(); }); });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   closers.push(() => new Promise((r) => server.close(() => r())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   for (let i = 0; i < 30; i++) assert.equal((await probeHttp(url, 1_000, ANY)).ok, true);
-  const deadline = Date.now() + 2_000;
-  while (open > 0 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
-  assert.equal(open, 0);
+  await closed.until(() => open === 0, () => `every probe's connection closed (${open} still open)`, 2_000);
 });

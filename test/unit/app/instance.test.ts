@@ -12,6 +12,7 @@ import { resolveConfig } from '../../../src/core/config/schema.js';
 import type { GroupConfig } from '../../../src/core/config/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { ROOT, killHard, markedProcesses, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
+import { holdsFor } from '../../helpers/wait.js';
 
 const markers: string[] = [];
 after(() => {
@@ -75,6 +76,7 @@ function ready(instance: Instance, ms = 10_000): Promise<void> {
   ]);
 }
 
+// Deliberate pauses: the moment of the spawn a stop() lands in is what these tests vary.
 const delays: Array<[string, () => Promise<unknown>]> = [
   ['sync', async () => undefined],
   ['microtask', () => Promise.resolve()],
@@ -111,15 +113,43 @@ test('start(), stop(), start() again in quick succession runs exactly one proces
     void instance.stop();
     instance.start();
     await ready(instance);
-    await sleep(200);
-    const left = markedProcesses(marker);
+    // A launch that lost the race would spawn a second process a little later: the window is the claim.
     const status = instance.status();
-    assert.deepEqual(left, [status.pid], `${label}: one process, the tracked one (found ${left.join(', ')}; status pid ${status.pid})`);
+    const oneTracked = () => JSON.stringify(markedProcesses(marker)) === JSON.stringify([instance.pid]);
+    await holdsFor(oneTracked, 200, () => `${label}: one process, the tracked one (found ${markedProcesses(marker).join(', ')}; pid ${instance.pid})`);
+    assert.equal(instance.pid, status.pid);
     const answer = await fetch(`http://127.0.0.1:${status.port}/`);
     assert.equal((await answer.text()).trim(), 'app-1', `${label}: the status port is the one the process listens on`);
     await instance.stop();
     assert.deepEqual(markedProcesses(marker), []);
   }
+});
+
+test('a run that answers its probe while it is being stopped is not ready: a stop() then start() waits for the next run', async (t) => {
+  // The flake this pins down: start(), stop(), start() while the first process was alive; the first
+  // run's probe got an answer from the process on its way out, so whenReady() resolved on a dying process.
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-inst-'));
+  t.after(() => rm(dir, { recursive: true, force: true }));
+  const script = join(dir, 'answers-while-stopping.cjs');
+  // Listens after 2 s on its own, or at once on SIGTERM (then exits 1 s later): only a dying run answers early.
+  await writeFile(script, `
+const server = require('node:http').createServer((q, s) => s.end('ok'));
+const listen = () => { if (!server.listening) server.listen(+process.env.PORT, '127.0.0.1'); };
+process.once('SIGTERM', () => { console.log('terminating'); listen(); setTimeout(() => process.exit(0), 1000); });
+console.log('armed');
+setTimeout(listen, 2000);
+`);
+  const { instance, marker, lines, events, until } = makeInstance({ command: `node ${script}`, stopGracePeriod: '5s' });
+  instance.start();
+  await until(() => lines.includes('armed')); // its SIGTERM handler is installed
+  const first = instance.pid!;
+  void instance.stop();
+  instance.start();
+  await ready(instance);
+  assert.notEqual(instance.pid, first, `ready on the run that was stopped; events: ${events.join(' | ')}`);
+  assert.equal(pidAlive(first), false, 'the stopped run is gone before the instance is ready');
+  await instance.stop();
+  assert.deepEqual(markedProcesses(marker), []);
 });
 
 test('start -> ready -> stop -> start again -> ready; ports kept; then stop leaves nothing', async () => {
@@ -152,10 +182,9 @@ test('a crash restarts with backoff; stop() during the backoff cancels the resta
   assert.equal(instance.phase, 'stopped');
   assert.equal(instance.status().nextRestartAt, null);
   const restarts = instance.status().restarts;
-  // Past the moment the cancelled restart was due (and then some): it did not happen.
-  await sleep(crashed.nextRestartAt! - Date.now() + 300);
-  assert.equal(instance.status().restarts, restarts, 'no restart after stop');
-  assert.equal(instance.phase, 'stopped');
+  // Past the moment the cancelled restart was due (and then some): it did not happen. No event says "nothing happened".
+  const stillStopped = () => instance.status().restarts === restarts && instance.phase === 'stopped';
+  await holdsFor(stillStopped, crashed.nextRestartAt! - Date.now() + 300, 'no restart after stop');
   assert.deepEqual(markedProcesses(marker), []);
 });
 

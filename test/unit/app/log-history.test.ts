@@ -12,7 +12,7 @@ describe('logHistory', () => {
     const hub = new LogHub({ dir, maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 3 });
     try {
       for (let i = 1; i <= 8; i++) hub.append('app-1', 'stdout', `line ${i}`);
-      await new Promise((r) => setTimeout(r, 5));
+      await new Promise((r) => setTimeout(r, 5)); // deliberate: the clock moves on, so 'other' is later in time order
       hub.append('app-2', 'stdout', 'other');
       await hub.flush();
       const one = await logHistory(hub, ['app-1'], 6, 2, 0);

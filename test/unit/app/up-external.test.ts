@@ -41,7 +41,7 @@ test('3 instances become ready; the dynamic config lists exactly their ports; ki
       removedAt = Date.now();
       break;
     }
-    await sleep(2);
+    await sleep(2); // deliberate: a 2 ms sampling of the user's file is the measurement (how soon the URL left)
   }
   assert.ok(removedAt > 0, `the killed instance's URL left the config within 5s\n${run.tail()}`);
   const ms = removedAt - killedAt;

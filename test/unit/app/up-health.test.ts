@@ -38,7 +38,7 @@ test('a crash loop backs off with growing delays and does not delay the other gr
     assert.ok(!report.routes.written.includes('crashy-1'), 'a crashing instance is never routed');
     const app = report.instances.filter((i) => i.group === 'app');
     if (!appReadyAt && app.every((i) => i.state === 'ready') && report.routes.written.length === 2) appReadyAt = Date.now() - began;
-    await sleep(25);
+    await sleep(25); // deliberate: the pace of sampling status through the crash loop
   }
   t.diagnostic(`crash loop delays by crash count: ${JSON.stringify(Object.fromEntries(delays))}; app group all ready after ${appReadyAt}ms`);
   assert.ok(appReadyAt > 0 && appReadyAt < 5_000, `the http-ok group became ready (after ${appReadyAt}ms) while crashy-1 looped`);

@@ -41,7 +41,7 @@ test('log-pattern readiness: ready only once `SERVER RUNNING` is printed (throug
     } catch {
       // not listening yet
     }
-    await sleep(50);
+    await sleep(50); // deliberate: the pace of sampling the port while it starts
   }
   assert.ok(sawListeningWhileStarting, 'the port answered 503 while lb-dev still counted it as starting');
   const report = await run.waitAllReady(2);
@@ -73,7 +73,7 @@ test('a flooding instance does not stop the others from becoming ready, and stat
     const r = await run.status();
     latencies.push(performance.now() - t0);
     assert.equal(r.instances.filter((i) => i.state === 'ready').length, 4, 'everyone stays ready under the flood');
-    await sleep(50);
+    await sleep(50); // deliberate: the pace of sampling status through the 3 s flood
   }
   latencies.sort((a, b) => a - b);
   const p50 = latencies[Math.floor(latencies.length / 2)]!;

@@ -177,7 +177,7 @@ test('streaming: data messages then the result; an early client disconnect ends 
       void request.closed.then(() => { stop = true; resolveClosedSeen(); });
       while (!stop) {
         if (request.send({ n: sent })) sent++;
-        await new Promise((r) => setTimeout(r, 5));
+        await new Promise((r) => setTimeout(r, 5)); // deliberate: the pace of the endless stream
       }
       sendFailedAfterClose = !request.send({ late: true });
       handlerDone = true;

@@ -1,109 +1,9 @@
-// The real demo app as a child process (through tsx), the way lb-dev runs it.
+// The running demo app (src/demo/server.ts) as lb-dev runs it: its pages, API and WebSockets.
 import assert from 'node:assert/strict';
-import { spawn, type ChildProcess } from 'node:child_process';
 import { once } from 'node:events';
-import { fileURLToPath } from 'node:url';
 import { after, before, describe, test } from 'node:test';
-import getPort from 'get-port';
 import WebSocket from 'ws';
-
-const serverPath = fileURLToPath(new URL('../../../src/demo/server.ts', import.meta.url));
-/** tsx start-up on a busy machine takes seconds. */
-const START_TIMEOUT_MS = 20_000;
-
-interface Demo {
-  child: ChildProcess;
-  port: number;
-  base: string;
-  stdout: () => string;
-  stderr: () => string;
-  /** Resolves with the first stdout line matching `pattern`. */
-  waitForLine: (pattern: RegExp, timeoutMs?: number) => Promise<string>;
-  exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
-}
-
-function spawnDemo(env: Record<string, string | undefined>): Demo {
-  const child = spawn(process.execPath, ['--import', 'tsx', serverPath], {
-    env: { ...process.env, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  let out = '';
-  let err = '';
-  const waiters = new Set<() => void>();
-  child.stdout!.setEncoding('utf8').on('data', (chunk: string) => {
-    out += chunk;
-    for (const check of waiters) check();
-  });
-  child.stderr!.setEncoding('utf8').on('data', (chunk: string) => {
-    err += chunk;
-  });
-  const exited = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
-  const port = Number(env.PORT);
-  return {
-    child,
-    port,
-    base: `http://127.0.0.1:${port}`,
-    stdout: () => out,
-    stderr: () => err,
-    exited,
-    waitForLine: (pattern, timeoutMs = START_TIMEOUT_MS) =>
-      new Promise((resolve, reject) => {
-        const check = (): void => {
-          const line = out.split('\n').find((l) => pattern.test(l));
-          if (line !== undefined) {
-            cleanup();
-            resolve(line);
-          }
-        };
-        const timer = setTimeout(() => {
-          cleanup();
-          reject(new Error(`no line matching ${pattern} within ${timeoutMs}ms; stdout:\n${out}\nstderr:\n${err}`));
-        }, timeoutMs);
-        const cleanup = (): void => {
-          clearTimeout(timer);
-          waiters.delete(check);
-        };
-        waiters.add(check);
-        void exited.then(() => {
-          check();
-          if (waiters.has(check)) {
-            cleanup();
-            reject(new Error(`exited before a line matching ${pattern}; stdout:\n${out}\nstderr:\n${err}`));
-          }
-        });
-        check();
-      }),
-  };
-}
-
-async function startDemo(env: Record<string, string> = {}): Promise<Demo> {
-  const demo = spawnDemo({ PORT: String(await getPort()), ...env });
-  await demo.waitForLine(/SERVER RUNNING on port/);
-  return demo;
-}
-
-async function stop(demo: Demo): Promise<void> {
-  if (demo.child.exitCode === null && demo.child.signalCode === null) demo.child.kill('SIGKILL');
-  await demo.exited;
-}
-
-/** Opens a WebSocket and collects its messages as parsed JSON. */
-async function openSocket(url: string): Promise<{ ws: WebSocket; next: () => Promise<unknown> }> {
-  const ws = new WebSocket(url);
-  const messages: unknown[] = [];
-  const waiting: ((message: unknown) => void)[] = [];
-  ws.on('message', (data) => {
-    const message: unknown = JSON.parse(data.toString());
-    const resolve = waiting.shift();
-    if (resolve) resolve(message);
-    else messages.push(message);
-  });
-  await once(ws, 'open');
-  return {
-    ws,
-    next: () => (messages.length > 0 ? Promise.resolve(messages.shift()) : new Promise((resolve) => waiting.push(resolve))),
-  };
-}
+import { openSocket, startDemo, stop, type Demo } from './demo-process.js';
 
 describe('a running demo app', () => {
   let demo: Demo;
@@ -154,10 +54,7 @@ describe('a running demo app', () => {
     assert.equal(await count(), before + 1, 'only the ?quiet request of the user counted');
     // A user request after them: once its line is out, theirs would have been too.
     await fetch(`${demo.base}/user-marker`);
-    for (let waited = 0; !demo.stdout().includes('GET /user-marker 404') && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    assert.match(demo.stdout(), /GET \/user-marker 404/);
+    await demo.waitForLine(/GET \/user-marker 404/, 5000);
     assert.doesNotMatch(demo.stdout(), /health-marker|probe-marker/);
   });
 
@@ -168,10 +65,9 @@ describe('a running demo app', () => {
     await fetch(`${demo.base}/api/info`, { headers: { 'user-agent': 'lb-dev-probe/0.1' } });
     await fetch(`${demo.base}/api/info?quiet`);
     await fetch(`${demo.base}/api/info`);
-    for (let waited = 0; infoLines().length === before && waited < 5000; waited += 20) {
-      await new Promise((resolve) => setTimeout(resolve, 20));
-    }
-    await new Promise((resolve) => setTimeout(resolve, 100)); // room for any wrong extra line
+    // Lines come out in request order: once the marker's is out, any wrong extra line would have been too.
+    await fetch(`${demo.base}/after-info-marker`);
+    await demo.waitForLine(/GET \/after-info-marker 404/, 5000);
     assert.equal(infoLines().length, before + 1, demo.stdout());
     assert.doesNotMatch(demo.stdout(), /GET \/healthz/);
   });
@@ -218,97 +114,4 @@ describe('a running demo app', () => {
     assert.deepEqual(await response.json(), { instance: 'app-7', sleptMs: 300 });
     assert.equal((await fetch(`${demo.base}/slow?ms=abc`)).status, 400);
   });
-});
-
-test('POST /crash answers, then exits 1', async () => {
-  const demo = await startDemo();
-  try {
-    const response = await fetch(`${demo.base}/crash`, { method: 'POST' });
-    assert.equal(response.status, 200);
-    assert.deepEqual(await response.json(), { instance: 'demo', crashing: true });
-    const { code } = await demo.exited;
-    assert.equal(code, 1);
-    assert.match(demo.stderr(), /exits with code 1 on purpose/);
-  } finally {
-    await stop(demo);
-  }
-});
-
-test('DEMO_START_DELAY: progress lines, and no listening until the delay is over', async () => {
-  const demo = spawnDemo({ PORT: String(await getPort()), DEMO_START_DELAY: '1500' });
-  try {
-    await demo.waitForLine(/^building\.\.\./);
-    const firstProgressAt = Date.now();
-    await assert.rejects(fetch(`http://127.0.0.1:${demo.port}/healthz`));
-    await demo.waitForLine(/SERVER RUNNING on port/);
-    assert.ok(Date.now() - firstProgressAt >= 1300, 'ready before the delay was over');
-    const progress = demo.stdout().split('\n').filter((l) => /^building\.\.\. \d+%/.test(l));
-    assert.ok(progress.length >= 2, demo.stdout());
-    assert.equal((await fetch(`http://127.0.0.1:${demo.port}/healthz`)).status, 200);
-  } finally {
-    await stop(demo);
-  }
-});
-
-test('DEMO_CRASH_AFTER: exits 1 that long after becoming ready, saying why', async () => {
-  const demo = await startDemo({ DEMO_CRASH_AFTER: '300' });
-  const { code } = await demo.exited;
-  assert.equal(code, 1);
-  assert.match(demo.stderr(), /DEMO_CRASH_AFTER=300/);
-});
-
-test('DEMO_READY_LINE replaces the ready line ({port} and {instance} filled in)', async () => {
-  const port = await getPort();
-  const demo = spawnDemo({ PORT: String(port), LB_DEV_INSTANCE: 'app-3', DEMO_READY_LINE: 'up: {instance} on {port}' });
-  try {
-    assert.equal(await demo.waitForLine(/^up:/), `up: app-3 on ${port}`);
-    assert.doesNotMatch(demo.stdout(), /SERVER RUNNING/);
-  } finally {
-    await stop(demo);
-  }
-});
-
-test('SIGTERM: closes the server and WebSockets, lets an in-flight request finish, exits 0', async () => {
-  const demo = await startDemo();
-  const { ws, next } = await openSocket(`ws://127.0.0.1:${demo.port}/websocket`);
-  await next();
-  const wsClosed = once(ws, 'close');
-  const slow = fetch(`${demo.base}/slow?ms=500`);
-  await demo.waitForLine(/WS \/websocket open/);
-  await new Promise((resolve) => setTimeout(resolve, 100)); // the /slow request is in flight
-  demo.child.kill('SIGTERM');
-  const [code] = (await wsClosed) as [number];
-  assert.equal(code, 1001);
-  const response = await slow;
-  assert.equal(response.status, 200);
-  assert.equal((await demo.exited).code, 0);
-});
-
-test('SIGTERM during the start delay exits 0 at once', async () => {
-  const demo = spawnDemo({ PORT: String(await getPort()), DEMO_START_DELAY: '60000' });
-  await demo.waitForLine(/^building/);
-  demo.child.kill('SIGTERM');
-  assert.equal((await demo.exited).code, 0);
-});
-
-test('a missing or invalid PORT exits 2 with a clear message', async () => {
-  for (const [port, message] of [[undefined, /PORT is not set/], ['abc', /PORT must be a whole number/], ['70000', /PORT must be/]] as const) {
-    const demo = spawnDemo({ PORT: port });
-    assert.equal((await demo.exited).code, 2);
-    assert.match(demo.stderr(), message);
-  }
-  const demo = spawnDemo({ PORT: '3000', DEMO_START_DELAY: 'soon' });
-  assert.equal((await demo.exited).code, 2);
-  assert.match(demo.stderr(), /DEMO_START_DELAY must be a whole number of milliseconds/);
-});
-
-test('a taken port exits 1 saying so', async () => {
-  const first = await startDemo();
-  try {
-    const second = spawnDemo({ PORT: String(first.port) });
-    assert.equal((await second.exited).code, 1);
-    assert.match(second.stderr(), /cannot listen on 127\.0\.0\.1:\d+: EADDRINUSE/);
-  } finally {
-    await stop(first);
-  }
 });

@@ -14,6 +14,7 @@ import getPort from 'get-port';
 import { ConsolePrinter } from '../../../../src/adapters/logs/console-printer.js';
 import { LogHub } from '../../../../src/adapters/logs/log-hub.js';
 import { readFairly } from '../../../../src/adapters/logs/read-fairly.js';
+import { waitUntil } from '../../../helpers/wait.js';
 
 const floodScript = fileURLToPath(new URL('../../../fixtures/flood.mjs', import.meta.url));
 
@@ -55,10 +56,10 @@ test('a flooding child does not stall the event loop', async (t) => {
   }, 5);
 
   // Measure from the first line on (node's start-up is not the hub's throughput).
-  while (hub.stats().length === 0) await sleep(10);
+  await waitUntil(() => hub.stats().length > 0, { intervalMs: 10, what: 'the first line in the hub' });
   const startedAt = performance.now();
   const linesAtStart = hub.stats()[0]?.lines ?? 0;
-  await sleep(1000);
+  await sleep(1000); // deliberate: the throughput over a one-second window is what is measured
   const seconds = (performance.now() - startedAt) / 1000;
   const lines = (hub.stats()[0]?.lines ?? 0) - linesAtStart;
   clearInterval(ticker);

@@ -1,0 +1,54 @@
+// resolveConfig (src/core/config/schema.ts): command-line overrides on top of the file.
+import assert from 'node:assert/strict';
+import { describe, it } from 'node:test';
+import type { ConfigOverrides } from '../../../../src/core/config/types.js';
+import { CWD, resolve, problems } from './resolve-config.js';
+
+describe('resolveConfig: overrides', () => {
+  it('flags override the file: instances and command on the first group, port, host, traefik, stateDir', () => {
+    const config = resolve(
+      { stateDir: 'from-file', balancer: { port: 4000, host: '0.0.0.0' }, traefik: { mode: 'docker' }, groups: { web: { command: 'a', instances: 2 }, api: { command: 'b', instances: 2 } } },
+      { instances: 7, command: 'yarn other', port: 5000, host: '127.0.0.2', traefik: 'binary', stateDir: 'flag-dir' },
+    );
+    assert.deepEqual(config.groups.map((g) => [g.name, g.command, g.instances]), [['web', 'yarn other', 7], ['api', 'b', 2]]);
+    assert.equal(config.balancer.port, 5000);
+    assert.equal(config.balancer.host, '127.0.0.2');
+    assert.equal(config.traefik.mode, 'binary');
+    assert.equal(config.stateDir, `${CWD}/flag-dir`);
+  });
+
+  it('--command turns the demo app off', () => {
+    const config = resolve({}, { command: 'yarn dev' });
+    assert.equal(config.usingDemoApp, false);
+    assert.equal(config.groups[0]!.command, 'yarn dev');
+  });
+
+  it('--state-dir is relative to the cwd even when the file is elsewhere', () => {
+    const config = resolve({}, { stateDir: 'st' }, { source: '/elsewhere/lb.yaml' });
+    assert.equal(config.stateDir, `${CWD}/st`);
+  });
+
+  const badFlags: Array<[ConfigOverrides, string]> = [
+    [{ instances: 0 }, '--instances: expected a whole number from 1 to 64, got 0'],
+    [{ instances: 65 }, '--instances: expected a whole number from 1 to 64, got 65'],
+    [{ instances: Number.NaN }, '--instances: expected a whole number from 1 to 64, got NaN'],
+    [{ instances: 1.5 }, '--instances: expected a whole number from 1 to 64, got 1.5'],
+    [{ port: 70000 }, '--port: expected a port number from 1 to 65535, got 70000'],
+    [{ traefik: 'dokcer' as never }, '--traefik: expected one of auto, docker, binary, external, got "dokcer" (did you mean `docker`?)'],
+    [{ command: '  ' }, '--command: expected a command line like `yarn dev`, got "  "'],
+    [{ stateDir: '' }, '--state-dir: expected a directory path, got ""'],
+    [{ host: 'a b' }, '--host: expected a host name or IP address like 127.0.0.1 or 0.0.0.0, got "a b"'],
+  ];
+  for (const [overrides, detail] of badFlags) {
+    it(`rejects ${JSON.stringify(overrides)} naming the flag`, () => {
+      assert.deepEqual(problems({}, overrides), { message: 'the flags have 1 problem', details: [detail] });
+    });
+  }
+
+  it('flag problems come first, then file problems; the headline names both', () => {
+    assert.deepEqual(problems({ instances: 0 }, { port: 0 }), {
+      message: 'lb-dev.config.yaml and the flags have 2 problems',
+      details: ['--port: expected a port number from 1 to 65535, got 0', 'instances: expected a whole number from 1 to 64, got 0'],
+    });
+  });
+});
