@@ -28,6 +28,7 @@ export const MIRROR_EXEMPT = {
   'fixtures/': 'tests the fixtures under test/fixtures',
   'fuzz/': 'fuzzes whole entry points (CLI, config) across modules',
   'scripts/': 'tests scripts/*.mjs, not src',
+  'package/': "tests package.json's own scripts (how `npm run lb:dev` is signalled)",
 };
 
 /** The text with comments and the contents of strings and templates replaced by spaces (newlines kept). */

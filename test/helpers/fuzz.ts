@@ -1,5 +1,5 @@
 // Shared by the seeded fuzz tests (test/unit/fuzz/*, and the control-message fuzz in
-// test/unit/control/fuzz.test.ts): a small PRNG, the seed (LB_DEV_FUZZ_SEED replays another
+// test/unit/control/server-fuzz.test.ts): a small PRNG, the seed (LB_DEV_FUZZ_SEED replays another
 // one), pickers, and a tally of outcomes to print.
 
 export const FUZZ_SEED = Number(process.env['LB_DEV_FUZZ_SEED'] ?? 20251126);

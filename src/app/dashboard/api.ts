@@ -81,6 +81,13 @@ export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps)
     },
   });
 
+  addFeedRoutes(server, deps);
+  addStickyRoutes(server, deps);
+}
+
+/** The state, its live feed and an instance's log lines: what the page reads. */
+function addFeedRoutes(server: DashboardServer, deps: DashboardApiDeps): void {
+  const { feed, operations } = deps;
   server.route('/api/state', { method: 'GET', auth: 'token', handle: async () => ({ state: feed.state(), timeline: feed.timeline() }) });
 
   // The state and each timeline event as they happen; starts with a full snapshot.
@@ -114,6 +121,10 @@ export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps)
     },
   });
 
+}
+
+/** Which instance the sticky cookie pins this browser to, and dropping it. */
+function addStickyRoutes(server: DashboardServer, deps: DashboardApiDeps): void {
   server.route('/api/sticky', {
     method: 'GET',
     auth: 'token',

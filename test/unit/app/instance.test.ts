@@ -1,80 +1,17 @@
 // Instance (src/app/instance.ts) driving real child processes: start/stop at awkward
 // moments must never leave a process running that the supervisor no longer tracks.
 import assert from 'node:assert/strict';
-import { randomUUID } from 'node:crypto';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { PortAllocator } from '../../../src/adapters/ports.js';
-import { Instance, type InstanceDeps } from '../../../src/app/instance.js';
-import { resolveConfig } from '../../../src/core/config/schema.js';
-import type { GroupConfig } from '../../../src/core/config/types.js';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { ROOT, killHard, markedProcesses, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
+import { markedProcesses, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
 import { holdsFor } from '../../helpers/wait.js';
 
-const markers: string[] = [];
-after(() => {
-  for (const marker of markers) for (const pid of markedProcesses(marker)) killHard(pid);
-});
+import { killInstanceLeftovers, makeInstance, ready } from './instance-harness.js';
 
-function groupOf(settings: Record<string, unknown>): GroupConfig {
-  const config = resolveConfig({
-    command: nodeFixture('http-ok.mjs'),
-    instances: 1,
-    stopGracePeriod: '500ms',
-    readiness: { http: { interval: '50ms', timeout: '500ms' } },
-    restart: { initialDelay: '100ms', maxDelay: '1s' },
-    ...settings,
-  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
-  return config.groups[0]!;
-}
-
-function makeInstance(settings: Record<string, unknown> = {}, index = 1) {
-  // Every process of this instance carries a unique marker, so the test can find all of them.
-  const marker = `/lb-dev-instance-test/${randomUUID()}`;
-  markers.push(marker);
-  const events: string[] = [];
-  const lines: string[] = [];
-  // Waiters re-checked on every output line and status change: tests wait on these events, not on time.
-  const waiters = new Set<() => void>();
-  const notify = () => { for (const check of [...waiters]) check(); };
-  const deps: InstanceDeps = {
-    ports: new PortAllocator('127.0.0.1'),
-    logs: {
-      append: (_source, _stream, text) => { lines.push(text); notify(); },
-      event: (_source, text) => { events.push(text); },
-    },
-    balancerUrl: 'http://127.0.0.1:1',
-    baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
-    onRoutesChanged: () => undefined,
-    onChange: notify,
-  };
-  const instance = new Instance(groupOf(settings), index, deps);
-  /** Resolves once `predicate` holds: now, or at the output line or status change that makes it so. */
-  const until = (predicate: () => boolean): Promise<void> => new Promise((resolve) => {
-    const check = () => {
-      if (!predicate()) return;
-      waiters.delete(check);
-      resolve();
-    };
-    waiters.add(check);
-    check();
-  });
-  return { instance, marker, events, lines, deps, until };
-}
-
-/** whenReady() with a deadline: a bug must fail the test, not hang it. */
-function ready(instance: Instance, ms = 10_000): Promise<void> {
-  let timer: NodeJS.Timeout | undefined;
-  return Promise.race([
-    instance.whenReady().finally(() => clearTimeout(timer)),
-    new Promise<void>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${instance.name} not ready within ${ms}ms: ${JSON.stringify(instance.status())}`)), ms);
-    }),
-  ]);
-}
+after(killInstanceLeftovers);
 
 // Deliberate pauses: the moment of the spawn a stop() lands in is what these tests vary.
 const delays: Array<[string, () => Promise<unknown>]> = [
@@ -242,76 +179,4 @@ test('whenReady() returns once the instance stops wanting to run (a `start` wait
   assert.equal(instance.phase, 'stopped');
   await ready(instance, 500); // and at once while it stays stopped
   assert.deepEqual(markedProcesses(marker), []);
-});
-
-// A spawn the OS refuses says why (in the log and in status) and, as it would fail the same
-// way again, stops instead of restarting for ever.
-for (const [what, settings] of [
-  ['a missing working directory', { cwd: '/nonexistent/lb-dev-test-cwd' }],
-  ['a NUL byte in the command', { command: 'node -e 0 \u0000' }],
-  ['a 1 MB command line (E2BIG)', { command: `node -e 0 ${'x'.repeat(1 << 20)}` }],
-] as const) {
-  test(`a failed spawn (${what}) is logged and shown in status, and not restarted`, async () => {
-    const { instance, events } = makeInstance(settings);
-    instance.start();
-    await ready(instance);
-    const status = instance.status();
-    assert.equal(status.state, 'stopped');
-    assert.equal(status.desired, 'stopped');
-    assert.match(status.lastExit?.reason ?? '', /^(ENOENT|E2BIG|ERR_INVALID_ARG_VALUE)\b/);
-    const said = events.find((e) => e.startsWith('could not start'));
-    assert.ok(said?.includes(status.lastExit!.reason!) && said.includes('not restarting'), events.join('\n'));
-    assert.ok(events.every((e) => e.length < 1_000), 'no event line carries the whole command');
-    assert.equal(status.restarts, 0);
-  });
-}
-
-test('an app that ignores $PORT: the start timeout says nothing listens on its port, and where its processes listen', async () => {
-  const { instance, events, lines, until } = makeInstance({
-    command: `node -e "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log('on', s.address().port))"`,
-    readiness: { http: { interval: '50ms', timeout: '500ms' }, startTimeout: '1s' },
-    restart: { enabled: false },
-  });
-  instance.start();
-  await until(() => lines.some((l) => l.startsWith('on ')));
-  const ownPort = lines.find((l) => l.startsWith('on '))!.slice(3);
-  await until(() => instance.phase === 'stopped');
-  const said = events.find((e) => e.startsWith('not ready within the start timeout'));
-  assert.ok(said, events.join('\n'));
-  assert.match(said, new RegExp(`nothing listens on its port ${instance.status().port} \\(\\$PORT\\); its processes listen on ${ownPort} instead`));
-});
-
-test('a line still being written when the process exits is not cut in two: lines end where the pipe ends', async () => {
-  // The leader prints half a line and exits; a descendant in a session of its own (the group
-  // reaping does not reach it) still holds the pipe and finishes the line after the exit.
-  const tail = `setTimeout(() => process.stdout.write(' second half\\nafter\\n'), 300)`;
-  const script = `process.stdout.write('first half'); require('child_process').spawn(process.execPath, ['-e', ${JSON.stringify(tail)}], { detached: true, stdio: ['ignore', 'inherit', 'ignore'] }).unref();`;
-  const { instance, lines, until } = makeInstance({
-    command: `node -e ${JSON.stringify(script)}`,
-    readiness: { http: false, logPattern: 'never printed' },
-    restart: { enabled: false },
-  });
-  instance.start();
-  await until(() => lines.includes('after'));
-  assert.deepEqual(lines, ['first half second half', 'after']);
-  await instance.stop();
-  instance.releasePorts();
-});
-
-test('a route change tells when the exit that caused it was seen; joining and draining tell none', async () => {
-  const { instance, deps, until } = makeInstance();
-  const changes: Array<{ inBalancer: boolean; exitSeenAt: number | null }> = [];
-  deps.onRoutesChanged = (changed, exitSeenAt) => changes.push({ inBalancer: changed.takesTraffic, exitSeenAt });
-  instance.start();
-  await ready(instance);
-  instance.setDrained(true);
-  instance.setDrained(false);
-  const killedAt = Date.now();
-  await instance.signal('SIGKILL');
-  await until(() => instance.phase !== 'ready');
-  assert.deepEqual(changes.slice(0, 3), [{ inBalancer: true, exitSeenAt: null }, { inBalancer: false, exitSeenAt: null }, { inBalancer: true, exitSeenAt: null }]);
-  const exit = changes[3];
-  assert.equal(exit?.inBalancer, false);
-  assert.ok(exit.exitSeenAt !== null && exit.exitSeenAt >= killedAt && exit.exitSeenAt <= Date.now(), `exit seen at ${exit.exitSeenAt}`);
-  await instance.stop();
 });

@@ -6,7 +6,7 @@
 // clean success or a coded error (`lb-dev: error ... [CODE]` with the exit status
 // src/core/errors.ts gives CODE), never a stack trace, INTERNAL or a hang, and leave no
 // process behind. Replay a run with LB_DEV_FUZZ_SEED=<seed>. Needs a build (`npm run build`).
-// (Control messages: test/unit/control/fuzz.test.ts; configs: config.test.ts here.)
+// (Control messages: test/unit/control/server-fuzz.test.ts; configs: config.test.ts here.)
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';

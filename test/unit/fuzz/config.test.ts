@@ -4,7 +4,7 @@
 // loaded as `lb-dev up --config` would. Each must be accepted (with durations a timer can
 // hold and a logPattern that compiles) or refused with a coded error other than INTERNAL.
 // Replay a run with LB_DEV_FUZZ_SEED=<seed>. (The control socket has its own:
-// test/unit/control/fuzz.test.ts; the CLI: cli.test.ts here.)
+// test/unit/control/server-fuzz.test.ts; the CLI: cli.test.ts here.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';

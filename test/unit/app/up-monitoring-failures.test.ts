@@ -6,8 +6,8 @@ import { chmod, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
-import { portFree } from '../../../helpers/http.js';
-import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../../helpers/lb-dev/index.js';
+import { portFree } from '../../helpers/http.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 const groups = { app: { command: nodeFixture('http-ok.mjs'), instances: 1, ...FAST_GROUP } };
