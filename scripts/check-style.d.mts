@@ -3,7 +3,11 @@ export declare const MAX_FILE_LINES: number;
 export declare const MAX_FUNCTION_LINES: number;
 export declare const MAX_LINE_CHARS: number;
 export declare const MIRROR_EXEMPT: Record<string, string>;
-export interface FoundFunction { name: string; line: number; lines: number }
+export interface FoundFunction {
+  name: string;
+  line: number;
+  lines: number;
+}
 export declare function blankNonCode(text: string): string;
 export declare function functionsIn(text: string): FoundFunction[];
 export declare function mirrorOf(testPath: string, exists: (path: string) => boolean): string | null;

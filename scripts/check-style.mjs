@@ -41,7 +41,10 @@ export function blankNonCode(text) {
   const skipString = (quote) => {
     out += quote;
     for (i++; i < text.length && text[i] !== quote && text[i] !== '\n'; i++) {
-      if (text[i] === '\\') { out += ' '; i++; }
+      if (text[i] === '\\') {
+        out += ' ';
+        i++;
+      }
       out += blank(text[i] ?? '');
     }
     if (i < text.length) out += text[i];
@@ -51,9 +54,23 @@ export function blankNonCode(text) {
     // From inside a template (after ` or after the } of a ${...}): to its end, or into a ${.
     for (; i < text.length; i++) {
       const c = text[i];
-      if (c === '\\') { out += '  '; i++; continue; }
-      if (c === '`') { out += '`'; i++; return; }
-      if (c === '$' && text[i + 1] === '{') { out += '${'; i += 2; templates.push(depth); depth++; return; }
+      if (c === '\\') {
+        out += '  ';
+        i++;
+        continue;
+      }
+      if (c === '`') {
+        out += '`';
+        i++;
+        return;
+      }
+      if (c === '$' && text[i + 1] === '{') {
+        out += '${';
+        i += 2;
+        templates.push(depth);
+        depth++;
+        return;
+      }
       out += blank(c);
     }
   };
@@ -61,7 +78,10 @@ export function blankNonCode(text) {
     const c = text[i];
     const next = text[i + 1];
     if (c === '/' && next === '/') {
-      while (i < text.length && text[i] !== '\n') { out += ' '; i++; }
+      while (i < text.length && text[i] !== '\n') {
+        out += ' ';
+        i++;
+      }
     } else if (c === '/' && next === '*') {
       const end = text.indexOf('*/', i + 2);
       const stop = end === -1 ? text.length : end + 2;
@@ -192,7 +212,9 @@ export function checkTree(root) {
     const lines = text.split('\n');
     const count = text.endsWith('\n') ? lines.length - 1 : lines.length;
     if (count > MAX_FILE_LINES) failures.push(`${rel}: ${count} lines (at most ${MAX_FILE_LINES}): split it by purpose`);
-    lines.forEach((line, i) => { if (line.length > MAX_LINE_CHARS) longLines.push(`${rel}:${i + 1} (${line.length})`); });
+    lines.forEach((line, i) => {
+      if (line.length > MAX_LINE_CHARS) longLines.push(`${rel}:${i + 1} (${line.length})`);
+    });
     if (rel.startsWith('src/app/') && /\.ts$/.test(rel)) {
       for (const fn of functionsIn(text)) {
         if (fn.lines > MAX_FUNCTION_LINES) failures.push(`${rel}:${fn.line}: function ${fn.name} is ${fn.lines} lines (at most ${MAX_FUNCTION_LINES})`);
@@ -205,9 +227,10 @@ export function checkTree(root) {
       }
     }
   }
-  const notes = longLines.length === 0 ? [] : [
-    `${longLines.length} lines over ${MAX_LINE_CHARS} characters (reported, not failed), first: ${longLines.slice(0, 5).join(', ')}`,
-  ];
+  const notes =
+    longLines.length === 0
+      ? []
+      : [`${longLines.length} lines over ${MAX_LINE_CHARS} characters (reported, not failed), first: ${longLines.slice(0, 5).join(', ')}`];
   return { failures, notes, files: files.length };
 }
 

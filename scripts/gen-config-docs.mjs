@@ -14,7 +14,10 @@ register();
 const { fillGenerated } = await import('../src/core/config/docs.ts');
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
-for (const [file, format] of [['docs/configuration.md', 'markdown'], ['config/lb-dev.example.yaml', 'yaml']]) {
+for (const [file, format] of [
+  ['docs/configuration.md', 'markdown'],
+  ['config/lb-dev.example.yaml', 'yaml'],
+]) {
   const path = join(root, file);
   const text = readFileSync(path, 'utf8');
   const filled = fillGenerated(text, format);

@@ -17,7 +17,11 @@ const file = 'config/monitoring/grafana-dashboard.json';
 const path = join(dirname(fileURLToPath(import.meta.url)), '..', file);
 const text = grafanaDashboardJson();
 let old = null;
-try { old = readFileSync(path, 'utf8'); } catch { /* not there yet */ }
+try {
+  old = readFileSync(path, 'utf8');
+} catch {
+  /* not there yet */
+}
 if (old === text) {
   process.stdout.write(`${file}: up to date\n`);
 } else {

@@ -40,7 +40,9 @@ async function provideImage() {
   if (env.LB_DEV_SKIP_PULL !== '1') {
     log(`image ${image} missing; trying to pull it (${pullTimeoutMs / 1000}s at most) ...`);
     let timer;
-    const timeout = new Promise((_, reject) => { timer = setTimeout(() => reject(new Error(`no result within ${pullTimeoutMs / 1000}s`)), pullTimeoutMs); });
+    const timeout = new Promise((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`no result within ${pullTimeoutMs / 1000}s`)), pullTimeoutMs);
+    });
     try {
       await Promise.race([engine.pullImage(image, () => undefined), timeout]);
       log(`pulled ${image}`);
@@ -53,12 +55,17 @@ async function provideImage() {
   }
   const info = await engine.engineInfo();
   if (process.platform !== 'linux' || info.osType !== 'linux') {
-    throw new Error(`importing needs a Linux Traefik binary for a Linux engine; this is ${process.platform} with a ${info.osType} engine: pull ${image} where a registry answers`);
+    throw new Error(
+      `importing needs a Linux Traefik binary for a Linux engine; this is ${process.platform} with a ${info.osType} engine: pull ${image} where a registry answers`,
+    );
   }
   // Only a static build runs in an image with nothing else in it: not whatever traefik is on PATH.
   const obtained = await provideBinary(false);
   log(`importing ${obtained.path} as image ${image} ...`);
-  await importAsImage(obtained.path, image, obtained.version ? `v${obtained.version}` : 'unknown', { engine, builtFrom: obtained.source === 'build' ? 'go-module' : obtained.source });
+  await importAsImage(obtained.path, image, obtained.version ? `v${obtained.version}` : 'unknown', {
+    engine,
+    builtFrom: obtained.source === 'build' ? 'go-module' : obtained.source,
+  });
   log(`image ${image} ready (Traefik ${obtained.version})`);
 }
 

@@ -52,9 +52,11 @@ if (suite !== 'unit') {
     if (run('bash', ['scripts/provide-traefik.sh']) !== 0 && required) process.exit(1);
   }
   if (!dockerUp) {
-    say(required
-      ? 'Docker engine not reachable and LB_DEV_E2E_REQUIRED=1: the end-to-end tests will FAIL (run scripts/provide-docker.sh).'
-      : 'Docker engine not reachable: end-to-end tests will be reported as skipped (scripts/provide-docker.sh provides one).');
+    say(
+      required
+        ? 'Docker engine not reachable and LB_DEV_E2E_REQUIRED=1: the end-to-end tests will FAIL (run scripts/provide-docker.sh).'
+        : 'Docker engine not reachable: end-to-end tests will be reported as skipped (scripts/provide-docker.sh provides one).',
+    );
   }
 }
 
@@ -67,7 +69,8 @@ if (files.length === 0) {
 }
 say(`running ${files.length} test files ...`);
 const status = run(process.execPath, [
-  '--import', 'tsx',
+  '--import',
+  'tsx',
   '--test',
   '--test-concurrency=1',
   // A hung test fails after 10 minutes instead of holding CI until its own limit.

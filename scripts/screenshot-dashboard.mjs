@@ -16,15 +16,20 @@ import { chromium } from 'playwright-core';
 import { ControlClient } from '../dist/control/client.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
-const { values: flags } = parseArgs({ options: { traefik: { type: 'string', default: 'docker' }, out: { type: 'string', default: join(root, 'docs', 'dashboard.png') } } });
+const { values: flags } = parseArgs({
+  options: { traefik: { type: 'string', default: 'docker' }, out: { type: 'string', default: join(root, 'docs', 'dashboard.png') } },
+});
 const CHROMIUM = process.env.LB_DEV_CHROMIUM || '/usr/bin/chromium';
 
-const freePort = () => new Promise((resolve, reject) => {
-  const server = createServer().once('error', reject).listen(0, '127.0.0.1', () => {
-    const { port } = server.address();
-    server.close(() => resolve(port));
+const freePort = () =>
+  new Promise((resolve, reject) => {
+    const server = createServer()
+      .once('error', reject)
+      .listen(0, '127.0.0.1', () => {
+        const { port } = server.address();
+        server.close(() => resolve(port));
+      });
   });
-});
 
 async function until(what, check, timeoutMs = 90_000) {
   const deadline = Date.now() + timeoutMs;
@@ -39,21 +44,32 @@ async function until(what, check, timeoutMs = 90_000) {
 const dir = await mkdtemp(join(tmpdir(), 'lb-dev-screenshot-'));
 const [port, apiPort, dashboardPort] = [await freePort(), await freePort(), await freePort()];
 const config = join(dir, 'lb-dev.config.yaml');
-await writeFile(config, [
-  `stateDir: ${join(dir, 'state')}`,
-  `balancer: { port: ${port} }`,
-  `traefik: { mode: ${flags.traefik}, apiPort: ${apiPort} }`,
-  `dashboard: { port: ${dashboardPort} }`,
-  'instances: 4',
-  'readiness: { http: { path: /api/info, interval: 200ms } }',
-  'restart: { initialDelay: 300ms, maxDelay: 2s }',
-  'stopGracePeriod: 1s',
-].join('\n'));
+await writeFile(
+  config,
+  [
+    `stateDir: ${join(dir, 'state')}`,
+    `balancer: { port: ${port} }`,
+    `traefik: { mode: ${flags.traefik}, apiPort: ${apiPort} }`,
+    `dashboard: { port: ${dashboardPort} }`,
+    'instances: 4',
+    'readiness: { http: { path: /api/info, interval: 200ms } }',
+    'restart: { initialDelay: 300ms, maxDelay: 2s }',
+    'stopGracePeriod: 1s',
+  ].join('\n'),
+);
 
-const up = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'up', '--config', config], { cwd: root, stdio: ['ignore', 'pipe', 'pipe'], env: { ...process.env, NO_COLOR: '1' } });
+const up = spawn(process.execPath, [join(root, 'dist', 'cli', 'main.js'), 'up', '--config', config], {
+  cwd: root,
+  stdio: ['ignore', 'pipe', 'pipe'],
+  env: { ...process.env, NO_COLOR: '1' },
+});
 let output = '';
-up.stdout.on('data', (c) => { output += c; });
-up.stderr.on('data', (c) => { output += c; });
+up.stdout.on('data', (c) => {
+  output += c;
+});
+up.stderr.on('data', (c) => {
+  output += c;
+});
 const exited = new Promise((resolve) => up.once('exit', resolve));
 let browser = null;
 let loading = true;
@@ -66,11 +82,25 @@ try {
   client.close();
   // Some traffic, for the request rates and sparklines.
   const load = (async () => {
-    while (loading) await fetch(`${report.url}/api/info`).then((r) => r.arrayBuffer()).catch(() => undefined);
+    while (loading)
+      await fetch(`${report.url}/api/info`)
+        .then((r) => r.arrayBuffer())
+        .catch(() => undefined);
   })();
   const context = await chromium.launchPersistentContext(join(dir, 'chromium'), {
-    executablePath: CHROMIUM, headless: true, viewport: { width: 1400, height: 1000 },
-    args: ['--headless', '--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
+    executablePath: CHROMIUM,
+    headless: true,
+    viewport: { width: 1400, height: 1000 },
+    args: [
+      '--headless',
+      '--no-sandbox',
+      '--disable-gpu',
+      '--disable-quic',
+      '--no-first-run',
+      '--disable-background-networking',
+      '--disable-component-update',
+      '--disable-sync',
+    ],
   });
   browser = context;
   const page = await context.newPage();

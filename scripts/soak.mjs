@@ -48,35 +48,42 @@ const stamp = () => new Date().toISOString().slice(11, 19);
 const work = mkdtempSync(join(tmpdir(), 'lb-dev-soak-'));
 const stateDir = join(work, 'state');
 const configFile = join(work, 'lb-dev.config.yaml');
-const traefikBinary = mode === 'binary'
-  ? execFileSync('bash', [join(root, 'scripts/provide-traefik.sh'), '--binary'], { encoding: 'utf8' }).trim()
-  : 'traefik';
-writeFileSync(configFile, [
-  `stateDir: ${JSON.stringify(stateDir)}`,
-  `balancer: { port: ${port} }`,
-  `traefik: { mode: ${mode}, apiPort: ${apiPort}, binary: ${JSON.stringify(traefikBinary)} }`,
-  'instances: 3',
-  'readiness:',
-  '  http: { path: /api/info, interval: 200ms }',
-  '',
-].join('\n'));
+const traefikBinary = mode === 'binary' ? execFileSync('bash', [join(root, 'scripts/provide-traefik.sh'), '--binary'], { encoding: 'utf8' }).trim() : 'traefik';
+writeFileSync(
+  configFile,
+  [
+    `stateDir: ${JSON.stringify(stateDir)}`,
+    `balancer: { port: ${port} }`,
+    `traefik: { mode: ${mode}, apiPort: ${apiPort}, binary: ${JSON.stringify(traefikBinary)} }`,
+    'instances: 3',
+    'readiness:',
+    '  http: { path: /api/info, interval: 200ms }',
+    '',
+  ].join('\n'),
+);
 
-const cli = (...args) => new Promise((resolve, reject) => {
-  execFile(process.execPath, [bin, ...args, '--config', configFile], { encoding: 'utf8' }, (error, stdout, stderr) => {
-    if (error) reject(new Error(`lb-dev ${args.join(' ')}: ${stderr || error.message}`));
-    else resolve(stdout);
+const cli = (...args) =>
+  new Promise((resolve, reject) => {
+    execFile(process.execPath, [bin, ...args, '--config', configFile], { encoding: 'utf8' }, (error, stdout, stderr) => {
+      if (error) reject(new Error(`lb-dev ${args.join(' ')}: ${stderr || error.message}`));
+      else resolve(stdout);
+    });
   });
-});
 
 const upOutput = [];
 const up = spawn(process.execPath, [bin, 'up', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
 for (const stream of [up.stdout, up.stderr]) {
   stream.setEncoding('utf8');
-  stream.on('data', (d) => { upOutput.push(d); if (upOutput.length > 200) upOutput.shift(); });
+  stream.on('data', (d) => {
+    upOutput.push(d);
+    if (upOutput.length > 200) upOutput.shift();
+  });
 }
 const upExited = new Promise((resolve) => up.once('exit', (code, signal) => resolve({ code, signal })));
 let upGone = false;
-void upExited.then(() => { upGone = true; });
+void upExited.then(() => {
+  upGone = true;
+});
 
 async function waitReady() {
   const deadline = Date.now() + 120_000;
@@ -85,7 +92,9 @@ async function waitReady() {
     try {
       const report = JSON.parse(await cli('status', '--json'));
       if (report.instances.filter((i) => i.state === 'ready').length === 3) return;
-    } catch { /* not up yet */ }
+    } catch {
+      /* not up yet */
+    }
     await sleep(250);
   }
   throw new Error(`not ready within 120 s:\n${upOutput.join('')}`);
@@ -127,30 +136,46 @@ function sample(pid) {
 /** Live processes whose environment carries this state dir's marker. */
 function markedProcesses() {
   const marker = `\0LB_DEV_STATE_DIR=${stateDir}\0`;
-  return readdirSync('/proc').filter((e) => /^\d+$/.test(e)).filter((pid) => {
-    try {
-      const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
-      return state !== 'Z' && `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes(marker);
-    } catch { return false; }
-  }).map(Number);
+  return readdirSync('/proc')
+    .filter((e) => /^\d+$/.test(e))
+    .filter((pid) => {
+      try {
+        const state = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1]?.[0];
+        return state !== 'Z' && `\0${readFileSync(`/proc/${pid}/environ`, 'utf8')}`.includes(marker);
+      } catch {
+        return false;
+      }
+    })
+    .map(Number);
 }
 
 function labelledContainers() {
   try {
-    return execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.lb-dev.managed=true', '--filter', `label=dev.lb-dev.state-dir=${stateDir}`], { encoding: 'utf8' })
-      .split('\n').filter(Boolean);
-  } catch { return []; }
+    return execFileSync('docker', ['ps', '-aq', '--filter', 'label=dev.lb-dev.managed=true', '--filter', `label=dev.lb-dev.state-dir=${stateDir}`], {
+      encoding: 'utf8',
+    })
+      .split('\n')
+      .filter(Boolean);
+  } catch {
+    return [];
+  }
 }
 
 const summary = (xs) => ({ first: xs[0], last: xs.at(-1), max: Math.max(...xs), min: Math.min(...xs) });
 
 let chaos = null;
-const onInterrupt = () => { load.stop = true; chaos?.kill('SIGINT'); up.kill('SIGINT'); };
+const onInterrupt = () => {
+  load.stop = true;
+  chaos?.kill('SIGINT');
+  up.kill('SIGINT');
+};
 process.once('SIGINT', onInterrupt);
 try {
   await waitReady();
   const started = Date.now();
-  console.log(`${stamp()} soak: ${minutes} min, ${mode} Traefik, balancer 127.0.0.1:${port}, ${concurrency} keep-alive clients, chaos every 10 s (keep 2); supervisor pid ${up.pid}`);
+  console.log(
+    `${stamp()} soak: ${minutes} min, ${mode} Traefik, balancer 127.0.0.1:${port}, ${concurrency} keep-alive clients, chaos every 10 s (keep 2); supervisor pid ${up.pid}`,
+  );
   const clients = Array.from({ length: concurrency }, () => client());
   const chaosLines = [];
   chaos = spawn(process.execPath, [bin, 'chaos', '--interval', '10s', '--keep', '2', '--json', '--config', configFile], { stdio: ['ignore', 'pipe', 'pipe'] });
@@ -183,12 +208,24 @@ try {
   const leftoverPids = markedProcesses();
   const leftoverContainers = mode === 'docker' ? labelledContainers() : [];
   const result = {
-    minutes, mode, concurrency, requests: load.requests, failed: load.failed,
-    failedByKind: Object.fromEntries(load.byKind), kills, skips,
-    rssMb: summary(samples.map((s) => s.rssMb)), fds: summary(samples.map((s) => s.fds)), samples,
-    upExit: exit, leftoverProcesses: leftoverPids, leftoverContainers,
+    minutes,
+    mode,
+    concurrency,
+    requests: load.requests,
+    failed: load.failed,
+    failedByKind: Object.fromEntries(load.byKind),
+    kills,
+    skips,
+    rssMb: summary(samples.map((s) => s.rssMb)),
+    fds: summary(samples.map((s) => s.fds)),
+    samples,
+    upExit: exit,
+    leftoverProcesses: leftoverPids,
+    leftoverContainers,
   };
-  console.log(`\nrequests ${result.requests}, failed ${result.failed} (${(100 * result.failed / Math.max(1, result.requests)).toFixed(3)} %) ${JSON.stringify(result.failedByKind)}`);
+  console.log(
+    `\nrequests ${result.requests}, failed ${result.failed} (${((100 * result.failed) / Math.max(1, result.requests)).toFixed(3)} %) ${JSON.stringify(result.failedByKind)}`,
+  );
   console.log(`chaos: ${kills} kills, ${skips} skipped`);
   console.log(`supervisor RSS MB: first ${result.rssMb.first}, last ${result.rssMb.last}, min ${result.rssMb.min}, max ${result.rssMb.max}`);
   console.log(`supervisor fds: first ${result.fds.first}, last ${result.fds.last}, min ${result.fds.min}, max ${result.fds.max}`);

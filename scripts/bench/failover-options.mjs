@@ -110,12 +110,21 @@ async function startUp() {
 }
 
 /** Waits for `check`, failing at once (with up's output) if `up` exits meanwhile. */
-const waitWhileUp = (lb) => async (what, check, timeoutMs = 120_000, everyMs = 20) => {
-  await waitUntil(what, async () => {
-    if (lb.up.exitCode !== null) throw fatal(`lb-dev up exited (${lb.up.exitCode})`);
-    return check();
-  }, timeoutMs, everyMs).catch((error) => { throw new Error(`${error.message}:\n${lb.output()}`); });
-};
+const waitWhileUp =
+  (lb) =>
+  async (what, check, timeoutMs = 120_000, everyMs = 20) => {
+    await waitUntil(
+      what,
+      async () => {
+        if (lb.up.exitCode !== null) throw fatal(`lb-dev up exited (${lb.up.exitCode})`);
+        return check();
+      },
+      timeoutMs,
+      everyMs,
+    ).catch((error) => {
+      throw new Error(`${error.message}:\n${lb.output()}`);
+    });
+  };
 
 async function benchOnce(run) {
   const lb = await startUp();
@@ -123,7 +132,10 @@ async function benchOnce(run) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: Math.max(3 * opts.concurrency, opts.concurrency + opts.slowClients) });
   const apiAgent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   const ctx = {
-    run, lb, opts, agent,
+    run,
+    lb,
+    opts,
+    agent,
     url: `http://127.0.0.1:${lb.port}/api/info`,
     slowUrl: `http://127.0.0.1:${lb.port}/slow?ms=${opts.slowMs}&quiet`,
     servers: async () => {
@@ -157,17 +169,22 @@ try {
 }
 
 if (runs > 1) {
-  const setup = `${opts.concurrency} clients${opts.slowClients ? ` + ${opts.slowClients} on /slow?ms=${opts.slowMs}` : ''}${opts.pauseMs ? `, ${opts.pauseMs} ms pause` : ''}`
-    + `${opts.sticky ? ', sticky' : ''}${noRetry ? ', retry off' : ''}${noPassive ? ', passive health check off' : ''}`
-    + `${maxFailed !== null ? `, maxFailedAttempts ${maxFailed}` : ''}${retryInterval !== null ? `, retry interval ${retryInterval} ms` : ''}${abrupt ? ', abrupt app' : ''}`;
+  const setup =
+    `${opts.concurrency} clients${opts.slowClients ? ` + ${opts.slowClients} on /slow?ms=${opts.slowMs}` : ''}${opts.pauseMs ? `, ${opts.pauseMs} ms pause` : ''}` +
+    `${opts.sticky ? ', sticky' : ''}${noRetry ? ', retry off' : ''}${noPassive ? ', passive health check off' : ''}` +
+    `${maxFailed !== null ? `, maxFailedAttempts ${maxFailed}` : ''}${retryInterval !== null ? `, retry interval ${retryInterval} ms` : ''}${abrupt ? ', abrupt app' : ''}`;
   console.log(`\n== ${runs} runs, traefik ${mode}, ${setup} (min/median/max) ==`);
   for (const name of scenarios) {
     const rs = results.map((r) => r[name]).filter(Boolean);
     const failed = rs.map((r) => r.failed);
-    console.log(`${name}: requests ${mmm(rs.map((r) => r.sent))}; failed ${mmm(failed)} (total ${failed.reduce((a, b) => a + b, 0)} of ${rs.reduce((a, r) => a + r.sent, 0)}; runs with 0 failed: ${failed.filter((f) => f === 0).length}/${rs.length})`);
+    console.log(
+      `${name}: requests ${mmm(rs.map((r) => r.sent))}; failed ${mmm(failed)} (total ${failed.reduce((a, b) => a + b, 0)} of ${rs.reduce((a, r) => a + r.sent, 0)}; runs with 0 failed: ${failed.filter((f) => f === 0).length}/${rs.length})`,
+    );
     if (name === 'kill' || name === 'gap') {
       const ms = (key) => mmm(rs.map((r) => r[key]).filter((x) => x !== null && x !== undefined));
-      console.log(`${name}: kill -> port refuses ${ms('portClosedMs')} ms; -> route file renamed ${ms('renamedMs')} ms; -> gone from Traefik's API ${ms('removedMs')} ms`);
+      console.log(
+        `${name}: kill -> port refuses ${ms('portClosedMs')} ms; -> route file renamed ${ms('renamedMs')} ms; -> gone from Traefik's API ${ms('removedMs')} ms`,
+      );
     }
   }
 }

@@ -32,7 +32,10 @@ import { v8Flags } from './scenarios/v8-flags.mjs';
 const SCENARIOS = { failover, balanced, startup, logs: logThroughput, supervisor: supervisorCost, flags: v8Flags };
 
 const args = process.argv.slice(2);
-const value = (name) => { const i = args.indexOf(`--${name}`); return i >= 0 ? args[i + 1] : null; };
+const value = (name) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? args[i + 1] : null;
+};
 const quick = args.includes('--quick');
 const only = value('only')?.split(',') ?? Object.keys(SCENARIOS);
 const out = value('out') ?? (quick ? null : ROOT);
@@ -54,7 +57,9 @@ const run = {
   seconds: {},
 };
 const log = (line) => console.log(`  ${line}`);
-console.log(`lb-dev bench${quick ? ' --quick' : ''}: ${run.machine.cores} x ${run.machine.cpu}, load ${run.machine.loadavg.join(' ')}; Traefik ${run.versions.traefik} (${binary})`);
+console.log(
+  `lb-dev bench${quick ? ' --quick' : ''}: ${run.machine.cores} x ${run.machine.cpu}, load ${run.machine.loadavg.join(' ')}; Traefik ${run.versions.traefik} (${binary})`,
+);
 let failed = false;
 try {
   for (const name of only) {

@@ -17,7 +17,10 @@ import { BENCH_FIXTURES, sleep, waitFor } from './lib/util.mjs';
 import { cpuReport, heapReport, moduleReport, timerReport } from './profile/analyze.mjs';
 
 const args = process.argv.slice(2);
-const value = (name, fallback) => { const i = args.indexOf(`--${name}`); return i >= 0 ? Number(args[i + 1]) : fallback; };
+const value = (name, fallback) => {
+  const i = args.indexOf(`--${name}`);
+  return i >= 0 ? Number(args[i + 1]) : fallback;
+};
 const INSTANCES = value('instances', 10);
 const IDLE_MS = value('idle', 30) * 1000;
 const LINES_PER_SEC = value('lines', 0);
@@ -52,11 +55,21 @@ try {
   lb.up.kill('SIGINT');
   await lb.exited;
   await waitFor('the cpu profile', () => readdirSync(dir).some((f) => f.endsWith('.cpuprofile')), 10_000);
-  const snapshot = join(lb.dir, readdirSync(lb.dir).find((f) => f.endsWith('.heapsnapshot')));
+  const snapshot = join(
+    lb.dir,
+    readdirSync(lb.dir).find((f) => f.endsWith('.heapsnapshot')),
+  );
   const load = LINES_PER_SEC > 0 ? `${LINES_PER_SEC} lines/s each` : 'idle';
   console.log(`lb-dev up, ${INSTANCES} instances (external mode, ${load}), ready ${startMs} ms after spawn; window ${IDLE_MS / 1000} s:`);
   console.log(`  CPU ${cpuPercent.toFixed(2)} % of a core (utime+stime), VmRSS ${rss.toFixed(1)} MB`);
-  cpuReport(join(dir, readdirSync(dir).find((f) => f.endsWith('.cpuprofile'))), idleFrom, idleTo);
+  cpuReport(
+    join(
+      dir,
+      readdirSync(dir).find((f) => f.endsWith('.cpuprofile')),
+    ),
+    idleFrom,
+    idleTo,
+  );
   timerReport(out, idleFrom, idleTo);
   moduleReport(out);
   heapReport(snapshot);

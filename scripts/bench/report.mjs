@@ -11,22 +11,45 @@ function headline(run) {
   const lines = [];
   const { failover, balanced, supervisor, logs, startup } = run.results;
   const idle10 = supervisor?.rows.find((r) => r.instances === 10 && r.load === 'idle');
-  if (idle10) lines.push(['supervisor, 10 instances idle: lb-dev up / PM2 God daemon', `${idle10.lbDev.rssMb} MB, ${idle10.lbDev.cpuPercent} % CPU / ${idle10.pm2.rssMb} MB, ${idle10.pm2.cpuPercent} % CPU`, idle10.loadavg]);
+  if (idle10)
+    lines.push([
+      'supervisor, 10 instances idle: lb-dev up / PM2 God daemon',
+      `${idle10.lbDev.rssMb} MB, ${idle10.lbDev.cpuPercent} % CPU / ${idle10.pm2.rssMb} MB, ${idle10.pm2.cpuPercent} % CPU`,
+      idle10.loadavg,
+    ]);
   if (balanced) {
     const s = balanced.statusCli;
-    lines.push(['`lb-dev status` vs `node -e 0` (time, max RSS)', `${s.status.ms} ms / ${s.node.ms} ms = x${s.timeRatio}; ${s.status.rssMb} MB / ${s.node.rssMb} MB = x${s.rssRatio}`, run.loads.balanced]);
+    lines.push([
+      '`lb-dev status` vs `node -e 0` (time, max RSS)',
+      `${s.status.ms} ms / ${s.node.ms} ms = x${s.timeRatio}; ${s.status.rssMb} MB / ${s.node.rssMb} MB = x${s.rssRatio}`,
+      run.loads.balanced,
+    ]);
     const c = balanced.reaction.killToRename;
     const bare = balanced.reaction.bareKillToExit;
-    lines.push([`SIGKILL -> route out of the config (${c.n} kills; the exit alone, bare parent)`, `p50 ${c.p50} ms, p95 ${c.p95} ms (p50 ${bare.p50} ms, p95 ${bare.p95} ms)`, run.loads.balanced]);
+    lines.push([
+      `SIGKILL -> route out of the config (${c.n} kills; the exit alone, bare parent)`,
+      `p50 ${c.p50} ms, p95 ${c.p95} ms (p50 ${bare.p50} ms, p95 ${bare.p95} ms)`,
+      run.loads.balanced,
+    ]);
     const k = balanced.reaction.killToApiGone;
     lines.push([`SIGKILL -> route gone from Traefik's API (${k.n} kills)`, `p50 ${k.p50} ms, p95 ${k.p95} ms, max ${k.max} ms`, run.loads.balanced]);
-    lines.push(['rolling restart / scale 5 -> 2: failed requests', `${balanced.rolling.failed} of ${balanced.rolling.sent} / ${balanced.scale.failed} of ${balanced.scale.sent}`, run.loads.balanced]);
+    lines.push([
+      'rolling restart / scale 5 -> 2: failed requests',
+      `${balanced.rolling.failed} of ${balanced.rolling.sent} / ${balanced.scale.failed} of ${balanced.scale.sent}`,
+      run.loads.balanced,
+    ]);
   }
   for (const r of failover?.runs ?? []) {
     lines.push([`failover ${setupName(r)}: failed, failure window`, `${r.failed} of ${r.sent}, ${r.failureWindowMs} ms`, r.load]);
   }
-  if (logs) lines.push(['4 flooding instances: captured, lost, slowed', `${logs.linesPerSec} lines/s, ${logs.lost} lost, ${logs.slowdownPercent} % slower than into tail`, run.loads.logs]);
-  for (const r of startup?.rows ?? []) lines.push([`up -> ${r.instances} routed, minus the app's own start`, `${r.upMs} - ${r.appMs} = ${r.overheadMs} ms`, run.loads.startup]);
+  if (logs)
+    lines.push([
+      '4 flooding instances: captured, lost, slowed',
+      `${logs.linesPerSec} lines/s, ${logs.lost} lost, ${logs.slowdownPercent} % slower than into tail`,
+      run.loads.logs,
+    ]);
+  for (const r of startup?.rows ?? [])
+    lines.push([`up -> ${r.instances} routed, minus the app's own start`, `${r.upMs} - ${r.appMs} = ${r.overheadMs} ms`, run.loads.startup]);
   return lines;
 }
 
@@ -39,12 +62,23 @@ export function printSummary(run) {
 }
 
 function failoverSection(f, svgs) {
-  const rows = f.runs.map((r) => [setupName(r), r.sent, r.failed, `${r.failureWindowMs} ms`, r.firstFailureMs ?? '-', `${r.p50Ms} / ${r.p99Ms} ms`, JSON.stringify(r.reasons).replace(/"/g, ''), r.load]);
+  const rows = f.runs.map((r) => [
+    setupName(r),
+    r.sent,
+    r.failed,
+    `${r.failureWindowMs} ms`,
+    r.firstFailureMs ?? '-',
+    `${r.p50Ms} / ${r.p99Ms} ms`,
+    JSON.stringify(r.reasons).replace(/"/g, ''),
+    r.load,
+  ]);
   for (const sticky of [false, true]) {
     const runs = f.runs.filter((r) => r.sticky === sticky);
     const name = `failover-${sticky ? 'sticky' : 'round-robin'}.svg`;
-    svgs[name] = timelineSvg(`SIGKILL of 1 of 3 instances under load, ${sticky ? 'clients keep the sticky cookie' : 'clients send no cookie'}`,
-      runs.map((r) => ({ title: setupName(r), ...r.timeline, markIndex: r.killAt / r.timeline.bucketMs })));
+    svgs[name] = timelineSvg(
+      `SIGKILL of 1 of 3 instances under load, ${sticky ? 'clients keep the sticky cookie' : 'clients send no cookie'}`,
+      runs.map((r) => ({ title: setupName(r), ...r.timeline, markIndex: r.killAt / r.timeline.bucketMs })),
+    );
   }
   return `## Failover: the original proposal's static setup (A) vs \`lb-dev up\` (B)
 
@@ -76,38 +110,81 @@ Traefik's API is polled every 5 ms. The first row is no lb-dev at all: the same 
 SIGKILLed under a bare Node parent, i.e. how long the kernel takes to tear a ~50 MB Node process
 down before its parent can be told. lb-dev cannot see an exit sooner than that.
 
-${table(['step', 'n', 'p50 ms', 'p95 ms', 'max ms'], [
-    row('kill -> exit seen, bare Node parent (the kernel\'s part; no lb-dev)', r.bareKillToExit),
+${table(
+  ['step', 'n', 'p50 ms', 'p95 ms', 'max ms'],
+  [
+    row("kill -> exit seen, bare Node parent (the kernel's part; no lb-dev)", r.bareKillToExit),
     row('**kill -> config renamed (lb-dev)**', r.killToRename),
     row('exit seen -> config renamed (lb-dev.log)', r.exitToRename),
-    row('renamed -> gone from Traefik\'s API', r.renameToApiGone),
-    row('**kill -> gone from Traefik\'s API**', r.killToApiGone),
-  ])}
+    row("renamed -> gone from Traefik's API", r.renameToApiGone),
+    row("**kill -> gone from Traefik's API**", r.killToApiGone),
+  ],
+)}
 
 ## Rolling restart and scale under load
 
-${table(['action', 'sent', 'failed', 'took', 'latency p50 / p99'], [
-    [`\`restart --all --rolling\` (${b.instances} instances)`, b.rolling.sent, b.rolling.failed, `${b.rolling.actionMs} ms`, `${b.rolling.p50Ms} / ${b.rolling.p99Ms} ms`],
+${table(
+  ['action', 'sent', 'failed', 'took', 'latency p50 / p99'],
+  [
+    [
+      `\`restart --all --rolling\` (${b.instances} instances)`,
+      b.rolling.sent,
+      b.rolling.failed,
+      `${b.rolling.actionMs} ms`,
+      `${b.rolling.p50Ms} / ${b.rolling.p99Ms} ms`,
+    ],
     [`\`scale 2\` (${b.instances} -> 2)`, b.scale.sent, b.scale.failed, `${b.scale.actionMs} ms`, `${b.scale.p50Ms} / ${b.scale.p99Ms} ms`],
-  ])}
+  ],
+)}
 
 ## The second-terminal command
 
 Median of ${s.runs}: wall time and max RSS of \`lb-dev status\` against the running \`up\`, and of \`node -e 0\`.
 
-${table(['command', 'wall time', 'max RSS'], [
+${table(
+  ['command', 'wall time', 'max RSS'],
+  [
     ['`lb-dev status`', `${s.status.ms} ms`, `${s.status.rssMb} MB`],
     ['`node -e 0`', `${s.node.ms} ms`, `${s.node.rssMb} MB`],
     ['ratio', `x${s.timeRatio}`, `x${s.rssRatio}`],
-  ])}
+  ],
+)}
 `;
 }
 
 function supervisorSection(sv, svgs) {
-  const rows = sv.rows.map((r) => [r.instances, r.load === 'idle' ? 'idle' : `${sv.logRate} lines/s each`, `${r.lbDev.rssMb} MB${r.lbDev.watchdogRssMb ? ` (watchdog ${r.lbDev.watchdogRssMb})` : ''}`, `${r.lbDev.cpuPercent} %`, `${r.pm2.rssMb} MB`, `${r.pm2.cpuPercent} %`, r.loadavg]);
+  const rows = sv.rows.map((r) => [
+    r.instances,
+    r.load === 'idle' ? 'idle' : `${sv.logRate} lines/s each`,
+    `${r.lbDev.rssMb} MB${r.lbDev.watchdogRssMb ? ` (watchdog ${r.lbDev.watchdogRssMb})` : ''}`,
+    `${r.lbDev.cpuPercent} %`,
+    `${r.pm2.rssMb} MB`,
+    `${r.pm2.cpuPercent} %`,
+    r.loadavg,
+  ]);
   const label = (r) => `${r.instances} inst., ${r.load}`;
-  svgs['supervisor-memory.svg'] = barsSvg('Supervisor resident memory (VmRSS)', 'MB', sv.rows.map((r) => ({ label: label(r), values: [{ name: 'lb-dev up', value: r.lbDev.rssMb }, { name: 'PM2 daemon', value: r.pm2.rssMb }] })));
-  svgs['supervisor-cpu.svg'] = barsSvg('Supervisor CPU (% of one core)', '%', sv.rows.map((r) => ({ label: label(r), values: [{ name: 'lb-dev up', value: r.lbDev.cpuPercent }, { name: 'PM2 daemon', value: r.pm2.cpuPercent }] })));
+  svgs['supervisor-memory.svg'] = barsSvg(
+    'Supervisor resident memory (VmRSS)',
+    'MB',
+    sv.rows.map((r) => ({
+      label: label(r),
+      values: [
+        { name: 'lb-dev up', value: r.lbDev.rssMb },
+        { name: 'PM2 daemon', value: r.pm2.rssMb },
+      ],
+    })),
+  );
+  svgs['supervisor-cpu.svg'] = barsSvg(
+    'Supervisor CPU (% of one core)',
+    '%',
+    sv.rows.map((r) => ({
+      label: label(r),
+      values: [
+        { name: 'lb-dev up', value: r.lbDev.cpuPercent },
+        { name: 'PM2 daemon', value: r.pm2.cpuPercent },
+      ],
+    })),
+  );
   return `## Supervisor cost: lb-dev vs PM2
 
 The same N copies of \`scripts/bench/fixtures/chatty.mjs\` (an HTTP server; under log load it prints
@@ -132,7 +209,10 @@ function v8FlagsSection(v, supervisor) {
 idle instances (as above), and lines/s captured from 4 flooding instances (as below), over
 ${v.windowMs / 1000} s each. lb-dev ships with none of them.${pm2 ? ` PM2's daemon in the same run: ${pm2} MB.` : ''}
 
-${table(['node flags for `up`', 'what they do', 'RSS, 10 idle instances', 'flood: lines/s captured', 'lines lost'], v.rows.map((r) => [r.flags.length ? `\`${r.flags.join(' ')}\`` : '(none)', r.what, `${r.rssMb} MB`, r.floodLinesPerSec, r.lost]))}
+${table(
+  ['node flags for `up`', 'what they do', 'RSS, 10 idle instances', 'flood: lines/s captured', 'lines lost'],
+  v.rows.map((r) => [r.flags.length ? `\`${r.flags.join(' ')}\`` : '(none)', r.what, `${r.rssMb} MB`, r.floodLinesPerSec, r.lost]),
+)}
 `;
 }
 
@@ -143,12 +223,15 @@ ${l.instances} instances of \`test/fixtures/flood.mjs\` (numbered lines, as fast
 \`lb-dev up --traefik external\`, over ${l.windowMs / 1000} s; then the same ${l.instances} writing into \`tail -n 1\`
 (a reader that drops everything: the /dev/null baseline that still tells the last line number).
 
-${table(['figure', 'value'], [
+${table(
+  ['figure', 'value'],
+  [
     ['lines/s captured into the log files (all instances)', l.linesPerSec],
     ['lines lost (gaps in the numbering, whole run)', `${l.lost} of ${l.captured}`],
     ['lines/s into `tail -n 1`', l.baselineLinesPerSec],
     ['instances slowed by lb-dev', `${l.slowdownPercent} %`],
-  ])}
+  ],
+)}
 `;
 }
 
@@ -158,12 +241,18 @@ function startupSection(s) {
 \`lb-dev up\` (Traefik binary, demo app) until Traefik's API lists every instance, against the same
 number of demo processes started at once by hand until each answers \`/api/info\`.
 
-${table(['instances', 'up -> routed', 'the app alone', 'lb-dev\'s share'], s.rows.map((r) => [r.instances, `${r.upMs} ms`, `${r.appMs} ms`, `${r.overheadMs} ms`]))}
+${table(
+  ['instances', 'up -> routed', 'the app alone', "lb-dev's share"],
+  s.rows.map((r) => [r.instances, `${r.upMs} ms`, `${r.appMs} ms`, `${r.overheadMs} ms`]),
+)}
 
 One route change (median of ${s.render.iterations}): \`renderDynamicConfig\` + \`dynamicConfigText\`, then
 \`DynamicConfigWriter.write\` (temp file, then renamed into the watched dir).
 
-${table(['servers', 'render', 'write'], s.render.rows.map((r) => [r.servers, `${r.renderMs} ms`, `${r.writeMs} ms`]))}
+${table(
+  ['servers', 'render', 'write'],
+  s.render.rows.map((r) => [r.servers, `${r.renderMs} ms`, `${r.writeMs} ms`]),
+)}
 `;
 }
 

@@ -39,7 +39,9 @@ async function readConfigFile(opts: LoadConfigOptions): Promise<{ file: string; 
     try {
       return { file, text: await readFile(file, 'utf8') };
     } catch (error) {
-      throw new LbDevError('CONFIG_NOT_FOUND', `expected a readable config file at ${file} (from --config ${opts.configPath}), got ${readFailure(error)}`, { cause: error });
+      throw new LbDevError('CONFIG_NOT_FOUND', `expected a readable config file at ${file} (from --config ${opts.configPath}), got ${readFailure(error)}`, {
+        cause: error,
+      });
     }
   }
   const file = path.join(opts.cwd, CONFIG_FILE_NAME);

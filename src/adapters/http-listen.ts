@@ -12,9 +12,13 @@ import { LbDevError } from '../core/errors.js';
  */
 export async function listenLoopback(server: Server, host: string, port: number, what: string, otherCode: 'INTERNAL' | 'METRICS_LISTEN_FAILED'): Promise<void> {
   await new Promise<void>((resolve, reject) => {
-    server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-      ? new LbDevError('PORT_IN_USE', `${what} on ${host}:${port} is already in use by another process`)
-      : new LbDevError(otherCode, `${what} could not listen on ${host}:${port}: ${error.message}`)));
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new LbDevError('PORT_IN_USE', `${what} on ${host}:${port} is already in use by another process`)
+          : new LbDevError(otherCode, `${what} could not listen on ${host}:${port}: ${error.message}`),
+      ),
+    );
     server.listen({ host, port, exclusive: true }, () => resolve());
   });
   server.on('error', () => undefined);

@@ -8,11 +8,7 @@ export interface ProbeResult {
   reason: string;
 }
 
-export function probeHttp(
-  url: string,
-  timeoutMs: number,
-  expectStatus: { min: number; max: number },
-): Promise<ProbeResult> {
+export function probeHttp(url: string, timeoutMs: number, expectStatus: { min: number; max: number }): Promise<ProbeResult> {
   return new Promise((resolve) => {
     let settled = false;
     const done = (result: ProbeResult) => {

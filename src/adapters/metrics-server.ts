@@ -39,7 +39,11 @@ export function metricsRequestHandler(registry: Registry): RequestHandler {
 export class MetricsServer {
   private server: Server | null = null;
 
-  constructor(private readonly handler: RequestHandler, private readonly host: string, private readonly port: number) {}
+  constructor(
+    private readonly handler: RequestHandler,
+    private readonly host: string,
+    private readonly port: number,
+  ) {}
 
   get url(): string {
     return `http://${hostForUrl(this.host)}:${this.port}${METRICS_PATH}`;

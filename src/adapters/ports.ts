@@ -70,7 +70,9 @@ export interface ListenPortOptions {
  * it) gives way to a free one, said by `movedFrom`. The port is reserved in `ports` either way.
  */
 export async function claimListenPort(
-  wanted: number | 'auto', ports: PortAllocator, opts: ListenPortOptions,
+  wanted: number | 'auto',
+  ports: PortAllocator,
+  opts: ListenPortOptions,
 ): Promise<{ port: number; movedFrom: number | null }> {
   if (wanted !== 'auto') {
     if (await isPortFree(wanted, opts.host)) {

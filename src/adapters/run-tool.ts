@@ -57,11 +57,16 @@ export function runTool(command: string, args: readonly string[], options: ToolO
     };
     child.stdout.on('data', keep(out, 'out'));
     child.stderr.on('data', keep(err, 'err'));
-    const timer = options.timeoutMs === undefined ? null : setTimeout(() => {
-      timedOut = true;
-      killGroup(child.pid);
-    }, options.timeoutMs);
-    child.on('error', (error) => { spawnError = error; });
+    const timer =
+      options.timeoutMs === undefined
+        ? null
+        : setTimeout(() => {
+            timedOut = true;
+            killGroup(child.pid);
+          }, options.timeoutMs);
+    child.on('error', (error) => {
+      spawnError = error;
+    });
     child.on('close', (code, signal) => {
       if (timer) clearTimeout(timer);
       const failed = spawnError !== null || timedOut || code !== 0;
@@ -74,8 +79,15 @@ export function runTool(command: string, args: readonly string[], options: ToolO
         failed,
         timedOut,
         truncated,
-        shortMessage: !failed ? '' : spawnError ? (spawnError as Error).message
-          : timedOut ? `timed out after ${options.timeoutMs} ms` : signal ? `killed by ${signal}` : `exited with code ${code}`,
+        shortMessage: !failed
+          ? ''
+          : spawnError
+            ? (spawnError as Error).message
+            : timedOut
+              ? `timed out after ${options.timeoutMs} ms`
+              : signal
+                ? `killed by ${signal}`
+                : `exited with code ${code}`,
       });
     });
   });

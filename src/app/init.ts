@@ -31,14 +31,19 @@ export async function runInit(opts: InitOptions): Promise<void> {
   const project = detectProject(opts.cwd);
   const preset: InitPreset = opts.preset ?? (project.rocketChat ? 'rocketchat' : 'generic');
   if (opts.preset === undefined) {
-    opts.say(project.rocketChat
-      ? 'This is a Rocket.Chat checkout (package.json name rocket.chat, apps/meteor/.meteor): using the rocketchat preset.'
-      : 'Not a Rocket.Chat checkout: using the generic preset (lb-dev init --preset rocketchat to choose it anyway).');
+    opts.say(
+      project.rocketChat
+        ? 'This is a Rocket.Chat checkout (package.json name rocket.chat, apps/meteor/.meteor): using the rocketchat preset.'
+        : 'Not a Rocket.Chat checkout: using the generic preset (lb-dev init --preset rocketchat to choose it anyway).',
+    );
   } else {
     opts.say(`Using the ${preset} preset (--preset).`);
   }
   if (preset === 'generic' && (opts.mode !== undefined || opts.mongoUrl !== null)) {
-    throw new LbDevError('USAGE', `${opts.mode !== undefined ? '--mode' : '--mongo-url'}: expected the rocketchat preset (--preset rocketchat), got the generic one`);
+    throw new LbDevError(
+      'USAGE',
+      `${opts.mode !== undefined ? '--mode' : '--mongo-url'}: expected the rocketchat preset (--preset rocketchat), got the generic one`,
+    );
   }
   const mode = opts.mode ?? 'replicas';
   const file = path.join(opts.cwd, CONFIG_FILE_NAME);
@@ -49,7 +54,9 @@ export async function runInit(opts: InitOptions): Promise<void> {
     if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
     throw new LbDevError('INIT_FILE_EXISTS', `${CONFIG_FILE_NAME} already exists in ${opts.cwd}; expected no config file, or --force to replace it`);
   }
-  opts.say(`Wrote ${CONFIG_FILE_NAME}${preset === 'rocketchat' ? ` (mode ${mode}, ${opts.instances} instance(s), ${opts.mongoUrl === null ? "meteor-1's built-in MongoDB" : 'MongoDB at the URL given'})` : ''}.`);
+  opts.say(
+    `Wrote ${CONFIG_FILE_NAME}${preset === 'rocketchat' ? ` (mode ${mode}, ${opts.instances} instance(s), ${opts.mongoUrl === null ? "meteor-1's built-in MongoDB" : 'MongoDB at the URL given'})` : ''}.`,
+  );
   if (project.hasPackageJson) await offerScript(opts);
   opts.say('Next: lb-dev up   (lb-dev doctor checks Docker, ports, MongoDB and memory first)');
 }

@@ -3,10 +3,7 @@
  * schedule a restart) and turns what happens to the process and its probes into events.
  */
 import type { GroupConfig } from '../core/config/types.js';
-import {
-  type Effect, type InstanceEvent, type InstanceState, type Phase,
-  initialState, takesTraffic, transition,
-} from '../core/instance/state-machine.js';
+import { type Effect, type InstanceEvent, type InstanceState, type Phase, initialState, takesTraffic, transition } from '../core/instance/state-machine.js';
 import { splitLines } from '../adapters/logs/log-line.js';
 import { reapOrphans } from '../adapters/process/kill-tree.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
@@ -282,8 +279,7 @@ export class Instance {
       // Forgotten once the group is empty: until then its id cannot be handed to anything else.
       void reaping.then(() => this.deps.lifeline?.forgetGroup(child.pid));
     }
-    const portConflict = readiness.sawPortConflict && this.state.phase === 'starting'
-      && await this.portConflicts.retryOnNewPort(port);
+    const portConflict = readiness.sawPortConflict && this.state.phase === 'starting' && (await this.portConflicts.retryOnNewPort(port));
     this.dispatch({ type: 'exited', code: exit.code, signal: exit.signal, portConflict, ...(exit.spawnError ? { spawnError: exit.spawnError } : {}) });
   }
 }

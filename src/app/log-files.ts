@@ -15,13 +15,18 @@ export async function readLogFiles(logsDir: string, wanted: readonly string[], n
   } catch {
     return null;
   }
-  const sources = names.filter((name) => name.endsWith('.log')).map((name) => name.slice(0, -'.log'.length)).sort();
+  const sources = names
+    .filter((name) => name.endsWith('.log'))
+    .map((name) => name.slice(0, -'.log'.length))
+    .sort();
   const chosen = wanted.length ? wanted.map((name) => resolveOffline(name, sources)) : sources;
-  const perSource = await Promise.all(chosen.map(async (source) => {
-    const rotated = names.filter((name) => name.startsWith(`${source}.log.`)).length;
-    const raw = await readTail(join(logsDir, `${source}.log`), rotated, n).catch(() => [] as string[]);
-    return raw.map((line) => parseFileLine(line, source)).filter((line): line is LogLine => line !== null);
-  }));
+  const perSource = await Promise.all(
+    chosen.map(async (source) => {
+      const rotated = names.filter((name) => name.startsWith(`${source}.log.`)).length;
+      const raw = await readTail(join(logsDir, `${source}.log`), rotated, n).catch(() => [] as string[]);
+      return raw.map((line) => parseFileLine(line, source)).filter((line): line is LogLine => line !== null);
+    }),
+  );
   const merged = perSource.flat().filter((line) => line.time >= since);
   // A stable sort keeps each file's own order within the same millisecond.
   merged.sort((a, b) => a.time - b.time);

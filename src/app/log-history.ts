@@ -8,15 +8,17 @@ import { readTail } from '../adapters/logs/rotating-file.js';
 
 export async function logHistory(hub: LogHub, sources: readonly string[] | null, n: number, maxFiles: number, since: number): Promise<LogLine[]> {
   const names = sources ?? hub.sources();
-  const perSource = await Promise.all(names.map(async (source) => {
-    const inMemory = hub.recent([source], n);
-    if (inMemory.length >= n) return inMemory;
-    const fromFile = (await readTail(hub.filePath(source), maxFiles, n + inMemory.length).catch(() => [] as string[]))
-      .map((raw) => parseFileLine(raw, source))
-      .filter((line): line is LogLine => line !== null);
-    const older = linesBefore(fromFile, inMemory[0]);
-    return [...older.slice(Math.max(0, older.length - (n - inMemory.length))), ...inMemory];
-  }));
+  const perSource = await Promise.all(
+    names.map(async (source) => {
+      const inMemory = hub.recent([source], n);
+      if (inMemory.length >= n) return inMemory;
+      const fromFile = (await readTail(hub.filePath(source), maxFiles, n + inMemory.length).catch(() => [] as string[]))
+        .map((raw) => parseFileLine(raw, source))
+        .filter((line): line is LogLine => line !== null);
+      const older = linesBefore(fromFile, inMemory[0]);
+      return [...older.slice(Math.max(0, older.length - (n - inMemory.length))), ...inMemory];
+    }),
+  );
   // Merge by time; lines from memory keep their arrival order (seq) within the same millisecond.
   const merged = perSource.flat().filter((line) => line.time >= since);
   merged.sort((a, b) => a.time - b.time || a.seq - b.seq);

@@ -11,7 +11,9 @@ export class Observers<E extends EventMap<E>> {
   /** Adds an observer of some or all events; returns the way to remove it again. */
   add(observer: Partial<E>): () => void {
     this.observers.add(observer);
-    return () => { this.observers.delete(observer); };
+    return () => {
+      this.observers.delete(observer);
+    };
   }
 
   emit<K extends keyof E>(name: K, ...args: Parameters<E[K]>): void {

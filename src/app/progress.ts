@@ -8,10 +8,14 @@ import type { InstanceStatus } from './instance.js';
 export function progressLine(instances: InstanceStatus[], now: number): string {
   const parts = instances.map((i) => {
     switch (i.state) {
-      case 'ready': return `${i.name} ready${i.readyAt !== null && i.startedAt !== null ? ` (${formatElapsed(i.readyAt - i.startedAt)})` : ''}`;
-      case 'starting': return `${i.name} starting ${i.startedAt !== null ? formatElapsed(now - i.startedAt) : ''}`.trim();
-      case 'crashed': return `${i.name} crashed (restart ${i.nextRestartAt !== null ? `in ${formatElapsed(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
-      default: return `${i.name} ${i.state}`;
+      case 'ready':
+        return `${i.name} ready${i.readyAt !== null && i.startedAt !== null ? ` (${formatElapsed(i.readyAt - i.startedAt)})` : ''}`;
+      case 'starting':
+        return `${i.name} starting ${i.startedAt !== null ? formatElapsed(now - i.startedAt) : ''}`.trim();
+      case 'crashed':
+        return `${i.name} crashed (restart ${i.nextRestartAt !== null ? `in ${formatElapsed(Math.max(0, i.nextRestartAt - now))}` : 'pending'})`;
+      default:
+        return `${i.name} ${i.state}`;
     }
   });
   const ready = instances.filter((i) => i.state === 'ready').length;

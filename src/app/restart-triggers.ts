@@ -45,7 +45,7 @@ export class RestartTriggers {
         group,
         pattern: group.restartOn.logPattern === null ? null : new RegExp(group.restartOn.logPattern),
         logFrom: group.restartOn.logFrom,
-        logFromGroup: group.restartOn.logFrom === null ? null : groupOfMember(group.restartOn.logFrom, deps.groups) ?? null,
+        logFromGroup: group.restartOn.logFrom === null ? null : (groupOfMember(group.restartOn.logFrom, deps.groups) ?? null),
         stampFile: group.restartOn.files[0] === undefined ? null : path.resolve(group.cwd, group.restartOn.files[0]),
         rolling: false,
         again: false,
@@ -106,8 +106,7 @@ export class RestartTriggers {
       do {
         watched.again = false;
         const current = watched.stampFile === null ? null : fileStamp(watched.stampFile);
-        const due = this.deps.members(watched.group.name)
-          .filter((i) => i.wantsToRun && (current === null || i.build !== current));
+        const due = this.deps.members(watched.group.name).filter((i) => i.wantsToRun && (current === null || i.build !== current));
         if (due.length === 0) continue;
         this.deps.note('lb-dev', `${watched.group.name}: ${why}: rolling restart of ${due.map((i) => i.name).join(', ')}`);
         for (const instance of due) {

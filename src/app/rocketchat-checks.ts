@@ -66,10 +66,11 @@ export async function checkBalancerPort(config: LbDevConfig): Promise<CheckResul
   return version === null
     ? { name: 'Rocket.Chat on the balancer port', status: 'ok', detail: `port ${port} is taken, but not by a Rocket.Chat (see the balancer port check)` }
     : {
-      name: 'Rocket.Chat on the balancer port', status: 'fail',
-      detail: `a Rocket.Chat (${version}) already answers on port ${port}, the balancer's port: probably your own \`yarn dev\`/\`meteor\``,
-      fix: `stop it (and its MongoDB on ${port + 1}), or put the balancer elsewhere: lb-dev up --port ${port + 100}`,
-    };
+        name: 'Rocket.Chat on the balancer port',
+        status: 'fail',
+        detail: `a Rocket.Chat (${version}) already answers on port ${port}, the balancer's port: probably your own \`yarn dev\`/\`meteor\``,
+        fix: `stop it (and its MongoDB on ${port + 1}), or put the balancer elsewhere: lb-dev up --port ${port + 100}`,
+      };
 }
 
 /** A TCP connection only: whether it is a replica set needs a MongoDB driver, which lb-dev does not carry. */
@@ -82,15 +83,19 @@ export async function checkMongo(config: LbDevConfig): Promise<CheckResult> {
   const up = hosts.filter((_, i) => answers[i]).map((h) => `${h.host}:${h.port}`);
   if (up.length === 0) {
     return {
-      name: 'MongoDB', status: 'fail', detail: `nothing accepts connections at ${hosts.map((h) => `${h.host}:${h.port}`).join(', ')} (MONGO_URL ${url})`,
+      name: 'MongoDB',
+      status: 'fail',
+      detail: `nothing accepts connections at ${hosts.map((h) => `${h.host}:${h.port}`).join(', ')} (MONGO_URL ${url})`,
       fix: 'start your replica set (e.g. docker run -d -p 27017:27017 mongo:7 --replSet rs0, then rs.initiate() in mongosh), or leave MONGO_URL unset to use the built-in one',
     };
   }
   const replicaSet = /[?&]replicaSet=/.test(url);
   return {
-    name: 'MongoDB', status: replicaSet ? 'ok' : 'warn',
-    detail: `${up.join(', ')} accepts connections (a TCP check: lb-dev has no MongoDB driver to ask whether it is a replica set)`
-      + (replicaSet ? '' : '; the URL names no replicaSet='),
+    name: 'MongoDB',
+    status: replicaSet ? 'ok' : 'warn',
+    detail:
+      `${up.join(', ')} accepts connections (a TCP check: lb-dev has no MongoDB driver to ask whether it is a replica set)` +
+      (replicaSet ? '' : '; the URL names no replicaSet='),
     ...(replicaSet ? {} : { fix: 'Rocket.Chat needs a replica set: add ?replicaSet=<name> to the URL once rs.initiate() has run' }),
   };
 }
@@ -101,9 +106,13 @@ export function checkMemory(config: LbDevConfig, freeBytes = freemem()): CheckRe
   const gib = (bytes: number) => `${(bytes / 1024 ** 3).toFixed(1)} GiB`;
   if (freeBytes >= want) return { name: 'memory', status: 'ok', detail: `${gib(freeBytes)} free for ${builds} Meteor dev build(s)` };
   return {
-    name: 'memory', status: 'warn',
+    name: 'memory',
+    status: 'warn',
     detail: `${gib(freeBytes)} free; ${builds} Meteor dev build(s) want about ${gib(want)} (each several GB)`,
-    fix: builds > 1 ? 'use rocketchat.mode: replicas (one build, the others run its bundle) or fewer instances (-n)' : 'close other programs; a Rocket.Chat dev build needs several GB',
+    fix:
+      builds > 1
+        ? 'use rocketchat.mode: replicas (one build, the others run its bundle) or fewer instances (-n)'
+        : 'close other programs; a Rocket.Chat dev build needs several GB',
   };
 }
 

@@ -27,14 +27,19 @@ export function routeLog(log: RouteLogSink, sources: RouteLogSources): RouteLogO
       log.info(`routes -> [${names.join(', ') || 'none: the balancer answers 503'}]${sinceExit}`);
     },
     touched: (servers, attempt) => {
-      log.debug(`Traefik does not show [${servers.map((s) => s.name).join(', ')}] yet: wrote the file again (attempt ${attempt}), for a file event it may have missed`);
+      log.debug(
+        `Traefik does not show [${servers.map((s) => s.name).join(', ')}] yet: wrote the file again (attempt ${attempt}), for a file event it may have missed`,
+      );
     },
     confirmed: (servers, ms) => log.debug(`Traefik shows the change after ${ms}ms: [${servers.map((s) => s.name).join(', ')}]`),
     notConfirmed: (_servers, problem) => {
       // Traefik reports a rejected file only in its own log, never in its API.
       // An error of the file provider, e.g. `ERR Error occurred during watcher callback error="...: yaml: ..."
       // providerName=file`; not any line that says "error" and "file" (a dashboard-less binary's warning does).
-      const rejected = sources.recentTraefikLines().reverse().find((l) => /\bERR\b|level=error/.test(l.text) && /providerName=file|watcher callback/.test(l.text));
+      const rejected = sources
+        .recentTraefikLines()
+        .reverse()
+        .find((l) => /\bERR\b|level=error/.test(l.text) && /providerName=file|watcher callback/.test(l.text));
       log.warn(rejected ? `${problem}; Traefik's last error: ${rejected.text}` : problem);
     },
     failed: (error) => log.error(`writing Traefik's dynamic config failed: ${error.message}`),

@@ -23,7 +23,7 @@ export function spawnService(spec: ServiceSpawn): RunningProcess {
   const child = spawnCommand({
     command: spec.command,
     cwd: spec.cwd,
-    env: { ...process.env as Record<string, string>, LB_DEV_STATE_DIR: spec.stateDir },
+    env: { ...(process.env as Record<string, string>), LB_DEV_STATE_DIR: spec.stateDir },
     onOutput: (stream, chunk) => output[stream].write(chunk),
     onOutputEnd: (stream) => output[stream].end(),
   });

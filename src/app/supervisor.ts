@@ -53,7 +53,10 @@ export class Supervisor {
       note: (source, text) => deps.logs.event(source, text),
     });
     for (const group of deps.config.groups) {
-      this.groups.set(group.name, Array.from({ length: group.instances }, (_, i) => this.create(group, i + 1)));
+      this.groups.set(
+        group.name,
+        Array.from({ length: group.instances }, (_, i) => this.create(group, i + 1)),
+      );
     }
   }
 

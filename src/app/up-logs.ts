@@ -17,7 +17,9 @@ export function createUpLogs(config: LbDevConfig, layout: StateLayout, io: { out
   // Traefik's start-up chatter stays out of the pane (its errors and warnings that matter do not): `lb-dev logs traefik` has it all.
   const traefikShows = traefikConsoleFilter();
   const printer = new ConsolePrinter({
-    out: io.out, color: io.color, logDir: layout.logsDir,
+    out: io.out,
+    color: io.color,
+    logDir: layout.logsDir,
     shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
   });
   const events = new EventLog(layout.supervisorLog);

@@ -30,20 +30,30 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   // Checks that need nothing started: a bad command is reported before any process runs.
   for (const group of config.groups) assertCommandExists(group.command, group.cwd, io.env.PATH, `group ${group.name}`);
   const ctx = await upContext(config, io);
-  const shutdown = new ShutdownRequest(io.signals, (text) => ctx.logs.event('lb-dev', text), () => instances.forceStop());
+  const shutdown = new ShutdownRequest(
+    io.signals,
+    (text) => ctx.logs.event('lb-dev', text),
+    () => instances.forceStop(),
+  );
   ctx.requestShutdown = (reason) => shutdown.request(reason);
 
   const lifeline = new LifelinePart(ctx, () => stack.stoppedCleanly());
   const traefik = new TraefikPart(ctx, lifeline);
-  const metrics: MetricsPart = new MetricsPart(ctx, new LbDevMetrics({
-    instances: () => instances.supervisorIfStarted?.status() ?? [],
-    requests: () => traefik.requests,
-    backendUrl: (port) => traefik.backendUrl(port),
-  }));
+  const metrics: MetricsPart = new MetricsPart(
+    ctx,
+    new LbDevMetrics({
+      instances: () => instances.supervisorIfStarted?.status() ?? [],
+      requests: () => traefik.requests,
+      backendUrl: (port) => traefik.backendUrl(port),
+    }),
+  );
   const instances: InstancesPart = new InstancesPart(ctx, { lifeline, traefik, metrics: metrics.metrics });
   const status = () => statusReport(ctx, stack, { traefik, instances, metrics, prometheus, dashboard });
   const operations = createOperations({
-    supervisor: () => instances.supervisorIfStarted, logs: ctx.logs, status, maxLogFiles: config.logs.maxFiles,
+    supervisor: () => instances.supervisorIfStarted,
+    logs: ctx.logs,
+    status,
+    maxLogFiles: config.logs.maxFiles,
     requestShutdown: (reason) => shutdown.request(reason),
   });
   const control = new ControlPart(ctx, { operations, onRequest: (method, outcome) => metrics.metrics.controlRequest(method, outcome) });
@@ -80,7 +90,14 @@ async function upContext(config: LbDevConfig, io: UpIo): Promise<UpContext> {
   await prepareStateDir(layout);
   const { printer, logs, log } = createUpLogs(config, layout, io);
   return {
-    config, layout, io, url: balancerUrl(config), startedAt: Date.now(), logs, printer, log,
+    config,
+    layout,
+    io,
+    url: balancerUrl(config),
+    startedAt: Date.now(),
+    logs,
+    printer,
+    log,
     ports: new PortAllocator('127.0.0.1'),
     requestShutdown: () => {},
   };

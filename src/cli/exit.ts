@@ -20,7 +20,13 @@ export function asLbDevError(error: unknown): LbDevError {
   if (isLbDevError(error)) return error;
   if (error instanceof CommanderError) return usageError(error);
   const e = error instanceof Error ? error : new Error(String(error));
-  return new LbDevError('INTERNAL', e.message, { details: (e.stack ?? '').split('\n').slice(1, 6).map((l) => l.trim()), cause: e });
+  return new LbDevError('INTERNAL', e.message, {
+    details: (e.stack ?? '')
+      .split('\n')
+      .slice(1, 6)
+      .map((l) => l.trim()),
+    cause: e,
+  });
 }
 
 export function exitCodeOf(error: LbDevError): number {

@@ -36,13 +36,18 @@ function wanted(argv: string[]): Array<() => Promise<Command>> {
 
 async function program(argv: string[]): Promise<Command> {
   const root = new Command('lb-dev')
-    .description('Run N copies of your dev server behind a real Traefik load balancer: readiness-gated routes, restarts with backoff, failover and chaos testing, per-instance logs.')
+    .description(
+      'Run N copies of your dev server behind a real Traefik load balancer: readiness-gated routes, restarts with backoff, failover and chaos testing, per-instance logs.',
+    )
     .version(VERSION, '-v, --version')
     .showSuggestionAfterError()
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Start with:  npm run lb:dev          (= lb-dev up: 3 demo instances behind Traefik on http://127.0.0.1:3000)
 Your app:    lb-dev up -n 3 --command "yarn dev"   or a lb-dev.config.yaml (see config/lb-dev.example.yaml)
-Then, from another terminal: lb-dev status | logs -f 2 | kill 2 | restart --all --rolling | scale 5 | down`);
+Then, from another terminal: lb-dev status | logs -f 2 | kill 2 | restart --all --rolling | scale 5 | down`,
+    );
   for (const command of await Promise.all(wanted(argv).map((load) => load()))) root.addCommand(command);
   // Commander's usage errors are thrown, not printed: they reach the user through formatError
   // like every other error (`lb-dev: error unknown command 'bogus' [USAGE]` and a fix line).

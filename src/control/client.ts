@@ -11,14 +11,18 @@ export class ControlClient {
   closedByServer = false;
   private closing = false;
 
-  private constructor(private readonly socket: Socket, private readonly path: string) {}
+  private constructor(
+    private readonly socket: Socket,
+    private readonly path: string,
+  ) {}
 
   static async connect(path: string, stateDir: string): Promise<ControlClient> {
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = createConnection(path);
       s.once('connect', () => resolve(s));
-      s.once('error', (error: NodeJS.ErrnoException) => reject(new LbDevError('NOT_RUNNING',
-        `no lb-dev is running with state dir ${stateDir} (control socket ${path}: ${error.code ?? error.message})`)));
+      s.once('error', (error: NodeJS.ErrnoException) =>
+        reject(new LbDevError('NOT_RUNNING', `no lb-dev is running with state dir ${stateDir} (control socket ${path}: ${error.code ?? error.message})`)),
+      );
     });
     return new ControlClient(socket, path);
   }
@@ -31,7 +35,14 @@ export class ControlClient {
   /** One request, one answer. */
   async call<T>(method: string, params: Record<string, unknown> = {}): Promise<T> {
     let result: T | undefined;
-    await this.stream(method, params, () => {}, (r) => { result = r as T; });
+    await this.stream(
+      method,
+      params,
+      () => {},
+      (r) => {
+        result = r as T;
+      },
+    );
     return result as T;
   }
 
@@ -64,7 +75,13 @@ export class ControlClient {
           if (message.id !== id && message.id !== UNATTRIBUTED_ID) continue;
           if ('data' in message) {
             // A failing callback ends this request with its error instead of throwing from the listener.
-            try { onData(message.data); } catch (error) { cleanup(); reject(error); return; }
+            try {
+              onData(message.data);
+            } catch (error) {
+              cleanup();
+              reject(error);
+              return;
+            }
             continue;
           }
           cleanup();

@@ -8,10 +8,20 @@ import { invoke } from '../app/operations/invoke.js';
 import type { Handler } from './server.js';
 
 export function operationRoutes(operations: Operations): Record<OperationName, Handler> {
-  const route = <K extends OperationName>(name: K): Handler => (request) => invoke(operations, name, request.params, request);
+  const route =
+    <K extends OperationName>(name: K): Handler =>
+    (request) =>
+      invoke(operations, name, request.params, request);
   return {
-    hello: route('hello'), status: route('status'), down: route('down'),
-    kill: route('kill'), stop: route('stop'), start: route('start'), restart: route('restart'), scale: route('scale'),
-    logs: route('logs'), watch: route('watch'),
+    hello: route('hello'),
+    status: route('status'),
+    down: route('down'),
+    kill: route('kill'),
+    stop: route('stop'),
+    start: route('start'),
+    restart: route('restart'),
+    scale: route('scale'),
+    logs: route('logs'),
+    watch: route('watch'),
   };
 }

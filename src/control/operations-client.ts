@@ -33,7 +33,14 @@ export class OperationsClient {
   /** `onData` for each message the operation sends; resolves with its result when it ends. */
   async stream<K extends StreamName>(name: K, params: Request<K>, onData: (data: Data<K>) => void): Promise<Result<K>> {
     let result: unknown = null;
-    await this.connection.stream(name, params, (data) => onData(data as Data<K>), (r) => { result = r; });
+    await this.connection.stream(
+      name,
+      params,
+      (data) => onData(data as Data<K>),
+      (r) => {
+        result = r;
+      },
+    );
     return result as Result<K>;
   }
 }

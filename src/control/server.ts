@@ -71,7 +71,10 @@ export interface ControlServerStats {
 function dial(path: string): Promise<boolean> {
   return new Promise((resolve) => {
     const socket = createConnection(path);
-    socket.once('connect', () => { socket.destroy(); resolve(true); });
+    socket.once('connect', () => {
+      socket.destroy();
+      resolve(true);
+    });
     socket.once('error', () => resolve(false));
   });
 }
@@ -82,7 +85,7 @@ function asLbDevError(thrown: unknown): LbDevError {
   if (thrown instanceof Error) return new LbDevError('INTERNAL', thrown.message || thrown.name);
   let text: string;
   try {
-    text = typeof thrown === 'string' ? thrown : JSON.stringify(thrown) ?? String(thrown);
+    text = typeof thrown === 'string' ? thrown : (JSON.stringify(thrown) ?? String(thrown));
   } catch {
     text = Object.prototype.toString.call(thrown);
   }
@@ -106,7 +109,11 @@ export class ControlServer {
   private droppedSlow = 0;
   private readonly requestObservers = new Set<RequestObserver>();
 
-  constructor(private readonly path: string, handlers: Record<string, Handler>, limits: Partial<ControlServerLimits> = {}) {
+  constructor(
+    private readonly path: string,
+    handlers: Record<string, Handler>,
+    limits: Partial<ControlServerLimits> = {},
+  ) {
     // Own enumerable keys only: `constructor`, `toString`, `__proto__` are never methods.
     this.handlers = new Map(Object.entries(handlers));
     this.methods = new Set(this.handlers.keys());
@@ -120,9 +127,13 @@ export class ControlServer {
     await unlink(this.path).catch(() => undefined);
     const server = createServer((socket) => this.accept(socket));
     await new Promise<void>((resolve, reject) => {
-      server.once('error', (error: NodeJS.ErrnoException) => reject(error.code === 'EADDRINUSE'
-        ? new LbDevError('ALREADY_RUNNING', `another lb-dev just started with this state dir (${this.path})`)
-        : new LbDevError('STATE_DIR_UNUSABLE', `cannot listen on control socket ${this.path}: ${error.message}`)));
+      server.once('error', (error: NodeJS.ErrnoException) =>
+        reject(
+          error.code === 'EADDRINUSE'
+            ? new LbDevError('ALREADY_RUNNING', `another lb-dev just started with this state dir (${this.path})`)
+            : new LbDevError('STATE_DIR_UNUSABLE', `cannot listen on control socket ${this.path}: ${error.message}`),
+        ),
+      );
       server.listen(this.path, () => resolve());
     });
     // After listening, a server error (e.g. EMFILE on accept) must not become an uncaught one.
@@ -141,7 +152,9 @@ export class ControlServer {
   /** Adds an observer of answered requests (metrics); returns the way to remove it. */
   observeRequests(observer: RequestObserver): () => void {
     this.requestObservers.add(observer);
-    return () => { this.requestObservers.delete(observer); };
+    return () => {
+      this.requestObservers.delete(observer);
+    };
   }
 
   private answered(method: string, outcome: string): void {
@@ -162,12 +175,24 @@ export class ControlServer {
     socket.on('error', () => socket.destroy());
     if (this.connections.size >= this.limits.maxConnections) {
       this.refused++;
-      socket.end(encode({ id: UNATTRIBUTED_ID, error: { code: 'CONTROL_BUSY', message: `expected at most ${this.limits.maxConnections} open control connections, this would be one more` } }));
+      socket.end(
+        encode({
+          id: UNATTRIBUTED_ID,
+          error: { code: 'CONTROL_BUSY', message: `expected at most ${this.limits.maxConnections} open control connections, this would be one more` },
+        }),
+      );
       socket.destroySoon();
       return;
     }
     let resolveClosed: () => void = () => {};
-    const connection: Connection = { socket, closed: new Promise<void>((resolve) => { resolveClosed = resolve; }), paused: false, stallTimer: null };
+    const connection: Connection = {
+      socket,
+      closed: new Promise<void>((resolve) => {
+        resolveClosed = resolve;
+      }),
+      paused: false,
+      stallTimer: null,
+    };
     this.connections.add(connection);
     socket.on('close', () => {
       this.connections.delete(connection);
@@ -182,7 +207,13 @@ export class ControlServer {
         if (line.trim()) void this.handle(connection, line);
       }
       if (tooLong) {
-        this.reply(connection, { id: UNATTRIBUTED_ID, error: { code: 'BAD_REQUEST', message: `expected request lines of at most ${this.limits.maxLineBytes} bytes, got a longer one; closing the connection` } });
+        this.reply(connection, {
+          id: UNATTRIBUTED_ID,
+          error: {
+            code: 'BAD_REQUEST',
+            message: `expected request lines of at most ${this.limits.maxLineBytes} bytes, got a longer one; closing the connection`,
+          },
+        });
         socket.removeAllListeners('data');
         socket.end();
         socket.destroySoon();

@@ -6,9 +6,7 @@
 import type { ControlRequest, ControlResponse } from './protocol.js';
 import { UNATTRIBUTED_ID } from './protocol.js';
 
-export type ParsedRequest =
-  | { ok: true; request: Required<ControlRequest> }
-  | { ok: false; reply: Extract<ControlResponse, { error: unknown }> };
+export type ParsedRequest = { ok: true; request: Required<ControlRequest> } | { ok: false; reply: Extract<ControlResponse, { error: unknown }> };
 
 /** A short, safe description of any JSON value for an error message (never the whole thing). */
 export function describeValue(value: unknown): string {

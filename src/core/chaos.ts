@@ -5,9 +5,7 @@ export interface ChaosCandidate {
   pid: number | null;
 }
 
-export type ChaosChoice =
-  | { victim: string; ready: number; reason?: undefined }
-  | { victim: null; ready: number; reason: string };
+export type ChaosChoice = { victim: string; ready: number; reason?: undefined } | { victim: null; ready: number; reason: string };
 
 /** A ready instance, chosen at random, only when killing it still leaves `keep` ready. */
 export function pickChaosVictim(instances: readonly ChaosCandidate[], keep: number, random: number): ChaosChoice {

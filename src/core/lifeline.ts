@@ -41,10 +41,19 @@ export function isContainerId(value: unknown): value is string {
 
 export function applyLifelineMessage(record: LifelineRecord, message: LifelineMessage): void {
   switch (message.op) {
-    case 'watch-group': record.groups.set(message.pgid, message.startTime); break;
-    case 'forget-group': record.groups.delete(message.pgid); break;
-    case 'watch-container': record.containers.add(message.id); record.usedDocker = true; break;
-    case 'forget-container': record.containers.delete(message.id); break;
+    case 'watch-group':
+      record.groups.set(message.pgid, message.startTime);
+      break;
+    case 'forget-group':
+      record.groups.delete(message.pgid);
+      break;
+    case 'watch-container':
+      record.containers.add(message.id);
+      record.usedDocker = true;
+      break;
+    case 'forget-container':
+      record.containers.delete(message.id);
+      break;
   }
 }
 
@@ -72,7 +81,7 @@ export function parseRecord(text: string): { record: LifelineRecord } | { proble
   const record = emptyRecord();
   record.usedDocker = usedDocker;
   for (const entry of groups as unknown[]) {
-    const [pgid, startTime] = Array.isArray(entry) && entry.length === 2 ? entry as unknown[] : [];
+    const [pgid, startTime] = Array.isArray(entry) && entry.length === 2 ? (entry as unknown[]) : [];
     const validStart = startTime === null || (typeof startTime === 'number' && Number.isSafeInteger(startTime) && startTime >= 0);
     if (!isGroupId(pgid) || !validStart) return { problem: `expected a group [pgid > 1, startTime], got ${JSON.stringify(entry)}` };
     record.groups.set(pgid, startTime as number | null);
@@ -121,6 +130,8 @@ export function planKills(record: Pick<LifelineRecord, 'groups'>, table: readonl
   plan.groups = killedGroups;
   // Descendants outside the killed groups: the tree walk from every member.
   const inKilledGroup = new Set(killedGroups);
-  plan.pids = treeOf(table, { groups: killedGroups }).filter((p) => !inKilledGroup.has(p.pgid) && p.pid !== selfPid).map((p) => p.pid);
+  plan.pids = treeOf(table, { groups: killedGroups })
+    .filter((p) => !inKilledGroup.has(p.pgid) && p.pid !== selfPid)
+    .map((p) => p.pid);
   return plan;
 }

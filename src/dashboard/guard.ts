@@ -12,7 +12,10 @@ export const MAX_BODY_BYTES = 16 << 10;
 
 /** An answer other than 200: the HTTP status and the coded error in its JSON body. */
 export class Refusal extends Error {
-  constructor(readonly status: number, readonly error: LbDevError) {
+  constructor(
+    readonly status: number,
+    readonly error: LbDevError,
+  ) {
     super(error.message);
   }
 }
@@ -32,7 +35,11 @@ export function checkHost(req: IncomingMessage, hosts: ReadonlySet<string>): voi
   }
   const origin = req.headers.origin;
   if (origin !== undefined && !hosts.has(origin.toLowerCase().replace(/^http:\/\//, ''))) {
-    throw refuse(403, 'DASHBOARD_FORBIDDEN', `expected requests from the dashboard's own page (Origin http://${[...hosts][0]}), got Origin ${JSON.stringify(origin)}`);
+    throw refuse(
+      403,
+      'DASHBOARD_FORBIDDEN',
+      `expected requests from the dashboard's own page (Origin http://${[...hosts][0]}), got Origin ${JSON.stringify(origin)}`,
+    );
   }
 }
 

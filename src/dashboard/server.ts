@@ -46,10 +46,14 @@ const ASSET_DIR = new URL('./assets/', import.meta.url);
 /** The HTTP status of a coded error a route threw. */
 function statusOf(error: LbDevError): number {
   switch (error.code) {
-    case 'USAGE': return 400;
-    case 'INSTANCE_NOT_FOUND': return 404;
-    case 'NOT_RUNNING': return 503;
-    default: return 500;
+    case 'USAGE':
+      return 400;
+    case 'INSTANCE_NOT_FOUND':
+      return 404;
+    case 'NOT_RUNNING':
+      return 503;
+    default:
+      return 500;
   }
 }
 
@@ -106,7 +110,10 @@ export class DashboardServer {
       if (asset) {
         if (req.method !== 'GET' && req.method !== 'HEAD') throw refuse(405, 'DASHBOARD_BAD_REQUEST', `${url.pathname}: expected GET, got ${req.method}`);
         const body = await readFile(new URL(asset.file, ASSET_DIR)).catch((error: Error) => {
-          throw new LbDevError('INTERNAL', `the dashboard's page is missing from this build (${error.message}): build with \`npm run build\`, which copies src/dashboard/assets`);
+          throw new LbDevError(
+            'INTERNAL',
+            `the dashboard's page is missing from this build (${error.message}): build with \`npm run build\`, which copies src/dashboard/assets`,
+          );
         });
         res.writeHead(200, {
           'content-type': asset.type,
@@ -130,9 +137,12 @@ export class DashboardServer {
   }
 
   private fail(res: ServerResponse, thrown: unknown): void {
-    const [status, error] = thrown instanceof Refusal ? [thrown.status, thrown.error]
-      : isLbDevError(thrown) ? [statusOf(thrown), thrown]
-        : [500, new LbDevError('INTERNAL', thrown instanceof Error ? thrown.message : String(thrown))];
+    const [status, error] =
+      thrown instanceof Refusal
+        ? [thrown.status, thrown.error]
+        : isLbDevError(thrown)
+          ? [statusOf(thrown), thrown]
+          : [500, new LbDevError('INTERNAL', thrown instanceof Error ? thrown.message : String(thrown))];
     if (res.headersSent) {
       res.destroy();
       return;

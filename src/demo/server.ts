@@ -108,14 +108,19 @@ function startDemo(options: DemoOptions, isStopping: () => boolean): RunningDemo
         return reply(response, 200, 'text/html; charset=utf-8', renderPage({ instance, pid: process.pid, port }));
       case '/api/info':
         if (!read) return reply(response, 405, 'text/plain', 'method not allowed\n');
-        return reply(response, 200, 'application/json', JSON.stringify({
-          success: true,
-          instance,
-          pid: process.pid,
-          port,
-          uptimeMs: Date.now() - readyAt,
-          requests,
-        }));
+        return reply(
+          response,
+          200,
+          'application/json',
+          JSON.stringify({
+            success: true,
+            instance,
+            pid: process.pid,
+            port,
+            uptimeMs: Date.now() - readyAt,
+            requests,
+          }),
+        );
       case '/healthz':
         return reply(response, 200, 'text/plain', 'ok');
       case '/slow': {

@@ -37,11 +37,16 @@ describe('npm run bench -- --quick', { skip: gate.skip || false }, () => {
   it('runs every scenario and writes a report with every figure filled in', { timeout: 15 * 60_000 }, async (t) => {
     out = await mkdtemp(join(tmpdir(), 'lb-dev-bench-'));
     const child = spawn(process.execPath, [join(ROOT, 'scripts', 'bench', 'main.mjs'), '--quick', '--out', out], {
-      cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd: ROOT,
+      stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';
-    child.stdout.on('data', (chunk: Buffer) => { output += chunk.toString(); });
-    child.stderr.on('data', (chunk: Buffer) => { output += chunk.toString(); });
+    child.stdout.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
+    child.stderr.on('data', (chunk: Buffer) => {
+      output += chunk.toString();
+    });
     const code = await new Promise<number | null>((resolve) => child.once('exit', (c) => resolve(c)));
     t.diagnostic(output.slice(output.indexOf('\nfigure')));
     assert.equal(code, 0, output.slice(-4000));
@@ -61,6 +66,9 @@ describe('npm run bench -- --quick', { skip: gate.skip || false }, () => {
     assert.match(summary(/4 flooding instances/), /\| \d+ lines\/s, \d+ lost, /, 'lines captured and lost, counted');
     assert.match(summary(/rolling restart \/ scale/), /\| 0 of \d+ \/ 0 of \d+ \|/, 'no failed request on a rolling restart or a scale-down');
     const failed = (setup: RegExp) => Number(/\| (\d+) of \d+,/.exec(summary(setup))?.[1]);
-    assert.ok(failed(/failover B: lb-dev up, no cookie/) < failed(/failover A: original proposal, no cookie/), 'lb-dev fails fewer requests than the static setup');
+    assert.ok(
+      failed(/failover B: lb-dev up, no cookie/) < failed(/failover A: original proposal, no cookie/),
+      'lb-dev fails fewer requests than the static setup',
+    );
   });
 });

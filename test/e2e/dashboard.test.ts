@@ -23,8 +23,7 @@ describe('the dashboard in chromium', { skip, timeout: 240_000 }, () => {
   const row = (name: string) => page.locator(`#instances tr[data-instance="${name}"]`);
   const events = (kind: string, instance?: string) => `#timeline li[data-kind="${kind}"]${instance ? `[data-instance="${instance}"]` : ''}`;
   /** Waits for more than `count` timeline entries matching `selector` (the timeline keeps the older ones). */
-  const moreThan = (selector: string, count: number, timeout = 30_000) =>
-    page.locator(selector).nth(count).waitFor({ timeout });
+  const moreThan = (selector: string, count: number, timeout = 30_000) => page.locator(selector).nth(count).waitFor({ timeout });
 
   before(async () => {
     run = await LbDevRun.start({
@@ -55,8 +54,11 @@ describe('the dashboard in chromium', { skip, timeout: 240_000 }, () => {
 
   it('a kill from the page shows the crash and the recovery in the timeline and the row', async (t) => {
     const before = run.instance(await run.status(), 'app-2');
-    const [crashed, restarted, ready, confirmed] = await Promise.all([events('crashed', 'app-2'), events('restarted', 'app-2'), events('ready', 'app-2'), events('routes-confirmed')]
-      .map((selector) => page.locator(selector).count())) as [number, number, number, number];
+    const [crashed, restarted, ready, confirmed] = (await Promise.all(
+      [events('crashed', 'app-2'), events('restarted', 'app-2'), events('ready', 'app-2'), events('routes-confirmed')].map((selector) =>
+        page.locator(selector).count(),
+      ),
+    )) as [number, number, number, number];
     const started = Date.now();
     await row('app-2').locator('select.signal').selectOption('SIGKILL');
     await row('app-2').locator('button.kill').click();
@@ -86,28 +88,39 @@ describe('the dashboard in chromium', { skip, timeout: 240_000 }, () => {
   it('names the instance this browser is pinned to, and drops the cookie', async () => {
     const balancer = await browser.context.newPage();
     const answer = await balancer.goto(`${run.ws.balancerUrl}/api/info`);
-    const served = (await answer!.json() as { instance: string }).instance;
+    const served = ((await answer!.json()) as { instance: string }).instance;
     await balancer.close();
     await page.locator('#sticky-refresh').click();
     await page.locator('#sticky-text', { hasText: `This browser is on ${served}.` }).waitFor();
     await page.locator('#sticky-drop').click();
     await page.locator('#sticky-text', { hasText: 'no lb-dev-server cookie' }).waitFor();
     const cookies = await browser.context.cookies(run.ws.balancerUrl);
-    assert.deepEqual(cookies.filter((c) => c.name === 'lb-dev-server'), [], 'the cookie is gone for the balancer too');
+    assert.deepEqual(
+      cookies.filter((c) => c.name === 'lb-dev-server'),
+      [],
+      'the cookie is gone for the balancer too',
+    );
   });
 
   it('refuses a request without the token, from the page and from outside', async () => {
     const fromPage = await page.evaluate(async () => {
       const res = await fetch('/api/kill', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ instance: 'app-1' }) });
-      return { status: res.status, body: await res.json() as { error: { code: string } } };
+      return { status: res.status, body: (await res.json()) as { error: { code: string } } };
     });
     assert.equal(fromPage.status, 403);
     assert.equal(fromPage.body.error.code, 'DASHBOARD_FORBIDDEN');
     const origin = new URL(dashboardUrl).origin;
-    const wrong = await fetch(`${origin}/api/kill`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-lb-dev-token': 'guess' }, body: '{"instance":"app-1"}' });
+    const wrong = await fetch(`${origin}/api/kill`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', 'x-lb-dev-token': 'guess' },
+      body: '{"instance":"app-1"}',
+    });
     assert.equal(wrong.status, 403);
     assert.equal(((await wrong.json()) as { error: { code: string } }).error.code, 'DASHBOARD_FORBIDDEN');
     const report = await run.status();
-    assert.ok(report.instances.every((i) => i.state === 'ready'), 'nothing was killed');
+    assert.ok(
+      report.instances.every((i) => i.state === 'ready'),
+      'nothing was killed',
+    );
   });
 });

@@ -30,10 +30,15 @@ async function prometheusGate(): Promise<{ skip: false } | { skip: string }> {
 
 const gate = await prometheusGate();
 
-interface Target { labels: { job: string }; health: string; lastError: string; scrapeUrl: string }
+interface Target {
+  labels: { job: string };
+  health: string;
+  lastError: string;
+  scrapeUrl: string;
+}
 
 async function api<T>(base: string, path: string): Promise<T> {
-  const answer = await (await fetch(`${base}${path}`)).json() as { status: string; data: T; error?: string };
+  const answer = (await (await fetch(`${base}${path}`)).json()) as { status: string; data: T; error?: string };
   if (answer.status !== 'success') throw new Error(`${path}: ${answer.error ?? answer.status}`);
   return answer.data;
 }
@@ -53,26 +58,38 @@ describe('lb-dev up --monitoring', { skip: gate.skip || false, timeout: 600_000 
       workspaces.push(ws);
       const run = LbDevRun.startIn(ws, { args: ['--monitoring'] });
       const report = await run.waitAllReady(2, 90_000);
-      assert.ok(report.metricsUrl && report.prometheusUrl, `expected metricsUrl and prometheusUrl in status, got ${report.metricsUrl} and ${report.prometheusUrl}`);
+      assert.ok(
+        report.metricsUrl && report.prometheusUrl,
+        `expected metricsUrl and prometheusUrl in status, got ${report.metricsUrl} and ${report.prometheusUrl}`,
+      );
       assert.match(run.output(), new RegExp(`Prometheus: ${report.prometheusUrl.replace(/[.]/g, '\\.')}`));
       assert.match(run.output(), new RegExp(`metrics: ${report.metricsUrl.replace(/[.]/g, '\\.')}`));
       const prometheus = report.prometheusUrl;
       const prometheusPort = Number(new URL(prometheus).port);
       if (mode === 'docker') assert.equal((await ws.containers()).length, 2, 'expected the Traefik and the Prometheus containers');
 
-      const targets = await waitUntil(async () => {
-        const { activeTargets } = await api<{ activeTargets: Target[] }>(prometheus, '/api/v1/targets').catch(() => ({ activeTargets: [] as Target[] }));
-        const health = Object.fromEntries(activeTargets.map((target) => [target.labels.job, target.health]));
-        return health['lb-dev'] === 'up' && health['traefik'] === 'up' ? activeTargets : null;
-      }, { timeoutMs: 60_000, intervalMs: 250, what: 'both scrape targets (lb-dev, traefik) "up" in Prometheus' });
+      const targets = await waitUntil(
+        async () => {
+          const { activeTargets } = await api<{ activeTargets: Target[] }>(prometheus, '/api/v1/targets').catch(() => ({ activeTargets: [] as Target[] }));
+          const health = Object.fromEntries(activeTargets.map((target) => [target.labels.job, target.health]));
+          return health['lb-dev'] === 'up' && health['traefik'] === 'up' ? activeTargets : null;
+        },
+        { timeoutMs: 60_000, intervalMs: 250, what: 'both scrape targets (lb-dev, traefik) "up" in Prometheus' },
+      );
       t.diagnostic(`targets: ${targets.map((target) => `${target.labels.job} ${target.scrapeUrl} ${target.health}`).join('; ')}`);
       assert.ok(targets.some((target) => target.scrapeUrl.endsWith(new URL(report.metricsUrl!).pathname) && target.labels.job === 'lb-dev'));
 
       // lb-dev's series arrive, and every query of the Grafana dashboard is valid PromQL here.
-      await waitUntil(async () => {
-        const data = await api<{ result: Array<{ value: [number, string] }> }>(prometheus, `/api/v1/query?query=${encodeURIComponent('sum(lb_dev_instance_state{state="ready"})')}`);
-        return data.result[0]?.value[1] === '2' ? true : null;
-      }, { timeoutMs: 30_000, intervalMs: 250, what: 'lb_dev_instance_state shows 2 ready instances in Prometheus' });
+      await waitUntil(
+        async () => {
+          const data = await api<{ result: Array<{ value: [number, string] }> }>(
+            prometheus,
+            `/api/v1/query?query=${encodeURIComponent('sum(lb_dev_instance_state{state="ready"})')}`,
+          );
+          return data.result[0]?.value[1] === '2' ? true : null;
+        },
+        { timeoutMs: 30_000, intervalMs: 250, what: 'lb_dev_instance_state shows 2 ready instances in Prometheus' },
+      );
       for (const expr of dashboardQueries()) {
         await api(prometheus, `/api/v1/query?query=${encodeURIComponent(expr.replaceAll('$__rate_interval', '1m'))}`);
       }
@@ -91,7 +108,8 @@ describe('lb-dev up --monitoring', { skip: gate.skip || false, timeout: 600_000 
       }
       const ready = async () => (await fetch(`${prometheus}/-/ready`, { signal: AbortSignal.timeout(1_000) }).catch(() => null))?.ok === true;
       await waitUntil(async () => run.output().split('Prometheus is back').length > backBefore && (await ready()), {
-        timeoutMs: 60_000, what: () => `Prometheus started again and ready at ${prometheus}\n${run.tail()}`,
+        timeoutMs: 60_000,
+        what: () => `Prometheus started again and ready at ${prometheus}\n${run.tail()}`,
       });
       assert.match(run.output(), /ERROR: [^\n]*: monitoring is off; starting Prometheus again/);
 

@@ -17,12 +17,20 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
   /** The servers Traefik's API lists for lb-dev; null when it does not answer or know the service. */
   const traefikServers = () => run.ws.apiServers().catch(() => null);
   const url = (port: number) => `http://127.0.0.1:${port}`;
-  const liveUrls = async () => (await run.status()).instances.filter((i) => i.inBalancer).map((i) => url(i.port!)).sort();
+  const liveUrls = async () =>
+    (await run.status()).instances
+      .filter((i) => i.inBalancer)
+      .map((i) => url(i.port!))
+      .sort();
   /** Waits until Traefik's API lists exactly the instances that lb-dev says take traffic. */
-  const traefikAgrees = (what: string) => waitUntil(async () => {
-    const [want, have] = [await liveUrls(), await traefikServers()];
-    return have !== null && JSON.stringify(want) === JSON.stringify(have) ? have : null;
-  }, { timeoutMs: 15_000, what: `Traefik's API to match lb-dev (${what})` });
+  const traefikAgrees = (what: string) =>
+    waitUntil(
+      async () => {
+        const [want, have] = [await liveUrls(), await traefikServers()];
+        return have !== null && JSON.stringify(want) === JSON.stringify(have) ? have : null;
+      },
+      { timeoutMs: 15_000, what: `Traefik's API to match lb-dev (${what})` },
+    );
 
   before(async () => {
     run = await LbDevRun.start({
@@ -42,13 +50,19 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     const started = Date.now();
     const killed = await run.cli(['kill', '2', '--json']);
     assert.equal(killed.code, 0, killed.stderr);
-    await waitUntil(async () => !((await traefikServers()) ?? [url(before.port!)]).includes(url(before.port!)),
-      { timeoutMs: 10_000, what: 'app-2 to leave Traefik' });
+    await waitUntil(async () => !((await traefikServers()) ?? [url(before.port!)]).includes(url(before.port!)), {
+      timeoutMs: 10_000,
+      what: 'app-2 to leave Traefik',
+    });
     t.diagnostic(`kill -> gone from Traefik's API: ${Date.now() - started} ms (incl. the CLI's start-up)`);
-    const back = await run.waitFor((r) => {
-      const i = run.instance(r, 'app-2');
-      return i.state === 'ready' && i.restarts === before.restarts + 1 && i.pid !== before.pid ? i : null;
-    }, 'app-2 restarted and ready', 30_000);
+    const back = await run.waitFor(
+      (r) => {
+        const i = run.instance(r, 'app-2');
+        return i.state === 'ready' && i.restarts === before.restarts + 1 && i.pid !== before.pid ? i : null;
+      },
+      'app-2 restarted and ready',
+      30_000,
+    );
     assert.ok(!pidAlive(before.pid!), 'the killed tree is gone');
     await traefikAgrees('after restart');
     assert.ok((await traefikServers())!.includes(url(back.port!)));
@@ -76,7 +90,10 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     await waitUntil(() => load.peek().sent >= 20, { timeoutMs: 10_000, what: () => `the load to get going: ${JSON.stringify(load.peek())}` });
     const restarted = await run.cli(['restart', '--all', '--rolling', '--drain', '300ms', '--json'], { timeoutMs: 120_000 });
     const sentByEnd = load.peek().sent;
-    await waitUntil(() => load.peek().sent >= sentByEnd + 20, { timeoutMs: 10_000, what: () => `more answers after the restart: ${JSON.stringify(load.peek())}` });
+    await waitUntil(() => load.peek().sent >= sentByEnd + 20, {
+      timeoutMs: 10_000,
+      what: () => `more answers after the restart: ${JSON.stringify(load.peek())}`,
+    });
     const result = await load.stop();
     assert.equal(restarted.code, 0, restarted.stderr);
     t.diagnostic(`rolling restart under load: ${result.sent} requests, ${result.failed} failed ${JSON.stringify(result.errors)}`);
@@ -107,10 +124,14 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     const chaos = run.spawnCli(['chaos', '--interval', '400ms', '--duration', '4s', '--keep', '2']);
     let minReady = Infinity;
     const exited = new Promise<number | null>((r) => chaos.once('exit', (code) => r(code)));
-    const code = await sampleUntil(exited, async () => {
-      const report = await run.status();
-      minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
-    }, 50);
+    const code = await sampleUntil(
+      exited,
+      async () => {
+        const report = await run.status();
+        minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
+      },
+      50,
+    );
     assert.equal(code, 0, chaos.stdoutText());
     assert.match(chaos.stdoutText(), /killed app-\d/);
     assert.match(chaos.stdoutText(), /chaos: stopped after \d+ kill/);
@@ -122,8 +143,10 @@ describe('operations against a real Traefik (docker)', { skip: gate.skip || fals
     const follower = run.spawnCli(['logs', '2', '-f', '-n', '5']);
     await waitUntil(() => follower.stdoutText().length > 0, { timeoutMs: 20_000, what: 'logs -f to print the backlog' });
     assert.equal((await run.cli(['kill', '2'])).code, 0);
-    await waitUntil(() => /killed by SIGKILL[\s\S]*starting on port[\s\S]*SERVER RUNNING[\s\S]*ready after/.test(follower.stdoutText()),
-      { timeoutMs: 30_000, what: () => `logs -f to show the crash, the restart and the new output:\n${follower.stdoutText()}` });
+    await waitUntil(() => /killed by SIGKILL[\s\S]*starting on port[\s\S]*SERVER RUNNING[\s\S]*ready after/.test(follower.stdoutText()), {
+      timeoutMs: 30_000,
+      what: () => `logs -f to show the crash, the restart and the new output:\n${follower.stdoutText()}`,
+    });
     assert.doesNotMatch(follower.stdoutText(), /app-1|app-3/, 'only app-2 is followed');
     follower.kill('SIGINT');
   });

@@ -51,8 +51,10 @@ async function standin(port: number): Promise<StandinReport> {
 }
 
 const allReady = (report: StatusReport, count: number) =>
-  report.instances.length === count && report.instances.every((i) => i.state === 'ready' && i.inBalancer) && report.routes.confirmed === true
-  && report.routes.written.length === count;
+  report.instances.length === count &&
+  report.instances.every((i) => i.state === 'ready' && i.inBalancer) &&
+  report.routes.confirmed === true &&
+  report.routes.written.length === count;
 
 /** Ctrl-C: `up` exits 0, no process of it is left, no build dir stays locked, no container. */
 async function checkCtrlC(run: LbDevRun, ws: Workspace, buildDirs: string[]): Promise<void> {
@@ -71,15 +73,21 @@ describe('preset rocketchat, mode replicas: lb-dev init -n 3, then up', { skip: 
     if (!ws || !run) throw new Error('lb-dev up did not start (see the first test)');
     return { ws, run };
   };
-  after(async () => { await ws?.cleanup(); });
+  after(async () => {
+    await ws?.cleanup();
+  });
 
-  it('init picks the preset; up brings meteor-1 and 2 replicas behind Traefik with one ROOT_URL, INSTANCE_IP and MONGO_URL', { timeout: TIMEOUT_MS }, async (t) => {
+  it('init picks the preset; up brings meteor-1 and 2 replicas behind Traefik with one ROOT_URL, INSTANCE_IP and MONGO_URL', {
+    timeout: TIMEOUT_MS,
+  }, async (t) => {
     const made = await checkoutWithInit(['--preset', 'rocketchat', '-n', '3']);
     ws = made.ws;
     assert.match(made.init, /Using the rocketchat preset/);
     run = LbDevRun.startIn(ws, { env: STANDIN_ENV });
     const report = await run.waitFor((r) => (allReady(r, 3) ? r : null), 'meteor-1, replica-1, replica-2 ready and confirmed', 180_000);
-    t.diagnostic(`figure: all 3 ready and confirmed in Traefik ${Math.round(performance.now() - run.startedAt)} ms after \`up\` was spawned (stand-in build 1.5 s)`);
+    t.diagnostic(
+      `figure: all 3 ready and confirmed in Traefik ${Math.round(performance.now() - run.startedAt)} ms after \`up\` was spawned (stand-in build 1.5 s)`,
+    );
     assert.match(run.output(), /without an Enterprise licence/);
 
     const meteor = instanceOf(report, 'meteor-1');
@@ -104,12 +112,16 @@ describe('preset rocketchat, mode replicas: lb-dev init -n 3, then up', { skip: 
     const load = startLoad(`${ws.balancerUrl}/api/info`, 4);
     const changedAt = performance.now();
     await appendFile(join(ws.dir, 'apps', 'meteor', 'server', 'main.js'), `export const changed = ${Date.now()};\n`);
-    await run.waitFor(async (r) => {
-      if (!allReady(r, 3)) return null;
-      if (['replica-1', 'replica-2'].some((name) => instanceOf(r, name).pid === oldPids.get(name))) return null;
-      const builds = await Promise.all(r.instances.map(async (i) => (await standin(i.port!)).build.id));
-      return builds.every((id) => id !== oldBuild) ? r : null;
-    }, 'every instance on the new build', 120_000);
+    await run.waitFor(
+      async (r) => {
+        if (!allReady(r, 3)) return null;
+        if (['replica-1', 'replica-2'].some((name) => instanceOf(r, name).pid === oldPids.get(name))) return null;
+        const builds = await Promise.all(r.instances.map(async (i) => (await standin(i.port!)).build.id));
+        return builds.every((id) => id !== oldBuild) ? r : null;
+      },
+      'every instance on the new build',
+      120_000,
+    );
     const rollMs = Math.round(performance.now() - changedAt);
     const result = await load.stop();
     t.diagnostic(`figure: rebuild + roll of 3 instances took ${rollMs} ms; ${result.sent} requests, ${result.failed} failed ${JSON.stringify(result.errors)}`);
@@ -127,7 +139,11 @@ describe('preset rocketchat, mode replicas: lb-dev init -n 3, then up', { skip: 
     assert.equal(killed.code, 0, killed.stderr);
     // Requests already on their way to meteor-1 can fail (docs/failover.md); once Traefik confirms it is out,
     // the replicas serve every request while meteor-1 restarts and rebuilds.
-    await run.waitFor((r) => (!r.routes.written.includes('meteor-1') && r.routes.confirmed === true ? r : null), 'meteor-1 out of the confirmed routes', 30_000);
+    await run.waitFor(
+      (r) => (!r.routes.written.includes('meteor-1') && r.routes.confirmed === true ? r : null),
+      'meteor-1 out of the confirmed routes',
+      30_000,
+    );
     for (let i = 0; i < 5; i++) {
       const answered = await fetch(`${ws.balancerUrl}/api/info`);
       assert.equal(answered.status, 200, 'the replicas answer while meteor-1 is down');
@@ -138,7 +154,11 @@ describe('preset rocketchat, mode replicas: lb-dev init -n 3, then up', { skip: 
   it('a replica killed: it restarts on its bundle and comes back', { timeout: TIMEOUT_MS }, async () => {
     const { ws, run } = must();
     // Rolls after meteor-1's rebuild are over once every replica runs the bundle on disk.
-    const settled = await run.waitFor((r) => (allReady(r, 3) && new Set(r.instances.slice(1).map((i) => i.build)).size === 1 ? r : null), 'replicas settled', 120_000);
+    const settled = await run.waitFor(
+      (r) => (allReady(r, 3) && new Set(r.instances.slice(1).map((i) => i.build)).size === 1 ? r : null),
+      'replicas settled',
+      120_000,
+    );
     const oldPid = instanceOf(settled, 'replica-2').pid;
     const killed = await runCli(['kill', 'replica-2', '--config', ws.configPath], { env: STANDIN_ENV });
     assert.equal(killed.code, 0, killed.stderr);
@@ -153,7 +173,9 @@ describe('preset rocketchat, mode replicas: lb-dev init -n 3, then up', { skip: 
 
 describe('preset rocketchat, mode independent: lb-dev init --mode independent -n 2, then up', { skip: gate.skip || false, timeout: 600_000 }, () => {
   let ws: Workspace | undefined;
-  after(async () => { await ws?.cleanup(); });
+  after(async () => {
+    await ws?.cleanup();
+  });
 
   it('two Meteor builds, one after the other, each in its own build dir, one database; Ctrl-C cleans up', { timeout: TIMEOUT_MS }, async (t) => {
     const made = await checkoutWithInit(['--mode', 'independent', '-n', '2']);
@@ -174,4 +196,3 @@ describe('preset rocketchat, mode independent: lb-dev init --mode independent -n
     await checkCtrlC(run, ws, ['.meteor/local-meteor-1', '.meteor/local-peer-1']);
   });
 });
-

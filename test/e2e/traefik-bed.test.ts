@@ -7,12 +7,7 @@ import { after, before, describe, it } from 'node:test';
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import type { BalancerConfig } from '../../src/core/config/types.js';
-import {
-  dynamicConfigText,
-  renderDynamicConfig,
-  serverUrl,
-  type RouteServer,
-} from '../../src/core/traefik/dynamic-config.js';
+import { dynamicConfigText, renderDynamicConfig, serverUrl, type RouteServer } from '../../src/core/traefik/dynamic-config.js';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import { cookieFrom, getText, startNamedServer, tally, type NamedServer } from '../helpers/http.js';
 import { startTraefikBed, type TraefikBed } from '../helpers/traefik-bed.js';
@@ -76,7 +71,9 @@ describe('Traefik bed: file provider + atomic rename + API confirm', { skip: gat
     assert.ok(seen.ok, `expected service ${SERVICE} with no servers, saw ${JSON.stringify(seen.lastSeen)}`);
     // The service must be known (not 404) for the routers to be enabled.
     const view = await waitUntil(() => b.api.service(SERVICE), {
-      timeoutMs: CONFIRM_TIMEOUT_MS, intervalMs: 25, what: () => `Traefik to know ${SERVICE}@file; log:\n${b.logLines.join('\n')}`,
+      timeoutMs: CONFIRM_TIMEOUT_MS,
+      intervalMs: 25,
+      what: () => `Traefik to know ${SERVICE}@file; log:\n${b.logLines.join('\n')}`,
     });
     assert.ok(view, `expected Traefik to know ${SERVICE}@file; log:\n${b.logLines.join('\n')}`);
     assert.deepEqual(view.servers, []);
@@ -149,7 +146,10 @@ describe('Traefik bed: file provider + atomic rename + API confirm', { skip: gat
     const dropHitsAtEnd = drop.hits();
 
     assert.ok(confirmResult.ok, `expected the API to show only ${keep.url}, it shows ${JSON.stringify(confirmResult.lastSeen)}`);
-    assert.ok(streakStart >= 0 && answers.length - streakStart >= STREAK, `expected ${STREAK} answers in a row from ${keep.name}, got ${answers.slice(-STREAK).join(',')}`);
+    assert.ok(
+      streakStart >= 0 && answers.length - streakStart >= STREAK,
+      `expected ${STREAK} answers in a row from ${keep.name}, got ${answers.slice(-STREAK).join(',')}`,
+    );
     const switchMs = Math.round(sentAt[streakStart]!);
     const lastDrop = answers.lastIndexOf(drop.name);
     const figures = {

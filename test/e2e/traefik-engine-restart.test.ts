@@ -37,20 +37,25 @@ describe('the Docker engine restarts under up', { skip: privateEngine || false, 
     const stoppedAt = performance.now();
     await engine.stop();
     await waitUntil(() => /ERROR: the Traefik container [^\n]* stopped or was removed/.test(run.output()), {
-      timeoutMs: 30_000, what: () => `up to notice the engine going away\n${run.tail()}`,
+      timeoutMs: 30_000,
+      what: () => `up to notice the engine going away\n${run.tail()}`,
     });
     await waitUntil(() => /starting Traefik again failed \(attempt 1\)/.test(run.output()), {
-      timeoutMs: 30_000, what: () => `a failed attempt while the engine is down\n${run.tail()}`,
+      timeoutMs: 30_000,
+      what: () => `a failed attempt while the engine is down\n${run.tail()}`,
     });
     t.diagnostic(`engine stopped in ${Math.round(performance.now() - stoppedAt)} ms; up retries while it is down`);
 
     await engine.restart();
     const answeringAt = performance.now();
-    await waitUntil(async () => {
-      if (!run.output().includes('Traefik is back')) return false;
-      const answer = await info(ws!).catch(() => null);
-      return answer?.status === 200 && answer.instance !== null;
-    }, { timeoutMs: 90_000, intervalMs: 100, what: () => `Traefik back after the engine restart\n${run.tail()}` });
+    await waitUntil(
+      async () => {
+        if (!run.output().includes('Traefik is back')) return false;
+        const answer = await info(ws!).catch(() => null);
+        return answer?.status === 200 && answer.instance !== null;
+      },
+      { timeoutMs: 90_000, intervalMs: 100, what: () => `Traefik back after the engine restart\n${run.tail()}` },
+    );
     const ms = Math.round(performance.now() - answeringAt);
     t.diagnostic(`engine answering again -> balancer serving: ${ms} ms`);
     console.log(`[e2e] Docker engine restart: engine answering again -> balancer serving after ${ms} ms`);

@@ -28,11 +28,14 @@ async function recovers(t: TestContext, ws: Workspace, run: LbDevRun, label: str
   const backBefore = run.output().split('Traefik is back').length;
   const started = performance.now();
   await fault();
-  await waitUntil(async () => {
-    if (run.output().split('Traefik is back').length === backBefore) return false;
-    const answer = await info(ws).catch(() => null);
-    return answer?.status === 200 && answer.instance !== null;
-  }, { timeoutMs: 60_000, intervalMs: 50, what: () => `Traefik back and serving after: ${label}\n${run.tail()}` });
+  await waitUntil(
+    async () => {
+      if (run.output().split('Traefik is back').length === backBefore) return false;
+      const answer = await info(ws).catch(() => null);
+      return answer?.status === 200 && answer.instance !== null;
+    },
+    { timeoutMs: 60_000, intervalMs: 50, what: () => `Traefik back and serving after: ${label}\n${run.tail()}` },
+  );
   const ms = Math.round(performance.now() - started);
   const report = await run.status();
   assert.equal(report.routes.confirmed, true, 'the routes are confirmed by the new Traefik');
@@ -91,7 +94,8 @@ describe('Traefik faults survived', { skip: gate.skip || false, timeout: 900_000
     const outputBefore = run.output().length;
     assert.equal((await run.cli(['stop', '3'])).code, 0);
     const warning = await waitUntil(() => /did not show the written servers[^\n]*Traefik's last error: [^\n]*/.exec(run.output().slice(outputBefore))?.[0], {
-      timeoutMs: 30_000, what: () => `a warning naming Traefik's error\n${run.tail()}`,
+      timeoutMs: 30_000,
+      what: () => `a warning naming Traefik's error\n${run.tail()}`,
     });
     t.diagnostic(`shown: ${warning}`);
     assert.match(warning, /zz-broken|yaml/i);
@@ -114,7 +118,9 @@ describe('Traefik faults survived', { skip: gate.skip || false, timeout: 900_000
     const instances = new Set(report.instances.map((i) => i.pid));
     const traefikPid = ws.processes().find((pid) => !instances.has(pid));
     assert.ok(traefikPid, 'the traefik process');
-    await recovers(t, ws, run, 'traefik binary killed (SIGKILL)', () => { process.kill(traefikPid, 'SIGKILL'); });
+    await recovers(t, ws, run, 'traefik binary killed (SIGKILL)', () => {
+      process.kill(traefikPid, 'SIGKILL');
+    });
     await recovers(t, ws, run, 'traefik/dynamic/ deleted (binary)', () => rmSync(ws.layout.dynamicDir, { recursive: true }));
     run.signal('SIGINT');
     assert.deepEqual(await run.waitExit(60_000), { code: 0, signal: null }, run.tail());

@@ -9,7 +9,14 @@ import assert from 'node:assert/strict';
 import { e2eGate, traefikBinaryGate } from '../helpers/e2e-gate.js';
 import { portFree } from '../helpers/http.js';
 import {
-  type LbDevRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, demoGroups, pidAlive,
+  type LbDevRun,
+  Workspace,
+  checkKillAndReturn,
+  checkReachesAll,
+  checkSticky,
+  checkWebSockets,
+  demoGroups,
+  pidAlive,
   startAndWaitReady,
 } from '../helpers/lb-dev/index.js';
 
@@ -98,7 +105,9 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     // Reported, not asserted: an orphan may also exit on its own when it next writes to the dead
     // supervisor's pipe (traefik dies of SIGPIPE, the demo of EPIPE) before the second run looks.
     const stoppedLine = /stopped (\d+) process group\(s\) left by an earlier lb-dev/.exec(second.run.output());
-    t.diagnostic(stoppedLine ? `the second run stopped ${stoppedLine[1]} leftover process group(s)` : 'the orphans had exited on their own before the second run looked');
+    t.diagnostic(
+      stoppedLine ? `the second run stopped ${stoppedLine[1]} leftover process group(s)` : 'the orphans had exited on their own before the second run looked',
+    );
     assert.deepEqual(left.filter(pidAlive), [], 'expected every process of the killed run to be gone');
     second.run.signal('SIGINT');
     const exit = await second.run.waitExit(60_000);
@@ -107,7 +116,10 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
   });
 });
 
-describe('lb-dev up (auto) with Docker but an image neither present nor pullable: runs the binary and says so', { skip: binaryGate.skip || false, timeout: 300_000 }, () => {
+describe('lb-dev up (auto) with Docker but an image neither present nor pullable: runs the binary and says so', {
+  skip: binaryGate.skip || false,
+  timeout: 300_000,
+}, () => {
   let ws: Workspace | undefined;
 
   after(async () => {
@@ -121,7 +133,14 @@ describe('lb-dev up (auto) with Docker but an image neither present nor pullable
     const { traefik } = started.report;
     assert.equal(traefik.mode, 'binary');
     assert.match(traefik.why, /Docker answers but image lb-dev-test\.invalid\/traefik:none is neither present nor pullable .*running the binary directly/);
-    assert.equal(started.run.output().split('\n').filter((line) => line.includes('traefik: auto -> binary: ')).length, 1, started.run.output());
+    assert.equal(
+      started.run
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('traefik: auto -> binary: ')).length,
+      1,
+      started.run.output(),
+    );
     assert.deepEqual(await ws.containers(), [], 'expected no container');
     started.run.signal('SIGINT');
     assert.deepEqual(await started.run.waitExit(60_000), { code: 0, signal: null }, started.run.tail());

@@ -9,7 +9,15 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { e2eGate } from '../helpers/e2e-gate.js';
 import {
-  type LbDevRun, Workspace, checkKillAndReturn, checkReachesAll, checkSticky, checkWebSockets, demoGroups, info, instanceOf,
+  type LbDevRun,
+  Workspace,
+  checkKillAndReturn,
+  checkReachesAll,
+  checkSticky,
+  checkWebSockets,
+  demoGroups,
+  info,
+  instanceOf,
   startAndWaitReady,
 } from '../helpers/lb-dev/index.js';
 
@@ -45,7 +53,14 @@ describe('lb-dev up --traefik docker: 3 demo instances behind Traefik', { skip: 
     assert.equal(started.report.traefik.mode, 'docker');
     assert.equal(started.report.traefik.configuredMode, 'auto');
     assert.match(started.report.traefik.why, /Docker engine at .* answers and image traefik:v3\.6 is present/);
-    assert.equal(started.run.output().split('\n').filter((line) => line.includes('traefik: auto -> docker: ')).length, 1, started.run.output());
+    assert.equal(
+      started.run
+        .output()
+        .split('\n')
+        .filter((line) => line.includes('traefik: auto -> docker: ')).length,
+      1,
+      started.run.output(),
+    );
     const containers = await ws!.containers();
     assert.equal(containers.length, 1, `expected one container labelled with ${ws!.layout.root}, got ${JSON.stringify(containers)}`);
     assert.equal(containers[0]!.state, 'running');

@@ -64,7 +64,10 @@ async function startMirror(binary: string, dir: string): Promise<{ url: string; 
 
 /** PATH without any directory holding a `traefik`. */
 function pathWithoutTraefik(): string {
-  return (process.env['PATH'] ?? '').split(delimiter).filter((dir) => dir && !existsSync(join(dir, 'traefik'))).join(delimiter);
+  return (process.env['PATH'] ?? '')
+    .split(delimiter)
+    .filter((dir) => dir && !existsSync(join(dir, 'traefik')))
+    .join(delimiter);
 }
 
 /** Holds 127.0.0.1:8080 for the second start unless something already does. */
@@ -101,7 +104,11 @@ describe('lb-dev up without Docker or Traefik: auto mode downloads Traefik, then
 
   after(async () => {
     await ws?.cleanup();
-    if (mirror) await new Promise<void>((resolve) => { mirror.server.closeAllConnections(); mirror.server.close(() => resolve()); });
+    if (mirror)
+      await new Promise<void>((resolve) => {
+        mirror.server.closeAllConnections();
+        mirror.server.close(() => resolve());
+      });
     if (dir) await rm(dir, { recursive: true, force: true });
   });
 
@@ -130,7 +137,10 @@ describe('lb-dev up without Docker or Traefik: auto mode downloads Traefik, then
     assert.equal(report.traefik.configuredMode, 'auto');
     assert.match(report.traefik.why, /no Docker engine .*nonexistent\.sock/);
     assert.match(report.traefik.why, /downloaded/);
-    const modeLines = run.output().split('\n').filter((line) => line.includes('traefik: auto -> '));
+    const modeLines = run
+      .output()
+      .split('\n')
+      .filter((line) => line.includes('traefik: auto -> '));
     assert.equal(modeLines.length, 1, `expected one line saying what auto chose, got:\n${run.output()}`);
     assert.match(modeLines[0]!, /traefik: auto -> binary: no Docker engine/);
     assert.match(run.output(), /downloading Traefik v3\.6\.\d+ from http:\/\/127\.0\.0\.1/);

@@ -54,7 +54,9 @@ describe('lb-dev up --traefik docker: shutdown and leftovers', { skip: gate.skip
     assert.deepEqual(ws.processes(), [], 'expected no process with this state dir marker after shutdown');
   });
 
-  it('supervisor and its watchdog SIGKILLed: the next up on the same state dir removes the leftover container and instances', { timeout: TEST_TIMEOUT_MS }, async (t) => {
+  it('supervisor and its watchdog SIGKILLed: the next up on the same state dir removes the leftover container and instances', {
+    timeout: TEST_TIMEOUT_MS,
+  }, async (t) => {
     const ws = await workspace();
     const first = await startAndWaitReady(t, ws, 3, 'docker (first run)');
     const oldPids = first.report.instances.map((i) => i.pid!).filter(Boolean);
@@ -69,7 +71,11 @@ describe('lb-dev up --traefik docker: shutdown and leftovers', { skip: gate.skip
     // What it leaves: the container, still serving on both ports (and the instances, unless
     // they died on their own writing to the dead supervisor's pipes).
     const left = await ws.containers();
-    assert.deepEqual(left.map((c) => [c.id, c.state]), [[oldContainer.id, 'running']], 'expected the container to outlive a SIGKILLed supervisor');
+    assert.deepEqual(
+      left.map((c) => [c.id, c.state]),
+      [[oldContainer.id, 'running']],
+      'expected the container to outlive a SIGKILLed supervisor',
+    );
     assert.equal(await portFree(ws.port), false, 'expected the leftover container to still hold the balancer port');
     const survivors = oldPids.filter(pidAlive);
     t.diagnostic(`after SIGKILL of up: container ${oldContainer.name} still running; ${survivors.length}/${oldPids.length} instance processes still alive`);
@@ -85,9 +91,17 @@ describe('lb-dev up --traefik docker: shutdown and leftovers', { skip: gate.skip
     // Whether the instances were still there for the second run to stop is a race: an orphaned
     // instance may die on its own writing to the dead supervisor's pipe (EPIPE). Reported only.
     const stoppedLine = /stopped (\d+) process group\(s\) left by an earlier lb-dev/.exec(second.run.output());
-    t.diagnostic(stoppedLine ? `the second run stopped ${stoppedLine[1]} leftover process group(s)` : 'the orphaned instances had exited on their own before the second run looked');
+    t.diagnostic(
+      stoppedLine
+        ? `the second run stopped ${stoppedLine[1]} leftover process group(s)`
+        : 'the orphaned instances had exited on their own before the second run looked',
+    );
     const newPids = second.report.instances.map((i) => i.pid);
-    assert.deepEqual(newPids.filter((pid) => pid !== null && oldPids.includes(pid)), [], 'expected new instance processes');
+    assert.deepEqual(
+      newPids.filter((pid) => pid !== null && oldPids.includes(pid)),
+      [],
+      'expected new instance processes',
+    );
     const answer = await info(ws);
     assert.equal(answer.status, 200, `expected the new run to serve, got ${answer.status} ${answer.text}`);
 

@@ -25,7 +25,9 @@ type Monitoring = { prometheus: true; mode: 'docker' | 'binary' };
 
 function runs(pid: number, program: RegExp): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').some((arg) => program.test(arg));
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8')
+      .split('\0')
+      .some((arg) => program.test(arg));
   } catch {
     return false;
   }
@@ -48,7 +50,10 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
     const ws = await workspace(traefik(), {}, monitoring);
     const { run, report } = await startAndWaitReady(t, ws, 3, `${label} (to be SIGKILLed)`);
     const processes = ws.processes();
-    assert.ok(report.instances.every((i) => i.pid !== null && processes.includes(i.pid)), 'the instances carry the state dir marker');
+    assert.ok(
+      report.instances.every((i) => i.pid !== null && processes.includes(i.pid)),
+      'the instances carry the state dir marker',
+    );
     const containers = await ws.containers();
     const mode = traefik().mode;
     const expectedContainers = (mode === 'docker' ? 1 : 0) + (monitoring?.mode === 'docker' ? 1 : 0);
@@ -64,9 +69,15 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
       left = { processes: ws.processes().length, containers: (await ws.containers()).length, portsTaken: ports.filter((free) => !free).length };
       return left.processes === 0 && left.containers === 0 && left.portsTaken === 0;
     };
-    await waitUntil(clean, { timeoutMs: GONE_WITHIN_MS, intervalMs: 25, what: () => `nothing left ${GONE_WITHIN_MS} ms after the SIGKILL of up (left: ${JSON.stringify(left)})` });
+    await waitUntil(clean, {
+      timeoutMs: GONE_WITHIN_MS,
+      intervalMs: 25,
+      what: () => `nothing left ${GONE_WITHIN_MS} ms after the SIGKILL of up (left: ${JSON.stringify(left)})`,
+    });
     const goneMs = Math.round(performance.now() - killedAt);
-    t.diagnostic(`${label}: ${processes.length} processes${containers.length ? ' and the container' : ''} gone, both ports free, ${goneMs} ms after the SIGKILL of up`);
+    t.diagnostic(
+      `${label}: ${processes.length} processes${containers.length ? ' and the container' : ''} gone, both ports free, ${goneMs} ms after the SIGKILL of up`,
+    );
     console.log(`[e2e] ${label}: SIGKILL of up -> nothing left, ports free: ${goneMs} ms`);
     assert.match(readFileSync(`${ws.layout.root}/lifeline.log`, 'utf8'), /cleaning up/);
 
@@ -80,7 +91,11 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
     assert.deepEqual(other.processes(), []);
   };
 
-  it('docker: instances and the container gone within 2 s', { timeout: TEST_TIMEOUT_MS }, scenario('docker', () => ({ mode: 'docker' })));
+  it(
+    'docker: instances and the container gone within 2 s',
+    { timeout: TEST_TIMEOUT_MS },
+    scenario('docker', () => ({ mode: 'docker' })),
+  );
 
   it('binary: instances and the local traefik gone within 2 s', { timeout: TEST_TIMEOUT_MS, skip: binaryGate.skip || false }, async (t) => {
     if (binaryGate.skip !== false) return;
@@ -89,7 +104,10 @@ describe('lb-dev up SIGKILLed: nothing left, ports free, another state dir start
   });
 
   for (const prometheus of ['docker', 'binary'] as const) {
-    it(`binary Traefik with Prometheus (${prometheus}): its ${prometheus === 'docker' ? 'container' : 'process'} gone too`, { timeout: TEST_TIMEOUT_MS, skip: binaryGate.skip || false }, async (t) => {
+    it(`binary Traefik with Prometheus (${prometheus}): its ${prometheus === 'docker' ? 'container' : 'process'} gone too`, {
+      timeout: TEST_TIMEOUT_MS,
+      skip: binaryGate.skip || false,
+    }, async (t) => {
       if (binaryGate.skip !== false) return;
       const binary = binaryGate.binary;
       await scenario(`binary + prometheus ${prometheus}`, () => ({ mode: 'binary', binary }), { prometheus: true, mode: prometheus })(t);

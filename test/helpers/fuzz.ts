@@ -39,6 +39,9 @@ export class Tally {
     return [...this.counts.values()].reduce((a, b) => a + b, 0);
   }
   toString(): string {
-    return [...this.counts].sort((a, b) => b[1] - a[1]).map(([name, n]) => `${name} ${n}`).join(', ');
+    return [...this.counts]
+      .sort((a, b) => b[1] - a[1])
+      .map(([name, n]) => `${name} ${n}`)
+      .join(', ');
   }
 }

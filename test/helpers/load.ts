@@ -27,34 +27,43 @@ export function startLoad(url: string, concurrency = 4): Load {
   const agent = new http.Agent({ keepAlive: true, maxSockets: concurrency });
   const result: LoadResult = { sent: 0, failed: 0, byStatus: {}, errors: {}, byInstance: {} };
   let stopped = false;
-  const count = (map: Record<string, number>, key: string) => { map[key] = (map[key] ?? 0) + 1; };
-  const once = () => new Promise<void>((resolve) => {
-    const req = http.get(url, { agent, timeout: 5_000 }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (d: string) => { body += d; });
-      res.on('end', () => {
+  const count = (map: Record<string, number>, key: string) => {
+    map[key] = (map[key] ?? 0) + 1;
+  };
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const req = http.get(url, { agent, timeout: 5_000 }, (res) => {
+        let body = '';
+        res.setEncoding('utf8');
+        res.on('data', (d: string) => {
+          body += d;
+        });
+        res.on('end', () => {
+          result.sent++;
+          const status = res.statusCode ?? 0;
+          count(result.byStatus, String(status));
+          if (status >= 500) {
+            result.failed++;
+            count(result.errors, `${status} ${body.slice(0, 40)}`);
+          } else {
+            try {
+              count(result.byInstance, (JSON.parse(body) as { instance: string }).instance);
+            } catch {
+              /* not the demo */
+            }
+          }
+          resolve();
+        });
+      });
+      req.on('timeout', () => req.destroy(new Error('timeout after 5s')));
+      req.on('error', (error) => {
         result.sent++;
-        const status = res.statusCode ?? 0;
-        count(result.byStatus, String(status));
-        if (status >= 500) {
-          result.failed++;
-          count(result.errors, `${status} ${body.slice(0, 40)}`);
-        } else {
-          try { count(result.byInstance, (JSON.parse(body) as { instance: string }).instance); } catch { /* not the demo */ }
-        }
+        result.failed++;
+        count(result.byStatus, '0');
+        count(result.errors, error.message);
         resolve();
       });
     });
-    req.on('timeout', () => req.destroy(new Error('timeout after 5s')));
-    req.on('error', (error) => {
-      result.sent++;
-      result.failed++;
-      count(result.byStatus, '0');
-      count(result.errors, error.message);
-      resolve();
-    });
-  });
   const loops = Array.from({ length: concurrency }, async () => {
     while (!stopped) await once();
   });

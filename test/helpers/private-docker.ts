@@ -72,17 +72,40 @@ export class PrivateDocker {
 
   /** Starts dockerd (again) and waits until it answers. */
   async restart(): Promise<void> {
-    const child = spawn('dockerd', [
-      `--host=${this.host}`, '--data-root', join(this.root, 'data'), '--exec-root', join(this.root, 'exec'),
-      '--pidfile', join(this.root, 'docker.pid'), '--bridge', this.bridge, '--iptables=false', '--ip6tables=false',
-    ], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(
+      'dockerd',
+      [
+        `--host=${this.host}`,
+        '--data-root',
+        join(this.root, 'data'),
+        '--exec-root',
+        join(this.root, 'exec'),
+        '--pidfile',
+        join(this.root, 'docker.pid'),
+        '--bridge',
+        this.bridge,
+        '--iptables=false',
+        '--ip6tables=false',
+      ],
+      { stdio: ['ignore', 'ignore', 'pipe'] },
+    );
     let log = '';
-    child.stderr!.on('data', (chunk: Buffer) => { log = (log + chunk.toString('utf8')).slice(-4_000); });
+    child.stderr!.on('data', (chunk: Buffer) => {
+      log = (log + chunk.toString('utf8')).slice(-4_000);
+    });
     this.child = child;
-    await waitUntil(async () => {
-      if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode}): ${log}`);
-      return this.docker().ping().then(() => true, () => false);
-    }, { timeoutMs: 60_000, intervalMs: 100, what: () => `the private dockerd to answer: ${log}` });
+    await waitUntil(
+      async () => {
+        if (child.exitCode !== null) throw new Error(`dockerd exited (${child.exitCode}): ${log}`);
+        return this.docker()
+          .ping()
+          .then(
+            () => true,
+            () => false,
+          );
+      },
+      { timeoutMs: 60_000, intervalMs: 100, what: () => `the private dockerd to answer: ${log}` },
+    );
   }
 
   /** Stops dockerd as a service manager would (SIGTERM): it stops its containers and exits. */
@@ -103,8 +126,12 @@ export class PrivateDocker {
       // not running
     }
     await this.stop().catch(() => undefined);
-    const mounts = readFileSync('/proc/self/mounts', 'utf8').split('\n').map((line) => line.split(' ')[1] ?? '')
-      .filter((path) => path.startsWith(this.root)).sort().reverse();
+    const mounts = readFileSync('/proc/self/mounts', 'utf8')
+      .split('\n')
+      .map((line) => line.split(' ')[1] ?? '')
+      .filter((path) => path.startsWith(this.root))
+      .sort()
+      .reverse();
     for (const path of mounts) {
       try {
         execFileSync('umount', ['-l', path], { stdio: 'ignore' });

@@ -25,12 +25,15 @@ export async function cleanupSupervisors(): Promise<void> {
 }
 
 export async function makeSupervisor(instances: number, logs: InstanceLogSink = { append: () => undefined, event: () => undefined }) {
-  return makeSupervisorFrom({
-    command: nodeFixture('http-ok.mjs'),
-    instances,
-    stopGracePeriod: '500ms',
-    readiness: { http: { interval: '50ms', timeout: '500ms' } },
-  }, logs);
+  return makeSupervisorFrom(
+    {
+      command: nodeFixture('http-ok.mjs'),
+      instances,
+      stopGracePeriod: '500ms',
+      readiness: { http: { interval: '50ms', timeout: '500ms' } },
+    },
+    logs,
+  );
 }
 
 /** A Supervisor over the config `raw` (as a parsed lb-dev.config.yaml, relative to the repo root). */
@@ -41,7 +44,11 @@ export async function makeSupervisorFrom(raw: unknown, logs: InstanceLogSink = {
   dirs.push(dir);
   const config = resolveConfig(raw, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
   const routes = new RouteReconciler({
-    serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer: config.balancer, defaultCertificate: true,
+    serviceName: 'lb-dev',
+    entryPoint: 'web',
+    backendHost: '127.0.0.1',
+    balancer: config.balancer,
+    defaultCertificate: true,
     writer: new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') }),
     api: null,
     confirmTimeoutMs: 1_000,

@@ -119,7 +119,10 @@ export async function startTraefikBed(opts: TraefikBedOptions): Promise<TraefikB
   const api = new TraefikApi(apiUrl);
   const up = await pollUntil(() => api.ping(), { timeoutMs: opts.startTimeoutMs ?? 20_000, intervalMs: POLL_INTERVAL_MS });
   if (up.outcome !== 'met') {
-    const state = await container.inspect().then((i) => `${i.State.Status} (exit ${i.State.ExitCode})`).catch(() => 'gone');
+    const state = await container
+      .inspect()
+      .then((i) => `${i.State.Status} (exit ${i.State.ExitCode})`)
+      .catch(() => 'gone');
     await stop();
     throw new Error(`Traefik did not answer ${apiUrl}/ping within ${up.elapsedMs} ms; container ${state}; log:\n${logLines.join('\n')}`);
   }

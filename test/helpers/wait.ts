@@ -44,7 +44,9 @@ export async function holdsFor(check: () => boolean | Promise<boolean>, forMs: n
 /** Calls `sample` every intervalMs until `done` settles (e.g. a command under observation exits); returns its value. */
 export async function sampleUntil<T>(done: Promise<T>, sample: () => Promise<void> | void, intervalMs: number): Promise<T> {
   let finished = false;
-  const settled = done.finally(() => { finished = true; });
+  const settled = done.finally(() => {
+    finished = true;
+  });
   while (!finished) {
     await sample();
     await Promise.race([delay(intervalMs), settled.catch(() => undefined)]);

@@ -15,30 +15,40 @@ const pct = (xs, p) => {
 };
 /** min/median/max, or n/a. */
 export const mmm = (xs) => (xs.length ? `${Math.min(...xs)}/${median(xs)}/${Math.max(...xs)}` : 'n/a');
-export const whyFailed = (res) => (res.status === 0
-  ? `${res.code ?? ''} ${res.body}${res.reused ? ' (reused connection)' : ''}`.trim()
-  : `${res.status} ${res.body.slice(0, 40).trim()}`);
+export const whyFailed = (res) =>
+  res.status === 0 ? `${res.code ?? ''} ${res.body}${res.reused ? ' (reused connection)' : ''}`.trim() : `${res.status} ${res.body.slice(0, 40).trim()}`;
 
 /** WebSockets kept open through the balancer, each reopened 20 ms after it is cut; counted. */
 async function openWebSockets(port, count, stopped) {
   const sockets = { opened: 0, cut: 0, codes: {}, reopenMs: [] };
   const open = [];
-  const openSocket = () => new Promise((resolve) => {
-    const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
-    const startedAt = Date.now();
-    ws.on('open', () => { sockets.opened++; resolve(Date.now() - startedAt); });
-    ws.on('error', () => undefined);
-    ws.on('close', (code) => {
-      if (stopped()) return;
-      sockets.cut++;
-      sockets.codes[code] = (sockets.codes[code] ?? 0) + 1;
-      const cutAt = Date.now();
-      setTimeout(() => { void openSocket().then(() => sockets.reopenMs.push(Date.now() - cutAt)); }, 20);
+  const openSocket = () =>
+    new Promise((resolve) => {
+      const ws = new WebSocket(`ws://127.0.0.1:${port}/websocket`);
+      const startedAt = Date.now();
+      ws.on('open', () => {
+        sockets.opened++;
+        resolve(Date.now() - startedAt);
+      });
+      ws.on('error', () => undefined);
+      ws.on('close', (code) => {
+        if (stopped()) return;
+        sockets.cut++;
+        sockets.codes[code] = (sockets.codes[code] ?? 0) + 1;
+        const cutAt = Date.now();
+        setTimeout(() => {
+          void openSocket().then(() => sockets.reopenMs.push(Date.now() - cutAt));
+        }, 20);
+      });
+      open.push(ws);
     });
-    open.push(ws);
-  });
   await Promise.all(Array.from({ length: count }, openSocket));
-  return { sockets, close: () => { for (const ws of open) ws.terminate(); } };
+  return {
+    sockets,
+    close: () => {
+      for (const ws of open) ws.terminate();
+    },
+  };
 }
 
 /**
@@ -72,7 +82,9 @@ export async function underLoad(ctx, action) {
           answeredAt[who].push(Date.now());
           if (opts.sticky && pinned !== null && pinned !== who) counts.moved++;
           pinned = who;
-        } catch { /* not JSON */ }
+        } catch {
+          /* not JSON */
+        }
       }
       if (res.status === 0 || res.status >= 500) {
         counts.failed++;
@@ -106,16 +118,22 @@ export async function underLoad(ctx, action) {
 export function describeLoad(run, name, r, opts) {
   const errors = {};
   for (const f of r.failures) errors[f.why] = (errors[f.why] ?? 0) + 1;
-  console.log(`[run ${run}] ${name}: ${r.sent} requests, ${r.failed} failed; statuses ${JSON.stringify(r.byStatus)}`
-    + `${r.failed ? ` ${JSON.stringify(errors)}` : ''}; per instance ${JSON.stringify(r.byInstance)}${opts.sticky ? `; sticky clients moved ${r.moved}x` : ''}`
-    + `; latency ms p50/p99/max ${r.latency.p50}/${r.latency.p99}/${r.latency.max}; action ${r.actionMs} ms`);
+  console.log(
+    `[run ${run}] ${name}: ${r.sent} requests, ${r.failed} failed; statuses ${JSON.stringify(r.byStatus)}` +
+      `${r.failed ? ` ${JSON.stringify(errors)}` : ''}; per instance ${JSON.stringify(r.byInstance)}${opts.sticky ? `; sticky clients moved ${r.moved}x` : ''}` +
+      `; latency ms p50/p99/max ${r.latency.p50}/${r.latency.p99}/${r.latency.max}; action ${r.actionMs} ms`,
+  );
   if (r.websockets) {
     const w = r.websockets;
-    console.log(`         WebSockets: ${opts.wsClients} kept open, ${w.cut} cut (close codes ${JSON.stringify(w.codes)}), reopened through the balancer in ${mmm(w.reopenMs)} ms (min/median/max, 20 ms wait included)`);
+    console.log(
+      `         WebSockets: ${opts.wsClients} kept open, ${w.cut} cut (close codes ${JSON.stringify(w.codes)}), reopened through the balancer in ${mmm(w.reopenMs)} ms (min/median/max, 20 ms wait included)`,
+    );
   }
   if (r.failed) {
     const rel = (ms) => (r.killAt === undefined ? ms : `kill${ms - r.killAt >= 0 ? '+' : ''}${ms - r.killAt}`);
-    console.log(`         failures (sent -> failed, ms ${r.killAt === undefined ? 'after the action started' : 'from the kill'}): `
-      + r.failures.map((f) => `${rel(f.sentAt)}->${rel(f.at)}${f.slow ? ' (slow)' : ''}`).join(', '));
+    console.log(
+      `         failures (sent -> failed, ms ${r.killAt === undefined ? 'after the action started' : 'from the kill'}): ` +
+        r.failures.map((f) => `${rel(f.sentAt)}->${rel(f.at)}${f.slow ? ' (slow)' : ''}`).join(', '),
+    );
   }
 }

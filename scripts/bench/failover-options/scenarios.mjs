@@ -18,7 +18,10 @@ async function portClosed(port, timeoutMs = 2000) {
   while (Date.now() < deadline) {
     const refused = await new Promise((resolve) => {
       const s = net.connect(port, '127.0.0.1');
-      s.once('connect', () => { s.destroy(); resolve(false); });
+      s.once('connect', () => {
+        s.destroy();
+        resolve(false);
+      });
       s.once('error', () => resolve(true));
     });
     if (refused) return Date.now();
@@ -32,7 +35,9 @@ async function killOne(ctx, victim, onPortClosed = async () => {}) {
   const { lb, servers, waitFor } = ctx;
   const victimUrl = `http://127.0.0.1:${victim.port}`;
   let renamedAt = null;
-  const watcher = watch(lb.dynamicDir, () => { renamedAt ??= Date.now(); });
+  const watcher = watch(lb.dynamicDir, () => {
+    renamedAt ??= Date.now();
+  });
   const logFrom = logSize(lb);
   const killedAt = Date.now();
   process.kill(-victim.pid, 'SIGKILL'); // the whole group, as `lb-dev kill` does
@@ -55,8 +60,9 @@ async function killOne(ctx, victim, onPortClosed = async () => {}) {
   };
 }
 
-const describeKill = (k) => `kill -> port refuses ${k.portClosedMs} ms -> route file renamed ${k.renamedMs} ms`
-  + ` -> gone from Traefik's API ${k.removedMs} ms; back in ${k.backMs} ms (${k.routeLine ?? 'no route line'})`;
+const describeKill = (k) =>
+  `kill -> port refuses ${k.portClosedMs} ms -> route file renamed ${k.renamedMs} ms` +
+  ` -> gone from Traefik's API ${k.removedMs} ms; back in ${k.backMs} ms (${k.routeLine ?? 'no route line'})`;
 
 async function kill(ctx) {
   const result = await underLoad(ctx, async () => killOne(ctx, (await ctx.lb.status()).instances[1]));
@@ -81,35 +87,52 @@ async function gap(ctx) {
     if (opts.sticky && !pinned) throw new Error(`no sticky cookie for ${victim.name} in the warm-up answers`);
     const result = await killOne(ctx, victim, async () => {
       const sentAt = Date.now();
-      const answers = await Promise.all(Array.from({ length: burst }, async () => {
-        const t = Date.now();
-        return { ...(await get(agent, url, headers)), ms: Date.now() - t };
-      }));
+      const answers = await Promise.all(
+        Array.from({ length: burst }, async () => {
+          const t = Date.now();
+          return { ...(await get(agent, url, headers)), ms: Date.now() - t };
+        }),
+      );
       const byStatus = {};
       const byInstance = {};
       const errors = {};
       for (const a of answers) {
         byStatus[a.status] = (byStatus[a.status] ?? 0) + 1;
-        if (a.status === 200) { const who = JSON.parse(a.body).instance; byInstance[who] = (byInstance[who] ?? 0) + 1; }
+        if (a.status === 200) {
+          const who = JSON.parse(a.body).instance;
+          byInstance[who] = (byInstance[who] ?? 0) + 1;
+        }
         if (a.status === 0 || a.status >= 500) errors[whyFailed(a)] = (errors[whyFailed(a)] ?? 0) + 1;
       }
       const failedAnswers = answers.filter((a) => a.status === 0 || a.status >= 500);
       return {
-        burstSentAt: sentAt, sent: burst, failed: failedAnswers.length, byStatus, byInstance, errors,
-        maxMs: Math.max(...answers.map((a) => a.ms)), failedMs: failedAnswers.map((a) => a.ms),
+        burstSentAt: sentAt,
+        sent: burst,
+        failed: failedAnswers.length,
+        byStatus,
+        byInstance,
+        errors,
+        maxMs: Math.max(...answers.map((a) => a.ms)),
+        failedMs: failedAnswers.map((a) => a.ms),
       };
     });
     result.burstSentMs = result.burstSentAt - result.killedAt;
-    console.log(`[run ${run}] gap: burst of ${result.sent} requests sent ${result.burstSentMs} ms after SIGKILL ${result.victim}, ${result.failed} failed;`
-      + ` statuses ${JSON.stringify(result.byStatus)}${result.failed ? ` ${JSON.stringify(result.errors)} after ${result.failedMs.join(', ')} ms` : ''}; per instance ${JSON.stringify(result.byInstance)}; slowest ${result.maxMs} ms`);
+    console.log(
+      `[run ${run}] gap: burst of ${result.sent} requests sent ${result.burstSentMs} ms after SIGKILL ${result.victim}, ${result.failed} failed;` +
+        ` statuses ${JSON.stringify(result.byStatus)}${result.failed ? ` ${JSON.stringify(result.errors)} after ${result.failedMs.join(', ')} ms` : ''}; per instance ${JSON.stringify(result.byInstance)}; slowest ${result.maxMs} ms`,
+    );
     console.log(`         ${describeKill(result)}`);
     gaps.push(result);
   }
   const sum = (key) => gaps.reduce((a, g) => a + g[key], 0);
   return {
-    sent: sum('sent'), failed: sum('failed'), kills: gaps.length,
-    portClosedMs: median(gaps.map((g) => g.portClosedMs)), renamedMs: median(gaps.map((g) => g.renamedMs)),
-    removedMs: median(gaps.map((g) => g.removedMs)), bursts: gaps,
+    sent: sum('sent'),
+    failed: sum('failed'),
+    kills: gaps.length,
+    portClosedMs: median(gaps.map((g) => g.portClosedMs)),
+    renamedMs: median(gaps.map((g) => g.renamedMs)),
+    removedMs: median(gaps.map((g) => g.removedMs)),
+    bursts: gaps,
   };
 }
 
@@ -122,13 +145,18 @@ async function error(ctx) {
     return { errorStatus: res.status, errorInstance: res.status === 500 ? JSON.parse(res.body).instance : null, errorAt: at - t0 };
   });
   describeLoad(ctx.run, `one GET /status/500 (answered ${result.errorStatus} by ${result.errorInstance})`, result, ctx.opts);
-  console.log(`         ${result.errorInstance} answered nobody for ${result.outMs} ms after its 500${ctx.opts.sticky ? `; sticky clients moved ${result.moved}x` : ''}`);
+  console.log(
+    `         ${result.errorInstance} answered nobody for ${result.outMs} ms after its 500${ctx.opts.sticky ? `; sticky clients moved ${result.moved}x` : ''}`,
+  );
   return result;
 }
 
 async function rolling(ctx) {
   const { drain } = ctx.opts;
-  const result = await underLoad(ctx, async () => { await ctx.lb.cli('restart', '--all', '--rolling', '--drain', drain); return {}; });
+  const result = await underLoad(ctx, async () => {
+    await ctx.lb.cli('restart', '--all', '--rolling', '--drain', drain);
+    return {};
+  });
   describeLoad(ctx.run, `restart --all --rolling --drain ${drain} under load`, result, ctx.opts);
   await ctx.waitFor('3 servers again', async () => (await ctx.servers()).length === 3, 30_000);
   return result;
@@ -136,7 +164,10 @@ async function rolling(ctx) {
 
 /** Put it last: it leaves 2 instances. */
 async function scale(ctx) {
-  const result = await underLoad(ctx, async () => { await ctx.lb.cli('scale', '2'); return {}; });
+  const result = await underLoad(ctx, async () => {
+    await ctx.lb.cli('scale', '2');
+    return {};
+  });
   describeLoad(ctx.run, 'scale 3 -> 2 under load', result, ctx.opts);
   return result;
 }

@@ -15,8 +15,12 @@ export function spawnDemo(port, name) {
     detached: true,
   });
   const demo = { name, port, pid: child.pid, child, stderr: '', exit: undefined };
-  child.stderr.on('data', (c) => { demo.stderr = (demo.stderr + c.toString()).slice(-2_000); });
-  child.once('exit', (code, signal) => { demo.exit = `${code ?? signal}`; });
+  child.stderr.on('data', (c) => {
+    demo.stderr = (demo.stderr + c.toString()).slice(-2_000);
+  });
+  child.once('exit', (code, signal) => {
+    demo.exit = `${code ?? signal}`;
+  });
   return demo;
 }
 

@@ -10,7 +10,9 @@ export function get(agent, url, headers = {}) {
   return new Promise((resolve) => {
     const req = http.get(url, { agent, timeout: REQUEST_TIMEOUT_MS, headers }, (res) => {
       let body = '';
-      res.on('data', (d) => { body += d; });
+      res.on('data', (d) => {
+        body += d;
+      });
       res.on('end', () => resolve({ status: res.statusCode ?? 0, body, setCookie: res.headers['set-cookie'] }));
       res.on('error', (e) => resolve({ status: 0, body: `response: ${e.message}`, code: e.code }));
     });
@@ -38,7 +40,7 @@ export function startLoad({ url, clients = 8, pauseMs = 10, sticky = false, maxR
       const at = Date.now();
       if (sticky && res.setCookie) cookie = res.setCookie.map((c) => c.split(';')[0]).join('; ');
       const bad = failed(res);
-      answers.push({ at: at - t0, ms: at - sentAt, ok: !bad, why: bad ? (res.status === 0 ? res.code ?? res.body : String(res.status)) : null });
+      answers.push({ at: at - t0, ms: at - sentAt, ok: !bad, why: bad ? (res.status === 0 ? (res.code ?? res.body) : String(res.status)) : null });
       if (pauseMs > 0) await new Promise((r) => setTimeout(r, pauseMs));
     }
   });

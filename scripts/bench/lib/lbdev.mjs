@@ -21,12 +21,16 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
   const port = await freePort();
   const apiPort = await freePort();
   const configFile = join(dir, 'lb-dev.config.yaml');
-  writeFileSync(configFile, JSON.stringify({ // JSON is YAML
-    ...config,
-    stateDir,
-    balancer: { ...config.balancer, port },
-    traefik: { ...config.traefik, ...traefik, apiPort },
-  }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      // JSON is YAML
+      ...config,
+      stateDir,
+      balancer: { ...config.balancer, port },
+      traefik: { ...config.traefik, ...traefik, apiPort },
+    }),
+  );
   const startedAt = Date.now();
   const spawnedAt = performance.now();
   const up = spawn(process.execPath, [...nodeArgs, CLI, 'up', '--config', configFile], {
@@ -35,7 +39,9 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  const keep = (c) => { output = (output + c.toString()).slice(-20_000); };
+  const keep = (c) => {
+    output = (output + c.toString()).slice(-20_000);
+  };
   up.stdout.on('data', keep);
   up.stderr.on('data', keep);
   const exited = new Promise((resolve) => up.once('exit', resolve));
@@ -44,7 +50,12 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
     if (up.exitCode === null && up.signalCode === null) {
       up.kill('SIGINT');
       let timer;
-      const done = await Promise.race([exited.then(() => true), new Promise((r) => { timer = setTimeout(r, STOP_TIMEOUT_MS, false); })]);
+      const done = await Promise.race([
+        exited.then(() => true),
+        new Promise((r) => {
+          timer = setTimeout(r, STOP_TIMEOUT_MS, false);
+        }),
+      ]);
       clearTimeout(timer);
       if (!done) up.kill('SIGKILL');
     }
@@ -55,26 +66,45 @@ export async function startUp({ config = {}, traefik = { mode: 'external' }, nod
   const call = (method, params) => callSocket(join(stateDir, 'lb-dev.sock'), method, params);
   const running = () => up.exitCode === null && up.signalCode === null;
   /** Waits until `n` instances are ready and routed; returns the status report. */
-  const allReady = (n, timeoutMs = 120_000) => waitFor(`${n} instances ready (${label})`, async () => {
-    if (!running()) throw fatal(`${label} exited`);
-    const r = await call('status');
-    return r.instances.length === n && r.instances.every((i) => i.state === 'ready') && r.routes.written.length === n ? r : null;
-  }, timeoutMs).catch((error) => { throw new Error(`${error.message}\n${output.slice(-3000)}`); });
+  const allReady = (n, timeoutMs = 120_000) =>
+    waitFor(
+      `${n} instances ready (${label})`,
+      async () => {
+        if (!running()) throw fatal(`${label} exited`);
+        const r = await call('status');
+        return r.instances.length === n && r.instances.every((i) => i.state === 'ready') && r.routes.written.length === n ? r : null;
+      },
+      timeoutMs,
+    ).catch((error) => {
+      throw new Error(`${error.message}\n${output.slice(-3000)}`);
+    });
 
   return {
-    up, exited, dir, stateDir, configFile, port, apiPort, startedAt, spawnedAt, stop, call, allReady,
+    up,
+    exited,
+    dir,
+    stateDir,
+    configFile,
+    port,
+    apiPort,
+    startedAt,
+    spawnedAt,
+    stop,
+    call,
+    allReady,
     output: () => output,
     dynamicDir: join(stateDir, 'traefik', 'dynamic'),
     logsDir: join(stateDir, 'logs'),
     url: `http://127.0.0.1:${port}`,
     apiUrl: `http://127.0.0.1:${apiPort}`,
     /** Runs another lb-dev command against this one, without blocking the event loop. */
-    cli: (...args) => new Promise((resolve, reject) => {
-      execFile(process.execPath, [CLI, ...args, '--config', configFile], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
-        if (error) reject(new Error(`lb-dev ${args.join(' ')}: ${stderr || error.message}`));
-        else resolve(stdout);
-      });
-    }),
+    cli: (...args) =>
+      new Promise((resolve, reject) => {
+        execFile(process.execPath, [CLI, ...args, '--config', configFile], { cwd: ROOT, encoding: 'utf8' }, (error, stdout, stderr) => {
+          if (error) reject(new Error(`lb-dev ${args.join(' ')}: ${stderr || error.message}`));
+          else resolve(stdout);
+        });
+      }),
   };
 }
 

@@ -22,12 +22,13 @@ export function ensurePm2() {
 export async function startPm2(apps) {
   const home = mkdtempSync(join(tmpdir(), 'lb-dev-bench-pm2-'));
   const env = { ...process.env, PM2_HOME: home };
-  const pm2 = (...args) => new Promise((resolve, reject) => {
-    execFile(process.execPath, [PM2_BIN, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
-      if (error) reject(new Error(`pm2 ${args.join(' ')}: ${stderr || error.message}`));
-      else resolve(stdout);
+  const pm2 = (...args) =>
+    new Promise((resolve, reject) => {
+      execFile(process.execPath, [PM2_BIN, ...args], { env, encoding: 'utf8', maxBuffer: 64 * 1024 * 1024 }, (error, stdout, stderr) => {
+        if (error) reject(new Error(`pm2 ${args.join(' ')}: ${stderr || error.message}`));
+        else resolve(stdout);
+      });
     });
-  });
   const stop = onCleanup(`pm2 daemon (${home})`, async () => {
     await pm2('kill').catch(() => undefined);
     rmSync(home, { recursive: true, force: true });

@@ -45,8 +45,16 @@ export function pidsWithEnv(name, value) {
 /** SIGKILL to each pid and its process group; gone ones are fine. */
 export function killAll(pids) {
   for (const pid of pids) {
-    try { process.kill(-pid, 'SIGKILL'); } catch { /* not a group leader, or gone */ }
-    try { process.kill(pid, 'SIGKILL'); } catch { /* gone */ }
+    try {
+      process.kill(-pid, 'SIGKILL');
+    } catch {
+      /* not a group leader, or gone */
+    }
+    try {
+      process.kill(pid, 'SIGKILL');
+    } catch {
+      /* gone */
+    }
   }
 }
 

@@ -79,11 +79,17 @@ async function startOnce(binary, count) {
     traefik = spawnTraefik(binary, configFile);
     const apiUrl = `http://127.0.0.1:${apiPort}`;
     const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
-    await waitFor('Traefik (original proposal) to list 3 servers', async () => {
-      if (traefik.child.exitCode !== null) throw fatal('Traefik (original proposal) exited');
-      return (await listedServers(agent, apiUrl, PROPOSAL_SERVICE)).length === count;
-    }, 30_000)
-      .catch((error) => { throw new Error(`${error.message}\n${traefik.output()}`); })
+    await waitFor(
+      'Traefik (original proposal) to list 3 servers',
+      async () => {
+        if (traefik.child.exitCode !== null) throw fatal('Traefik (original proposal) exited');
+        return (await listedServers(agent, apiUrl, PROPOSAL_SERVICE)).length === count;
+      },
+      30_000,
+    )
+      .catch((error) => {
+        throw new Error(`${error.message}\n${traefik.output()}`);
+      })
       .finally(() => agent.destroy());
     return { url: `http://127.0.0.1:${port}`, apiUrl, instances, stop };
   } catch (error) {

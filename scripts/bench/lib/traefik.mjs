@@ -29,7 +29,9 @@ export function traefikVersion(binary) {
 export function spawnTraefik(binary, configFile) {
   const child = spawn(binary, [`--configFile=${configFile}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
   let output = '';
-  const keep = (c) => { output = (output + c.toString()).slice(-10_000); };
+  const keep = (c) => {
+    output = (output + c.toString()).slice(-10_000);
+  };
   child.stdout.on('data', keep);
   child.stderr.on('data', keep);
   return { child, output: () => output };

@@ -3,7 +3,11 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 
-const short = (url) => url.replace(/^file:\/\//, '').replace(/^.*\/node_modules\//, '').replace(/^.*\/dist\//, 'dist/');
+const short = (url) =>
+  url
+    .replace(/^file:\/\//, '')
+    .replace(/^.*\/node_modules\//, '')
+    .replace(/^.*\/dist\//, 'dist/');
 const top = (map, n) => [...map].sort((a, b) => b[1] - a[1]).slice(0, n);
 
 /** `fromUs`/`toUs`: the idle window on CLOCK_MONOTONIC, in µs. */
@@ -26,11 +30,13 @@ export function cpuReport(file, fromUs, toUs) {
     busyUs += us;
     const key = `${functionName || '(anonymous)'} ${url ? `${short(url)}:${lineNumber + 1}` : ''}`.trim();
     self.set(key, (self.get(key) ?? 0) + us);
-    const where = url ? short(url).split(/[/:]/)[0] === 'dist' ? short(url).replace(/:.*$/, '') : short(url).split('/')[0] : functionName;
+    const where = url ? (short(url).split(/[/:]/)[0] === 'dist' ? short(url).replace(/:.*$/, '') : short(url).split('/')[0]) : functionName;
     byFile.set(where, (byFile.get(where) ?? 0) + us);
   });
   const seconds = (toUs - fromUs) / 1e6;
-  console.log(`\nCPU profile, idle window (${samples} samples): busy ${(busyUs / 1000).toFixed(0)} ms in ${seconds.toFixed(0)} s = ${((busyUs / 1e4) / seconds).toFixed(2)} % of a core`);
+  console.log(
+    `\nCPU profile, idle window (${samples} samples): busy ${(busyUs / 1000).toFixed(0)} ms in ${seconds.toFixed(0)} s = ${(busyUs / 1e4 / seconds).toFixed(2)} % of a core`,
+  );
   console.log('  by function (self time, ms):');
   for (const [k, us] of top(self, 15)) console.log(`    ${(us / 1000).toFixed(1).padStart(7)}  ${k}`);
   console.log('  by file or package (self time, ms):');
@@ -53,7 +59,12 @@ export function timerReport(file, fromUs, toUs) {
 
 export function moduleReport(file) {
   const { cjs } = JSON.parse(readFileSync(file, 'utf8'));
-  const esm = existsSync(`${file}.esm`) ? readFileSync(`${file}.esm`, 'utf8').split('\n').filter((u) => u.startsWith('file:')).map((u) => fileURLToPath(u)) : [];
+  const esm = existsSync(`${file}.esm`)
+    ? readFileSync(`${file}.esm`, 'utf8')
+        .split('\n')
+        .filter((u) => u.startsWith('file:'))
+        .map((u) => fileURLToPath(u))
+    : [];
   const files = [...new Set([...esm, ...cjs.filter((p) => p.startsWith('/'))])];
   const packages = new Map();
   for (const path of files) {

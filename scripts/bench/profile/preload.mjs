@@ -20,7 +20,12 @@ Module._load = function load(request, parent, isMain) {
 };
 
 const timers = []; // [kind, CLOCK_MONOTONIC in µs (the clock of --cpu-prof and of process.hrtime), delay, call site]
-const site = () => (new Error().stack ?? '').split('\n').slice(3).find((l) => !l.includes('node:internal') && !l.includes('preload.mjs'))?.trim() ?? '?';
+const site = () =>
+  (new Error().stack ?? '')
+    .split('\n')
+    .slice(3)
+    .find((l) => !l.includes('node:internal') && !l.includes('preload.mjs'))
+    ?.trim() ?? '?';
 for (const kind of ['setTimeout', 'setInterval', 'setImmediate']) {
   const original = globalThis[kind];
   globalThis[kind] = function patched(fn, delay, ...rest) {

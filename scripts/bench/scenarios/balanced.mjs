@@ -9,16 +9,19 @@ import { statusCli } from './status-cli.mjs';
 const INSTANCES = 5;
 
 export async function balanced({ quick, binary, log }) {
-  const { lb } = await startUntil({
-    config: { instances: INSTANCES, readiness: { http: { path: '/api/info' } } },
-    traefik: { mode: 'binary', binary },
-    label: 'lb-dev up (5 instances)',
-  }, (started) => started.allReady(INSTANCES));
+  const { lb } = await startUntil(
+    {
+      config: { instances: INSTANCES, readiness: { http: { path: '/api/info' } } },
+      traefik: { mode: 'binary', binary },
+      label: 'lb-dev up (5 instances)',
+    },
+    (started) => started.allReady(INSTANCES),
+  );
   try {
     return {
       reaction: await reaction({ lb, instances: INSTANCES, kills: quick ? 5 : 30, log }),
       statusCli: await statusCli({ lb, runs: quick ? 3 : 10, log }),
-      ...await rollingAndScale({ lb, instances: INSTANCES, log }),
+      ...(await rollingAndScale({ lb, instances: INSTANCES, log })),
     };
   } finally {
     await lb.stop();

@@ -14,11 +14,14 @@ async function startSetup(variant, binary) {
     const p = await startProposal(binary);
     return { url: p.url, victimPid: p.instances[1].pid, stop: p.stop };
   }
-  const { lb, value: status } = await startUntil({
-    config: { instances: 3, readiness: { http: { path: '/api/info' } } },
-    traefik: { mode: 'binary', binary },
-    label: 'lb-dev up (failover)',
-  }, (started) => started.allReady(3));
+  const { lb, value: status } = await startUntil(
+    {
+      config: { instances: 3, readiness: { http: { path: '/api/info' } } },
+      traefik: { mode: 'binary', binary },
+      label: 'lb-dev up (failover)',
+    },
+    (started) => started.allReady(3),
+  );
   // Wait for Traefik to serve the routes, not only for lb-dev to have written them.
   await sleep(500);
   return { url: lb.url, victimPid: status.instances[1].pid, stop: lb.stop };
@@ -48,7 +51,9 @@ export async function failover({ quick, binary, log }) {
   for (const sticky of [false, true]) {
     for (const variant of ['A', 'B']) {
       const r = await runOnce({ variant, sticky, binary, afterMs, clients: 8 });
-      log(`failover ${variant}${sticky ? ' sticky' : ''}: ${r.sent} sent, ${r.failed} failed, window ${r.failureWindowMs} ms, p50/p99 ${r.p50Ms}/${r.p99Ms} ms ${JSON.stringify(r.reasons)}`);
+      log(
+        `failover ${variant}${sticky ? ' sticky' : ''}: ${r.sent} sent, ${r.failed} failed, window ${r.failureWindowMs} ms, p50/p99 ${r.p50Ms}/${r.p99Ms} ms ${JSON.stringify(r.reasons)}`,
+      );
       runs.push(r);
     }
   }

@@ -13,7 +13,8 @@ import { FIXTURES, accepts, freePort, round, sleep, waitFor } from '../lib/util.
 const FLOOD = join(FIXTURES, 'flood.mjs');
 const INSTANCES = 4;
 const MAX_FILES = 5;
-const files = (logsDir, name) => [join(logsDir, `${name}.log`), ...Array.from({ length: MAX_FILES }, (_, i) => join(logsDir, `${name}.log.${i + 1}`))].filter(existsSync);
+const files = (logsDir, name) =>
+  [join(logsDir, `${name}.log`), ...Array.from({ length: MAX_FILES }, (_, i) => join(logsDir, `${name}.log.${i + 1}`))].filter(existsSync);
 
 /** The highest line number near the end of an instance's current log file. */
 function lastNumber(logsDir, name) {
@@ -40,12 +41,15 @@ async function countAll(logsDir, name) {
 
 /** Lines/s captured from INSTANCES flooding instances under `up` (run with `nodeArgs`), and lines lost. */
 export async function floodUnderLbDev(windowMs, nodeArgs = []) {
-  const { lb, value: status } = await startUntil({
-    config: { command: `node ${FLOOD}`, instances: INSTANCES, logs: { maxFileSize: '200MB', maxFiles: MAX_FILES } },
-    traefik: { mode: 'external' },
-    nodeArgs,
-    label: 'lb-dev up (log flood)',
-  }, (started) => started.allReady(INSTANCES));
+  const { lb, value: status } = await startUntil(
+    {
+      config: { command: `node ${FLOOD}`, instances: INSTANCES, logs: { maxFileSize: '200MB', maxFiles: MAX_FILES } },
+      traefik: { mode: 'external' },
+      nodeArgs,
+      label: 'lb-dev up (log flood)',
+    },
+    (started) => started.allReady(INSTANCES),
+  );
   try {
     const names = status.instances.map((i) => i.name);
     await sleep(1_000);
@@ -71,27 +75,34 @@ export async function floodUnderLbDev(windowMs, nodeArgs = []) {
 }
 
 async function intoTail(windowMs) {
-  const runs = await Promise.all(Array.from({ length: INSTANCES }, async (_, i) => {
-    const port = await freePort();
-    const tail = spawn('tail', ['-n', '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
-    const flood = spawn(process.execPath, [FLOOD], { env: { ...process.env, PORT: String(port), LB_DEV_INSTANCE: `null-${i + 1}` }, stdio: ['ignore', tail.stdin, 'ignore'] });
-    tail.stdin.destroy(); // the flood's copy is the only writer now
-    let last = '';
-    tail.stdout.on('data', (d) => { last += d; });
-    const tailDone = new Promise((r) => tail.once('exit', r));
-    try {
-      await waitFor('a flood instance to listen', () => accepts(port), 10_000, 5);
-      const t0 = performance.now();
-      await sleep(windowMs);
-      flood.kill('SIGTERM');
-      const seconds = (performance.now() - t0) / 1000;
-      await tailDone;
-      return Number(/ line (\d+) /.exec(last)?.[1] ?? 0) / seconds;
-    } finally {
-      flood.kill('SIGKILL');
-      tail.kill('SIGKILL');
-    }
-  }));
+  const runs = await Promise.all(
+    Array.from({ length: INSTANCES }, async (_, i) => {
+      const port = await freePort();
+      const tail = spawn('tail', ['-n', '1'], { stdio: ['pipe', 'pipe', 'ignore'] });
+      const flood = spawn(process.execPath, [FLOOD], {
+        env: { ...process.env, PORT: String(port), LB_DEV_INSTANCE: `null-${i + 1}` },
+        stdio: ['ignore', tail.stdin, 'ignore'],
+      });
+      tail.stdin.destroy(); // the flood's copy is the only writer now
+      let last = '';
+      tail.stdout.on('data', (d) => {
+        last += d;
+      });
+      const tailDone = new Promise((r) => tail.once('exit', r));
+      try {
+        await waitFor('a flood instance to listen', () => accepts(port), 10_000, 5);
+        const t0 = performance.now();
+        await sleep(windowMs);
+        flood.kill('SIGTERM');
+        const seconds = (performance.now() - t0) / 1000;
+        await tailDone;
+        return Number(/ line (\d+) /.exec(last)?.[1] ?? 0) / seconds;
+      } finally {
+        flood.kill('SIGKILL');
+        tail.kill('SIGKILL');
+      }
+    }),
+  );
   return { linesPerSec: runs.reduce((a, b) => a + b, 0), perInstance: runs };
 }
 
@@ -100,13 +111,16 @@ export async function logThroughput({ quick, log }) {
   const lbDev = await floodUnderLbDev(windowMs);
   const baseline = await intoTail(windowMs);
   const result = {
-    instances: INSTANCES, windowMs,
+    instances: INSTANCES,
+    windowMs,
     linesPerSec: Math.round(lbDev.linesPerSec),
     captured: lbDev.captured,
     lost: lbDev.lost,
     baselineLinesPerSec: Math.round(baseline.linesPerSec),
     slowdownPercent: round((1 - lbDev.linesPerSec / baseline.linesPerSec) * 100),
   };
-  log(`logs: ${result.linesPerSec} lines/s captured (4 instances), ${result.lost} lost of ${result.captured}; into tail: ${result.baselineLinesPerSec} lines/s (instances ${result.slowdownPercent}% slower under lb-dev)`);
+  log(
+    `logs: ${result.linesPerSec} lines/s captured (4 instances), ${result.lost} lost of ${result.captured}; into tail: ${result.baselineLinesPerSec} lines/s (instances ${result.slowdownPercent}% slower under lb-dev)`,
+  );
   return result;
 }

@@ -23,12 +23,24 @@ async function bareKillToExit(kills) {
     const demo = spawnDemo(port, 'bare-demo');
     const exited = new Promise((resolve) => demo.child.once('exit', () => resolve(performance.now())));
     try {
-      await waitFor(`the bare demo on port ${port}`, () => { assertDemoRunning(demo); return accepts(port); }, 30_000, 10);
+      await waitFor(
+        `the bare demo on port ${port}`,
+        () => {
+          assertDemoRunning(demo);
+          return accepts(port);
+        },
+        30_000,
+        10,
+      );
       const killedAt = performance.now();
       process.kill(-demo.pid, 'SIGKILL');
       samples.push((await exited) - killedAt);
     } finally {
-      try { process.kill(-demo.pid, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-demo.pid, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }
   }
   return summary(samples);
@@ -47,12 +59,22 @@ export async function reaction({ lb, instances, kills, log }) {
       const logFrom = statSync(logFile).size;
       let renamedAt = null;
       let onRenamed;
-      const renamed = new Promise((resolve) => { onRenamed = resolve; });
-      const watcher = watch(lb.dynamicDir, () => { renamedAt ??= performance.now(); onRenamed(); });
+      const renamed = new Promise((resolve) => {
+        onRenamed = resolve;
+      });
+      const watcher = watch(lb.dynamicDir, () => {
+        renamedAt ??= performance.now();
+        onRenamed();
+      });
       const killedAt = performance.now();
       process.kill(-victim.pid, 'SIGKILL');
       let timer;
-      await Promise.race([renamed, new Promise((resolve) => { timer = setTimeout(resolve, 10_000); })]);
+      await Promise.race([
+        renamed,
+        new Promise((resolve) => {
+          timer = setTimeout(resolve, 10_000);
+        }),
+      ]);
       clearTimeout(timer);
       watcher.close();
       await waitFor(`Traefik to drop ${victim.name}`, async () => !(await listedServers(agent, lb.apiUrl, SERVICE)).includes(victimUrl), 10_000, 5);
@@ -78,6 +100,8 @@ export async function reaction({ lb, instances, kills, log }) {
     renameToApiGone: pick('renameToApiGone'),
     killToApiGone: pick('killToApiGone'),
   };
-  log(`reaction (${kills} kills): kill -> config renamed p50 ${result.killToRename.p50} ms, p95 ${result.killToRename.p95} ms (the process's own exit under a bare parent: p50 ${result.bareKillToExit.p50} ms, p95 ${result.bareKillToExit.p95} ms); kill -> gone from Traefik's API p50 ${result.killToApiGone.p50} ms, p95 ${result.killToApiGone.p95} ms`);
+  log(
+    `reaction (${kills} kills): kill -> config renamed p50 ${result.killToRename.p50} ms, p95 ${result.killToRename.p95} ms (the process's own exit under a bare parent: p50 ${result.bareKillToExit.p50} ms, p95 ${result.bareKillToExit.p95} ms); kill -> gone from Traefik's API p50 ${result.killToApiGone.p50} ms, p95 ${result.killToApiGone.p95} ms`,
+  );
   return result;
 }

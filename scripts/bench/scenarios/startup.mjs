@@ -21,10 +21,19 @@ async function appStartMs(n) {
   const t0 = performance.now();
   const demos = ports.map((port, i) => spawnDemo(port, `demo-${i + 1}`));
   try {
-    await Promise.all(demos.map((demo) => waitFor(`${demo.name} to answer`, async () => {
-      assertDemoRunning(demo);
-      return (await get(agent, `http://127.0.0.1:${demo.port}/api/info`)).status === 200;
-    }, 30_000, 5)));
+    await Promise.all(
+      demos.map((demo) =>
+        waitFor(
+          `${demo.name} to answer`,
+          async () => {
+            assertDemoRunning(demo);
+            return (await get(agent, `http://127.0.0.1:${demo.port}/api/info`)).status === 200;
+          },
+          30_000,
+          5,
+        ),
+      ),
+    );
     return performance.now() - t0;
   } finally {
     killAll(demos.map((d) => d.pid));
@@ -36,14 +45,23 @@ async function upToRoutedMs(n, binary) {
   const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
   try {
     // Timed from the spawn of the `up` that succeeded (one started again on new ports is not counted).
-    const { lb, value: ms } = await startUntil({ config: { instances: n, readiness: { http: { path: '/api/info' } } }, traefik: { mode: 'binary', binary }, label: `lb-dev up (start-up ${n})` }, async (started) => {
-      await waitFor(`Traefik to list ${n} servers`, async () => {
-        if (started.up.exitCode !== null) throw fatal('lb-dev up exited');
-        return (await listedServers(agent, started.apiUrl, 'lb-dev@file')).length === n;
-      }, 120_000, 10)
-        .catch((error) => { throw new Error(`${error.message}\n${started.output().slice(-2000)}`); });
-      return performance.now() - started.spawnedAt;
-    });
+    const { lb, value: ms } = await startUntil(
+      { config: { instances: n, readiness: { http: { path: '/api/info' } } }, traefik: { mode: 'binary', binary }, label: `lb-dev up (start-up ${n})` },
+      async (started) => {
+        await waitFor(
+          `Traefik to list ${n} servers`,
+          async () => {
+            if (started.up.exitCode !== null) throw fatal('lb-dev up exited');
+            return (await listedServers(agent, started.apiUrl, 'lb-dev@file')).length === n;
+          },
+          120_000,
+          10,
+        ).catch((error) => {
+          throw new Error(`${error.message}\n${started.output().slice(-2000)}`);
+        });
+        return performance.now() - started.spawnedAt;
+      },
+    );
     await lb.stop();
     return ms;
   } finally {

@@ -29,6 +29,8 @@ export async function statusCli({ lb, runs, log }) {
   };
   result.timeRatio = round(result.status.ms / result.node.ms, 1);
   result.rssRatio = round(result.status.rssMb / result.node.rssMb, 1);
-  log(`lb-dev status: ${result.status.ms} ms, ${result.status.rssMb} MB; node -e 0: ${result.node.ms} ms, ${result.node.rssMb} MB (x${result.timeRatio} time, x${result.rssRatio} RSS)`);
+  log(
+    `lb-dev status: ${result.status.ms} ms, ${result.status.rssMb} MB; node -e 0: ${result.node.ms} ms, ${result.node.rssMb} MB (x${result.timeRatio} time, x${result.rssRatio} RSS)`,
+  );
   return result;
 }

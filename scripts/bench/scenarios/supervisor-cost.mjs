@@ -17,12 +17,15 @@ const SETTLE_MS = 5_000;
 
 /** Memory and CPU of `up` (run with `nodeArgs`) and its watchdog, supervising n copies of chatty.mjs. */
 export async function lbDevCost(n, linesPerSec, windowMs, nodeArgs = []) {
-  const { lb } = await startUntil({
-    config: { command: `node ${CHATTY}`, instances: n, env: { BENCH_LINES_PER_SEC: String(linesPerSec) } },
-    traefik: { mode: 'external' },
-    nodeArgs,
-    label: `lb-dev up (${n} instances)`,
-  }, (started) => started.allReady(n, 180_000));
+  const { lb } = await startUntil(
+    {
+      config: { command: `node ${CHATTY}`, instances: n, env: { BENCH_LINES_PER_SEC: String(linesPerSec) } },
+      traefik: { mode: 'external' },
+      nodeArgs,
+      label: `lb-dev up (${n} instances)`,
+    },
+    (started) => started.allReady(n, 180_000),
+  );
   try {
     await sleep(SETTLE_MS);
     const watchdogs = pidsWithArgs(['lifeline-watchdog', lb.stateDir]);
@@ -67,7 +70,9 @@ export async function supervisorCost({ quick, log }) {
       const lbDev = await lbDevCost(n, rate, windows[load]);
       const pm2 = await pm2Cost(n, rate, windows[load]);
       const row = {
-        instances: n, load, loadavg,
+        instances: n,
+        load,
+        loadavg,
         lbDev: { rssMb: round(lbDev.rssMb), cpuPercent: round(lbDev.cpuPercent, 2), watchdogRssMb: round(lbDev.watchdogRssMb) },
         pm2: { rssMb: round(pm2.rssMb), cpuPercent: round(pm2.cpuPercent, 2) },
       };

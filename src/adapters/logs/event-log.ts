@@ -45,7 +45,8 @@ export class EventLog {
 
   /** lb-dev's own logger: debug straight to the file, the other levels as hub events (text and JSON). */
   supervisorLogger(text: EventText): SupervisorLogger {
-    const method = (level: EventLevel): LogMethod =>
+    const method =
+      (level: EventLevel): LogMethod =>
       (first: string | Record<string, unknown>, second?: string) => {
         const [fields, message] = typeof first === 'string' ? [{}, first] : [first, second ?? ''];
         if (level === 'debug') this.logger().debug({ source: 'lb-dev', ...fields }, message);

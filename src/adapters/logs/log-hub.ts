@@ -101,11 +101,8 @@ export class LogHub {
    * more than maxQueued lines behind (default 10000) loses new lines, counted by dropped().
    */
   subscribe(sources: readonly string[] | null, onLine: LogListener, opts: { maxQueued?: number } = {}): LogSubscription {
-    const subscriber = new LogSubscriber(
-      sources === null ? null : new Set(sources),
-      onLine,
-      Math.max(1, opts.maxQueued ?? DEFAULT_MAX_QUEUED),
-      (closed) => this.subscribers.delete(closed),
+    const subscriber = new LogSubscriber(sources === null ? null : new Set(sources), onLine, Math.max(1, opts.maxQueued ?? DEFAULT_MAX_QUEUED), (closed) =>
+      this.subscribers.delete(closed),
     );
     this.subscribers.add(subscriber);
     return subscriber;

@@ -11,11 +11,7 @@
  * detach function: it stops the calls and leaves the stream flowing, so the writer
  * never blocks on a full pipe.
  */
-export function readFairly(
-  readable: NodeJS.ReadableStream,
-  onChunk: (chunk: Buffer | string) => void,
-  onEnd?: () => void,
-): () => void {
+export function readFairly(readable: NodeJS.ReadableStream, onChunk: (chunk: Buffer | string) => void, onEnd?: () => void): () => void {
   let detached = false;
   const resume = (): void => {
     if (!detached) readable.resume();

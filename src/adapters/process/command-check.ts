@@ -8,8 +8,34 @@ import { LbDevError } from '../../core/errors.js';
 
 /** Words a shell runs itself, and keywords after which we cannot tell what runs. */
 const SHELL_WORDS = new Set([
-  'cd', 'exec', 'export', 'env', 'set', 'unset', '.', 'source', 'eval', 'if', 'for', 'while', 'case', '(', '{',
-  'nice', 'nohup', 'time', 'command', 'builtin', 'true', 'false', 'echo', 'printf', 'sleep', 'trap', 'test', '[',
+  'cd',
+  'exec',
+  'export',
+  'env',
+  'set',
+  'unset',
+  '.',
+  'source',
+  'eval',
+  'if',
+  'for',
+  'while',
+  'case',
+  '(',
+  '{',
+  'nice',
+  'nohup',
+  'time',
+  'command',
+  'builtin',
+  'true',
+  'false',
+  'echo',
+  'printf',
+  'sleep',
+  'trap',
+  'test',
+  '[',
 ]);
 
 /** The program a command line starts with, skipping `VAR=value` assignments; null if it cannot be told. */

@@ -25,7 +25,9 @@ function signalGroup(pgid: number, signal: NodeJS.Signals | 0): boolean {
 async function descendantsOutsideGroup(pid: number): Promise<number[]> {
   const rows = await processTable().list();
   if (rows === null) return []; // no process table: the group signal is all we have
-  return treeOf(rows.filter(isLive), { pids: [pid], groups: [pid] }).filter((row) => row.pgid !== pid).map((row) => row.pid);
+  return treeOf(rows.filter(isLive), { pids: [pid], groups: [pid] })
+    .filter((row) => row.pgid !== pid)
+    .map((row) => row.pid);
 }
 
 /** Is any process of the group (or the leader itself) still there? Zombies count: see groupLive(). */
@@ -90,11 +92,12 @@ async function waitUntil(check: () => Promise<boolean>, timeoutMs: number): Prom
  */
 export async function stopProcessTree(pid: number, exited: Promise<unknown>, graceMs: number): Promise<void> {
   let leaderDone = false;
-  void exited.then(() => { leaderDone = true; });
+  void exited.then(() => {
+    leaderDone = true;
+  });
   // Descendants outside the group are remembered: once their parent is gone, no walk finds them.
   let outside: number[] = [];
-  const gone = async () => leaderDone && !(await groupLive(pid))
-    && (await Promise.all(outside.map(pidLive))).every((live) => !live);
+  const gone = async () => leaderDone && !(await groupLive(pid)) && (await Promise.all(outside.map(pidLive))).every((live) => !live);
   if (await gone()) return;
   outside = await signalTree(pid, 'SIGTERM');
   signalGroup(pid, 'SIGCONT');

@@ -50,17 +50,19 @@ async function removeContainers(containers: ReadonlySet<string> | null): Promise
   // Loaded here, after the processes are dead: dockerode takes most of a second to load.
   const { connectDocker, managedLabels } = await import('../traefik/docker.js');
   const engine = await connectDocker();
-  await Promise.all([...(containers ?? [])].map(async (id) => {
-    const container = engine.docker.getContainer(id);
-    // SIGKILL first: that frees the ports at once; the removal takes longer.
-    await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
-    try {
-      await container.remove({ force: true, v: true });
-      report(`removed container ${id}`);
-    } catch (error) {
-      if (statusOf(error) !== 404 && statusOf(error) !== 409) report(`could not remove container ${id}: ${(error as Error).message}`);
-    }
-  }));
+  await Promise.all(
+    [...(containers ?? [])].map(async (id) => {
+      const container = engine.docker.getContainer(id);
+      // SIGKILL first: that frees the ports at once; the removal takes longer.
+      await container.kill({ signal: 'SIGKILL' }).catch(() => undefined);
+      try {
+        await container.remove({ force: true, v: true });
+        report(`removed container ${id}`);
+      } catch (error) {
+        if (statusOf(error) !== 404 && statusOf(error) !== 409) report(`could not remove container ${id}: ${(error as Error).message}`);
+      }
+    }),
+  );
   // Also one that `up` created but had not recorded yet when it died.
   const removed = await engine.removeLabelledContainers(managedLabels(stateDir));
   if (removed.length) report(`removed labelled containers ${removed.join(', ')}`);
@@ -70,7 +72,9 @@ async function cleanUp(): Promise<void> {
   report('lb-dev is gone without a clean shutdown: cleaning up');
   const claimed = claimRecord(stateDir, process.pid);
   const read = 'problem' in claimed ? claimed : readRecordAt(claimed.path);
-  const forget = () => { if ('path' in claimed) rmSync(claimed.path, { force: true }); };
+  const forget = () => {
+    if ('path' in claimed) rmSync(claimed.path, { force: true });
+  };
   if ('problem' in read) report(`no record to trust (${read.problem}): only the labelled containers are swept`);
   else await killProcesses(read.record);
   // Docker only when the run used it (dockerode is not loaded otherwise), or when unknown.

@@ -93,11 +93,16 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
   }
   let released = false;
   let watching = true;
-  const exited = new Promise<void>((resolve) => child.once('exit', (code, signal) => {
-    watching = false;
-    if (!released) options.log.warn(`the lifeline watchdog (pid ${child.pid}) exited (${signal ?? `code ${code}`}): if lb-dev is killed now, its instances and Traefik stay behind until the next \`lb-dev up\``);
-    resolve();
-  }));
+  const exited = new Promise<void>((resolve) =>
+    child.once('exit', (code, signal) => {
+      watching = false;
+      if (!released)
+        options.log.warn(
+          `the lifeline watchdog (pid ${child.pid}) exited (${signal ?? `code ${code}`}): if lb-dev is killed now, its instances and Traefik stay behind until the next \`lb-dev up\``,
+        );
+      resolve();
+    }),
+  );
   try {
     await waitSpawned(child);
   } catch (error) {
@@ -118,7 +123,10 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
       writeFailed = false;
     } catch (error) {
       // Once per failing streak: a full disk must not flood the log on every spawn.
-      if (!writeFailed) options.log.warn(`could not record what the lifeline must clean in ${recordFileOf(stateDir)} (${(error as Error).message}): if lb-dev is killed now, some of it may stay behind`);
+      if (!writeFailed)
+        options.log.warn(
+          `could not record what the lifeline must clean in ${recordFileOf(stateDir)} (${(error as Error).message}): if lb-dev is killed now, some of it may stay behind`,
+        );
       writeFailed = true;
     }
   };
@@ -130,9 +138,14 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
       // Recorded at once, unverified (null), then with the leader's start time once the process
       // table has told it: a pid cannot be reused within that moment, and nothing waits for it.
       change({ op: 'watch-group', pgid, startTime: null });
-      void Promise.resolve().then(() => startTimeOf(processTable(), pgid)).then((startTime) => {
-        if (startTime !== null && record.groups.has(pgid) && record.groups.get(pgid) === null) change({ op: 'watch-group', pgid, startTime });
-      }, () => undefined);
+      void Promise.resolve()
+        .then(() => startTimeOf(processTable(), pgid))
+        .then(
+          (startTime) => {
+            if (startTime !== null && record.groups.has(pgid) && record.groups.get(pgid) === null) change({ op: 'watch-group', pgid, startTime });
+          },
+          () => undefined,
+        );
     },
     forgetGroup: (pgid) => change({ op: 'forget-group', pgid }),
     watchContainer: (id) => {

@@ -108,5 +108,8 @@ export async function socketInodes(pid: number): Promise<number[]> {
     return [];
   }
   const links = await Promise.all(fds.map((fd) => readlink(`/proc/${pid}/fd/${fd}`).catch(() => '')));
-  return links.map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1]).filter((inode): inode is string => inode !== undefined).map(Number);
+  return links
+    .map((link) => /^socket:\[(\d+)\]$/.exec(link)?.[1])
+    .filter((inode): inode is string => inode !== undefined)
+    .map(Number);
 }

@@ -69,7 +69,11 @@ export function spawnCommand(options: SpawnOptions): RunningProcess {
   // One chunk per event-loop turn: a flooding instance must not starve probes, timers and
   // the other instances' output (see readFairly).
   for (const stream of ['stdout', 'stderr'] as const) {
-    readFairly(child[stream]!, (chunk) => options.onOutput(stream, chunk as Buffer), () => options.onOutputEnd?.(stream));
+    readFairly(
+      child[stream]!,
+      (chunk) => options.onOutput(stream, chunk as Buffer),
+      () => options.onOutputEnd?.(stream),
+    );
   }
   // 'exit', not 'close': 'close' also waits for the pipes to close, which an orphaned
   // grandchild holding them would delay forever.
@@ -86,7 +90,14 @@ export function spawnCommand(options: SpawnOptions): RunningProcess {
 
 function notStarted(reason: string | Promise<string>): RunningProcess {
   const exited = Promise.resolve(reason).then((spawnError): ExitInfo => ({ code: 127, signal: null, spawnError }));
-  return { pid: -1, exited, signal: async () => {}, stop: async () => { await exited; } };
+  return {
+    pid: -1,
+    exited,
+    signal: async () => {},
+    stop: async () => {
+      await exited;
+    },
+  };
 }
 
 /** `CODE: what went wrong`. Node names the shell in a missing-cwd ENOENT; say which is missing. */

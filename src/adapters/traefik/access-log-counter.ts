@@ -14,7 +14,10 @@ export class AccessLogCounter {
   private timer: NodeJS.Timeout | null = null;
   private reading = false;
 
-  constructor(private readonly path: string, private readonly everyMs = 500) {}
+  constructor(
+    private readonly path: string,
+    private readonly everyMs = 500,
+  ) {}
 
   start(): void {
     this.timer = setInterval(() => void this.poll(), this.everyMs);

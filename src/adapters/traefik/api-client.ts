@@ -84,13 +84,16 @@ export class TraefikApi {
     const expected = normalise(expectedUrls);
     let lastSeen: string[] | null = null;
     let errors: string[] = [];
-    const { outcome, elapsedMs } = await pollUntil(async () => {
-      const view = await this.service(name);
-      if (view === null) return expected.length === 0;
-      lastSeen = view.servers;
-      errors = view.error;
-      return sameList(normalise(view.servers), expected);
-    }, { timeoutMs, intervalMs: POLL_INTERVAL_MS, signal });
+    const { outcome, elapsedMs } = await pollUntil(
+      async () => {
+        const view = await this.service(name);
+        if (view === null) return expected.length === 0;
+        lastSeen = view.servers;
+        errors = view.error;
+        return sameList(normalise(view.servers), expected);
+      },
+      { timeoutMs, intervalMs: POLL_INTERVAL_MS, signal },
+    );
     return { ok: outcome === 'met', aborted: outcome === 'aborted', elapsedMs, lastSeen, errors };
   }
 

@@ -71,7 +71,9 @@ export class DynamicConfigWriter {
 
   /** Compare with the file on disk at the next write (it may have been deleted or edited). */
   forget(): void {
-    void this.enqueue(() => { this.last = undefined; });
+    void this.enqueue(() => {
+      this.last = undefined;
+    });
   }
 
   /** Deletes the file (Traefik then drops its routes). Missing file is fine. */
@@ -84,7 +86,9 @@ export class DynamicConfigWriter {
 
   private enqueue<T>(operation: () => T | Promise<T>): Promise<T> {
     this.queued++;
-    const next = this.queue.then(operation).finally(() => { this.queued--; });
+    const next = this.queue.then(operation).finally(() => {
+      this.queued--;
+    });
     this.queue = next.catch(() => undefined);
     return next;
   }

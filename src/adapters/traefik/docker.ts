@@ -45,9 +45,7 @@ export function createOptions(spec: ContainerSpec): ContainerCreateOptions {
       NetworkMode: spec.network,
       Binds: spec.binds.map((b) => `${b.hostPath}:${b.containerPath}`),
       RestartPolicy: { Name: 'no' },
-      ...(published
-        ? { PortBindings: Object.fromEntries(spec.ports.map((p, i) => [portKeys[i], [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])) }
-        : {}),
+      ...(published ? { PortBindings: Object.fromEntries(spec.ports.map((p, i) => [portKeys[i], [{ HostIp: p.hostIp, HostPort: String(p.hostPort) }]])) } : {}),
       ...(spec.extraHosts.length > 0 ? { ExtraHosts: spec.extraHosts.map((h) => `${h.name}:${h.address}`) } : {}),
     },
   };
@@ -102,7 +100,9 @@ export async function connectDocker(): Promise<DockerEngine> {
     }
   }
   // Where it looked goes into details only: shown once, one line each, under the message.
-  throw new LbDevError('DOCKER_UNAVAILABLE', `expected a Docker engine answering, found none (tried ${tried.length} place${tried.length === 1 ? '' : 's'})`, { details: tried });
+  throw new LbDevError('DOCKER_UNAVAILABLE', `expected a Docker engine answering, found none (tried ${tried.length} place${tried.length === 1 ? '' : 's'})`, {
+    details: tried,
+  });
 }
 
 /** Where engines put their socket: system-wide, Docker Desktop, rootless, Colima, Rancher Desktop. */
@@ -218,11 +218,7 @@ export class DockerEngine {
   }
 }
 
-async function followLogs(
-  docker: Docker,
-  container: Docker.Container,
-  output: Record<LogStream, LineSink>,
-): Promise<LogFollower> {
+async function followLogs(docker: Docker, container: Docker.Container, output: Record<LogStream, LineSink>): Promise<LogFollower> {
   const raw = (await container.logs({ follow: true, stdout: true, stderr: true })) as unknown as NodeJS.ReadableStream & {
     destroy?: () => void;
   };

@@ -43,10 +43,14 @@ function streamOf<D>(request: RouteRequest, send: (data: D) => boolean = () => f
 
 export function chaosEventText(event: ChaosEvent): string {
   switch (event.event) {
-    case 'start': return `chaos on: one ${event.signal} every ${event.interval / 1000}s, keeping ${event.keep} ready`;
-    case 'kill': return `chaos killed ${event.instance} (pid ${event.pid}); ${event.ready - 1} of ${event.total} still ready`;
-    case 'skip': return `chaos skipped: ${event.reason}`;
-    case 'stop': return `chaos off after ${event.kills} kill(s)`;
+    case 'start':
+      return `chaos on: one ${event.signal} every ${event.interval / 1000}s, keeping ${event.keep} ready`;
+    case 'kill':
+      return `chaos killed ${event.instance} (pid ${event.pid}); ${event.ready - 1} of ${event.total} still ready`;
+    case 'skip':
+      return `chaos skipped: ${event.reason}`;
+    case 'stop':
+      return `chaos off after ${event.kills} kill(s)`;
   }
 }
 
@@ -72,7 +76,8 @@ export function addDashboardApi(server: DashboardServer, deps: DashboardApiDeps)
     auth: 'token',
     handle: async ({ body }) => {
       const { on, ...settings } = body;
-      if (typeof on !== 'boolean') throw refuse(400, 'DASHBOARD_BAD_REQUEST', `POST /api/chaos: expected "on" to be true or false, got ${JSON.stringify(on ?? null)}`);
+      if (typeof on !== 'boolean')
+        throw refuse(400, 'DASHBOARD_BAD_REQUEST', `POST /api/chaos: expected "on" to be true or false, got ${JSON.stringify(on ?? null)}`);
       const options = parseChaosParams(settings);
       if (on) await deps.chaos.on(options);
       else await deps.chaos.off();
@@ -114,13 +119,18 @@ function addFeedRoutes(server: DashboardServer, deps: DashboardApiDeps): void {
       // Resolves the name first, so that an unknown one is a 404 answer rather than an empty stream.
       const name = source === 'traefik' || source === 'lb-dev' ? source : deps.supervisor.find(source).name;
       const stream = new SseStream(request.res);
-      const send = (data: Data<'logs'>) => ('line' in data
-        ? stream.send({ time: data.line.time, stream: data.line.stream, html: ansiToHtml(data.line.text) })
-        : stream.send({ dropped: data.dropped }));
-      await invoke(operations, 'logs', { sources: [name], lines, follow: true }, streamOf(request, send, () => stream.buffered()));
+      const send = (data: Data<'logs'>) =>
+        'line' in data
+          ? stream.send({ time: data.line.time, stream: data.line.stream, html: ansiToHtml(data.line.text) })
+          : stream.send({ dropped: data.dropped });
+      await invoke(
+        operations,
+        'logs',
+        { sources: [name], lines, follow: true },
+        streamOf(request, send, () => stream.buffered()),
+      );
     },
   });
-
 }
 
 /** Which instance the sticky cookie pins this browser to, and dropping it. */
@@ -131,8 +141,11 @@ function addStickyRoutes(server: DashboardServer, deps: DashboardApiDeps): void 
     handle: async ({ req }) => {
       if (deps.stickyCookie === null) return { cookie: null, value: null, instance: null };
       const value = cookieValue(req.headers.cookie, deps.stickyCookie);
-      const servers = deps.supervisor.instances().filter((i) => i.port !== null).map((i) => ({ name: i.name, url: serverUrl(deps.backendHost, i.port!) }));
-      return { cookie: deps.stickyCookie, value, instance: value === null ? null : serverForCookie(value, servers, traefikStickyValue)?.name ?? null };
+      const servers = deps.supervisor
+        .instances()
+        .filter((i) => i.port !== null)
+        .map((i) => ({ name: i.name, url: serverUrl(deps.backendHost, i.port!) }));
+      return { cookie: deps.stickyCookie, value, instance: value === null ? null : (serverForCookie(value, servers, traefikStickyValue)?.name ?? null) };
     },
   });
 

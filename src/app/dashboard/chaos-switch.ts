@@ -19,7 +19,13 @@ export class ChaosSwitch {
 
   status(): { on: boolean; intervalMs: number | null; keep: number | null; signal: string | null; kills: number } {
     const options = this.running?.options;
-    return { on: this.running !== null, intervalMs: options?.intervalMs ?? null, keep: options?.keep ?? null, signal: options?.signal ?? null, kills: this.kills };
+    return {
+      on: this.running !== null,
+      intervalMs: options?.intervalMs ?? null,
+      keep: options?.keep ?? null,
+      signal: options?.signal ?? null,
+      kills: this.kills,
+    };
   }
 
   /** Starts chaos, or restarts it with new settings. */
@@ -27,13 +33,18 @@ export class ChaosSwitch {
     await this.off();
     const stop = new AbortController();
     this.kills = 0;
-    const done = runChaos(options, {
-      instances: async () => this.supervisor.status(),
-      kill: (instance, signal) => invoke(this.operations, 'kill', { instance, signal }),
-    }, stop.signal, (event) => {
-      if (event.event === 'kill') this.kills++;
-      this.onEvent(event);
-    }).catch((error: Error) => {
+    const done = runChaos(
+      options,
+      {
+        instances: async () => this.supervisor.status(),
+        kill: (instance, signal) => invoke(this.operations, 'kill', { instance, signal }),
+      },
+      stop.signal,
+      (event) => {
+        if (event.event === 'kill') this.kills++;
+        this.onEvent(event);
+      },
+    ).catch((error: Error) => {
       this.onEvent({ event: 'skip', reason: `chaos stopped: ${error.message}` });
       if (this.running?.stop === stop) this.running = null;
       return this.kills;

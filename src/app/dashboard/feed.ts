@@ -95,7 +95,9 @@ export class DashboardFeed {
 
   subscribe(listener: (message: FeedMessage) => void): () => void {
     this.listeners.add(listener);
-    return () => { this.listeners.delete(listener); };
+    return () => {
+      this.listeners.delete(listener);
+    };
   }
 
   state(): DashboardState {
@@ -106,8 +108,8 @@ export class DashboardFeed {
       const url = i.port === null ? null : serverUrl(this.deps.backendHost, i.port);
       return {
         ...i,
-        requests: url ? counts?.get(url) ?? 0 : 0,
-        errors: url ? errors?.get(url) ?? 0 : 0,
+        requests: url ? (counts?.get(url) ?? 0) : 0,
+        errors: url ? (errors?.get(url) ?? 0) : 0,
         rps: this.rps.get(i.name) ?? 0,
         history: this.history.get(i.name) ?? [],
       };
@@ -160,7 +162,7 @@ export class DashboardFeed {
     for (const i of this.deps.supervisor.status()) {
       names.add(i.name);
       const url = i.port === null ? null : serverUrl(this.deps.backendHost, i.port);
-      const count = url ? counts?.get(url) ?? 0 : 0;
+      const count = url ? (counts?.get(url) ?? 0) : 0;
       const last = this.lastCount.get(i.name);
       const rate = last && last.url === url ? Math.max(0, count - last.count) : 0;
       this.lastCount.set(i.name, { url: url ?? '', count });

@@ -39,8 +39,21 @@ export async function startDashboard(deps: DashboardDeps): Promise<RunningDashbo
     feed?.note('chaos', event.event === 'kill' ? event.instance : null, chaosEventText(event));
     feed?.pushState();
   });
-  feed = new DashboardFeed({ supervisor: deps.supervisor, requests: deps.requests, backendHost: deps.backendHost, balancerUrl: deps.balancerUrl, chaos: () => chaos.status() });
-  addDashboardApi(server, { feed, operations: deps.operations, chaos, supervisor: deps.supervisor, stickyCookie: deps.stickyCookie, backendHost: deps.backendHost });
+  feed = new DashboardFeed({
+    supervisor: deps.supervisor,
+    requests: deps.requests,
+    backendHost: deps.backendHost,
+    balancerUrl: deps.balancerUrl,
+    chaos: () => chaos.status(),
+  });
+  addDashboardApi(server, {
+    feed,
+    operations: deps.operations,
+    chaos,
+    supervisor: deps.supervisor,
+    stickyCookie: deps.stickyCookie,
+    backendHost: deps.backendHost,
+  });
   feed.start();
   const started = feed;
   return {

@@ -116,7 +116,7 @@ export class LbDevMetrics {
     const byUrl = pick(counts);
     for (const i of this.sources.instances()) {
       const url = i.port === null ? null : this.sources.backendUrl(i.port);
-      counter.inc({ group: i.group, name: i.name }, url === null ? 0 : byUrl.get(url) ?? 0);
+      counter.inc({ group: i.group, name: i.name }, url === null ? 0 : (byUrl.get(url) ?? 0));
     }
   }
 }

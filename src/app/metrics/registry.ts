@@ -46,10 +46,24 @@ export interface SnapshotCollectors {
 export function createLbDevRegistry(collectors: SnapshotCollectors): LbDevRegistry {
   const registry = new Registry();
   const base = (spec: MetricSpec) => ({ name: spec.name, help: spec.help, labelNames: [...spec.labels], registers: [registry] });
-  const counter = (spec: MetricSpec, collect?: Collector<Counter>) => new Counter({
-    ...base(spec), ...(collect ? { collect(this: Counter) { collect(this); } } : {}),
-  });
-  const gauge = (spec: MetricSpec, collect: Collector<Gauge>) => new Gauge({ ...base(spec), collect(this: Gauge) { collect(this); } });
+  const counter = (spec: MetricSpec, collect?: Collector<Counter>) =>
+    new Counter({
+      ...base(spec),
+      ...(collect
+        ? {
+            collect(this: Counter) {
+              collect(this);
+            },
+          }
+        : {}),
+    });
+  const gauge = (spec: MetricSpec, collect: Collector<Gauge>) =>
+    new Gauge({
+      ...base(spec),
+      collect(this: Gauge) {
+        collect(this);
+      },
+    });
   const histogram = (spec: MetricSpec) => new Histogram({ ...base(spec), buckets: [...spec.buckets!] });
   return {
     registry,

@@ -24,7 +24,11 @@ export class BinaryPrometheus implements PrometheusProcess {
     const flags = prometheusFlags({ configFile: join(dir, 'prometheus.yml'), storageDir: join(dir, 'data'), listenAddress: `127.0.0.1:${port}` });
     const child = spawnService({
       command: [config.monitoring.binary, ...flags].map(shellQuote).join(' '),
-      cwd: dir, stateDir: layout.root, logs, source: LOG_SOURCE, lifeline: this.ctx.lifeline,
+      cwd: dir,
+      stateDir: layout.root,
+      logs,
+      source: LOG_SOURCE,
+      lifeline: this.ctx.lifeline,
     });
     this.process = child;
     this.stopping = false;

@@ -21,7 +21,11 @@ export class DockerPrometheus implements PrometheusProcess {
   private down: string | null = null;
   onDown: (() => void) | undefined;
 
-  private constructor(private readonly ctx: PrometheusContext, private readonly engine: DockerEngine, private readonly network: ContainerNetwork) {
+  private constructor(
+    private readonly ctx: PrometheusContext,
+    private readonly engine: DockerEngine,
+    private readonly network: ContainerNetwork,
+  ) {
     this.scrapeHost = scrapeHost(network);
   }
 
@@ -58,7 +62,10 @@ export class DockerPrometheus implements PrometheusProcess {
     try {
       this.container = await this.engine.startContainer(spec);
     } catch (error) {
-      throw new LbDevError('PROMETHEUS_START_FAILED', `Docker could not start ${this.containerName()} from ${config.monitoring.image}: ${(error as Error).message}`);
+      throw new LbDevError(
+        'PROMETHEUS_START_FAILED',
+        `Docker could not start ${this.containerName()} from ${config.monitoring.image}: ${(error as Error).message}`,
+      );
     }
     const container = this.container;
     this.up = true;

@@ -24,7 +24,10 @@ export interface ScrapeSources {
 }
 
 export class PrometheusRuntime {
-  private constructor(private readonly ctx: PrometheusContext, private readonly process: PrometheusProcess) {}
+  private constructor(
+    private readonly ctx: PrometheusContext,
+    private readonly process: PrometheusProcess,
+  ) {}
 
   static async create(ctx: PrometheusContext): Promise<PrometheusRuntime> {
     return new PrometheusRuntime(ctx, await choose(ctx));
@@ -85,9 +88,13 @@ export class PrometheusRuntime {
     const { outcome } = await pollUntil(async () => (await this.ready()) || !this.process.running(), { timeoutMs: START_TIMEOUT_MS, intervalMs: 200 });
     if (outcome === 'met' && this.process.running()) return;
     const lines = this.ctx.logs.recent([LOG_SOURCE], 15).map((l) => l.text);
-    throw new LbDevError('PROMETHEUS_START_FAILED',
-      this.process.running() ? `Prometheus did not become ready at ${this.url}/-/ready within ${START_TIMEOUT_MS / 1000}s` : 'Prometheus exited during start-up',
-      { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] });
+    throw new LbDevError(
+      'PROMETHEUS_START_FAILED',
+      this.process.running()
+        ? `Prometheus did not become ready at ${this.url}/-/ready within ${START_TIMEOUT_MS / 1000}s`
+        : 'Prometheus exited during start-up',
+      { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] },
+    );
   }
 }
 

@@ -29,7 +29,10 @@ export class PrometheusService implements ServiceSpec {
   readonly label = 'Prometheus';
   readonly impact = 'monitoring is off';
 
-  constructor(private readonly runtime: PrometheusRuntime, private readonly sources: ScrapeSources) {}
+  constructor(
+    private readonly runtime: PrometheusRuntime,
+    private readonly sources: ScrapeSources,
+  ) {}
 
   get url(): string {
     return this.runtime.url;
@@ -73,7 +76,12 @@ export async function createPrometheusPart(deps: MonitoringDeps): Promise<{ part
   const { config, layout, logs } = deps;
   // Prometheus and its dockerode client load only for --monitoring.
   const { PrometheusRuntime } = await import('./prometheus-runtime.js');
-  const { port } = await claimListenPort(config.monitoring.port, deps.ports, { host: '127.0.0.1', explicit: true, what: 'Prometheus', setting: 'monitoring.port' });
+  const { port } = await claimListenPort(config.monitoring.port, deps.ports, {
+    host: '127.0.0.1',
+    explicit: true,
+    what: 'Prometheus',
+    setting: 'monitoring.port',
+  });
   const runtime = await PrometheusRuntime.create({ config, layout, logs, port, ...(deps.lifeline ? { lifeline: deps.lifeline } : {}) });
   const service = new PrometheusService(runtime, { metricsPort: deps.metricsPort, traefikPort: deps.traefikPort });
   return { part: new SupervisedService(service, { logs }), service };

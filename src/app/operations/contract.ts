@@ -20,14 +20,18 @@ export interface Stream<Data> {
 }
 
 /** An instance by name: `app-2`, or `2` for the first group. */
-export interface InstanceParams { instance: string }
+export interface InstanceParams {
+  instance: string;
+}
 export interface KillParams {
   /** Null with `random`. */
   instance: string | null;
   random: boolean;
   signal: NodeJS.Signals;
 }
-export interface StartParams extends InstanceParams { wait: boolean }
+export interface StartParams extends InstanceParams {
+  wait: boolean;
+}
 export interface RestartParams {
   /** Null with `all`. */
   instance: string | null;
@@ -35,7 +39,12 @@ export interface RestartParams {
   rolling: boolean;
   drainMs: number;
 }
-export interface ScaleParams { count: number; group: string | null; drainMs: number; wait: boolean }
+export interface ScaleParams {
+  count: number;
+  group: string | null;
+  drainMs: number;
+  wait: boolean;
+}
 export interface LogsParams {
   /** Instances or `traefik`, `lb-dev`; null: every source. */
   sources: string[] | null;
@@ -43,15 +52,36 @@ export interface LogsParams {
   sinceMs: number | null;
   follow: boolean;
 }
-export interface WatchParams { intervalMs: number }
+export interface WatchParams {
+  intervalMs: number;
+}
 /** No params. */
 export type NoParams = Record<string, never>;
 
-export interface HelloResult { protocol: number; pid: number }
-export interface KillResult { instance: string; pid: number; signal: NodeJS.Signals }
-export interface InstanceResult { instance: string; state: Phase; reason?: string }
-export interface RestartResult { restarted: Array<{ instance: string; ms: number }>; rolling: boolean }
-export interface ScaleResult { added: string[]; removed: string[]; states: Record<string, Phase>; instances: number }
+export interface HelloResult {
+  protocol: number;
+  pid: number;
+}
+export interface KillResult {
+  instance: string;
+  pid: number;
+  signal: NodeJS.Signals;
+}
+export interface InstanceResult {
+  instance: string;
+  state: Phase;
+  reason?: string;
+}
+export interface RestartResult {
+  restarted: Array<{ instance: string; ms: number }>;
+  rolling: boolean;
+}
+export interface ScaleResult {
+  added: string[];
+  removed: string[];
+  states: Record<string, Phase>;
+  instances: number;
+}
 /** `{ lines }` once the backlog is sent; null when a follower's stream ended. */
 export type LogsResult = { lines: number } | null;
 export type LogsData = { line: LogLine } | { dropped: number };

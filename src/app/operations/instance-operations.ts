@@ -37,7 +37,9 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
     async kill({ instance, random, signal }) {
       let target: Instance;
       if (random) {
-        const candidates = sup().instances().filter((i) => i.pid !== null);
+        const candidates = sup()
+          .instances()
+          .filter((i) => i.pid !== null);
         if (candidates.length === 0) {
           throw new LbDevError('INSTANCE_NOT_RUNNING', 'no instance has a process to kill (all are stopped or between a crash and their restart)');
         }
@@ -83,7 +85,9 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
       const result = await sup().scale(count, group ?? undefined, drainMs);
       // As `start` does: the new instances are ready (or gave up) when this answers, unless told not to wait.
       // A concurrent scale-down may already have removed some of them: those count as stopped.
-      const added = sup().instances().filter((instance) => result.added.includes(instance.name));
+      const added = sup()
+        .instances()
+        .filter((instance) => result.added.includes(instance.name));
       if (wait) {
         await Promise.all(added.map((instance) => instance.whenReady()));
         await sup().routes.flush();
@@ -102,6 +106,8 @@ function notRunning(instance: Instance, supervisor: Supervisor): LbDevError {
   } catch {
     // No instance of that number in the first group: the full name it is.
   }
-  return new LbDevError('INSTANCE_NOT_RUNNING',
-    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${name}\` starts it again`);
+  return new LbDevError(
+    'INSTANCE_NOT_RUNNING',
+    `${instance.name} is not running (state ${instance.phase}): no signal sent; \`lb-dev start ${name}\` starts it again`,
+  );
 }

@@ -6,7 +6,10 @@ import { parseParams } from './params.js';
 export const NO_STREAM: Stream<never> = { send: () => false, closed: new Promise(() => {}), buffered: () => 0 };
 
 export async function invoke<K extends OperationName>(
-  operations: Pick<Operations, K>, name: K, raw: unknown, out: Stream<Data<K>> = NO_STREAM,
+  operations: Pick<Operations, K>,
+  name: K,
+  raw: unknown,
+  out: Stream<Data<K>> = NO_STREAM,
 ): Promise<Result<K>> {
   const params = parseParams(name, raw);
   // Each method takes its own Params<K>; TypeScript cannot follow K through the lookup.

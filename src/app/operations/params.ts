@@ -101,7 +101,9 @@ export const OPERATION_PARAMS: Validators = {
     const all = flag(p['all'], 'all', false);
     return {
       instance: all ? optionalText(p['instance'], 'the instance name') : text(p['instance'], 'the instance name'),
-      all, rolling: flag(p['rolling'], 'rolling', false), drainMs: amount(p['drainMs'], 'drainMs', 1_000),
+      all,
+      rolling: flag(p['rolling'], 'rolling', false),
+      drainMs: amount(p['drainMs'], 'drainMs', 1_000),
     };
   },
   scale: (raw) => {
@@ -115,8 +117,10 @@ export const OPERATION_PARAMS: Validators = {
   logs: (raw) => {
     const p = fields('logs', raw, ['sources', 'lines', 'sinceMs', 'follow']);
     return {
-      sources: sources(p['sources']), lines: amount(p['lines'], 'lines', 100),
-      sinceMs: absent(p['sinceMs']) ? null : amount(p['sinceMs'], 'sinceMs', 0), follow: flag(p['follow'], 'follow', false),
+      sources: sources(p['sources']),
+      lines: amount(p['lines'], 'lines', 100),
+      sinceMs: absent(p['sinceMs']) ? null : amount(p['sinceMs'], 'sinceMs', 0),
+      follow: flag(p['follow'], 'follow', false),
     };
   },
   watch: (raw) => ({ intervalMs: amount(fields('watch', raw, ['intervalMs'])['intervalMs'], 'intervalMs', 1_000) }),

@@ -24,15 +24,23 @@ export class DashboardPart implements Part {
     const { config, ports, log, url } = this.ctx;
     if (config.dashboard.port === null) return;
     const claimed = await claimListenPort(config.dashboard.port, ports, {
-      host: '127.0.0.1', explicit: config.explicit.dashboardPort, what: 'the dashboard', setting: 'dashboard.port (false = no dashboard)',
+      host: '127.0.0.1',
+      explicit: config.explicit.dashboardPort,
+      what: 'the dashboard',
+      setting: 'dashboard.port (false = no dashboard)',
     });
     if (claimed.movedFrom) {
       log.warn(`the dashboard's port ${claimed.movedFrom} is taken (another lb-dev?): using ${claimed.port}; set dashboard.port to pin one`);
     }
     const { instances, traefik, operations } = this.deps;
     this.running = await startDashboard({
-      port: claimed.port, supervisor: instances.supervisor, operations, requests: () => traefik.requests,
-      backendHost: traefik.backendHost, balancerUrl: url, stickyCookie: config.balancer.stickyCookie,
+      port: claimed.port,
+      supervisor: instances.supervisor,
+      operations,
+      requests: () => traefik.requests,
+      backendHost: traefik.backendHost,
+      balancerUrl: url,
+      stickyCookie: config.balancer.stickyCookie,
     });
     log.info(`dashboard: ${this.running.url}`);
   }
@@ -44,6 +52,11 @@ export class DashboardPart implements Part {
 
   status(): PartStatus {
     if (this.ctx.config.dashboard.port === null) return { name: this.name, health: 'off', detail: 'dashboard.port: false', restarts: 0 };
-    return { name: this.name, health: this.running ? 'healthy' : 'stopped', detail: this.running ? new URL(this.running.url).host : 'not started', restarts: 0 };
+    return {
+      name: this.name,
+      health: this.running ? 'healthy' : 'stopped',
+      detail: this.running ? new URL(this.running.url).host : 'not started',
+      restarts: 0,
+    };
   }
 }

@@ -35,7 +35,12 @@ export class InstancesPart implements Part {
     const { config, logs, log, io, layout, url } = this.ctx;
     const { traefik, metrics } = this.deps;
     const sup = new Supervisor({
-      config, ports: this.ctx.ports, logs, balancerUrl: url, routes: traefik.routes, lifeline: this.deps.lifeline.watch,
+      config,
+      ports: this.ctx.ports,
+      logs,
+      balancerUrl: url,
+      routes: traefik.routes,
+      lifeline: this.deps.lifeline.watch,
       baseEnv: { ...stringEnv(io.env), LB_DEV_STATE_DIR: layout.root, LB_DEV_URL: url },
     });
     this.sup = sup;
@@ -48,7 +53,11 @@ export class InstancesPart implements Part {
     if (config.usingDemoApp) {
       log.info('running the built-in demo app; point lb-dev at your app with --command "yarn dev" or a lb-dev.config.yaml (see config/lb-dev.example.yaml)');
     }
-    const progress = new StartupProgress(() => sup.status(), (text) => logs.event('lb-dev', text), io.color ? 2_000 : 5_000);
+    const progress = new StartupProgress(
+      () => sup.status(),
+      (text) => logs.event('lb-dev', text),
+      io.color ? 2_000 : 5_000,
+    );
     this.progress = progress;
     sup.observe({ changed: () => progress.update() });
     sup.startAll();

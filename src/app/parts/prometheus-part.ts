@@ -29,8 +29,13 @@ export class PrometheusPart implements Part {
     const { config, layout, logs, log, ports } = this.ctx;
     if (!config.monitoring.prometheus) return;
     const prometheus = await createPrometheusPart({
-      config, layout, logs, ports, lifeline: this.deps.lifeline.watch,
-      metricsPort: this.deps.metrics.port, traefikPort: this.deps.traefik.apiPort,
+      config,
+      layout,
+      logs,
+      ports,
+      lifeline: this.deps.lifeline.watch,
+      metricsPort: this.deps.metrics.port,
+      traefikPort: this.deps.traefik.apiPort,
     });
     this.service = prometheus.part;
     this.address = prometheus.service.url;

@@ -7,7 +7,9 @@ export class ShutdownRequest {
   private wake: () => void = () => {};
   private interrupts = 0;
   /** Settles once a shutdown was asked for. */
-  readonly requested: Promise<void> = new Promise((resolve) => { this.wake = resolve; });
+  readonly requested: Promise<void> = new Promise((resolve) => {
+    this.wake = resolve;
+  });
   private readonly onSignal = (signal: NodeJS.Signals) => this.signalled(signal);
 
   constructor(

@@ -140,7 +140,10 @@ export class TraefikPart implements Part {
     if (choice.mode === 'external') return runtime;
     await assertPortFree(config.balancer.port, config.balancer.host, 'the balancer', '--port or balancer.port');
     const api = await claimListenPort(config.traefik.apiPort, ports, {
-      host: config.balancer.host, explicit: config.explicit.traefikApiPort, what: "Traefik's API", setting: 'traefik.apiPort',
+      host: config.balancer.host,
+      explicit: config.explicit.traefikApiPort,
+      what: "Traefik's API",
+      setting: 'traefik.apiPort',
     });
     if (api.movedFrom === null) return runtime;
     runtime = await createTraefikRuntime({ ...runtimeContext, config: effectiveConfig(config, choice, api.port) });

@@ -70,9 +70,14 @@ export function notWrittenProblem(error: Error, since: number): string {
 }
 
 export function notConfirmedProblem(
-  timeoutMs: number, expected: readonly string[], seen: { lastSeen: string[] | null; errors: string[] }, since: number,
+  timeoutMs: number,
+  expected: readonly string[],
+  seen: { lastSeen: string[] | null; errors: string[] },
+  since: number,
 ): string {
   const errors = seen.errors.length ? `; errors: ${seen.errors.join('; ')}` : '';
-  return `routes not confirmed: Traefik's API did not show the written servers within ${timeoutMs}ms`
-    + ` (expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen.lastSeen)}${errors}) since ${new Date(since).toISOString()}`;
+  return (
+    `routes not confirmed: Traefik's API did not show the written servers within ${timeoutMs}ms` +
+    ` (expected ${JSON.stringify(expected)}, saw ${JSON.stringify(seen.lastSeen)}${errors}) since ${new Date(since).toISOString()}`
+  );
 }

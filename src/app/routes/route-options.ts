@@ -27,13 +27,15 @@ const DEFAULT_RETRY = { initialDelayMs: 250, maxDelayMs: 30_000 };
 
 /** The whole dynamic config file for these servers. */
 export function renderRoutes(servers: readonly RouteServer[], opts: RouteReconcilerOptions): string {
-  return dynamicConfigText(renderDynamicConfig(servers, {
-    serviceName: opts.serviceName,
-    entryPoint: opts.entryPoint,
-    backendHost: opts.backendHost,
-    balancer: opts.balancer,
-    defaultCertificate: opts.defaultCertificate,
-  }));
+  return dynamicConfigText(
+    renderDynamicConfig(servers, {
+      serviceName: opts.serviceName,
+      entryPoint: opts.entryPoint,
+      backendHost: opts.backendHost,
+      balancer: opts.balancer,
+      defaultCertificate: opts.defaultCertificate,
+    }),
+  );
 }
 
 /** Exponential from retry.initialDelayMs, capped, with +-20% jitter (retries of several lb-devs do not line up). */

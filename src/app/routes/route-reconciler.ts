@@ -15,15 +15,24 @@ import type { ServersWait } from '../../adapters/traefik/api-client.js';
 import type { WriteResult } from '../../adapters/traefik/config-writer.js';
 import { Observers } from '../observers.js';
 import {
-  type ExitTiming, type RouteChange, type RouteEvents, type RouteSyncStatus,
-  emptyRouteStatus, notConfirmedProblem, notWrittenProblem,
+  type ExitTiming,
+  type RouteChange,
+  type RouteEvents,
+  type RouteSyncStatus,
+  emptyRouteStatus,
+  notConfirmedProblem,
+  notWrittenProblem,
 } from './route-events.js';
 import { type RouteReconcilerOptions, renderRoutes, retryDelayMs } from './route-options.js';
 
 export type { RouteReconcilerOptions } from './route-options.js';
 
 /** The latest pushed servers; a new id for every push (and for a resync, which `force`s a touch). */
-interface Target { servers: RouteServer[]; id: number; force: boolean }
+interface Target {
+  servers: RouteServer[];
+  id: number;
+  force: boolean;
+}
 
 type Outcome = 'done' | 'retry' | 'superseded';
 

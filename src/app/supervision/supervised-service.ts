@@ -41,7 +41,10 @@ export class SupervisedService implements Part {
   private run = 0;
   private outage: Outage | null = null;
 
-  constructor(private readonly spec: ServiceSpec, private readonly opts: SupervisedServiceOptions) {
+  constructor(
+    private readonly spec: ServiceSpec,
+    private readonly opts: SupervisedServiceOptions,
+  ) {
     this.name = spec.name;
     this.policy = opts.policy ?? DEFAULT_POLICY;
   }
@@ -66,11 +69,12 @@ export class SupervisedService implements Part {
 
   status(): PartStatus {
     const { phase, restarts } = this.state;
-    const health: PartHealth = phase === 'ready' ? 'healthy'
-      : phase === 'unhealthy' ? 'unhealthy'
-      : phase === 'crashed' || (phase === 'starting' && this.outage) ? 'restarting'
-      : phase;
-    const detail = this.outage && phase !== 'stopped' ? `${this.outage.reason}; ${this.outage.lastError ? `last try: ${this.outage.lastError}` : 'restarting'}` : this.spec.describe();
+    const health: PartHealth =
+      phase === 'ready' ? 'healthy' : phase === 'unhealthy' ? 'unhealthy' : phase === 'crashed' || (phase === 'starting' && this.outage) ? 'restarting' : phase;
+    const detail =
+      this.outage && phase !== 'stopped'
+        ? `${this.outage.reason}; ${this.outage.lastError ? `last try: ${this.outage.lastError}` : 'restarting'}`
+        : this.spec.describe();
     return { name: this.name, health, detail, restarts };
   }
 
@@ -135,7 +139,7 @@ export class SupervisedService implements Part {
     }
     this.dispatch({ type: 'ready' });
     this.scheduleProbe();
-    const detail = await this.spec.afterStart?.(again).catch((error: Error) => ` (but: ${error.message})`) ?? '';
+    const detail = (await this.spec.afterStart?.(again).catch((error: Error) => ` (but: ${error.message})`)) ?? '';
     if (this.outage && this.state.phase === 'ready') {
       this.say(`${this.spec.label} is back${detail}, ${formatElapsed(Date.now() - this.outage.since)} after the fault was seen`);
       this.outage = null;
@@ -168,13 +172,21 @@ export class SupervisedService implements Part {
     if (this.killing) return;
     if (this.state.phase === 'starting') {
       // A start under way gives up once what it started is stopped; its launch dispatches the exit.
-      this.killing = this.spec.stop().catch(() => {}).then(() => { this.killing = null; });
+      this.killing = this.spec
+        .stop()
+        .catch(() => {})
+        .then(() => {
+          this.killing = null;
+        });
       return;
     }
-    this.killing = this.spec.stop(this.state.desired === 'running').catch(() => {}).then(() => {
-      this.killing = null;
-      this.exited({});
-    });
+    this.killing = this.spec
+      .stop(this.state.desired === 'running')
+      .catch(() => {})
+      .then(() => {
+        this.killing = null;
+        this.exited({});
+      });
   }
 
   private scheduleRestart(delayMs: number): void {

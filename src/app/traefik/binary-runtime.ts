@@ -30,7 +30,10 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
     try {
       assertCommandExists(binary.includes(' ') ? shellQuote(binary) : binary, process.cwd(), process.env.PATH, 'traefik.binary');
     } catch {
-      throw new LbDevError('TRAEFIK_BINARY_MISSING', `expected a traefik executable at traefik.binary = ${JSON.stringify(binary)}${binary.includes('/') ? (existsSync(binary) ? ' (not executable)' : ' (no such file)') : ' on PATH'}, found none`);
+      throw new LbDevError(
+        'TRAEFIK_BINARY_MISSING',
+        `expected a traefik executable at traefik.binary = ${JSON.stringify(binary)}${binary.includes('/') ? (existsSync(binary) ? ' (not executable)' : ' (no such file)') : ' on PATH'}, found none`,
+      );
     }
     return new BinaryTraefikRuntime(ctx);
   }
@@ -50,7 +53,11 @@ export class BinaryTraefikRuntime implements TraefikRuntime {
     await writeStaticConfig(config, layout, hostPaths(config, layout));
     this.spawn();
     try {
-      await waitForTraefik(this.apiUrl, () => this.ctx.logs.recent(['traefik'], 15).map((l) => l.text), () => this.process !== null);
+      await waitForTraefik(
+        this.apiUrl,
+        () => this.ctx.logs.recent(['traefik'], 15).map((l) => l.text),
+        () => this.process !== null,
+      );
     } catch (error) {
       await this.stop();
       throw error;

@@ -82,18 +82,26 @@ async function chooseAuto(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
       continue;
     }
     if (step.kind === 'chosen') {
-      return step.mode === 'binary'
-        ? { mode: 'binary', how: 'auto', why: step.why, binary: step.binary }
-        : { mode: 'docker', how: 'auto', why: step.why };
+      return step.mode === 'binary' ? { mode: 'binary', how: 'auto', why: step.why, binary: step.binary } : { mode: 'docker', how: 'auto', why: step.why };
     }
-    throw new LbDevError('TRAEFIK_UNAVAILABLE', 'expected a way to run Traefik (traefik.mode auto): Docker with the image, or a traefik binary; found none and could not get one', {
-      details: step.tried,
-    });
+    throw new LbDevError(
+      'TRAEFIK_UNAVAILABLE',
+      'expected a way to run Traefik (traefik.mode auto): Docker with the image, or a traefik binary; found none and could not get one',
+      {
+        details: step.tried,
+      },
+    );
   }
 }
 
 /** What obtainTraefik found or got; TRAEFIK_UNAVAILABLE is an answer here (what was tried), not a failure. */
-async function binaryFact(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (line: string) => void, allowObtain: boolean, alreadyTried: string[]): Promise<BinaryFact> {
+async function binaryFact(
+  config: LbDevConfig,
+  env: NodeJS.ProcessEnv,
+  say: (line: string) => void,
+  allowObtain: boolean,
+  alreadyTried: string[],
+): Promise<BinaryFact> {
   const { obtainTraefik, describeObtainProgress } = await obtain();
   const options = obtainOptions(config, env, say, allowObtain, describeObtainProgress);
   try {
@@ -107,7 +115,10 @@ async function binaryFact(config: LbDevConfig, env: NodeJS.ProcessEnv, say: (lin
 }
 
 function obtainOptions(
-  config: LbDevConfig, env: NodeJS.ProcessEnv, say: (line: string) => void, allowObtain: boolean,
+  config: LbDevConfig,
+  env: NodeJS.ProcessEnv,
+  say: (line: string) => void,
+  allowObtain: boolean,
   describeObtainProgress: (event: ObtainProgress) => string,
 ): ObtainOptions {
   const progress = throttled(say);

@@ -7,9 +7,7 @@
  */
 import { createHash } from 'node:crypto';
 import { LbDevError } from '../../core/errors.js';
-import {
-  backendHostFor, buildContainerSpec, chooseNetworkMode, containerListenHost, type ContainerNetwork,
-} from '../../core/traefik/container-spec.js';
+import { backendHostFor, buildContainerSpec, chooseNetworkMode, containerListenHost, type ContainerNetwork } from '../../core/traefik/container-spec.js';
 import { type DockerEngine, type LogFollower, type RunningContainer, connectDocker, managedLabels } from '../../adapters/traefik/docker.js';
 import type { RuntimeContext, TraefikRuntime } from './runtime.js';
 import { writeStaticConfig } from './static-file.js';
@@ -70,12 +68,17 @@ export class DockerTraefikRuntime implements TraefikRuntime {
     if (!(await this.engine.imageExists(image))) {
       onProgress(`image ${image} is not here; pulling it ...`);
       let last = 0;
-      await this.engine.pullImage(image, (line) => {
-        // Progress events come many per second: show a line at most every 2 s.
-        if (Date.now() - last > 2_000) { last = Date.now(); onProgress(`pull: ${line}`); }
-      }).catch((error: unknown) => {
-        throw new LbDevError('TRAEFIK_IMAGE_MISSING', `image ${image} is not present and could not be pulled: ${(error as Error).message}`);
-      });
+      await this.engine
+        .pullImage(image, (line) => {
+          // Progress events come many per second: show a line at most every 2 s.
+          if (Date.now() - last > 2_000) {
+            last = Date.now();
+            onProgress(`pull: ${line}`);
+          }
+        })
+        .catch((error: unknown) => {
+          throw new LbDevError('TRAEFIK_IMAGE_MISSING', `image ${image} is not present and could not be pulled: ${(error as Error).message}`);
+        });
     }
     const labels = managedLabels(layout.root);
     await this.removeLeftovers(onProgress);
@@ -120,7 +123,11 @@ export class DockerTraefikRuntime implements TraefikRuntime {
       this.onDown?.();
     });
     try {
-      await waitForTraefik(this.apiUrl, () => logs.recent(['traefik'], 15).map((l) => l.text), () => this.running);
+      await waitForTraefik(
+        this.apiUrl,
+        () => logs.recent(['traefik'], 15).map((l) => l.text),
+        () => this.running,
+      );
     } catch (error) {
       await this.stop();
       throw error;

@@ -32,7 +32,12 @@ export async function checkAutoChoice(config: LbDevConfig, env: NodeJS.ProcessEn
       : { ok: false, reason: 'not present; `up` tries to pull it first' };
   }
   try {
-    const found = await obtainTraefik({ allowDownload: false, allowBuild: false, env, ...(config.explicit.traefikBinary ? { configured: config.traefik.binary } : {}) });
+    const found = await obtainTraefik({
+      allowDownload: false,
+      allowBuild: false,
+      env,
+      ...(config.explicit.traefikBinary ? { configured: config.traefik.binary } : {}),
+    });
     facts.binary = { ok: true, path: found.path, how: found.why };
   } catch (error) {
     if (!isLbDevError(error)) throw error;
@@ -57,10 +62,11 @@ export async function checkAutoChoice(config: LbDevConfig, env: NodeJS.ProcessEn
   const tried = step.kind === 'probe' && facts.binary && !facts.binary.ok ? facts.binary.tried.join('; ') : '';
   if (ways.length === 0) {
     return {
-      name: NAME, status: 'fail', detail: `no Docker with ${image}, no traefik binary (${tried}), download off (traefik.download: false) and no Go >= ${TRAEFIK_REQUIRED_GO}`,
+      name: NAME,
+      status: 'fail',
+      detail: `no Docker with ${image}, no traefik binary (${tried}), download off (traefik.download: false) and no Go >= ${TRAEFIK_REQUIRED_GO}`,
       fix: 'start Docker, put traefik v3 on PATH (or set traefik.binary), or allow the download (traefik.download: true)',
     };
   }
   return { name: NAME, status: 'warn', detail: `no Docker with ${image} and no traefik binary here (${tried}); up would ${ways.join(', else ')}` };
 }
-

@@ -17,8 +17,10 @@ export class ExternalTraefikRuntime implements TraefikRuntime {
   }
 
   describe(): string {
-    return `external Traefik: point its file provider at ${this.ctx.layout.dynamicDir}`
-      + (this.apiUrl ? `; confirming changes through ${this.apiUrl}` : ' (no traefik.apiUrl: changes are written, not confirmed)');
+    return (
+      `external Traefik: point its file provider at ${this.ctx.layout.dynamicDir}` +
+      (this.apiUrl ? `; confirming changes through ${this.apiUrl}` : ' (no traefik.apiUrl: changes are written, not confirmed)')
+    );
   }
 
   async start(onProgress: (message: string) => void): Promise<void> {

@@ -14,15 +14,17 @@ export interface StaticPaths {
 }
 
 export async function writeStaticConfig(config: LbDevConfig, layout: StateLayout, paths: StaticPaths): Promise<string> {
-  const yaml = staticConfigToYaml(renderStaticConfig({
-    dynamicDir: paths.dynamicDir,
-    throttleMs: config.traefik.throttleMs,
-    balancerPort: config.balancer.port,
-    apiPort: config.traefik.apiPort,
-    balancerHost: paths.balancerHost,
-    apiHost: paths.apiHost,
-    accessLogPath: config.traefik.accessLog ? paths.accessLog : null,
-  }));
+  const yaml = staticConfigToYaml(
+    renderStaticConfig({
+      dynamicDir: paths.dynamicDir,
+      throttleMs: config.traefik.throttleMs,
+      balancerPort: config.balancer.port,
+      apiPort: config.traefik.apiPort,
+      balancerHost: paths.balancerHost,
+      apiHost: paths.apiHost,
+      accessLogPath: config.traefik.accessLog ? paths.accessLog : null,
+    }),
+  );
   await mkdir(layout.dynamicDir, { recursive: true, mode: 0o700 });
   await mkdir(layout.tmpDir, { recursive: true, mode: 0o700 });
   await writeOwnerOnly(layout.staticFile, yaml);

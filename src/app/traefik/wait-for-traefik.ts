@@ -11,9 +11,9 @@ export async function waitForTraefik(apiUrl: string, recentLines: () => string[]
   const { outcome } = await pollUntil(async () => (await api.ping()) || !stillRunning(), { timeoutMs: START_TIMEOUT_MS, intervalMs: POLL_INTERVAL_MS });
   if (outcome === 'met' && stillRunning()) return;
   const lines = recentLines().slice(-15);
-  throw new LbDevError('TRAEFIK_START_FAILED',
-    stillRunning()
-      ? `Traefik did not answer ${apiUrl}/ping within ${START_TIMEOUT_MS / 1000}s`
-      : 'Traefik exited during start-up',
-    { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] });
+  throw new LbDevError(
+    'TRAEFIK_START_FAILED',
+    stillRunning() ? `Traefik did not answer ${apiUrl}/ping within ${START_TIMEOUT_MS / 1000}s` : 'Traefik exited during start-up',
+    { details: lines.length ? ['its last log lines:', ...lines] : ['it printed nothing'] },
+  );
 }

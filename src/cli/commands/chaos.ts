@@ -5,10 +5,14 @@ import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } fro
 
 function describe(e: ChaosEvent): string {
   switch (e.event) {
-    case 'start': return `chaos: killing one instance every ${e.interval / 1000}s with ${e.signal}, keeping at least ${e.keep} ready`;
-    case 'kill': return `killed ${e.instance} (pid ${e.pid}); ${e.ready - 1} of ${e.total} still ready`;
-    case 'skip': return `skipped: ${e.reason}`;
-    case 'stop': return `chaos: stopped after ${e.kills} kill(s)`;
+    case 'start':
+      return `chaos: killing one instance every ${e.interval / 1000}s with ${e.signal}, keeping at least ${e.keep} ready`;
+    case 'kill':
+      return `killed ${e.instance} (pid ${e.pid}); ${e.ready - 1} of ${e.total} still ready`;
+    case 'skip':
+      return `skipped: ${e.reason}`;
+    case 'stop':
+      return `chaos: stopped after ${e.kills} kill(s)`;
   }
 }
 
@@ -28,11 +32,20 @@ export function chaosCommand(): Command {
     const say = (event: ChaosEvent) => {
       const { event: name, ...rest } = event;
       const json = name === 'start' ? { event: name, interval: event.interval, keep: event.keep } : { event: name, ...rest };
-      process.stdout.write(flags.json ? `${JSON.stringify({ time: new Date().toISOString(), ...json })}\n` : `${new Date().toISOString().slice(11, 19)} ${describe(event)}\n`);
+      process.stdout.write(
+        flags.json ? `${JSON.stringify({ time: new Date().toISOString(), ...json })}\n` : `${new Date().toISOString().slice(11, 19)} ${describe(event)}\n`,
+      );
     };
-    await withClient(flags, (client) => runChaos({ intervalMs: flags.interval, signal: flags.signal, keep: flags.keep }, {
-      instances: async () => (await client.call('status')).instances,
-      kill: (instance, signal) => client.call('kill', { instance, signal }),
-    }, stop.signal, say));
+    await withClient(flags, (client) =>
+      runChaos(
+        { intervalMs: flags.interval, signal: flags.signal, keep: flags.keep },
+        {
+          instances: async () => (await client.call('status')).instances,
+          kill: (instance, signal) => client.call('kill', { instance, signal }),
+        },
+        stop.signal,
+        say,
+      ),
+    );
   });
 }

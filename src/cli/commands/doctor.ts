@@ -6,7 +6,10 @@ import { loadResolvedConfig, useColor, withClient } from '../context.js';
 import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, presetOverrides, traefikMode } from '../options.js';
 
 const MARK: Record<CheckResult['status'], [string, string]> = {
-  ok: ['ok  ', SGR.green], warn: ['warn', SGR.yellow], fail: ['FAIL', SGR.red], skip: ['skip', SGR.dim],
+  ok: ['ok  ', SGR.green],
+  warn: ['warn', SGR.yellow],
+  fail: ['FAIL', SGR.red],
+  skip: ['skip', SGR.dim],
 };
 
 export function doctorCommand(): Command {

@@ -6,8 +6,7 @@ import { existsSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export function downCommand(): Command {
-  const command = new Command('down')
-    .description('stop a running lb-dev (the same as Ctrl-C in its terminal) and wait until it is gone');
+  const command = new Command('down').description('stop a running lb-dev (the same as Ctrl-C in its terminal) and wait until it is gone');
   addLocationOptions(command);
   return command.action(async (flags: LocationFlags) => {
     const socket = await withClient(flags, async (client) => {

@@ -19,21 +19,32 @@ export function initCommand(): Command {
   return new Command('init')
     .description('write a commented lb-dev.config.yaml here (a Rocket.Chat checkout gets the rocketchat preset)')
     .option('--preset <name>', 'rocketchat or generic (default: rocketchat in a Rocket.Chat checkout, else generic)', choice('--preset', INIT_PRESETS))
-    .option('--mode <mode>', 'rocketchat: replicas (default; one Meteor build + copies of its bundle) or independent (N Meteor builds)', choice('--mode', ROCKETCHAT_MODES))
+    .option(
+      '--mode <mode>',
+      'rocketchat: replicas (default; one Meteor build + copies of its bundle) or independent (N Meteor builds)',
+      choice('--mode', ROCKETCHAT_MODES),
+    )
     .option('-n, --instances <n>', 'instances, all together (default 3)', wholeNumber('--instances'))
-    .option('--mongo-url <url>', 'rocketchat: your MongoDB replica set (default: meteor-1\'s built-in MongoDB)')
+    .option('--mongo-url <url>', "rocketchat: your MongoDB replica set (default: meteor-1's built-in MongoDB)")
     .option('--force', 'replace an existing lb-dev.config.yaml')
     .option('--add-script', 'add "lb:dev": "lb-dev up" to package.json without asking')
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ lb-dev init                                   in a Rocket.Chat checkout: preset rocketchat, 3 instances
   $ lb-dev init --mode independent -n 2 --add-script
-  $ lb-dev init --mongo-url "mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0"`)
+  $ lb-dev init --mongo-url "mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0"`,
+    )
     .action(async (flags: { preset?: InitPreset; mode?: RocketChatMode; instances?: number; mongoUrl?: string; force?: boolean; addScript?: boolean }) => {
       const instances = flags.instances ?? 3;
-      if (instances < 1 || instances > MAX_INSTANCES) throw new LbDevError('USAGE', `--instances: expected a whole number from 1 to ${MAX_INSTANCES}, got ${instances}`);
+      if (instances < 1 || instances > MAX_INSTANCES)
+        throw new LbDevError('USAGE', `--instances: expected a whole number from 1 to ${MAX_INSTANCES}, got ${instances}`);
       if (flags.mongoUrl !== undefined && !mongoUrl(flags.mongoUrl).ok) {
-        throw new LbDevError('USAGE', `--mongo-url: expected a MongoDB URL like mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0, got ${JSON.stringify(flags.mongoUrl)}`);
+        throw new LbDevError(
+          'USAGE',
+          `--mongo-url: expected a MongoDB URL like mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0, got ${JSON.stringify(flags.mongoUrl)}`,
+        );
       }
       // Asking needs a person at a terminal; piped or in CI, init only says what it would add.
       const interactive = Boolean(process.stdin.isTTY && process.stdout.isTTY);

@@ -14,8 +14,10 @@ type LogsFlags = LocationFlags & { follow?: boolean; lines?: number; since?: num
 
 export function logsCommand(): Command {
   const command = new Command('logs')
-    .description('print the output of instances (app-2 or 2), `traefik` or `lb-dev`; all of them when none is named. '
-      + 'After `up` has ended, reads the log files it left in the state dir')
+    .description(
+      'print the output of instances (app-2 or 2), `traefik` or `lb-dev`; all of them when none is named. ' +
+        'After `up` has ended, reads the log files it left in the state dir',
+    )
     .argument('[instance...]', 'instances or sources to show')
     .option('-f, --follow', 'keep printing new lines as they come, across restarts; ends when `up` ends')
     .option('-n, --lines <n>', `how many recent lines to print first (default ${DEFAULT_LINES}; with --since: all of them)`, wholeNumber('--lines'))
@@ -39,7 +41,11 @@ export function logsCommand(): Command {
       return;
     }
     try {
-      if (flags.follow) process.once('SIGINT', () => { client.close(); process.exit(0); });
+      if (flags.follow)
+        process.once('SIGINT', () => {
+          client.close();
+          process.exit(0);
+        });
       const request = client.stream('logs', { sources, lines, follow: Boolean(flags.follow), sinceMs: flags.since ?? null }, (message) => {
         if ('dropped' in message) {
           process.stderr.write(`lb-dev logs: ${message.dropped} lines skipped because this terminal read too slowly\n`);

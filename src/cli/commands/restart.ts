@@ -16,8 +16,7 @@ export function restartCommand(): Command {
   return command.action(async (instance: string | undefined, flags: LocationFlags & { all?: boolean; rolling?: boolean; drain: number; json?: boolean }) => {
     if (!instance && !flags.all) throw new LbDevError('USAGE', 'restart: expected an instance name (app-2 or 2) or --all, got neither');
     const drainMs = flags.drain;
-    const result = await withClient(flags, (client) =>
-      client.call('restart', { instance, all: Boolean(flags.all), rolling: Boolean(flags.rolling), drainMs }));
+    const result = await withClient(flags, (client) => client.call('restart', { instance, all: Boolean(flags.all), rolling: Boolean(flags.rolling), drainMs }));
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
     else if (result.restarted.length === 0) process.stdout.write('no instances to restart (`lb-dev scale N` adds some)\n');
     else for (const r of result.restarted) process.stdout.write(`${r.instance}: restarted and ready in ${formatElapsed(r.ms)}\n`);

@@ -13,13 +13,14 @@ export function scaleCommand(): Command {
   addLocationOptions(command);
   return command.action(async (count: number, flags: LocationFlags & { group?: string; drain: number; wait: boolean; json?: boolean }) => {
     const drainMs = flags.drain;
-    const result = await withClient(flags, (client) =>
-      client.call('scale', { count, group: flags.group, drainMs, wait: flags.wait }));
+    const result = await withClient(flags, (client) => client.call('scale', { count, group: flags.group, drainMs, wait: flags.wait }));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;
     }
     const added = result.added.map((name) => `${name} (${result.states[name] ?? 'starting'})`);
-    process.stdout.write(`${result.instances} instances${added.length ? `; started ${added.join(', ')}` : ''}${result.removed.length ? `; stopped ${result.removed.join(', ')}` : ''}\n`);
+    process.stdout.write(
+      `${result.instances} instances${added.length ? `; started ${added.join(', ')}` : ''}${result.removed.length ? `; stopped ${result.removed.join(', ')}` : ''}\n`,
+    );
   });
 }

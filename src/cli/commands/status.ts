@@ -18,7 +18,10 @@ export function statusCommand(): Command {
         return;
       }
       const tty = Boolean(process.stdout.isTTY) && !flags.json;
-      process.once('SIGINT', () => { client.close(); process.exit(0); });
+      process.once('SIGINT', () => {
+        client.close();
+        process.exit(0);
+      });
       const watching = client.stream('watch', { intervalMs: 1000 }, (report) => {
         if (flags.json) process.stdout.write(`${JSON.stringify(report)}\n`);
         else process.stdout.write(`${tty ? CLEAR_SCREEN : ''}${renderStatus(report, Date.now())}\n`);

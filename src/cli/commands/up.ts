@@ -9,22 +9,42 @@ export function upCommand(): Command {
     .option('--command <cmd>', 'the dev command to run per instance, e.g. "yarn dev" (default: the built-in demo app)')
     .option('--port <port>', "the balancer's port (default 3000)", wholeNumber('--port'))
     .option('--host <address>', "the balancer's address (default 127.0.0.1; 0.0.0.0 to expose it to your network)")
-    .option('--traefik <mode>', 'auto (default: Docker if it has the image, else a local traefik, downloaded once if needed), docker, binary (a local traefik) or external (your own Traefik)', traefikMode)
+    .option(
+      '--traefik <mode>',
+      'auto (default: Docker if it has the image, else a local traefik, downloaded once if needed), docker, binary (a local traefik) or external (your own Traefik)',
+      traefikMode,
+    )
     .option('--monitoring', 'also run Prometheus scraping lb-dev and Traefik (monitoring.* in the config)')
     .option('--mode <mode>', 'preset rocketchat: replicas (one Meteor build + copies of its bundle) or independent (N Meteor builds)')
-    .option('--mongo-url <url>', 'preset rocketchat: your MongoDB replica set (default: MONGO_URL, else meteor-1\'s built-in one)');
+    .option('--mongo-url <url>', "preset rocketchat: your MongoDB replica set (default: MONGO_URL, else meteor-1's built-in one)");
   addLocationOptions(command);
   return command
-    .addHelpText('after', `
+    .addHelpText(
+      'after',
+      `
 Examples:
   $ lb-dev up                                   3 demo instances behind Traefik (in Docker, or a local binary)
   $ lb-dev up -n 2 --command "yarn dev"         your app; each instance gets PORT in its env
   $ lb-dev up --traefik external                only write routes for a Traefik you run yourself
-  $ lb-dev up --monitoring                      also run Prometheus (its URL is printed)`)
-    .action(async (flags: LocationFlags & { instances?: number; command?: string; port?: number; traefik?: TraefikMode; host?: string; monitoring?: boolean; mode?: string; mongoUrl?: string }) => {
-      const config = await loadResolvedConfig(flags, { ...overridesFrom(flags), ...presetOverrides(flags) });
-      // The supervisor and everything it drives load here, for `up` only.
-      const { runUp } = await import('../../app/up.js');
-      process.exitCode = await runUp(config, { out: process.stdout, color: useColor(process.stdout), signals: process, env: process.env });
-    });
+  $ lb-dev up --monitoring                      also run Prometheus (its URL is printed)`,
+    )
+    .action(
+      async (
+        flags: LocationFlags & {
+          instances?: number;
+          command?: string;
+          port?: number;
+          traefik?: TraefikMode;
+          host?: string;
+          monitoring?: boolean;
+          mode?: string;
+          mongoUrl?: string;
+        },
+      ) => {
+        const config = await loadResolvedConfig(flags, { ...overridesFrom(flags), ...presetOverrides(flags) });
+        // The supervisor and everything it drives load here, for `up` only.
+        const { runUp } = await import('../../app/up.js');
+        process.exitCode = await runUp(config, { out: process.stdout, color: useColor(process.stdout), signals: process, env: process.env });
+      },
+    );
 }

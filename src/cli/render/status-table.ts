@@ -9,7 +9,14 @@ function ago(ms: number): string {
 
 function table(rows: string[][]): string {
   const widths = rows[0]!.map((_, c) => Math.max(...rows.map((r) => (r[c] ?? '').length)));
-  return rows.map((r) => r.map((cell, c) => cell.padEnd(widths[c]!)).join('  ').trimEnd()).join('\n');
+  return rows
+    .map((r) =>
+      r
+        .map((cell, c) => cell.padEnd(widths[c]!))
+        .join('  ')
+        .trimEnd(),
+    )
+    .join('\n');
 }
 
 export function renderStatus(report: StatusReport, now: number): string {
@@ -37,7 +44,8 @@ export function renderStatus(report: StatusReport, now: number): string {
   // Why an instance could not start (a missing cwd, E2BIG): the table cell has no room for it.
   const problems = report.instances.filter((i) => i.lastExit?.reason && i.pid === null).map((i) => `${i.name}: could not start: ${i.lastExit!.reason}`);
   const routes = report.routes;
-  const confirmed = routes.confirmed === true ? `live in Traefik (${routes.confirmMs}ms)` : routes.confirmed === false ? `NOT CONFIRMED: ${routes.problem}` : 'written';
+  const confirmed =
+    routes.confirmed === true ? `live in Traefik (${routes.confirmMs}ms)` : routes.confirmed === false ? `NOT CONFIRMED: ${routes.problem}` : 'written';
   return [
     `balancer  ${report.url}   (Traefik: ${report.traefik.description})`,
     `routes    ${routes.written.join(', ') || 'none (503)'} - ${confirmed}`,

@@ -125,8 +125,10 @@ export const regex: Check<string> = (value) => {
   }
   const unsafe = catastrophicPart(value);
   if (unsafe !== undefined) {
-    return fail('a regular expression without a repeated group that repeats inside or has alternatives starting alike',
-      `\`${unsafe}\` can take exponential time on a line that almost matches; see docs/configuration.md`);
+    return fail(
+      'a regular expression without a repeated group that repeats inside or has alternatives starting alike',
+      `\`${unsafe}\` can take exponential time on a line that almost matches; see docs/configuration.md`,
+    );
   }
   return ok(value);
 };
@@ -173,4 +175,6 @@ export const memberName: Check<string> = (value) =>
   typeof value === 'string' && /^[a-z][a-z0-9-]*$/.test(value) ? ok(value) : fail('a group or instance name like meteor or meteor-1');
 
 export const mongoUrl: Check<string> = (value) =>
-  typeof value === 'string' && /^mongodb(\+srv)?:\/\/\S+$/.test(value) ? ok(value) : fail('a MongoDB URL like mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0');
+  typeof value === 'string' && /^mongodb(\+srv)?:\/\/\S+$/.test(value)
+    ? ok(value)
+    : fail('a MongoDB URL like mongodb://127.0.0.1:27017/rocketchat?replicaSet=rs0');

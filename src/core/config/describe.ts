@@ -18,9 +18,10 @@ export function configToUserShape(config: LbDevConfig): Record<string, unknown> 
 /** YAML text of the resolved config, headed by where it came from. */
 export function configToYaml(config: LbDevConfig): string {
   const doc = new Document(configToUserShape(config));
-  doc.commentBefore = config.source === null
-    ? ' lb-dev configuration: defaults and flags (no config file)'
-    : ` lb-dev configuration: ${config.source} with defaults and flags applied`;
+  doc.commentBefore =
+    config.source === null
+      ? ' lb-dev configuration: defaults and flags (no config file)'
+      : ` lb-dev configuration: ${config.source} with defaults and flags applied`;
   if (config.usingDemoApp) {
     const command = doc.getIn(['groups', config.groups[0]?.name ?? 'app', 'command'], true);
     if (isScalar(command)) command.comment = ' the built-in demo app: no command is configured';

@@ -39,10 +39,8 @@ const REGIONS: Record<DocFormat, Record<string, () => string[]>> = {
     group: () => table(rows(GROUP_FIELDS, '', true)),
   },
   yaml: {
-    settings: () => Object.entries(TOP_FIELDS).flatMap(([key, field], index) => [
-      ...(index > 0 && field.kind === 'group' ? [''] : []),
-      ...yamlLines({ [key]: field }, ''),
-    ]),
+    settings: () =>
+      Object.entries(TOP_FIELDS).flatMap(([key, field], index) => [...(index > 0 && field.kind === 'group' ? [''] : []), ...yamlLines({ [key]: field }, '')]),
     group: () => [withComment('groups:', GROUPS_DOC), withComment(`  ${EXAMPLE_GROUP}:`, EXAMPLE_GROUP_DOC), ...yamlLines(GROUP_FIELDS, '    ')],
   },
 };

@@ -46,9 +46,8 @@ export interface Group<F extends Fields = Fields, Optional extends boolean = boo
 export type Field = Leaf<any> | Group;
 export type Fields = { readonly [key: string]: Field };
 
-type ResolvedField<X> = X extends Leaf<infer T, string | null> ? T
-  : X extends Group<infer F, infer Optional> ? Resolved<F> | (Optional extends true ? null : never)
-  : never;
+type ResolvedField<X> =
+  X extends Leaf<infer T, string | null> ? T : X extends Group<infer F, infer Optional> ? Resolved<F> | (Optional extends true ? null : never) : never;
 
 /** The resolved shape of a table: renamed keys, durations in ms, switched-off groups null. */
 export type Resolved<F extends Fields> = {
@@ -72,7 +71,12 @@ function checkedDefault<T>(check: Check<T>, value: unknown, doc: string): T {
 export function value<T, As extends string | null = null>(check: Check<T>, opts: LeafOptions<As> & { show?: (value: T) => unknown }): Leaf<T, NoInfer<As>> {
   const fallback = checkedDefault(check, opts.default, opts.doc);
   return {
-    kind: 'leaf', as: (opts.as ?? null) as As, default: opts.default, fallback, doc: opts.doc, writtenMeansFixed: opts.writtenMeansFixed ?? false,
+    kind: 'leaf',
+    as: (opts.as ?? null) as As,
+    default: opts.default,
+    fallback,
+    doc: opts.doc,
+    writtenMeansFixed: opts.writtenMeansFixed ?? false,
     read: (section, key) => section.read(key, check, fallback),
     show: opts.show ?? ((v) => v),
   };
@@ -92,7 +96,12 @@ export function size<As extends string | null = null>(min: number, opts: LeafOpt
 export function list<T>(item: Check<T>, opts: LeafOptions<null> & { default: unknown[] }): Leaf<T[], null> {
   const fallback = opts.default.map((entry) => checkedDefault(item, entry, opts.doc));
   return {
-    kind: 'leaf', as: null, default: opts.default, fallback, doc: opts.doc, writtenMeansFixed: false,
+    kind: 'leaf',
+    as: null,
+    default: opts.default,
+    fallback,
+    doc: opts.doc,
+    writtenMeansFixed: false,
     read: (section, key) => section.readList(key, item, [...fallback]),
     show: (items) => [...items],
   };
@@ -101,7 +110,12 @@ export function list<T>(item: Check<T>, opts: LeafOptions<null> & { default: unk
 /** A mapping of free-form names (environment variables) to values; empty by default. */
 export function mapping<T>(name: Check<string>, item: Check<T>, opts: { doc: string; expected: string }): Leaf<Record<string, T>, null> {
   return {
-    kind: 'leaf', as: null, default: {}, fallback: {}, doc: opts.doc, writtenMeansFixed: false,
+    kind: 'leaf',
+    as: null,
+    default: {},
+    fallback: {},
+    doc: opts.doc,
+    writtenMeansFixed: false,
     read: (section, key) => section.readMap(key, name, item, opts.expected),
     show: (entries) => ({ ...entries }),
   };
@@ -145,6 +159,7 @@ export function showFields(fields: Fields, resolved: object): Record<string, unk
 
 /** Every key with its default, as written in the file. */
 export function fileDefaults(fields: Fields): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(fields).map(([key, field]) =>
-    [key, field.kind === 'leaf' ? structuredClone(field.default) : fileDefaults(field.fields)]));
+  return Object.fromEntries(
+    Object.entries(fields).map(([key, field]) => [key, field.kind === 'leaf' ? structuredClone(field.default) : fileDefaults(field.fields)]),
+  );
 }

@@ -30,8 +30,13 @@ export function checkGroupLinks(problems: Problems, groups: readonly LinkedGroup
     const targets: string[] = [];
     group.dependsOn.forEach((member, index) => {
       const target = groupOfMember(member, groups);
-      if (target === undefined) problems.at([...group.at, 'dependsOn', String(index)], `expected a group or instance (${known()}), got ${JSON.stringify(member)}`);
-      else if (target === group.name) problems.at([...group.at, 'dependsOn', String(index)], `expected another group or its instances, got ${JSON.stringify(member)}: a group cannot wait for itself`);
+      if (target === undefined)
+        problems.at([...group.at, 'dependsOn', String(index)], `expected a group or instance (${known()}), got ${JSON.stringify(member)}`);
+      else if (target === group.name)
+        problems.at(
+          [...group.at, 'dependsOn', String(index)],
+          `expected another group or its instances, got ${JSON.stringify(member)}: a group cannot wait for itself`,
+        );
       else targets.push(target);
     });
     edges.set(group.name, targets);
@@ -49,25 +54,35 @@ function checkRestartOn(problems: Problems, group: LinkedGroup, groups: readonly
   const { logFrom, logPattern } = group.restartOn;
   const at = [...group.at, 'restartOn'];
   if ((logFrom === null) !== (logPattern === null)) {
-    problems.at([...at, logFrom === null ? 'logPattern' : 'logFrom'], `expected restartOn.logFrom and restartOn.logPattern together, got only ${logFrom === null ? 'logPattern' : 'logFrom'}`);
+    problems.at(
+      [...at, logFrom === null ? 'logPattern' : 'logFrom'],
+      `expected restartOn.logFrom and restartOn.logPattern together, got only ${logFrom === null ? 'logPattern' : 'logFrom'}`,
+    );
   }
   if (logFrom === null) return;
   const target = groupOfMember(logFrom, groups);
   if (target === undefined) problems.at([...at, 'logFrom'], `expected a group or instance (${known()}), got ${JSON.stringify(logFrom)}`);
-  else if (target === group.name) problems.at([...at, 'logFrom'], `expected another group (restarting a group on its own output would loop), got ${JSON.stringify(logFrom)}`);
+  else if (target === group.name)
+    problems.at([...at, 'logFrom'], `expected another group (restarting a group on its own output would loop), got ${JSON.stringify(logFrom)}`);
 }
 
 /** `{meteor-1.extraPort1}` needs meteor-1 to exist, to have that port, and to have started first (dependsOn). */
 function checkPeerPlaceholders(problems: Problems, group: LinkedGroup, groups: readonly LinkedGroup[]): void {
-  const templates: Array<[string[], string | null]> = [[['command'], group.command], ...Object.entries(group.env).map(([key, text]): [string[], string] => [['env', key], text])];
+  const templates: Array<[string[], string | null]> = [
+    [['command'], group.command],
+    ...Object.entries(group.env).map(([key, text]): [string[], string] => [['env', key], text]),
+  ];
   for (const [where, template] of templates) {
     for (const [placeholder, peer, key, n] of (template ?? '').matchAll(PEER_PLACEHOLDER)) {
       const owner = groups.find((g) => groupOfMember(peer!, [g]) === g.name && peer !== g.name);
       const at = [...group.at, ...where];
       if (!owner) problems.at(at, `expected ${placeholder} to name an instance like meteor-1, got ${JSON.stringify(peer)}, which no group has`);
-      else if (owner.name === group.name) problems.at(at, `expected ${placeholder} to name an instance of another group, got one of ${group.name} itself (use {port} or {extraPortN})`);
-      else if (!group.dependsOn.includes(peer!) && !group.dependsOn.includes(owner.name)) problems.at(at, `expected ${peer} (or ${owner.name}) in dependsOn, so that its ports exist before ${group.name} starts, got ${placeholder} without it`);
-      else if (key !== 'port' && (Number(n) < 1 || Number(n) > owner.reservePorts)) problems.at(at, `expected ${placeholder} within ${owner.name}'s reservePorts (${owner.reservePorts}), got extra port ${n}`);
+      else if (owner.name === group.name)
+        problems.at(at, `expected ${placeholder} to name an instance of another group, got one of ${group.name} itself (use {port} or {extraPortN})`);
+      else if (!group.dependsOn.includes(peer!) && !group.dependsOn.includes(owner.name))
+        problems.at(at, `expected ${peer} (or ${owner.name}) in dependsOn, so that its ports exist before ${group.name} starts, got ${placeholder} without it`);
+      else if (key !== 'port' && (Number(n) < 1 || Number(n) > owner.reservePorts))
+        problems.at(at, `expected ${placeholder} within ${owner.name}'s reservePorts (${owner.reservePorts}), got extra port ${n}`);
     }
   }
 }

@@ -47,7 +47,7 @@ rocketchat:
 #     websocketPaths [/websocket, /sockjs], healthCheck.path /api/info
 #   groups.meteor: meteor --exclude-archs "web.browser.legacy, web.cordova" --port {port}, in apps/meteor,
 #     env ROOT_URL={url} INSTANCE_IP=127.0.0.1, ready on /api/info + the SERVER RUNNING line, startTimeout 20m
-#   groups.${c.mode === 'replicas' ? 'replica: node .meteor/local/build/main.js, after meteor-1, MONGO_URL at meteor-1\'s database,\n#     restartOn: meteor\'s "=> Meteor server restarted" or a new .meteor/local/build/main.js' : 'peer: more Meteor dev processes, after meteor-1, one at a time (startOrder: sequential),\n#     METEOR_LOCAL_DIR=.meteor/local-{name}, MONGO_URL at meteor-1\'s database'}
+#   groups.${c.mode === 'replicas' ? 'replica: node .meteor/local/build/main.js, after meteor-1, MONGO_URL at meteor-1\'s database,\n#     restartOn: meteor\'s "=> Meteor server restarted" or a new .meteor/local/build/main.js' : "peer: more Meteor dev processes, after meteor-1, one at a time (startOrder: sequential),\n#     METEOR_LOCAL_DIR=.meteor/local-{name}, MONGO_URL at meteor-1's database"}
 # For example:
 # groups:
 #   meteor:

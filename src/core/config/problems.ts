@@ -62,9 +62,8 @@ export class Problems {
     const key = path[path.length - 1]!;
     const close = suggest(key, known);
     const home = this.keyHomes.get(key);
-    const advice = close !== undefined ? `did you mean \`${close}\`?`
-      : home !== undefined ? `did you mean \`${home}\`?`
-      : `expected one of ${known.join(', ')}`;
+    const advice =
+      close !== undefined ? `did you mean \`${close}\`?` : home !== undefined ? `did you mean \`${home}\`?` : `expected one of ${known.join(', ')}`;
     this.at(path, `unknown key ${JSON.stringify(key)}; ${advice}`);
   }
 
@@ -75,9 +74,7 @@ export class Problems {
     const details = sorted.map((p) => `${p.line === undefined ? '' : `line ${p.line}: `}${p.where === '' ? '' : `${p.where}: `}${p.message}`);
     const fromFile = sorted.some((p) => !p.fromFlag);
     const fromFlags = sorted.some((p) => p.fromFlag);
-    const subject = fromFile && fromFlags ? `${file ?? 'the configuration'} and the flags`
-      : fromFlags ? 'the flags'
-      : file ?? 'the configuration';
+    const subject = fromFile && fromFlags ? `${file ?? 'the configuration'} and the flags` : fromFlags ? 'the flags' : (file ?? 'the configuration');
     const verb = fromFlags ? 'have' : 'has';
     const noun = sorted.length === 1 ? 'problem' : 'problems';
     throw new LbDevError('CONFIG_INVALID', `${subject} ${verb} ${sorted.length} ${noun}`, { details });

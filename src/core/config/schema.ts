@@ -51,7 +51,11 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   const preset = applyPreset(raw, flags);
   if (!preset.tookInstances) {
     for (const flag of ['mode', 'mongoUrl'] as const) {
-      if (flags[flag] !== undefined) problems.flagMessage(flag === 'mode' ? '--mode' : '--mongo-url', 'expected `preset: rocketchat` in the config (lb-dev init --preset rocketchat writes one), got no preset');
+      if (flags[flag] !== undefined)
+        problems.flagMessage(
+          flag === 'mode' ? '--mode' : '--mongo-url',
+          'expected `preset: rocketchat` in the config (lb-dev init --preset rocketchat writes one), got no preset',
+        );
     }
   }
 
@@ -65,7 +69,10 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     problems.at(['traefik', 'apiPort'], `expected a port other than the balancer's (balancer.port ${balancer.port}), got ${traefik.apiPort}`);
   }
   if (dashboard.port !== null && (dashboard.port === balancer.port || dashboard.port === traefik.apiPort)) {
-    problems.at(['dashboard', 'port'], `expected a port other than the balancer's (${balancer.port}) and Traefik's API (${traefik.apiPort}), got ${dashboard.port}`);
+    problems.at(
+      ['dashboard', 'port'],
+      `expected a port other than the balancer's (${balancer.port}) and Traefik's API (${traefik.apiPort}), got ${dashboard.port}`,
+    );
   }
 
   const drafts = readGroups(problems, top, baseDir);
@@ -89,9 +96,24 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   };
   return {
     // --state-dir is relative to the cwd, the file's stateDir to the file; the default lives in the cwd.
-    stateDir: flags.stateDir !== undefined ? path.resolve(opts.cwd, flags.stateDir)
-      : top.has('stateDir') ? path.resolve(baseDir, stateDir) : path.resolve(opts.cwd, stateDir),
-    source, balancer, traefik, logs, metrics, monitoring, dashboard, preset: presetName, rocketchat, groups, usingDemoApp, notices: preset.notices,
+    stateDir:
+      flags.stateDir !== undefined
+        ? path.resolve(opts.cwd, flags.stateDir)
+        : top.has('stateDir')
+          ? path.resolve(baseDir, stateDir)
+          : path.resolve(opts.cwd, stateDir),
+    source,
+    balancer,
+    traefik,
+    logs,
+    metrics,
+    monitoring,
+    dashboard,
+    preset: presetName,
+    rocketchat,
+    groups,
+    usingDemoApp,
+    notices: preset.notices,
     explicit: { traefikApiPort: written('traefik', 'apiPort'), traefikBinary: written('traefik', 'binary'), dashboardPort: written('dashboard', 'port') },
   };
 }
@@ -128,7 +150,10 @@ function readGroups(problems: Problems, top: Section, baseDir: string): GroupDra
 
   const shorthand = GROUP_KEYS.filter((key) => top.has(key));
   if (shorthand.length > 0) {
-    problems.at([shorthand[0]!], `expected group settings either at the top level (one group) or under \`groups:\`, got both: top-level ${shorthand.map((k) => `\`${k}\``).join(', ')} next to \`groups:\``);
+    problems.at(
+      [shorthand[0]!],
+      `expected group settings either at the top level (one group) or under \`groups:\`, got both: top-level ${shorthand.map((k) => `\`${k}\``).join(', ')} next to \`groups:\``,
+    );
   }
   const raw = top.raw['groups'];
   if (raw === null || typeof raw !== 'object' || Array.isArray(raw) || Object.keys(raw).length === 0) {
@@ -138,7 +163,10 @@ function readGroups(problems: Problems, top: Section, baseDir: string): GroupDra
   return Object.entries(raw as Record<string, unknown>).map(([name, value]) => {
     const at = ['groups', name];
     if (!GROUP_NAME.test(name)) {
-      problems.at(at, `expected a group name of lowercase letters, digits and dashes that starts with a letter (like app or web-2), got ${JSON.stringify(name)}`);
+      problems.at(
+        at,
+        `expected a group name of lowercase letters, digits and dashes that starts with a letter (like app or web-2), got ${JSON.stringify(name)}`,
+      );
     }
     return readGroup(name, Section.open(problems, at, value, GROUP_KEYS, `a mapping of settings for group ${name}`), baseDir);
   });
@@ -148,10 +176,16 @@ function readGroup(name: string, s: Section, baseDir: string): GroupDraft {
   const group = readFields(s, GROUP_FIELDS);
   const { readiness, restart } = group;
   if (readiness.http === null && readiness.logPattern === null) {
-    s.problems.at([...s.path, 'readiness'], 'expected a way to tell that an instance is ready: readiness.http, readiness.logPattern or both, got neither (http: false and no logPattern)');
+    s.problems.at(
+      [...s.path, 'readiness'],
+      'expected a way to tell that an instance is ready: readiness.http, readiness.logPattern or both, got neither (http: false and no logPattern)',
+    );
   }
   if (restart.maxDelayMs < restart.initialDelayMs) {
-    s.problems.at([...s.path, 'restart', 'maxDelay'], `expected at least restart.initialDelay (${formatDuration(restart.initialDelayMs)}), got ${formatDuration(restart.maxDelayMs)}`);
+    s.problems.at(
+      [...s.path, 'restart', 'maxDelay'],
+      `expected at least restart.initialDelay (${formatDuration(restart.initialDelayMs)}), got ${formatDuration(restart.maxDelayMs)}`,
+    );
   }
   const templates: Array<[string[], string | null]> = [
     [['command'], group.command],
@@ -169,9 +203,12 @@ function unfilledPlaceholder(template: string, reservePorts: number): string | u
   for (const [placeholder, n] of template.matchAll(/\{extraPort(\d+)\}/g)) {
     const index = Number(n);
     if (index >= 1 && index <= reservePorts) continue;
-    const allowed = reservePorts === 0 ? 'no {extraPortN} (reservePorts is 0)'
-      : reservePorts === 1 ? 'only {extraPort1} (reservePorts is 1)'
-      : `{extraPort1} to {extraPort${reservePorts}} (reservePorts is ${reservePorts})`;
+    const allowed =
+      reservePorts === 0
+        ? 'no {extraPortN} (reservePorts is 0)'
+        : reservePorts === 1
+          ? 'only {extraPort1} (reservePorts is 1)'
+          : `{extraPort1} to {extraPort${reservePorts}} (reservePorts is ${reservePorts})`;
     return `expected ${allowed}, got ${placeholder}; ${index === 0 ? 'extra ports count from {extraPort1}' : `raise reservePorts to ${index} to reserve that port`}`;
   }
   return undefined;

@@ -14,8 +14,20 @@ export interface InstanceSnapshot {
 }
 
 export type TimelineKind =
-  | 'added' | 'removed' | 'started' | 'ready' | 'unhealthy' | 'crashed' | 'restarted' | 'stopped'
-  | 'drained' | 'admitted' | 'routes-written' | 'routes-confirmed' | 'routes-not-confirmed' | 'chaos';
+  | 'added'
+  | 'removed'
+  | 'started'
+  | 'ready'
+  | 'unhealthy'
+  | 'crashed'
+  | 'restarted'
+  | 'stopped'
+  | 'drained'
+  | 'admitted'
+  | 'routes-written'
+  | 'routes-confirmed'
+  | 'routes-not-confirmed'
+  | 'chaos';
 
 export interface TimelineEvent {
   time: number;

@@ -163,15 +163,21 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
         const reason = event.fatal ? event.reason : `${failures} failed probes in a row (${event.reason})`;
         return {
           state: { ...state, phase: 'unhealthy', probeFailures: failures, probeSuccesses: 0 },
-          effects: [{ type: 'log', level: 'warn', text: `unhealthy: ${reason}; restarting it` }, { type: 'kill', reason }],
+          effects: [
+            { type: 'log', level: 'warn', text: `unhealthy: ${reason}; restarting it` },
+            { type: 'kill', reason },
+          ],
         };
       }
       return {
         state: { ...state, phase: 'unhealthy', probeFailures: failures, probeSuccesses: 0 },
-        effects: [{
-          type: 'log', level: 'warn',
-          text: `unhealthy after ${failures} failed probes (${event.reason}); out of the balancer until it recovers`,
-        }],
+        effects: [
+          {
+            type: 'log',
+            level: 'warn',
+            text: `unhealthy after ${failures} failed probes (${event.reason}); out of the balancer until it recovers`,
+          },
+        ],
       };
     }
     case 'startTimedOut': {
@@ -197,11 +203,7 @@ function step(state: InstanceState, event: InstanceEvent, ctx: TransitionContext
   }
 }
 
-function exited(
-  state: InstanceState,
-  event: Extract<InstanceEvent, { type: 'exited' }>,
-  ctx: TransitionContext,
-): Transition {
+function exited(state: InstanceState, event: Extract<InstanceEvent, { type: 'exited' }>, ctx: TransitionContext): Transition {
   const lastExit = { code: event.code, signal: event.signal, at: ctx.now, ...(event.spawnError ? { reason: event.spawnError } : {}) };
   const how = event.spawnError ? `could not start (${event.spawnError})` : describeExit(event.code, event.signal);
   const base: InstanceState = { ...state, alive: false, lastExit, readyAt: null, probeFailures: 0, probeSuccesses: 0 };

@@ -5,8 +5,7 @@
  */
 
 // Same alternation as ansi.ts, with the CSI parameters and final byte captured.
-const ESCAPE =
-  /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)([0-?]*)[ -/]*([@-~])|\u001b[()#*+][0-9A-Za-z]|\u001b[@-Z\\^_78=>]/g;
+const ESCAPE = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)([0-?]*)[ -/]*([@-~])|\u001b[()#*+][0-9A-Za-z]|\u001b[@-Z\\^_78=>]/g;
 
 interface Style {
   fg: string | null;

@@ -8,8 +8,7 @@
 //  - CSI (colours, cursor moves): ESC [ or the 8-bit 0x9B, parameters, intermediates, final byte
 //  - charset selection: ESC ( B and friends
 //  - any other two-byte escape: ESC followed by one byte in @..Z, \, ], ^, _ or 7/8/=/> (keypad, save/restore)
-const ANSI_PATTERN =
-  /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[()#*+][0-9A-Za-z]|\u001b[@-Z\\^_78=>]/g;
+const ANSI_PATTERN = /\u001b\][^\u0007\u001b]*(?:\u0007|\u001b\\)|(?:\u001b\[|\u009b)[0-?]*[ -/]*[@-~]|\u001b[()#*+][0-9A-Za-z]|\u001b[@-Z\\^_78=>]/g;
 
 /** `text` without ANSI escape sequences (colours, cursor movement, titles, hyperlinks). */
 export function stripAnsi(text: string): string {

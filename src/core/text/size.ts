@@ -5,14 +5,26 @@
 
 const UNIT_BYTES: Record<string, number> = {
   b: 1,
-  kb: 1e3, mb: 1e6, gb: 1e9, tb: 1e12,
-  kib: 1024, mib: 1024 ** 2, gib: 1024 ** 3, tib: 1024 ** 4,
+  kb: 1e3,
+  mb: 1e6,
+  gb: 1e9,
+  tb: 1e12,
+  kib: 1024,
+  mib: 1024 ** 2,
+  gib: 1024 ** 3,
+  tib: 1024 ** 4,
 };
 
 /** Largest first, so that formatSize picks the shortest exact form. */
 const FORMAT_UNITS: ReadonlyArray<[string, number]> = [
-  ['TiB', 1024 ** 4], ['TB', 1e12], ['GiB', 1024 ** 3], ['GB', 1e9],
-  ['MiB', 1024 ** 2], ['MB', 1e6], ['KiB', 1024], ['KB', 1e3],
+  ['TiB', 1024 ** 4],
+  ['TB', 1e12],
+  ['GiB', 1024 ** 3],
+  ['GB', 1e9],
+  ['MiB', 1024 ** 2],
+  ['MB', 1e6],
+  ['KiB', 1024],
+  ['KB', 1e3],
 ];
 
 const SIZE = /^(\d+(?:\.\d+)?)\s*([a-z]*)$/i;

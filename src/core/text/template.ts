@@ -27,12 +27,18 @@ export function renderTemplate(text: string, values: TemplateValues): string {
       return port === undefined ? match : String(port);
     }
     switch (key) {
-      case 'port': return String(values.port);
-      case 'index': return String(values.index);
-      case 'name': return values.name;
-      case 'url': return values.url;
-      case 'group': return values.group;
-      default: return match;
+      case 'port':
+        return String(values.port);
+      case 'index':
+        return String(values.index);
+      case 'name':
+        return values.name;
+      case 'url':
+        return values.url;
+      case 'group':
+        return values.group;
+      default:
+        return match;
     }
   });
 }

@@ -38,7 +38,11 @@ export function nextModeStep(facts: ModeFacts, image: string): ModeStep {
   if (docker.ok) {
     if (!imageFact) return { kind: 'probe', probe: 'image' };
     if (imageFact.ok) {
-      return { kind: 'chosen', mode: 'docker', why: `Docker engine at ${docker.engine} answers and image ${image} ${imageFact.pulled ? 'was pulled' : 'is present'}` };
+      return {
+        kind: 'chosen',
+        mode: 'docker',
+        why: `Docker engine at ${docker.engine} answers and image ${image} ${imageFact.pulled ? 'was pulled' : 'is present'}`,
+      };
     }
   }
   const noDocker = docker.ok

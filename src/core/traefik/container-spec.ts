@@ -73,10 +73,7 @@ export interface EngineFacts {
  */
 export function chooseNetworkMode(requested: 'auto' | ContainerNetwork, engine: EngineFacts): ContainerNetwork {
   if (requested !== 'auto') return requested;
-  const nativeLinux =
-    engine.platform === 'linux' &&
-    engine.osType.toLowerCase() === 'linux' &&
-    !/docker desktop/i.test(engine.operatingSystem);
+  const nativeLinux = engine.platform === 'linux' && engine.osType.toLowerCase() === 'linux' && !/docker desktop/i.test(engine.operatingSystem);
   return nativeLinux ? 'host' : 'bridge';
 }
 

@@ -32,9 +32,7 @@ export function releasePlatform(platform: string, arch: string): ReleasePlatform
   const os = OS_NAMES[platform];
   const goArch = ARCH_NAMES[arch];
   if (!os || !goArch) return null;
-  return os === 'windows'
-    ? { os, arch: goArch, format: 'zip', binaryName: 'traefik.exe' }
-    : { os, arch: goArch, format: 'tar.gz', binaryName: 'traefik' };
+  return os === 'windows' ? { os, arch: goArch, format: 'zip', binaryName: 'traefik.exe' } : { os, arch: goArch, format: 'tar.gz', binaryName: 'traefik' };
 }
 
 /** e.g. traefik_v3.6.25_linux_amd64.tar.gz */
@@ -56,7 +54,10 @@ export function releaseFileUrl(baseUrl: string, version: string, fileName: strin
 export function traefikVersion(override: string | undefined): string {
   if (override === undefined || override === '') return PINNED_TRAEFIK_VERSION;
   if (!/^v3\.\d+\.\d+(-[0-9A-Za-z.]+)?$/.test(override)) {
-    throw new LbDevError('CONFIG_INVALID', `LB_DEV_TRAEFIK_VERSION: expected a Traefik v3 release tag like ${PINNED_TRAEFIK_VERSION}, got ${JSON.stringify(override)}`);
+    throw new LbDevError(
+      'CONFIG_INVALID',
+      `LB_DEV_TRAEFIK_VERSION: expected a Traefik v3 release tag like ${PINNED_TRAEFIK_VERSION}, got ${JSON.stringify(override)}`,
+    );
   }
   return override;
 }

@@ -74,14 +74,20 @@ function actions(instance) {
     if (answer) showResult(`${what} ${instance.name}: ${JSON.stringify(answer.result)}`);
   };
   const stopped = instance.desired === 'stopped';
-  return el('td', { class: 'actions' },
+  return el(
+    'td',
+    { class: 'actions' },
     signal,
-    el('button', { type: 'button', class: 'kill', onclick: () => run('kill', '/api/kill', { instance: instance.name, signal: signal.value }) }, 'kill'), ' ',
+    el('button', { type: 'button', class: 'kill', onclick: () => run('kill', '/api/kill', { instance: instance.name, signal: signal.value }) }, 'kill'),
+    ' ',
     stopped
       ? el('button', { type: 'button', class: 'start', onclick: () => run('start', '/api/start', { instance: instance.name }) }, 'start')
-      : el('button', { type: 'button', class: 'stop', onclick: () => run('stop', '/api/stop', { instance: instance.name }) }, 'stop'), ' ',
-    el('button', { type: 'button', class: 'restart', onclick: () => run('restart', '/api/restart', { instance: instance.name }) }, 'restart'), ' ',
-    el('button', { type: 'button', class: 'logs', onclick: () => followLogs(instance.name) }, 'logs'));
+      : el('button', { type: 'button', class: 'stop', onclick: () => run('stop', '/api/stop', { instance: instance.name }) }, 'stop'),
+    ' ',
+    el('button', { type: 'button', class: 'restart', onclick: () => run('restart', '/api/restart', { instance: instance.name }) }, 'restart'),
+    ' ',
+    el('button', { type: 'button', class: 'logs', onclick: () => followLogs(instance.name) }, 'logs'),
+  );
 }
 
 const COLUMNS = ['name', 'group', 'state', 'balancer', 'port', 'pid', 'uptime', 'restarts', 'last-exit', 'rps', 'requests', 'errors', 'spark', 'actions'];
@@ -143,17 +149,24 @@ function renderInstances() {
 
 function renderControls() {
   const scale = $('#scale');
-  scale.replaceChildren(...state.groups.flatMap((g) => [
-    el('span', {}, `${g.name}: ${g.instances} `),
-    el('button', { type: 'button', class: 'scale-down', title: `scale ${g.name} to ${g.instances - 1}`, onclick: () => scaleTo(g.name, g.instances - 1) }, '−'),
-    el('button', { type: 'button', class: 'scale-up', title: `scale ${g.name} to ${g.instances + 1}`, onclick: () => scaleTo(g.name, g.instances + 1) }, '+'),
-    ' ',
-  ]));
+  scale.replaceChildren(
+    ...state.groups.flatMap((g) => [
+      el('span', {}, `${g.name}: ${g.instances} `),
+      el(
+        'button',
+        { type: 'button', class: 'scale-down', title: `scale ${g.name} to ${g.instances - 1}`, onclick: () => scaleTo(g.name, g.instances - 1) },
+        '−',
+      ),
+      el('button', { type: 'button', class: 'scale-up', title: `scale ${g.name} to ${g.instances + 1}`, onclick: () => scaleTo(g.name, g.instances + 1) }, '+'),
+      ' ',
+    ]),
+  );
   const chaos = state.chaos;
   $('#chaos-toggle').textContent = chaos.on ? 'stop chaos' : 'start chaos';
   $('#chaos-status').textContent = chaos.on ? `on: ${chaos.signal} every ${chaos.intervalMs / 1000}s, keep ${chaos.keep}; ${chaos.kills} kill(s)` : 'off';
   const r = state.routes;
-  $('#routes').textContent = `routes: ${r.written.join(', ') || 'none'} · ${r.confirmed === true ? `confirmed by Traefik in ${r.confirmMs} ms` : r.confirmed === false ? 'NOT confirmed' : 'written'}`;
+  $('#routes').textContent =
+    `routes: ${r.written.join(', ') || 'none'} · ${r.confirmed === true ? `confirmed by Traefik in ${r.confirmMs} ms` : r.confirmed === false ? 'NOT confirmed' : 'written'}`;
   $('#balancer-link').href = state.balancerUrl;
   $('#balancer-link').textContent = `open the balancer (${state.balancerUrl})`;
 }
@@ -174,8 +187,14 @@ function addEvent(event) {
 
 function connect() {
   const events = new EventSource(`/api/events?token=${encodeURIComponent(token)}`);
-  events.onopen = () => { $('#connection').textContent = 'live'; $('#connection').className = 'pill on'; };
-  events.onerror = () => { $('#connection').textContent = 'reconnecting…'; $('#connection').className = 'pill off'; };
+  events.onopen = () => {
+    $('#connection').textContent = 'live';
+    $('#connection').className = 'pill on';
+  };
+  events.onerror = () => {
+    $('#connection').textContent = 'reconnecting…';
+    $('#connection').className = 'pill off';
+  };
   events.onmessage = (message) => {
     const data = JSON.parse(message.data);
     if (data.type === 'hello') {
@@ -227,7 +246,8 @@ async function refreshSticky() {
     if (!res.ok) text.textContent = `${answer.error?.code}: ${answer.error?.message}`;
     else if (answer.cookie === null) text.textContent = 'Sticky sessions are off (balancer.stickyCookie: false): each request may go to another instance.';
     else if (answer.value === null) text.textContent = `This browser has no ${answer.cookie} cookie yet: open the balancer, then check again.`;
-    else if (answer.instance === null) text.textContent = `Your ${answer.cookie} cookie points at no current instance (its port is gone): Traefik picks a new one on your next request.`;
+    else if (answer.instance === null)
+      text.textContent = `Your ${answer.cookie} cookie points at no current instance (its port is gone): Traefik picks a new one on your next request.`;
     else text.textContent = `This browser is on ${answer.instance}.`;
     text.dataset.instance = answer.instance ?? '';
   } catch (error) {
@@ -247,7 +267,7 @@ $('#rolling').addEventListener('click', async () => {
 });
 $('#chaos-form').addEventListener('submit', async (event) => {
   event.preventDefault();
-  const on = !(state?.chaos.on);
+  const on = !state?.chaos.on;
   const body = on
     ? { on, intervalMs: Math.round(Number($('#chaos-interval').value) * 1000), keep: Number($('#chaos-keep').value), signal: $('#chaos-signal').value }
     : { on };

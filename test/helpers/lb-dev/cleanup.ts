@@ -40,11 +40,14 @@ process.once('exit', () => {
 /** SIGKILLs `pids` and then every marked process of `stateDir` until none is left (or 5 s passed). Never throws. */
 export async function killMarkedProcesses(stateDir: string, pids: Iterable<number> = []): Promise<void> {
   for (const pid of pids) killHard(pid);
-  await waitUntil(() => {
-    const left = markedProcesses(stateDir);
-    for (const pid of left) killHard(pid);
-    return left.length === 0;
-  }, { timeoutMs: 5_000, intervalMs: 20, what: `no process marked with ${stateDir}` }).catch(() => undefined);
+  await waitUntil(
+    () => {
+      const left = markedProcesses(stateDir);
+      for (const pid of left) killHard(pid);
+      return left.length === 0;
+    },
+    { timeoutMs: 5_000, intervalMs: 20, what: `no process marked with ${stateDir}` },
+  ).catch(() => undefined);
 }
 
 /**

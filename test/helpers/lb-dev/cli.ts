@@ -54,8 +54,12 @@ export function runCli(args: readonly string[], opts: CliOptions & { timeoutMs?:
   const child = spawnLbDev(args, opts);
   let stdout = '';
   let stderr = '';
-  child.stdout!.on('data', (c: Buffer) => { stdout += c.toString('utf8'); });
-  child.stderr!.on('data', (c: Buffer) => { stderr += c.toString('utf8'); });
+  child.stdout!.on('data', (c: Buffer) => {
+    stdout += c.toString('utf8');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    stderr += c.toString('utf8');
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), opts.timeoutMs ?? 30_000);
   return new Promise((resolveResult) => {
     child.once('close', (code, signal) => {
@@ -74,8 +78,12 @@ const running = new Set<ChildProcess>();
 export function spawnCli(args: readonly string[]): RunningCli {
   const child = spawnLbDev(args) as RunningCli;
   let text = '';
-  child.stdout!.on('data', (c: Buffer) => { text += c.toString('utf8'); });
-  child.stderr!.on('data', (c: Buffer) => { text += c.toString('utf8'); });
+  child.stdout!.on('data', (c: Buffer) => {
+    text += c.toString('utf8');
+  });
+  child.stderr!.on('data', (c: Buffer) => {
+    text += c.toString('utf8');
+  });
   child.stdoutText = () => text;
   running.add(child);
   child.once('exit', () => running.delete(child));

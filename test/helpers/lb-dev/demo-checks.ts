@@ -19,7 +19,12 @@ export const STICKY_COOKIE = 'lb-dev-server';
 type Diagnostic = { diagnostic(message: string): void };
 
 /** Starts `up`, waits for every instance ready and confirmed; reports the time it took. */
-export async function startAndWaitReady(t: Diagnostic, ws: Workspace, count: number, label: string): Promise<{ run: LbDevRun; report: StatusReport; readyMs: number }> {
+export async function startAndWaitReady(
+  t: Diagnostic,
+  ws: Workspace,
+  count: number,
+  label: string,
+): Promise<{ run: LbDevRun; report: StatusReport; readyMs: number }> {
   const run = LbDevRun.startIn(ws);
   const report = await run.waitAllConfirmed(count);
   const readyMs = Math.round(performance.now() - run.startedAt);
@@ -37,16 +42,19 @@ export async function checkReachesAll(t: Diagnostic, ws: Workspace, names: reado
   const counts: Record<string, number> = {};
   const seen = new Set<string>();
   // Poll with a deadline rather than a fixed count: Traefik's health checks reset on each reload.
-  await waitUntil(async () => {
-    for (let i = 0; i < names.length * 3; i++) {
-      const answer = await info(ws);
-      assert.equal(answer.status, 200, `expected 200 from the balancer, got ${answer.status} ${answer.text}`);
-      const key = answer.instance ?? '?';
-      counts[key] = (counts[key] ?? 0) + 1;
-      seen.add(key);
-    }
-    return names.every((n) => seen.has(n));
-  }, { timeoutMs: 20_000, intervalMs: 0, what: () => `answers from all of ${names.join(', ')}; got ${JSON.stringify(counts)}` });
+  await waitUntil(
+    async () => {
+      for (let i = 0; i < names.length * 3; i++) {
+        const answer = await info(ws);
+        assert.equal(answer.status, 200, `expected 200 from the balancer, got ${answer.status} ${answer.text}`);
+        const key = answer.instance ?? '?';
+        counts[key] = (counts[key] ?? 0) + 1;
+        seen.add(key);
+      }
+      return names.every((n) => seen.has(n));
+    },
+    { timeoutMs: 20_000, intervalMs: 0, what: () => `answers from all of ${names.join(', ')}; got ${JSON.stringify(counts)}` },
+  );
   assert.deepEqual([...seen].sort(), [...names].sort(), `expected answers only from ${names.join(', ')}, got ${JSON.stringify(counts)}`);
   t.diagnostic(`requests without a cookie: ${JSON.stringify(counts)}`);
 }
@@ -104,10 +112,13 @@ export async function checkKillAndReturn(t: Diagnostic, ws: Workspace, run: LbDe
   assert.ok(url, `expected Traefik's API to list ${name} (port ${before.port}) before the kill`);
 
   // A client pinned to the victim, to check it fails over.
-  const pinned = await waitUntil(async () => {
-    const answer = await info(ws);
-    return answer.instance === name ? cookieFrom(answer.headers, STICKY_COOKIE) : null;
-  }, { timeoutMs: 15_000, intervalMs: 0, what: `an answer from ${name} to pin a client to it` });
+  const pinned = await waitUntil(
+    async () => {
+      const answer = await info(ws);
+      return answer.instance === name ? cookieFrom(answer.headers, STICKY_COOKIE) : null;
+    },
+    { timeoutMs: 15_000, intervalMs: 0, what: `an answer from ${name} to pin a client to it` },
+  );
 
   const outputBefore = run.output().length;
   let killedAt: number;
@@ -126,17 +137,27 @@ export async function checkKillAndReturn(t: Diagnostic, ws: Workspace, run: LbDe
 
   // Traefik's API stops listing it.
   let polls = 0;
-  await waitUntil(async () => {
-    polls++;
-    const servers = await ws.apiServers();
-    return servers !== null && !servers.includes(url);
-  }, { timeoutMs: 15_000, intervalMs: 10, what: `Traefik's API to drop ${url} after the kill` });
+  await waitUntil(
+    async () => {
+      polls++;
+      const servers = await ws.apiServers();
+      return servers !== null && !servers.includes(url);
+    },
+    { timeoutMs: 15_000, intervalMs: 10, what: `Traefik's API to drop ${url} after the kill` },
+  );
   const goneFromApiMs = Math.round(performance.now() - killedAt);
   // lb-dev's own figure: its route write, counted from when it saw the exit.
-  const written = [...run.output().slice(outputBefore).matchAll(/routes -> \[([^\]]*)\] \((\d+)ms after [^)]* exited\)/g)]
-    .filter((m) => !m[1]!.split(', ').includes(name)).pop();
-  const line = `${how === 'sigkill' ? 'SIGKILL' : '`lb-dev kill`'} ${name} -> gone from Traefik's API: ${goneFromApiMs} ms (${polls} polls)`
-    + (written ? `; lb-dev wrote the routes ${written[2]} ms after it saw the exit` : '');
+  const written = [
+    ...run
+      .output()
+      .slice(outputBefore)
+      .matchAll(/routes -> \[([^\]]*)\] \((\d+)ms after [^)]* exited\)/g),
+  ]
+    .filter((m) => !m[1]!.split(', ').includes(name))
+    .pop();
+  const line =
+    `${how === 'sigkill' ? 'SIGKILL' : '`lb-dev kill`'} ${name} -> gone from Traefik's API: ${goneFromApiMs} ms (${polls} polls)` +
+    (written ? `; lb-dev wrote the routes ${written[2]} ms after it saw the exit` : '');
   t.diagnostic(line);
   console.log(`[e2e] ${line}`);
 
@@ -154,17 +175,25 @@ export async function checkKillAndReturn(t: Diagnostic, ws: Workspace, run: LbDe
   t.diagnostic(`after the kill: 20/20 answers from ${[...others].sort().join(', ')}; the client pinned to ${name} moved to ${failover.instance}`);
 
   // It comes back: restarted (new pid), ready, listed again, and answering through the balancer.
-  const after = await run.waitFor((r) => {
-    const i = instanceOf(r, name);
-    return i.state === 'ready' && i.inBalancer && i.pid !== null && i.pid !== oldPid && i.restarts >= 1 && i.port !== null ? { ...i, port: i.port } : null;
-  }, `${name} restarted and ready`, READY_TIMEOUT_MS);
+  const after = await run.waitFor(
+    (r) => {
+      const i = instanceOf(r, name);
+      return i.state === 'ready' && i.inBalancer && i.pid !== null && i.pid !== oldPid && i.restarts >= 1 && i.port !== null ? { ...i, port: i.port } : null;
+    },
+    `${name} restarted and ready`,
+    READY_TIMEOUT_MS,
+  );
   await waitUntil(async () => serverFor(await ws.apiServers(), after.port), {
-    timeoutMs: 15_000, intervalMs: 10, what: `Traefik's API to list ${name} (port ${after.port}) again`,
+    timeoutMs: 15_000,
+    intervalMs: 10,
+    what: `Traefik's API to list ${name} (port ${after.port}) again`,
   });
   const backInApiMs = Math.round(performance.now() - killedAt);
   assert.equal(pidAlive(oldPid), false, `expected the killed pid ${oldPid} to be gone`);
   await waitUntil(async () => (await info(ws)).instance === name, {
-    timeoutMs: 20_000, intervalMs: 0, what: `traffic to reach ${name} again after its restart`,
+    timeoutMs: 20_000,
+    intervalMs: 0,
+    what: `traffic to reach ${name} again after its restart`,
   });
   const back = `${name} back after the restart: listed by Traefik's API ${backInApiMs} ms after the kill (restarts=${after.restarts}, pid ${oldPid} -> ${after.pid}), and answering through the balancer`;
   t.diagnostic(back);

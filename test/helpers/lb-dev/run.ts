@@ -39,18 +39,27 @@ export class LbDevRun implements RunHandle {
   readonly pidsSeen = new Set<number>();
   private out = '';
 
-  private constructor(readonly ws: Workspace, opts: RunOptions) {
-    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], { ...(opts.env ? { env: opts.env } : {}), built: opts.built === true, npmScript: opts.npmScript === true });
+  private constructor(
+    readonly ws: Workspace,
+    opts: RunOptions,
+  ) {
+    this.child = spawnLbDev(['up', '--config', ws.configPath, ...(opts.args ?? [])], {
+      ...(opts.env ? { env: opts.env } : {}),
+      built: opts.built === true,
+      npmScript: opts.npmScript === true,
+    });
     const keep = (c: Buffer) => {
       this.out += c.toString('utf8');
       if (this.out.length > 512_000) this.out = this.out.slice(-256_000);
     };
     this.child.stdout!.on('data', keep);
     this.child.stderr!.on('data', keep);
-    this.exited = new Promise((resolve) => this.child.once('exit', (code, signal) => {
-      this.exit = { code, signal };
-      resolve(this.exit);
-    }));
+    this.exited = new Promise((resolve) =>
+      this.child.once('exit', (code, signal) => {
+        this.exit = { code, signal };
+        resolve(this.exit);
+      }),
+    );
   }
 
   /** Writes a workspace (temp dir, config) and starts `lb-dev up --config <file>` in it. */
@@ -87,7 +96,11 @@ export class LbDevRun implements RunHandle {
 
   /** The last lines of `up`'s output, without the demo instances' own chatter. */
   tail(lines = 40): string {
-    return this.out.split('\n').filter((l) => !/^app-\d+\s+\|/.test(l)).slice(-lines).join('\n');
+    return this.out
+      .split('\n')
+      .filter((l) => !/^app-\d+\s+\|/.test(l))
+      .slice(-lines)
+      .join('\n');
   }
 
   /** The `status` answer over the control socket. */
@@ -111,14 +124,17 @@ export class LbDevRun implements RunHandle {
   /** Polls status until `check(report)` is truthy. */
   async waitFor<T>(check: (report: StatusReport) => T, what: string, timeoutMs = 15_000): Promise<NonNullable<T>> {
     let last: StatusReport | null = null;
-    return waitUntil(async () => {
-      last = await this.status();
-      return check(last);
-    }, {
-      timeoutMs,
-      intervalMs: 50,
-      what: () => `${what}; last status: ${briefStatus(last)}\n--- up output ---\n${this.tail()}`,
-    });
+    return waitUntil(
+      async () => {
+        last = await this.status();
+        return check(last);
+      },
+      {
+        timeoutMs,
+        intervalMs: 50,
+        what: () => `${what}; last status: ${briefStatus(last)}\n--- up output ---\n${this.tail()}`,
+      },
+    );
   }
 
   /** Waits until the control socket answers and the instances exist. */

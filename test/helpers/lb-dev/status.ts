@@ -12,7 +12,13 @@ export function instanceOf(report: StatusReport, name: string): InstanceStatus {
 export function briefStatus(report: StatusReport | null): string {
   if (report === null) return 'none yet';
   const instances = report.instances.map((i) => ({
-    name: i.name, state: i.state, pid: i.pid, port: i.port, inBalancer: i.inBalancer, restarts: i.restarts, crashes: i.crashesInARow,
+    name: i.name,
+    state: i.state,
+    pid: i.pid,
+    port: i.port,
+    inBalancer: i.inBalancer,
+    restarts: i.restarts,
+    crashes: i.crashesInARow,
   }));
   return `${JSON.stringify(instances)} routes ${JSON.stringify(report.routes)}`;
 }

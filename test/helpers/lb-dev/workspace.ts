@@ -77,8 +77,8 @@ export class Workspace {
   static async create(opts: WorkspaceOptions = {}): Promise<Workspace> {
     const dir = await mkdtemp(join(tmpdir(), 'lb-dev-test-'));
     const stateDir = opts.stateDir ?? join(dir, 'state');
-    const port = opts.port ?? await freePort();
-    const apiPort = opts.apiPort ?? await freePort(LOOPBACK, [port]);
+    const port = opts.port ?? (await freePort());
+    const apiPort = opts.apiPort ?? (await freePort(LOOPBACK, [port]));
     const configPath = join(dir, 'lb-dev.config.yaml');
     const { traefik: traefikExtra, ...extra } = opts.config ?? {};
     const traefik = { mode: 'external', apiPort, ...(traefikExtra as Record<string, unknown> | undefined) };
@@ -172,7 +172,10 @@ export class Workspace {
 
   private async removeEverything(): Promise<void> {
     for (const run of this.runs) await run.kill().catch(() => undefined);
-    await killMarkedProcesses(this.layout.root, this.runs.flatMap((run) => [...run.pidsSeen]));
+    await killMarkedProcesses(
+      this.layout.root,
+      this.runs.flatMap((run) => [...run.pidsSeen]),
+    );
     // docker, or auto (the default, written as no mode) that may have chosen it.
     if (this.traefikMode !== 'external' && this.traefikMode !== 'binary') await removeContainers(this.layout.root);
     untrack(this);

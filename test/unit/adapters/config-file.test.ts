@@ -101,21 +101,21 @@ describe('loadConfig', () => {
 
   it('an unknown key is CONFIG_INVALID with its line and a suggestion', async () => {
     const text = [
-      'balancer:',             // 1
-      '  port: 3000',          // 2
-      'groups:',               // 3
-      '  app:',                // 4
+      'balancer:', // 1
+      '  port: 3000', // 2
+      'groups:', // 3
+      '  app:', // 4
       '    command: yarn dev', // 5
-      '    instanses: 2',      // 6
-      '    readiness:',        // 7
-      '      http:',           // 8
-      '        path: health',  // 9
-      '    env:',              // 10
-      '      - A=1',           // 11
-      '  web:',                // 12
+      '    instanses: 2', // 6
+      '    readiness:', // 7
+      '      http:', // 8
+      '        path: health', // 9
+      '    env:', // 10
+      '      - A=1', // 11
+      '  web:', // 12
       '    command: yarn web', // 13
       '    restart: { jitter: 2 }', // 14
-      'traefik:',              // 15
+      'traefik:', // 15
       '  websocketPaths: [/ws]', // 16
       '',
     ].join('\n');
@@ -185,30 +185,39 @@ describe('parseConfigText', () => {
   });
 
   it('an unclosed quote is reported where the file ends', () => {
-    assert.throws(() => parseConfigText('balancer:\n  host: "127.0.0.1\n', 'f.yaml'), (error: LbDevError) => {
-      assert.equal(error.code, 'CONFIG_PARSE');
-      assert.equal(error.message, 'f.yaml:3:1: Missing closing "quote');
-      return true;
-    });
+    assert.throws(
+      () => parseConfigText('balancer:\n  host: "127.0.0.1\n', 'f.yaml'),
+      (error: LbDevError) => {
+        assert.equal(error.code, 'CONFIG_PARSE');
+        assert.equal(error.message, 'f.yaml:3:1: Missing closing "quote');
+        return true;
+      },
+    );
   });
 
   it('lists further syntax errors as details', () => {
-    assert.throws(() => parseConfigText('a: 1\na: 2\nb:\n  c: 1\n d: 2\n', 'f.yaml'), (error: LbDevError) => {
-      assert.equal(error.code, 'CONFIG_PARSE');
-      assert.match(error.message, /^f\.yaml:2:1: /);
-      assert.ok(error.details.length >= 1, 'the second error is a detail');
-      assert.match(error.details[0]!, /^f\.yaml:5:\d+: /);
-      return true;
-    });
+    assert.throws(
+      () => parseConfigText('a: 1\na: 2\nb:\n  c: 1\n d: 2\n', 'f.yaml'),
+      (error: LbDevError) => {
+        assert.equal(error.code, 'CONFIG_PARSE');
+        assert.match(error.message, /^f\.yaml:2:1: /);
+        assert.ok(error.details.length >= 1, 'the second error is a detail');
+        assert.match(error.details[0]!, /^f\.yaml:5:\d+: /);
+        return true;
+      },
+    );
   });
 
   it('every repeated key is reported, in file order, also inside lists', () => {
-    assert.throws(() => parseConfigText('a: 1\nl:\n  - { x: 1, x: 2 }\na: 3\n', 'f.yaml'), (error: LbDevError) => {
-      assert.equal(error.code, 'CONFIG_PARSE');
-      assert.equal(error.message, 'f.yaml:3:13: Map keys must be unique');
-      assert.deepEqual(error.details, ['f.yaml:4:1: Map keys must be unique']);
-      return true;
-    });
+    assert.throws(
+      () => parseConfigText('a: 1\nl:\n  - { x: 1, x: 2 }\na: 3\n', 'f.yaml'),
+      (error: LbDevError) => {
+        assert.equal(error.code, 'CONFIG_PARSE');
+        assert.equal(error.message, 'f.yaml:3:13: Map keys must be unique');
+        assert.deepEqual(error.details, ['f.yaml:4:1: Map keys must be unique']);
+        return true;
+      },
+    );
   });
 
   it('the same key in two mappings is not a repeat', () => {
@@ -221,11 +230,17 @@ describe('parseConfigText', () => {
     const started = performance.now();
     const parsed = parseConfigText(text, 'f.yaml');
     assert.equal(parsed.positions(['key49999']), 50_000);
-    assert.throws(() => resolveConfig(parsed.value, { source: '/p/f.yaml', positions: parsed.positions, overrides: {}, cwd: '/p', demoCommand: DEMO }), (error: LbDevError) => {
-      assert.equal(error.details.length, 50_000);
-      assert.equal(error.details[49_999], 'line 50000: key49999: unknown key "key49999"; expected one of stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, preset, rocketchat, groups, command, instances, cwd, env, reservePorts, readiness, restart, stopGracePeriod, dependsOn, startOrder, restartOn');
-      return true;
-    });
+    assert.throws(
+      () => resolveConfig(parsed.value, { source: '/p/f.yaml', positions: parsed.positions, overrides: {}, cwd: '/p', demoCommand: DEMO }),
+      (error: LbDevError) => {
+        assert.equal(error.details.length, 50_000);
+        assert.equal(
+          error.details[49_999],
+          'line 50000: key49999: unknown key "key49999"; expected one of stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, preset, rocketchat, groups, command, instances, cwd, env, reservePorts, readiness, restart, stopGracePeriod, dependsOn, startOrder, restartOn',
+        );
+        return true;
+      },
+    );
     process.stdout.write(`# 50,000 keys parsed and resolved in ${Math.round(performance.now() - started)} ms\n`);
   });
 });

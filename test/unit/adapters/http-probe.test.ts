@@ -19,12 +19,18 @@ async function serve(handler: Parameters<typeof createServer>[1]): Promise<{ url
     handler!(req, res);
   });
   const sockets = new Set<Socket>();
-  server.on('connection', (s) => { sockets.add(s); s.on('close', () => sockets.delete(s)); });
+  server.on('connection', (s) => {
+    sockets.add(s);
+    s.on('close', () => sockets.delete(s));
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
-  closers.push(() => new Promise((resolve) => {
-    for (const s of sockets) s.destroy();
-    server.close(() => resolve());
-  }));
+  closers.push(
+    () =>
+      new Promise((resolve) => {
+        for (const s of sockets) s.destroy();
+        server.close(() => resolve());
+      }),
+  );
   return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, requests: () => requests };
 }
 
@@ -46,15 +52,24 @@ test('the path is requested as given, with a fresh connection each time', async 
 });
 
 test('wrong status: 503 fails; a redirect passes 200-399; an exact 200 rejects 204', async () => {
-  const { url: unavailable } = await serve((_req, res) => { res.writeHead(503); res.end('starting'); });
+  const { url: unavailable } = await serve((_req, res) => {
+    res.writeHead(503);
+    res.end('starting');
+  });
   const result = await probeHttp(unavailable, 1_000, ANY);
   assert.equal(result.ok, false);
   assert.match(result.reason, /status 503, expected 200-399/);
 
-  const { url: redirect } = await serve((_req, res) => { res.writeHead(302, { location: '/elsewhere' }); res.end(); });
+  const { url: redirect } = await serve((_req, res) => {
+    res.writeHead(302, { location: '/elsewhere' });
+    res.end();
+  });
   assert.equal((await probeHttp(redirect, 1_000, ANY)).ok, true);
 
-  const { url: noContent } = await serve((_req, res) => { res.writeHead(204); res.end(); });
+  const { url: noContent } = await serve((_req, res) => {
+    res.writeHead(204);
+    res.end();
+  });
   const exact = await probeHttp(noContent, 1_000, { min: 200, max: 200 });
   assert.equal(exact.ok, false);
   assert.match(exact.reason, /status 204/);
@@ -69,7 +84,9 @@ test('refused: nobody listens', async () => {
 });
 
 test('timeout: a server that accepts and never answers', async () => {
-  const { url } = await serve(() => { /* never answers */ });
+  const { url } = await serve(() => {
+    /* never answers */
+  });
   const started = Date.now();
   const result = await probeHttp(url, 300, ANY);
   const took = Date.now() - started;
@@ -79,7 +96,10 @@ test('timeout: a server that accepts and never answers', async () => {
 });
 
 test('timeout: headers sent, body never finishes, still counts by status', async () => {
-  const { url } = await serve((_req, res) => { res.writeHead(200); res.write('partial'); });
+  const { url } = await serve((_req, res) => {
+    res.writeHead(200);
+    res.write('partial');
+  });
   const result = await probeHttp(url, 1_000, ANY);
   assert.equal(result.ok, true, 'the status decides; the body is not awaited');
 });
@@ -97,10 +117,20 @@ test('many probes in a row leave no sockets behind (no agent, no keep-alive)', a
   let open = 0;
   const server = createServer((_req, res) => res.end('ok'));
   const closed = new Condition();
-  server.on('connection', (s) => { open++; s.on('close', () => { open--; closed.notify(); }); });
+  server.on('connection', (s) => {
+    open++;
+    s.on('close', () => {
+      open--;
+      closed.notify();
+    });
+  });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', () => resolve()));
   closers.push(() => new Promise((r) => server.close(() => r())));
   const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
   for (let i = 0; i < 30; i++) assert.equal((await probeHttp(url, 1_000, ANY)).ok, true);
-  await closed.until(() => open === 0, () => `every probe's connection closed (${open} still open)`, 2_000);
+  await closed.until(
+    () => open === 0,
+    () => `every probe's connection closed (${open} still open)`,
+    2_000,
+  );
 });

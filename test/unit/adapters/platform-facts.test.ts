@@ -25,10 +25,12 @@ describe('readEphemeralPortRange', () => {
   });
   it('macOS: `sysctl -n net.inet.ip.portrange.first net.inet.ip.portrange.last`; null when sysctl fails', async () => {
     const calls: string[][] = [];
-    const sysctl = (answer: Awaited<ReturnType<ToolRunner>>): ToolRunner => async (file, args) => {
-      calls.push([file, ...args]);
-      return answer;
-    };
+    const sysctl =
+      (answer: Awaited<ReturnType<ToolRunner>>): ToolRunner =>
+      async (file, args) => {
+        calls.push([file, ...args]);
+        return answer;
+      };
     assert.deepEqual(await readEphemeralPortRange('darwin', sysctl({ ran: true, exitCode: 0, stdout: '49152\n65535\n' })), { first: 49152, last: 65535 });
     assert.deepEqual(calls, [['sysctl', '-n', 'net.inet.ip.portrange.first', 'net.inet.ip.portrange.last']]);
     assert.equal(await readEphemeralPortRange('darwin', sysctl({ ran: true, exitCode: 1, stdout: '' })), null);

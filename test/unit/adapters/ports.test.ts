@@ -52,7 +52,7 @@ test('allocate(extra) gives consecutive free blocks that do not overlap', async 
   assert.equal(new Set(all).size, all.length, 'blocks do not overlap');
 });
 
-test('allocate(extra) in parallel: blocks never overlap (an instance\'s extra port is never another\'s port)', async () => {
+test("allocate(extra) in parallel: blocks never overlap (an instance's extra port is never another's port)", async () => {
   // Instances start together, so their allocate() calls interleave across the awaits.
   let overlapping = 0;
   for (let round = 0; round < 30; round++) {
@@ -124,7 +124,7 @@ test('claimListenPort: auto = a free one; a default port that is taken gives way
   const moved = await claimListenPort(port, ports, { ...opts, explicit: false });
   assert.equal(moved.movedFrom, port);
   assert.notEqual(moved.port, port);
-  assert.notEqual(moved.port, balancer, 'never a reserved port (the balancer\'s)');
+  assert.notEqual(moved.port, balancer, "never a reserved port (the balancer's)");
   assert.equal(await isPortFree(moved.port, HOST), true);
 
   await assert.rejects(claimListenPort(port, ports, { ...opts, explicit: true }), (error: unknown) => {
@@ -144,12 +144,12 @@ test('a server on 0.0.0.0 also makes the loopback port busy', async () => {
   assert.equal(await isPortFree(port, HOST), false);
 });
 
-test('portCandidates: random ports from 10000 up to the ephemeral range, never MongoDB\'s', () => {
+test("portCandidates: random ports from 10000 up to the ephemeral range, never MongoDB's", () => {
   // A "random" that first lands on MongoDB's three ports, which must be skipped, then spreads out.
   const at = (port: number) => (port - 10_000 + 0.5) / (32_768 - 10_000);
   const draws = [at(27017), at(27018), at(27019), at(10_000), at(32_767)];
   let i = 0;
-  const random = () => draws[i++] ?? ((i * 0.618_033) % 1);
+  const random = () => draws[i++] ?? (i * 0.618_033) % 1;
   const candidates = portCandidates(32_768, 200, random);
   assert.equal(candidates.length, 200);
   assert.deepEqual(candidates.slice(0, 2), [10_000, 32_767], 'the MongoDB draws were skipped');
@@ -162,7 +162,7 @@ test('portCandidates: none without a known ephemeral range, or with one that lea
   assert.deepEqual(portCandidates(10_500), []);
 });
 
-test('allocate() picks below the kernel\'s ephemeral range, where outgoing connections cannot take the port', async () => {
+test("allocate() picks below the kernel's ephemeral range, where outgoing connections cannot take the port", async () => {
   const start = await ephemeralStart();
   assert.ok(start !== null, 'the ephemeral range is known here (Linux: /proc/sys/net/ipv4/ip_local_port_range; macOS: sysctl)');
   const allocator = new PortAllocator(HOST);

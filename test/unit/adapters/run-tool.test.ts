@@ -42,7 +42,14 @@ describe('runTool', () => {
     const grandchild = Number(result.stdout.trim());
     assert.ok(grandchild > 0, result.stdout);
     // Killed at once; reaped by init a moment later (a zombie still answers signal 0).
-    const alive = () => { try { process.kill(grandchild, 0); return !/^Z/.test(readStat(grandchild)); } catch { return false; } };
+    const alive = () => {
+      try {
+        process.kill(grandchild, 0);
+        return !/^Z/.test(readStat(grandchild));
+      } catch {
+        return false;
+      }
+    };
     const { outcome } = await pollUntil(async () => !alive(), { timeoutMs: 2_000, intervalMs: 20 });
     assert.equal(outcome, 'met', `grandchild ${grandchild} still runs`);
   });

@@ -10,19 +10,27 @@ test('runChaos kills only while more than `keep` are ready, reports each step, a
   ];
   const events: ChaosEvent[] = [];
   const stop = new AbortController();
-  const kills = await runChaos({ intervalMs: 1, keep: 1, signal: 'SIGKILL' }, {
-    instances: async () => instances,
-    kill: async (name) => {
-      const victim = instances.find((i) => i.name === name)!;
-      victim.state = 'crashed';
-      return { instance: name, pid: victim.pid };
+  const kills = await runChaos(
+    { intervalMs: 1, keep: 1, signal: 'SIGKILL' },
+    {
+      instances: async () => instances,
+      kill: async (name) => {
+        const victim = instances.find((i) => i.name === name)!;
+        victim.state = 'crashed';
+        return { instance: name, pid: victim.pid };
+      },
     },
-  }, stop.signal, (event) => {
-    events.push(event);
-    if (event.event === 'skip') stop.abort();
-  });
+    stop.signal,
+    (event) => {
+      events.push(event);
+      if (event.event === 'skip') stop.abort();
+    },
+  );
   assert.equal(kills, 2);
-  assert.deepEqual(events.map((e) => e.event), ['start', 'kill', 'kill', 'skip', 'stop']);
+  assert.deepEqual(
+    events.map((e) => e.event),
+    ['start', 'kill', 'kill', 'skip', 'stop'],
+  );
   assert.deepEqual(events.at(-1), { event: 'stop', kills: 2 });
   assert.equal(instances.filter((i) => i.state === 'ready').length, 1);
 });

@@ -9,8 +9,15 @@ let origin: string;
 let token: string;
 
 const post = async (path: string, body: unknown) => {
-  const res = await fetch(`${origin}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', 'x-lb-dev-token': token }, body: JSON.stringify(body) });
-  return { status: res.status, body: await res.json() as { result?: Record<string, unknown>; error?: { code: string; message: string }; chaos?: { on: boolean; kills: number } } };
+  const res = await fetch(`${origin}${path}`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-lb-dev-token': token },
+    body: JSON.stringify(body),
+  });
+  return {
+    status: res.status,
+    body: (await res.json()) as { result?: Record<string, unknown>; error?: { code: string; message: string }; chaos?: { on: boolean; kills: number } },
+  };
 };
 
 before(async () => {
@@ -28,7 +35,10 @@ test('kill, stop, start and scale from the API do what the CLI does', async () =
   const killed = await post('/api/kill', { instance: 'app-1', signal: 'SIGTERM' });
   assert.equal(killed.status, 200, JSON.stringify(killed.body));
   assert.deepEqual(killed.body.result, { instance: 'app-1', pid: before.pid, signal: 'SIGTERM' });
-  await run.waitFor((r) => { const i = run.instance(r, 'app-1'); return i.state === 'ready' && i.restarts === before.restarts + 1; }, 'app-1 restarted');
+  await run.waitFor((r) => {
+    const i = run.instance(r, 'app-1');
+    return i.state === 'ready' && i.restarts === before.restarts + 1;
+  }, 'app-1 restarted');
 
   assert.equal((await post('/api/stop', { instance: '2' })).body.result?.['state'], 'stopped');
   assert.equal((await post('/api/start', { instance: 'app-2' })).body.result?.['state'], 'ready');
@@ -50,12 +60,16 @@ test('chaos from the API kills while keeping `keep` ready, and stops', async () 
   assert.equal(on.status, 200, JSON.stringify(on.body));
   assert.equal(on.body.chaos?.on, true);
   let minReady = Infinity;
-  const state = async () => (await (await fetch(`${origin}/api/state`, { headers: { 'x-lb-dev-token': token } })).json()) as { state: { chaos: { kills: number } } };
-  await waitUntil(async () => {
-    const report = await run.status();
-    minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
-    return (await state()).state.chaos.kills >= 2;
-  }, { timeoutMs: 20_000, intervalMs: 20, what: 'two chaos kills' });
+  const state = async () =>
+    (await (await fetch(`${origin}/api/state`, { headers: { 'x-lb-dev-token': token } })).json()) as { state: { chaos: { kills: number } } };
+  await waitUntil(
+    async () => {
+      const report = await run.status();
+      minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
+      return (await state()).state.chaos.kills >= 2;
+    },
+    { timeoutMs: 20_000, intervalMs: 20, what: 'two chaos kills' },
+  );
   const off = await post('/api/chaos', { on: false });
   assert.equal(off.body.chaos?.on, false);
   assert.ok(minReady >= 2, `never fewer than 2 ready (min ${minReady})`);

@@ -15,14 +15,17 @@ export function killInstanceLeftovers(): void {
 }
 
 export function groupOf(settings: Record<string, unknown>): GroupConfig {
-  const config = resolveConfig({
-    command: nodeFixture('http-ok.mjs'),
-    instances: 1,
-    stopGracePeriod: '500ms',
-    readiness: { http: { interval: '50ms', timeout: '500ms' } },
-    restart: { initialDelay: '100ms', maxDelay: '1s' },
-    ...settings,
-  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
+  const config = resolveConfig(
+    {
+      command: nodeFixture('http-ok.mjs'),
+      instances: 1,
+      stopGracePeriod: '500ms',
+      readiness: { http: { interval: '50ms', timeout: '500ms' } },
+      restart: { initialDelay: '100ms', maxDelay: '1s' },
+      ...settings,
+    },
+    { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' },
+  );
   return config.groups[0]!;
 }
 
@@ -34,12 +37,19 @@ export function makeInstance(settings: Record<string, unknown> = {}, index = 1) 
   const lines: string[] = [];
   // Waiters re-checked on every output line and status change: tests wait on these events, not on time.
   const waiters = new Set<() => void>();
-  const notify = () => { for (const check of [...waiters]) check(); };
+  const notify = () => {
+    for (const check of [...waiters]) check();
+  };
   const deps: InstanceDeps = {
     ports: new PortAllocator('127.0.0.1'),
     logs: {
-      append: (_source, _stream, text) => { lines.push(text); notify(); },
-      event: (_source, text) => { events.push(text); },
+      append: (_source, _stream, text) => {
+        lines.push(text);
+        notify();
+      },
+      event: (_source, text) => {
+        events.push(text);
+      },
     },
     balancerUrl: 'http://127.0.0.1:1',
     baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
@@ -48,15 +58,16 @@ export function makeInstance(settings: Record<string, unknown> = {}, index = 1) 
   };
   const instance = new Instance(groupOf(settings), index, deps);
   /** Resolves once `predicate` holds: now, or at the output line or status change that makes it so. */
-  const until = (predicate: () => boolean): Promise<void> => new Promise((resolve) => {
-    const check = () => {
-      if (!predicate()) return;
-      waiters.delete(check);
-      resolve();
-    };
-    waiters.add(check);
-    check();
-  });
+  const until = (predicate: () => boolean): Promise<void> =>
+    new Promise((resolve) => {
+      const check = () => {
+        if (!predicate()) return;
+        waiters.delete(check);
+        resolve();
+      };
+      waiters.add(check);
+      check();
+    });
   return { instance, marker, events, lines, deps, until };
 }
 

@@ -24,7 +24,10 @@ for (const [what, settings] of [
     assert.match(status.lastExit?.reason ?? '', /^(ENOENT|E2BIG|ERR_INVALID_ARG_VALUE)\b/);
     const said = events.find((e) => e.startsWith('could not start'));
     assert.ok(said?.includes(status.lastExit!.reason!) && said.includes('not restarting'), events.join('\n'));
-    assert.ok(events.every((e) => e.length < 1_000), 'no event line carries the whole command');
+    assert.ok(
+      events.every((e) => e.length < 1_000),
+      'no event line carries the whole command',
+    );
     assert.equal(status.restarts, 0);
   });
 }
@@ -72,7 +75,11 @@ test('a route change tells when the exit that caused it was seen; joining and dr
   const killedAt = Date.now();
   await instance.signal('SIGKILL');
   await until(() => instance.phase !== 'ready');
-  assert.deepEqual(changes.slice(0, 3), [{ inBalancer: true, exitSeenAt: null }, { inBalancer: false, exitSeenAt: null }, { inBalancer: true, exitSeenAt: null }]);
+  assert.deepEqual(changes.slice(0, 3), [
+    { inBalancer: true, exitSeenAt: null },
+    { inBalancer: false, exitSeenAt: null },
+    { inBalancer: true, exitSeenAt: null },
+  ]);
   const exit = changes[3];
   assert.equal(exit?.inBalancer, false);
   assert.ok(exit.exitSeenAt !== null && exit.exitSeenAt >= killedAt && exit.exitSeenAt <= Date.now(), `exit seen at ${exit.exitSeenAt}`);

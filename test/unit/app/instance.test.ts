@@ -69,13 +69,16 @@ test('a run that answers its probe while it is being stopped is not ready: a sto
   t.after(() => rm(dir, { recursive: true, force: true }));
   const script = join(dir, 'answers-while-stopping.cjs');
   // Listens after 2 s on its own, or at once on SIGTERM (then exits 1 s later): only a dying run answers early.
-  await writeFile(script, `
+  await writeFile(
+    script,
+    `
 const server = require('node:http').createServer((q, s) => s.end('ok'));
 const listen = () => { if (!server.listening) server.listen(+process.env.PORT, '127.0.0.1'); };
 process.once('SIGTERM', () => { console.log('terminating'); listen(); setTimeout(() => process.exit(0), 1000); });
 console.log('armed');
 setTimeout(listen, 2000);
-`);
+`,
+  );
   const { instance, marker, lines, events, until } = makeInstance({ command: `node ${script}`, stopGracePeriod: '5s' });
   instance.start();
   await until(() => lines.includes('armed')); // its SIGTERM handler is installed
@@ -148,13 +151,16 @@ test('stop(): a child that shuts down gracefully on SIGTERM gets it once, even w
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-inst-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const script = join(dir, 'graceful.cjs');
-  await writeFile(script, `
+  await writeFile(
+    script,
+    `
 process.once('SIGTERM', () => {
   console.log('graceful start');
   setTimeout(() => { console.log('graceful done'); process.exit(0); }, 400);
 });
 require('node:http').createServer((q, s) => s.end('ok')).listen(+process.env.PORT, '127.0.0.1', () => console.log('listening'));
-`);
+`,
+  );
   // \`; echo\` keeps sh as the leader: it dies on SIGTERM at once, leaving node mid-shutdown.
   const { instance, marker, lines, until } = makeInstance({ command: `node ${script}; echo after`, stopGracePeriod: '3s' });
   instance.start();

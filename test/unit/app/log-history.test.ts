@@ -16,9 +16,15 @@ describe('logHistory', () => {
       hub.append('app-2', 'stdout', 'other');
       await hub.flush();
       const one = await logHistory(hub, ['app-1'], 6, 2, 0);
-      assert.deepEqual(one.map((l) => l.text), ['line 3', 'line 4', 'line 5', 'line 6', 'line 7', 'line 8']);
+      assert.deepEqual(
+        one.map((l) => l.text),
+        ['line 3', 'line 4', 'line 5', 'line 6', 'line 7', 'line 8'],
+      );
       const all = await logHistory(hub, null, 3, 2, 0);
-      assert.deepEqual(all.map((l) => `${l.source}:${l.text}`), ['app-1:line 7', 'app-1:line 8', 'app-2:other']);
+      assert.deepEqual(
+        all.map((l) => `${l.source}:${l.text}`),
+        ['app-1:line 7', 'app-1:line 8', 'app-2:other'],
+      );
       const since = await logHistory(hub, null, 100, 2, Date.now() - 60_000);
       assert.equal(since.length, 9);
       assert.deepEqual(await logHistory(hub, null, 100, 2, Date.now() + 60_000), []);

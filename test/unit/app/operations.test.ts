@@ -17,7 +17,16 @@ after(cleanupSupervisors);
 
 function request(params: Record<string, unknown> = {}): RequestContext & { sent: unknown[] } {
   const sent: unknown[] = [];
-  return { params, sent, send: (data) => { sent.push(data); return true; }, closed: new Promise(() => {}), buffered: () => 0 };
+  return {
+    params,
+    sent,
+    send: (data) => {
+      sent.push(data);
+      return true;
+    },
+    closed: new Promise(() => {}),
+    buffered: () => 0,
+  };
 }
 
 async function setUp(t: TestContext, instances: number) {
@@ -34,15 +43,27 @@ async function setUp(t: TestContext, instances: number) {
 }
 
 describe('parseSignal', () => {
-  const rows: Array<[unknown, string]> = [[undefined, 'SIGKILL'], ['term', 'SIGTERM'], ['SIGSTOP', 'SIGSTOP'], ['usr1', 'SIGUSR1']];
+  const rows: Array<[unknown, string]> = [
+    [undefined, 'SIGKILL'],
+    ['term', 'SIGTERM'],
+    ['SIGSTOP', 'SIGSTOP'],
+    ['usr1', 'SIGUSR1'],
+  ];
   for (const [given, expected] of rows) it(`${JSON.stringify(given)} -> ${expected}`, () => assert.equal(parseSignal(given, 'SIGKILL'), expected));
-  it('names what it expected and what it got', () => assert.throws(() => parseSignal('SIGNOPE', 'SIGKILL'), /expected a signal such as SIGKILL.*got "SIGNOPE"/));
+  it('names what it expected and what it got', () =>
+    assert.throws(() => parseSignal('SIGNOPE', 'SIGKILL'), /expected a signal such as SIGKILL.*got "SIGNOPE"/));
 });
 
 test('every method says "still starting" before the supervisor exists', async () => {
-  const handlers = operationRoutes(createOperations({
-    supervisor: () => null as Supervisor | null, logs: null as never, status: () => ({}) as StatusReport, maxLogFiles: 1, requestShutdown: () => undefined,
-  }));
+  const handlers = operationRoutes(
+    createOperations({
+      supervisor: () => null as Supervisor | null,
+      logs: null as never,
+      status: () => ({}) as StatusReport,
+      maxLogFiles: 1,
+      requestShutdown: () => undefined,
+    }),
+  );
   await assert.rejects(handlers.stop!(request({ instance: '1' })), (error: unknown) => error instanceof LbDevError && error.code === 'NOT_RUNNING');
 });
 
@@ -64,8 +85,13 @@ test('kill sends the signal to the tree (the supervisor restarts it); stop keeps
   assert.deepEqual(stopped, { instance: 'app-1', state: 'stopped' });
   assert.deepEqual(supervisor.routes.status.written, ['app-2']);
   const sentBefore = logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length;
-  await assert.rejects(handlers.kill!(request({ instance: '1' })), (error: unknown) => error instanceof LbDevError
-    && error.code === 'INSTANCE_NOT_RUNNING' && /app-1 is not running \(state stopped\): no signal sent; `lb-dev start 1`/.test(error.message));
+  await assert.rejects(
+    handlers.kill!(request({ instance: '1' })),
+    (error: unknown) =>
+      error instanceof LbDevError &&
+      error.code === 'INSTANCE_NOT_RUNNING' &&
+      /app-1 is not running \(state stopped\): no signal sent; `lb-dev start 1`/.test(error.message),
+  );
   assert.equal(logs.recent(['app-1'], 1000).filter((l) => /sent by/.test(l.text)).length, sentBefore, 'nothing sent, nothing logged');
 
   const started = await handlers.start!(request({ instance: '1' }));
@@ -83,7 +109,8 @@ test('start of an instance whose working directory is gone answers stopped, with
   (instance.group as { cwd: string }).cwd = '/nonexistent/lb-dev-ops-test';
   const started = await handlers.start!(request({ instance: '1' }));
   assert.deepEqual(started, {
-    instance: 'app-1', state: 'stopped',
+    instance: 'app-1',
+    state: 'stopped',
     reason: 'could not start: ENOENT: the working directory /nonexistent/lb-dev-ops-test does not exist (spawn /bin/sh ENOENT)',
   });
   await supervisor.stopAll();
@@ -96,11 +123,17 @@ test('restart --rolling: each instance leaves the routes, restarts, and is back 
   const pids = supervisor.instances().map((i) => i.pid);
   const written: string[][] = [];
   supervisor.routes.observe({ written: (servers) => written.push(servers.map((s) => s.name)) });
-  const result = await handlers.restart!(request({ all: true, rolling: true, drainMs: 0 })) as { restarted: Array<{ instance: string }>; rolling: boolean };
-  assert.deepEqual(result.restarted.map((r) => r.instance), ['app-1', 'app-2']);
+  const result = (await handlers.restart!(request({ all: true, rolling: true, drainMs: 0 }))) as { restarted: Array<{ instance: string }>; rolling: boolean };
+  assert.deepEqual(
+    result.restarted.map((r) => r.instance),
+    ['app-1', 'app-2'],
+  );
   assert.deepEqual(written, [['app-2'], ['app-1', 'app-2'], ['app-1'], ['app-1', 'app-2']]);
   const after = supervisor.instances().map((i) => i.pid);
-  assert.ok(after.every((pid, i) => pid !== null && pid !== pids[i]), `new processes: ${pids} -> ${after}`);
+  assert.ok(
+    after.every((pid, i) => pid !== null && pid !== pids[i]),
+    `new processes: ${pids} -> ${after}`,
+  );
   await supervisor.stopAll();
   assert.deepEqual(markedProcesses(marker), []);
 });
@@ -109,19 +142,25 @@ test('scale and logs', async (t) => {
   const { supervisor, handlers, logs, marker } = await setUp(t, 1);
   supervisor.startAll();
   await allRouted(supervisor);
-  assert.deepEqual(await handlers.scale!(request({ count: 2, drainMs: 0 })), { added: ['app-2'], removed: [], states: { 'app-2': 'ready' }, instances: 2 },
-    'scale waits until the new instance is ready, as start does');
+  assert.deepEqual(
+    await handlers.scale!(request({ count: 2, drainMs: 0 })),
+    { added: ['app-2'], removed: [], states: { 'app-2': 'ready' }, instances: 2 },
+    'scale waits until the new instance is ready, as start does',
+  );
   assert.ok(supervisor.routes.status.written.includes('app-2'), 'and in the routes');
   await assert.rejects(handlers.scale!(request({ count: -1 })), /expected count to be a number >= 0, got -1/);
   assert.deepEqual(await handlers.scale!(request({ count: 1, drainMs: 0 })), { added: [], removed: ['app-2'], states: {}, instances: 1 });
-  const quick = await handlers.scale!(request({ count: 2, drainMs: 0, wait: false })) as { states: Record<string, string> };
+  const quick = (await handlers.scale!(request({ count: 2, drainMs: 0, wait: false }))) as { states: Record<string, string> };
   assert.deepEqual(quick.states, { 'app-2': 'starting' }, 'wait: false answers at once');
   await handlers.scale!(request({ count: 1, drainMs: 0 }));
   logs.event('app-1', 'hello from the test');
   const read = request({ sources: ['1'], lines: 10 });
-  const answer = await handlers.logs!(read) as { lines: number };
+  const answer = (await handlers.logs!(read)) as { lines: number };
   assert.ok(answer.lines >= 1);
-  assert.ok(read.sent.some((m) => (m as { line: { text: string } }).line.text === 'hello from the test'), JSON.stringify(read.sent));
+  assert.ok(
+    read.sent.some((m) => (m as { line: { text: string } }).line.text === 'hello from the test'),
+    JSON.stringify(read.sent),
+  );
   await supervisor.stopAll();
   assert.deepEqual(markedProcesses(marker), []);
 });

@@ -23,17 +23,34 @@ after(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
 const http = { path: '/', intervalMs: 20, healthIntervalMs: 20, timeoutMs: 500, expectStatus: { min: 200, max: 399 } };
 const config = (over: Partial<ReadinessConfig>): ReadinessConfig => ({
-  http: null, logPattern: null, startTimeoutMs: 10_000, failureThreshold: 3, successThreshold: 1, ...over,
+  http: null,
+  logPattern: null,
+  startTimeoutMs: 10_000,
+  failureThreshold: 3,
+  successThreshold: 1,
+  ...over,
 });
 
 function watch(over: Partial<ReadinessConfig>) {
   const seen: string[] = [];
   let wake = () => {};
-  const next = () => new Promise<void>((resolve) => { wake = resolve; });
+  const next = () =>
+    new Promise<void>((resolve) => {
+      wake = resolve;
+    });
   const w = new ReadinessWatch(config(over), port, {
-    ready: () => { seen.push('ready'); wake(); },
-    startTimedOut: () => { seen.push('timedOut'); wake(); },
-    probed: (r) => { seen.push(r.ok ? 'probeOk' : 'probeFailed'); wake(); },
+    ready: () => {
+      seen.push('ready');
+      wake();
+    },
+    startTimedOut: () => {
+      seen.push('timedOut');
+      wake();
+    },
+    probed: (r) => {
+      seen.push(r.ok ? 'probeOk' : 'probeFailed');
+      wake();
+    },
   });
   return { w, seen, next };
 }
@@ -101,9 +118,17 @@ test('EADDRINUSE before ready is a port conflict; retried on a new port only whe
   assert.equal(w.sawPortConflict, true);
   w.stop();
   const retries = new PortConflictRetries();
-  assert.deepEqual([await retries.retryOnNewPort(port), await retries.retryOnNewPort(port), await retries.retryOnNewPort(port), await retries.retryOnNewPort(port)], [true, true, true, false]);
+  assert.deepEqual(
+    [await retries.retryOnNewPort(port), await retries.retryOnNewPort(port), await retries.retryOnNewPort(port), await retries.retryOnNewPort(port)],
+    [true, true, true, false],
+  );
   retries.reset();
   assert.equal(await retries.retryOnNewPort(port), true);
-  const free = await new Promise<number>((resolve) => { const s = createServer().listen(0, '127.0.0.1', () => { const p = (s.address() as AddressInfo).port; s.close(() => resolve(p)); }); });
+  const free = await new Promise<number>((resolve) => {
+    const s = createServer().listen(0, '127.0.0.1', () => {
+      const p = (s.address() as AddressInfo).port;
+      s.close(() => resolve(p));
+    });
+  });
   assert.equal(await retries.retryOnNewPort(free), false, 'a free port: the app binds a port of its own, a crash like any other');
 });

@@ -29,7 +29,11 @@ async function tempFile(name: string): Promise<string> {
 /** The fewest instances the written routes ever had while `during` ran. */
 async function fewestRouted(supervisor: Supervisor, during: Promise<void>): Promise<number> {
   let fewest = Infinity;
-  const stop = supervisor.observe({ changed: () => { fewest = Math.min(fewest, supervisor.routeSnapshot().length); } });
+  const stop = supervisor.observe({
+    changed: () => {
+      fewest = Math.min(fewest, supervisor.routeSnapshot().length);
+    },
+  });
   await during;
   stop();
   return fewest;
@@ -38,7 +42,9 @@ async function fewestRouted(supervisor: Supervisor, during: Promise<void>): Prom
 test('restartOn.files: a changed bundle rolls every instance onto it, one at a time, the others routed meanwhile', async () => {
   const bundle = await tempFile('main.js');
   const { supervisor, marker } = await makeSupervisorFrom({
-    command: nodeFixture('http-ok.mjs'), instances: 3, ...fast,
+    command: nodeFixture('http-ok.mjs'),
+    instances: 3,
+    ...fast,
     restartOn: { files: [bundle], drain: '0s' },
   });
   supervisor.startAll();
@@ -65,7 +71,10 @@ test('restartOn.logPattern: a line of another group rolls this group; its own li
     groups: {
       dev: { ...fast, command: nodeFixture('log-on-change.mjs'), instances: 1, env: { WATCH_FILE: trigger } },
       replica: {
-        ...fast, command: nodeFixture('http-ok.mjs'), instances: 2, dependsOn: ['dev'],
+        ...fast,
+        command: nodeFixture('http-ok.mjs'),
+        instances: 2,
+        dependsOn: ['dev'],
         restartOn: { logFrom: 'dev', logPattern: '^=> Meteor server restarted$', drain: '0s' },
       },
     },
@@ -75,7 +84,12 @@ test('restartOn.logPattern: a line of another group rolls this group; its own li
   const [devPid, ...replicaPids] = supervisor.status().map((i) => i.pid);
 
   await writeFile(trigger, 'changed\n');
-  const rolled = until(supervisor, () => supervisor.status().slice(1).every((i, n) => i.state === 'ready' && i.pid !== replicaPids[n] && i.inBalancer));
+  const rolled = until(supervisor, () =>
+    supervisor
+      .status()
+      .slice(1)
+      .every((i, n) => i.state === 'ready' && i.pid !== replicaPids[n] && i.inBalancer),
+  );
   const fewest = await fewestRouted(supervisor, rolled);
   assert.ok(fewest >= 2, `dev-1 and one replica routed throughout, got ${fewest}`);
   assert.equal(supervisor.find('dev-1').pid, devPid, 'the group that logged is not restarted');

@@ -32,5 +32,8 @@ test('the exit figure is on the write an exit caused, once; not on a start, a dr
   await supervisor.stopAll();
   const later = lines.slice(beforeReturn);
   assert.ok(later.length >= 2, later.join('\n'));
-  assert.ok(later.every((l) => !l.includes('exited')), `the return, the drain and the shutdown carry no figure:\n${later.join('\n')}`);
+  assert.ok(
+    later.every((l) => !l.includes('exited')),
+    `the return, the drain and the shutdown carry no figure:\n${later.join('\n')}`,
+  );
 });

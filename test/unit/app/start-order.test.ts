@@ -17,7 +17,11 @@ test('dependsOn: a group starts once the instance it names is ready; sequential:
     },
   });
   supervisor.startAll();
-  assert.deepEqual(supervisor.status().map((i) => i.state), ['starting', 'stopped', 'stopped', 'stopped'], 'only dev-1 starts at first');
+  assert.deepEqual(
+    supervisor.status().map((i) => i.state),
+    ['starting', 'stopped', 'stopped', 'stopped'],
+    'only dev-1 starts at first',
+  );
   await until(supervisor, () => supervisor.status().every((i) => i.state === 'ready'));
   const [dev, ...replicas] = supervisor.status();
   let previousReady = dev!.readyAt!;
@@ -39,8 +43,13 @@ test('stopAll while a group still waits for its dependency: the waiting group ne
   supervisor.startAll();
   await until(supervisor, () => supervisor.find('dev-1').pid !== null);
   await supervisor.stopAll();
-  assert.deepEqual(supervisor.status().map((i) => [i.name, i.state, i.startedAt]), [
-    ['dev-1', 'stopped', supervisor.status()[0]!.startedAt], ['replica-1', 'stopped', null], ['replica-2', 'stopped', null],
-  ]);
+  assert.deepEqual(
+    supervisor.status().map((i) => [i.name, i.state, i.startedAt]),
+    [
+      ['dev-1', 'stopped', supervisor.status()[0]!.startedAt],
+      ['replica-1', 'stopped', null],
+      ['replica-2', 'stopped', null],
+    ],
+  );
   assert.deepEqual(markedProcesses(marker), []);
 });

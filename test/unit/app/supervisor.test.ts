@@ -14,13 +14,22 @@ test('startAll: every instance ready, in the route snapshot and the written rout
   supervisor.observe({ changed: () => changes++ });
   supervisor.startAll();
   await allRouted(supervisor);
-  assert.deepEqual(supervisor.status().map((i) => i.state), ['ready', 'ready']);
-  assert.deepEqual(supervisor.routeSnapshot().map((s) => s.name), ['app-1', 'app-2']);
+  assert.deepEqual(
+    supervisor.status().map((i) => i.state),
+    ['ready', 'ready'],
+  );
+  assert.deepEqual(
+    supervisor.routeSnapshot().map((s) => s.name),
+    ['app-1', 'app-2'],
+  );
   assert.deepEqual(supervisor.routes.status.written, ['app-1', 'app-2']);
   assert.ok(changes >= 4, `changed events: ${changes}`);
   assert.equal(supervisor.find('2').name, 'app-2');
   assert.equal(supervisor.find('app-1').name, 'app-1');
-  assert.throws(() => supervisor.find('app-9'), (error: unknown) => error instanceof LbDevError && error.code === 'INSTANCE_NOT_FOUND');
+  assert.throws(
+    () => supervisor.find('app-9'),
+    (error: unknown) => error instanceof LbDevError && error.code === 'INSTANCE_NOT_FOUND',
+  );
   await supervisor.stopAll();
   assert.deepEqual(supervisor.routes.status.written, [], 'shutdown writes routes with no servers');
   assert.deepEqual(markedProcesses(marker), []);
@@ -37,7 +46,10 @@ test('scale up starts new instances; scale down retires the highest numbers out 
   const [, second, third] = supervisor.instances();
   const down = await supervisor.scale(1, undefined, 0);
   assert.deepEqual(down, { added: [], removed: ['app-2', 'app-3'] });
-  assert.deepEqual(supervisor.instances().map((i) => i.name), ['app-1']);
+  assert.deepEqual(
+    supervisor.instances().map((i) => i.name),
+    ['app-1'],
+  );
   assert.deepEqual([second!.phase, third!.phase, second!.pid, third!.pid], ['stopped', 'stopped', null, null]);
   assert.deepEqual(supervisor.routes.status.written, ['app-1']);
   await assert.rejects(supervisor.scale(65), /from 0 to 64, got 65/);
@@ -53,14 +65,21 @@ test('retire takes instances out of the route snapshot before they stop; admit l
   // While it drains it still runs, but no longer takes traffic.
   const retiring = supervisor.retire([first], 300);
   await supervisor.routes.flush();
-  assert.deepEqual(supervisor.routeSnapshot().map((s) => s.name), ['app-2']);
+  assert.deepEqual(
+    supervisor.routeSnapshot().map((s) => s.name),
+    ['app-2'],
+  );
   assert.deepEqual(supervisor.routes.status.written, ['app-2']);
   assert.notEqual(first.pid, null, 'still running while requests on their way finish');
   await retiring;
   assert.equal(first.phase, 'stopped');
   first.start();
   await first.whenReady();
-  assert.deepEqual(supervisor.routeSnapshot().map((s) => s.name), ['app-2'], 'ready again but still drained');
+  assert.deepEqual(
+    supervisor.routeSnapshot().map((s) => s.name),
+    ['app-2'],
+    'ready again but still drained',
+  );
   await supervisor.admit([first]);
   assert.deepEqual(supervisor.routes.status.written, ['app-1', 'app-2']);
   await supervisor.stopAll();
@@ -101,7 +120,11 @@ test('the exit flow goes one way: instances and the supervisor have no take-exit
   // The reconciler gets what it needs pushed; nothing is left for it to take back from them.
   for (const owner of [supervisor, instance!]) {
     const names = Object.getOwnPropertyNames(Object.getPrototypeOf(owner));
-    assert.deepEqual(names.filter((name) => /^takeExit/.test(name)), [], `${owner.constructor.name}: ${names.join(', ')}`);
+    assert.deepEqual(
+      names.filter((name) => /^takeExit/.test(name)),
+      [],
+      `${owner.constructor.name}: ${names.join(', ')}`,
+    );
   }
   // @ts-expect-error the supervisor has no routesWritten event any more: the reconciler's `written` carries the exits.
   supervisor.observe({ routesWritten: () => undefined });

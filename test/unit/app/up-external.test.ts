@@ -5,9 +5,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { after, test } from 'node:test';
 import { setTimeout as sleep } from 'node:timers/promises';
-import {
-  FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, waitUntil,
-} from '../../helpers/lb-dev/index.js';
+import { FAST_GROUP, LbDevRun, cleanupAll, fixture, nodeFixture, pidAlive, waitUntil } from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 
@@ -20,10 +18,16 @@ test('3 instances become ready; the dynamic config lists exactly their ports; ki
   const ports = report.instances.map((i) => i.port!);
   assert.equal(new Set(ports).size, 3, 'three distinct ports');
   assert.ok(!ports.includes(run.port), 'no instance on the balancer port');
-  assert.deepEqual(await waitUntil(async () => {
-    const urls = await run.serverUrls();
-    return urls?.length === 3 ? urls : null;
-  }, { what: 'three servers in the dynamic config' }), ports.map(urlOf).sort());
+  assert.deepEqual(
+    await waitUntil(
+      async () => {
+        const urls = await run.serverUrls();
+        return urls?.length === 3 ? urls : null;
+      },
+      { what: 'three servers in the dynamic config' },
+    ),
+    ports.map(urlOf).sort(),
+  );
   // Each instance answers with its own name on its port.
   for (const i of report.instances) {
     assert.equal((await (await fetch(urlOf(i.port))).text()).trim(), i.name);
@@ -47,7 +51,13 @@ test('3 instances become ready; the dynamic config lists exactly their ports; ki
   const ms = removedAt - killedAt;
   t.diagnostic(`kill -9 -> dynamic config without the instance: ${ms}ms`);
   assert.ok(ms < 2_000, `route removed ${ms}ms after the kill (expected well under 2s)`);
-  assert.deepEqual(await run.serverUrls(), ports.filter((p) => p !== victim.port).map(urlOf).sort());
+  assert.deepEqual(
+    await run.serverUrls(),
+    ports
+      .filter((p) => p !== victim.port)
+      .map(urlOf)
+      .sort(),
+  );
 
   const back = await run.waitFor((r) => {
     const i = run.instance(r, 'app-2');
@@ -57,10 +67,16 @@ test('3 instances become ready; the dynamic config lists exactly their ports; ki
   assert.notEqual(back.pid, victim.pid);
   assert.equal(back.lastExit?.signal, 'SIGKILL');
   assert.equal(back.port, victim.port, 'a restart keeps the port');
-  assert.deepEqual(await waitUntil(async () => {
-    const urls = await run.serverUrls();
-    return urls?.length === 3 ? urls : null;
-  }, { what: 'three servers again' }), ports.map(urlOf).sort());
+  assert.deepEqual(
+    await waitUntil(
+      async () => {
+        const urls = await run.serverUrls();
+        return urls?.length === 3 ? urls : null;
+      },
+      { what: 'three servers again' },
+    ),
+    ports.map(urlOf).sort(),
+  );
   // The other two were not disturbed.
   const after = await run.status();
   for (const name of ['app-1', 'app-3']) assert.equal(run.instance(after, name).restarts, 0);
@@ -78,10 +94,13 @@ test('SIGINT to up exits 0 and leaves no process of any instance (wrapper + igno
   });
   t.after(() => run.cleanup());
   const report = await run.waitAllReady(3);
-  const grandchildren = await waitUntil(() => {
-    const pids = [...run.output().matchAll(/GRANDCHILD (\d+)/g)].map((m) => Number(m[1]));
-    return pids.length === 2 ? pids : null;
-  }, { what: 'two GRANDCHILD lines in the output' });
+  const grandchildren = await waitUntil(
+    () => {
+      const pids = [...run.output().matchAll(/GRANDCHILD (\d+)/g)].map((m) => Number(m[1]));
+      return pids.length === 2 ? pids : null;
+    },
+    { what: 'two GRANDCHILD lines in the output' },
+  );
   const leaders = report.instances.map((i) => i.pid!);
   const all = run.leftovers();
   t.diagnostic(`processes of the run before SIGINT: ${all.length} (leaders ${leaders.join(', ')}, grandchildren ${grandchildren.join(', ')})`);

@@ -8,9 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { after, test } from 'node:test';
 import getPort from 'get-port';
-import {
-  LbDevRun, cleanupAll, markedProcesses, nodeFixture, runCli,
-} from '../../helpers/lb-dev/index.js';
+import { LbDevRun, cleanupAll, markedProcesses, nodeFixture, runCli } from '../../helpers/lb-dev/index.js';
 
 after(cleanupAll);
 
@@ -29,7 +27,10 @@ test('a second up with the same state dir exits 3 ALREADY_RUNNING; the first kee
 
   // The first is untouched: same pids, still ready, socket and config still there.
   const now = await first.status();
-  assert.deepEqual(now.instances.map((i) => [i.pid, i.state]), before.instances.map((i) => [i.pid, 'ready']));
+  assert.deepEqual(
+    now.instances.map((i) => [i.pid, i.state]),
+    before.instances.map((i) => [i.pid, 'ready']),
+  );
   assert.ok(existsSync(first.layout.socket));
   assert.equal((await first.serverUrls())?.length, 3);
   assert.equal(now.pid, first.pid);
@@ -65,7 +66,7 @@ test('balancer port already taken (lb-dev runs Traefik): exit 3 PORT_IN_USE, not
   assert.match(status.stderr, /NOT_RUNNING/);
 });
 
-test('external mode: the balancer port is the user\'s Traefik, so it may be taken', async (t) => {
+test("external mode: the balancer port is the user's Traefik, so it may be taken", async (t) => {
   const port = await getPort({ host: '127.0.0.1' });
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(port, '127.0.0.1', resolve));

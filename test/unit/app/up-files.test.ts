@@ -25,21 +25,39 @@ function modes(dir: string): Array<[string, number, boolean]> {
 test('files in the state dir are 0600 and directories 0700, rotated logs included; a second up touches none of them', async (t) => {
   // 100 lines of ~50 bytes at start: more than the 1 KiB cap, so the instance's log rotates.
   const chatty = `for i in $(seq 1 100); do echo "line $i xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx"; done; exec node ${fixture('http-ok.mjs')}`;
-  const run = await LbDevRun.start({ groups: { app: { command: chatty, instances: 2, ...FAST_GROUP } }, config: { logs: { maxFileSize: '1KiB', maxFiles: 2 } } });
+  const run = await LbDevRun.start({
+    groups: { app: { command: chatty, instances: 2, ...FAST_GROUP } },
+    config: { logs: { maxFileSize: '1KiB', maxFiles: 2 } },
+  });
   t.after(() => run.cleanup());
   await run.waitAllReady(2);
   const root = run.layout.root;
   await waitUntil(() => readdirSync(run.layout.logsDir).some((name) => /^app-1\.log\.\d+$/.test(name)), { timeoutMs: 10_000, what: 'a rotated app-1 log' });
 
   const all = modes(root);
-  for (const expected of [run.layout.logsDir, run.layout.traefikDir, run.layout.dynamicDir, run.layout.runFile, run.layout.dynamicFile, join(root, 'lifeline.log')]) {
-    assert.ok(all.some(([path]) => path === expected), `${expected} exists`);
+  for (const expected of [
+    run.layout.logsDir,
+    run.layout.traefikDir,
+    run.layout.dynamicDir,
+    run.layout.runFile,
+    run.layout.dynamicFile,
+    join(root, 'lifeline.log'),
+  ]) {
+    assert.ok(
+      all.some(([path]) => path === expected),
+      `${expected} exists`,
+    );
   }
   const wrong = all.filter(([, m, isDir]) => m !== (isDir ? 0o700 : 0o600)).map(([path, m]) => `${path} ${m.toString(8)}`);
   assert.deepEqual(wrong, [], 'every directory 0700, every file 0600');
 
   // A second `up` on the same state dir stops at ALREADY_RUNNING without opening a log file.
-  const sizes = () => Object.fromEntries(readdirSync(run.layout.logsDir).filter((n) => n.startsWith('lb-dev')).map((n) => [n, statSync(join(run.layout.logsDir, n)).size]));
+  const sizes = () =>
+    Object.fromEntries(
+      readdirSync(run.layout.logsDir)
+        .filter((n) => n.startsWith('lb-dev'))
+        .map((n) => [n, statSync(join(run.layout.logsDir, n)).size]),
+    );
   const before = sizes();
   const second = await run.cli(['up']);
   assert.equal(second.code, 3, second.stderr);

@@ -46,13 +46,23 @@ test('a crash loop backs off with growing delays and does not delay the other gr
   for (const [crashes, delay] of delays) assert.equal(delay, 200 * 2 ** (crashes - 1), `delay after crash ${crashes}`);
   const seen = [...delays.keys()].sort((a, b) => a - b);
   assert.ok(seen.length >= 3, `saw at least 3 backoff steps: ${seen.join(', ')}`);
-  assert.deepEqual(seen, seen.map((_, i) => seen[0]! + i), 'consecutive crash counts');
+  assert.deepEqual(
+    seen,
+    seen.map((_, i) => seen[0]! + i),
+    'consecutive crash counts',
+  );
 
   const report = await run.status();
   const crashy = run.instance(report, 'crashy-1');
   assert.equal(crashy.lastExit?.code, 3);
   assert.ok(crashy.restarts >= 3);
-  assert.deepEqual(await run.serverUrls(), report.instances.filter((i) => i.group === 'app').map((i) => urlOf(i.port)).sort());
+  assert.deepEqual(
+    await run.serverUrls(),
+    report.instances
+      .filter((i) => i.group === 'app')
+      .map((i) => urlOf(i.port))
+      .sort(),
+  );
   // The app group was never restarted.
   for (const i of report.instances.filter((x) => x.group === 'app')) assert.equal(i.restarts, 0);
   assert.match(run.output(), /crash loop: 3 crashes in a row/);

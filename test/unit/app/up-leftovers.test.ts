@@ -41,7 +41,10 @@ test('instances left by a SIGKILLed up are stopped by the next up with the same 
   assert.match(second.output(), /stopped \d+ process group\(s\) left by an earlier lb-dev/);
   const fresh = report.instances.map((i) => i.pid!);
   for (const pid of fresh) assert.ok(!orphans.includes(pid));
-  assert.deepEqual(second.leftovers().filter((pid) => orphans.includes(pid)), []);
+  assert.deepEqual(
+    second.leftovers().filter((pid) => orphans.includes(pid)),
+    [],
+  );
   assert.equal((await second.serverUrls())?.length, 3);
 
   second.signal('SIGINT');

@@ -29,7 +29,9 @@ test('a SIGKILLed up leaves no process behind: its watchdog kills every recorded
   await run.waitExit();
   const killedAt = Date.now();
   await waitUntil(() => run.leftovers().length === 0 && !pidAlive(watchdog), {
-    timeoutMs: 10_000, intervalMs: 20, what: () => `no process left (left: ${run.leftovers().join(', ')})`,
+    timeoutMs: 10_000,
+    intervalMs: 20,
+    what: () => `no process left (left: ${run.leftovers().join(', ')})`,
   });
   t.diagnostic(`all ${started.length} processes and the watchdog gone ${Date.now() - killedAt} ms after the SIGKILL of up`);
   assert.match(readFileSync(`${run.layout.root}/lifeline.log`, 'utf8'), /SIGKILLed process groups/);

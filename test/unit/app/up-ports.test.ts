@@ -17,14 +17,17 @@ test('its port taken by another process (EADDRINUSE): retried at once on a new p
   t.after(() => rm(dir, { recursive: true, force: true }));
   // First attempt: something else grabs $PORT before the app binds it; later attempts run normally.
   const script = join(dir, 'first-conflict.sh');
-  await writeFile(script, `#!/bin/sh
+  await writeFile(
+    script,
+    `#!/bin/sh
 if [ ! -f "$MARK" ]; then
   touch "$MARK"
   node -e "require('net').createServer().listen(+process.env.PORT, '127.0.0.1'); setTimeout(() => {}, 20000)" &
   sleep 0.5
 fi
 exec node ${fixture('eaddrinuse.mjs')}
-`);
+`,
+  );
   await chmod(script, 0o755);
   const retry = await LbDevRun.start({
     groups: { app: { command: script, instances: 1, env: { MARK: join(dir, 'attempted') }, ...FAST_GROUP } },

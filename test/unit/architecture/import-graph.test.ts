@@ -13,8 +13,23 @@ const SRC = join(ROOT, 'src');
 
 /** Node modules the core must not import: they touch files, sockets, processes or time. */
 const IMPURE_NODE_MODULES = new Set([
-  'fs', 'fs/promises', 'net', 'child_process', 'http', 'https', 'http2', 'dgram', 'tls', 'dns', 'dns/promises',
-  'cluster', 'worker_threads', 'timers', 'timers/promises', 'readline', 'inspector',
+  'fs',
+  'fs/promises',
+  'net',
+  'child_process',
+  'http',
+  'https',
+  'http2',
+  'dgram',
+  'tls',
+  'dns',
+  'dns/promises',
+  'cluster',
+  'worker_threads',
+  'timers',
+  'timers/promises',
+  'readline',
+  'inspector',
 ]);
 /** The layers around the core (src/<dir>): the core imports none of them. */
 const OUTER_LAYERS = ['adapters', 'app', 'cli', 'control', 'dashboard', 'demo'];
@@ -141,11 +156,30 @@ describe('reading import lines', () => {
 
 describe('finding circles', () => {
   it('finds each circle once, whatever file the walk starts from', () => {
-    const edges = new Map([['a', ['b']], ['b', ['c', 'a']], ['c', ['b']], ['d', ['a']], ['e', ['e']]]);
-    assert.deepEqual(findCircles(edges), [['a', 'b', 'a'], ['b', 'c', 'b'], ['e', 'e']]);
+    const edges = new Map([
+      ['a', ['b']],
+      ['b', ['c', 'a']],
+      ['c', ['b']],
+      ['d', ['a']],
+      ['e', ['e']],
+    ]);
+    assert.deepEqual(findCircles(edges), [
+      ['a', 'b', 'a'],
+      ['b', 'c', 'b'],
+      ['e', 'e'],
+    ]);
   });
   it('finds none in a graph without one', () => {
-    assert.deepEqual(findCircles(new Map([['a', ['b', 'c']], ['b', ['c']], ['c', []]])), []);
+    assert.deepEqual(
+      findCircles(
+        new Map([
+          ['a', ['b', 'c']],
+          ['b', ['c']],
+          ['c', []],
+        ]),
+      ),
+      [],
+    );
   });
 });
 
@@ -182,6 +216,9 @@ describe('the import graph of src', () => {
   it('imports dockerode in src/adapters only', () => {
     const dockerode = (module: string) => module === 'dockerode' || module.startsWith('dockerode/');
     const outside = [...graph.external].filter(([file, modules]) => !file.startsWith('adapters/') && modules.some(dockerode));
-    assert.deepEqual(outside.map(([file]) => file), []);
+    assert.deepEqual(
+      outside.map(([file]) => file),
+      [],
+    );
   });
 });

@@ -7,11 +7,12 @@ import { after, test } from 'node:test';
 // @ts-expect-error -- plain .mjs without types
 import { fatal, freePort, retryIfPortTaken, waitFor } from '../../../scripts/bench/lib/util.mjs';
 
-const listen = (port: number) => new Promise<net.Server>((resolve, reject) => {
-  const server = net.createServer();
-  server.once('error', reject);
-  server.listen(port, '127.0.0.1', () => resolve(server));
-});
+const listen = (port: number) =>
+  new Promise<net.Server>((resolve, reject) => {
+    const server = net.createServer();
+    server.once('error', reject);
+    server.listen(port, '127.0.0.1', () => resolve(server));
+  });
 
 const held = await listen(0);
 after(() => held.close());
@@ -33,7 +34,14 @@ test('a start that hits EADDRINUSE runs again and the second attempt wins', asyn
 test('gives up after the given number of attempts, with the last error', async () => {
   let attempts = 0;
   await assert.rejects(
-    retryIfPortTaken('test', () => { attempts++; return listen(heldPort); }, 3),
+    retryIfPortTaken(
+      'test',
+      () => {
+        attempts++;
+        return listen(heldPort);
+      },
+      3,
+    ),
     (error: NodeJS.ErrnoException) => error.code === 'EADDRINUSE',
   );
   assert.equal(attempts, 3);
@@ -41,19 +49,46 @@ test('gives up after the given number of attempts, with the last error', async (
 
 test('any other failure is not retried', async () => {
   let attempts = 0;
-  await assert.rejects(retryIfPortTaken('test', async () => { attempts++; throw new Error('Traefik exited: bad config'); }), /bad config/);
+  await assert.rejects(
+    retryIfPortTaken('test', async () => {
+      attempts++;
+      throw new Error('Traefik exited: bad config');
+    }),
+    /bad config/,
+  );
   assert.equal(attempts, 1);
 });
 
 test('waitFor stops at a fatal error instead of polling until its timeout', async () => {
   let checks = 0;
-  await assert.rejects(waitFor('never', async () => { checks++; if (checks === 3) throw fatal('it exited'); return false; }, 60_000, 1), /it exited/);
+  await assert.rejects(
+    waitFor(
+      'never',
+      async () => {
+        checks++;
+        if (checks === 3) throw fatal('it exited');
+        return false;
+      },
+      60_000,
+      1,
+    ),
+    /it exited/,
+  );
   assert.equal(checks, 3);
 });
 
 test('waitFor keeps polling through an ordinary error', async () => {
   let checks = 0;
-  const value = await waitFor('the third check', async () => { checks++; if (checks < 3) throw new Error('not yet'); return 'done'; }, 60_000, 1);
+  const value = await waitFor(
+    'the third check',
+    async () => {
+      checks++;
+      if (checks < 3) throw new Error('not yet');
+      return 'done';
+    },
+    60_000,
+    1,
+  );
   assert.equal(value, 'done');
   assert.equal(checks, 3);
 });

@@ -18,8 +18,10 @@ let dir = '';
 
 before(async () => {
   const source = statSync(join(ROOT, 'src', 'cli', 'main.ts')).mtimeMs;
-  assert.ok(existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs >= source,
-    `these tests run the built CLI: run \`npx tsc -p tsconfig.build.json\` first (${BUILT_CLI} is missing or older than its source)`);
+  assert.ok(
+    existsSync(BUILT_CLI) && statSync(BUILT_CLI).mtimeMs >= source,
+    `these tests run the built CLI: run \`npx tsc -p tsconfig.build.json\` first (${BUILT_CLI} is missing or older than its source)`,
+  );
   dir = await mkdtemp(join(tmpdir(), 'lbdt-exit-'));
 });
 after(() => rm(dir, { recursive: true, force: true }));
@@ -54,12 +56,16 @@ function runBuilt(args: string[], reader: 'slow' | 'closed', nodeArgs: string[] 
       setTimeout(() => child.stdout!.resume(), 5);
     });
   }
-  child.stderr!.on('data', (chunk: Buffer) => { stderr += chunk.toString('utf8'); });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    stderr += chunk.toString('utf8');
+  });
   const timer = setTimeout(() => child.kill('SIGKILL'), 30_000);
-  return new Promise((resolve) => child.once('close', (code) => {
-    clearTimeout(timer);
-    resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
-  }));
+  return new Promise((resolve) =>
+    child.once('close', (code) => {
+      clearTimeout(timer);
+      resolve({ code, stdout: Buffer.concat(stdout).toString('utf8'), stderr });
+    }),
+  );
 }
 
 /** A config whose `lb-dev config` output is far beyond a pipe's 64 KiB. */
@@ -92,12 +98,15 @@ test('a reader that closes early (`lb-dev --help | head -1`) gets no EPIPE stack
 test("commander's usage errors come as lb-dev errors: prefix, USAGE, the suggestion, a fix, exit 2", async () => {
   const unknownCommand = await runBuilt(['stauts'], 'slow');
   assert.equal(unknownCommand.code, 2);
-  assert.equal(unknownCommand.stderr, [
-    "lb-dev: error unknown command 'stauts' [USAGE]",
-    '  - Did you mean status?',
-    '  fix: Run `lb-dev --help` or `lb-dev <command> --help` for the accepted options.',
-    '',
-  ].join('\n'));
+  assert.equal(
+    unknownCommand.stderr,
+    [
+      "lb-dev: error unknown command 'stauts' [USAGE]",
+      '  - Did you mean status?',
+      '  fix: Run `lb-dev --help` or `lb-dev <command> --help` for the accepted options.',
+      '',
+    ].join('\n'),
+  );
   const unknownOption = await runBuilt(['status', '--jsn'], 'slow');
   assert.equal(unknownOption.code, 2);
   assert.match(unknownOption.stderr, /^lb-dev: error unknown option '--jsn' \[USAGE\]\n {2}- Did you mean --json\?\n {2}fix: /);
@@ -117,17 +126,27 @@ test('a client command loads neither Docker, gRPC, pino, YAML nor the config sch
   assert.equal(run.code, 3, run.stderr);
   assert.match(run.stderr, /NOT_RUNNING/);
   const loaded = [...run.stderr.matchAll(/^LOADED (.*)$/gm)].map((m) => m[1]!);
-  assert.ok(loaded.some((url) => url.endsWith('/dist/cli/commands/status.js')), 'the hook saw the CLI load');
-  const heavy = loaded.filter((url) => /node_modules\/(?!commander\/)|\/dist\/(app\/(up|doctor)|adapters\/config-file|core\/config\/(schema|describe))\.js$/.test(url));
+  assert.ok(
+    loaded.some((url) => url.endsWith('/dist/cli/commands/status.js')),
+    'the hook saw the CLI load',
+  );
+  const heavy = loaded.filter((url) =>
+    /node_modules\/(?!commander\/)|\/dist\/(app\/(up|doctor)|adapters\/config-file|core\/config\/(schema|describe))\.js$/.test(url),
+  );
   assert.deepEqual(heavy, []);
 });
 
 test('a second `up` on the same state dir stops at ALREADY_RUNNING, with no stack trace after it', async (t) => {
   const stateDir = join(dir, 'state');
   const port = await getPort({ host: '127.0.0.1' });
-  const first: ChildProcess = spawn(process.execPath, [BUILT_CLI, 'up', '--traefik', 'external', '--state-dir', stateDir, '-n', '1', '--port', String(port),
-    '--command', nodeFixture('http-ok.mjs')], { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } });
-  t.after(() => { if (first.exitCode === null) killHard(first.pid!); });
+  const first: ChildProcess = spawn(
+    process.execPath,
+    [BUILT_CLI, 'up', '--traefik', 'external', '--state-dir', stateDir, '-n', '1', '--port', String(port), '--command', nodeFixture('http-ok.mjs')],
+    { cwd: ROOT, stdio: 'ignore', env: { ...process.env, NO_COLOR: '1' } },
+  );
+  t.after(() => {
+    if (first.exitCode === null) killHard(first.pid!);
+  });
   const firstExit = new Promise<number | null>((resolve) => first.once('exit', (code) => resolve(code)));
   await waitUntil(() => existsSync(join(stateDir, 'lb-dev.sock')), { what: 'the first up to listen on its control socket' });
 
@@ -139,8 +158,14 @@ test('a second `up` on the same state dir stops at ALREADY_RUNNING, with no stac
   assert.equal(down.code, 0, down.stderr);
   assert.equal(await firstExit, 0);
   // lb-dev's JSON log has its own file; the text log is the hub's alone.
-  const json = (await readFile(join(stateDir, 'logs', 'lb-dev.jsonl'), 'utf8')).trim().split('\n').map((l) => JSON.parse(l) as { msg: string });
-  assert.ok(json.some((entry) => entry.msg.startsWith('shutting down')), 'the shutdown is in lb-dev.jsonl');
+  const json = (await readFile(join(stateDir, 'logs', 'lb-dev.jsonl'), 'utf8'))
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { msg: string });
+  assert.ok(
+    json.some((entry) => entry.msg.startsWith('shutting down')),
+    'the shutdown is in lb-dev.jsonl',
+  );
   const text = await readFile(join(stateDir, 'logs', 'lb-dev.log'), 'utf8');
   assert.doesNotMatch(text, /^\{/m, 'no JSON in the text log');
 });

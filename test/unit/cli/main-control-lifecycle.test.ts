@@ -26,7 +26,13 @@ test('`stop 2` leaves it stopped and out of the config; `start 2` brings it back
   assert.equal(stopped.desired, 'stopped');
   assert.equal(stopped.pid, null);
   assert.equal(pidAlive(two.pid!), false, 'its process is gone');
-  assert.deepEqual(await run.serverUrls(), before.instances.filter((i) => i.name !== 'app-2').map((i) => urlOf(i.port)).sort());
+  assert.deepEqual(
+    await run.serverUrls(),
+    before.instances
+      .filter((i) => i.name !== 'app-2')
+      .map((i) => urlOf(i.port))
+      .sort(),
+  );
   // Stays stopped: no restart (the restart delay is 200ms).
   await holdsFor(async () => run.instance(await run.status(), 'app-2').state === 'stopped', 600, 'app-2 stopped');
   assert.equal(run.instance(await run.status(), 'app-2').state, 'stopped');
@@ -77,19 +83,29 @@ test('`restart --all --rolling`: each instance leaves the config and comes back,
   // Watch the config file while the command runs.
   const missingSeq: string[] = [];
   let minServers = Infinity;
-  const restart = await sampleUntil(run.cli(['restart', '--all', '--rolling', '--drain', '100ms', '--json']), async () => {
-    const urls = await run.serverUrls();
-    if (urls) {
-      minServers = Math.min(minServers, urls.length);
-      const missing = [...ports.keys()].filter((u) => !urls.includes(u)).map((u) => ports.get(u)!).join('+');
-      if (missing && missingSeq.at(-1) !== missing) missingSeq.push(missing);
-    }
-  }, 5);
+  const restart = await sampleUntil(
+    run.cli(['restart', '--all', '--rolling', '--drain', '100ms', '--json']),
+    async () => {
+      const urls = await run.serverUrls();
+      if (urls) {
+        minServers = Math.min(minServers, urls.length);
+        const missing = [...ports.keys()]
+          .filter((u) => !urls.includes(u))
+          .map((u) => ports.get(u)!)
+          .join('+');
+        if (missing && missingSeq.at(-1) !== missing) missingSeq.push(missing);
+      }
+    },
+    5,
+  );
   assert.equal(restart.code, 0, restart.stderr);
   const result = JSON.parse(restart.stdout) as { restarted: Array<{ instance: string; ms: number }>; rolling: boolean };
   t.diagnostic(`rolling restart: ${result.restarted.map((r) => `${r.instance} ${r.ms}ms`).join(', ')}; config missing in turn: ${missingSeq.join(' -> ')}`);
   assert.equal(result.rolling, true);
-  assert.deepEqual(result.restarted.map((r) => r.instance), ['app-1', 'app-2', 'app-3']);
+  assert.deepEqual(
+    result.restarted.map((r) => r.instance),
+    ['app-1', 'app-2', 'app-3'],
+  );
   assert.deepEqual(missingSeq, ['app-1', 'app-2', 'app-3'], 'each left the config alone, in order');
   assert.equal(minServers, 2, 'never fewer than 2 of 3 in the config');
   const after = await run.waitAllReady(3);

@@ -18,30 +18,44 @@ test('`logs 2 -n 5` prints its last 5 lines (output and lifecycle events) withou
   assert.equal(result.code, 0, result.stderr);
   const lines = result.stdout.trimEnd().split('\n');
   assert.ok(lines.length >= 2 && lines.length <= 5, `at most 5 lines: ${JSON.stringify(lines)}`);
-  assert.ok(lines.some((l) => /http-ok app-2 listening on \d+/.test(l)), result.stdout);
-  assert.ok(lines.some((l) => /ready after/.test(l)), result.stdout);
-  assert.ok(!result.stdout.includes('app-1'), 'only app-2\'s lines');
+  assert.ok(
+    lines.some((l) => /http-ok app-2 listening on \d+/.test(l)),
+    result.stdout,
+  );
+  assert.ok(
+    lines.some((l) => /ready after/.test(l)),
+    result.stdout,
+  );
+  assert.ok(!result.stdout.includes('app-1'), "only app-2's lines");
 
   const json = await run.cli(['logs', 'app-2', '-n', '1', '--json']);
-  const parsed = json.stdout.trim().split('\n').map((l) => JSON.parse(l));
+  const parsed = json.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l));
   assert.equal(parsed.length, 1);
   assert.equal(parsed[0].source, 'app-2');
 });
 
-test('`logs -f 2` follows across `kill 2`: lifecycle events and the new process\'s lines', async (t) => {
+test("`logs -f 2` follows across `kill 2`: lifecycle events and the new process's lines", async (t) => {
   const follower = run.spawnCli(['logs', '-f', '2', '-n', '1']);
-  t.after(() => { follower.kill('SIGKILL'); });
+  t.after(() => {
+    follower.kill('SIGKILL');
+  });
   // Its one line of backlog says it is connected and following.
-  await waitUntil(() => follower.stdoutText().endsWith('\n'), { timeoutMs: 15_000, what: 'the follower\'s backlog line' });
+  await waitUntil(() => follower.stdoutText().endsWith('\n'), { timeoutMs: 15_000, what: "the follower's backlog line" });
   const backlog = follower.stdoutText().length;
   const fresh = () => follower.stdoutText().slice(backlog);
   const old = run.instance(await run.status(), 'app-2');
   const kill = await run.cli(['kill', '2']);
   assert.equal(kill.code, 0, kill.stderr);
-  const text = await waitUntil(() => {
-    const out = fresh();
-    return /killed by SIGKILL; restarting/.test(out) && /http-ok app-2 listening/.test(out) && /ready after/.test(out) ? out : null;
-  }, { timeoutMs: 15_000, what: () => `the follower to show the kill and the restart; got:\n${fresh()}` });
+  const text = await waitUntil(
+    () => {
+      const out = fresh();
+      return /killed by SIGKILL; restarting/.test(out) && /http-ok app-2 listening/.test(out) && /ready after/.test(out) ? out : null;
+    },
+    { timeoutMs: 15_000, what: () => `the follower to show the kill and the restart; got:\n${fresh()}` },
+  );
   t.diagnostic(`logs -f saw:\n${text.trimEnd()}`);
   const order = ['SIGKILL sent by `lb-dev kill`', 'killed by SIGKILL; restarting', 'starting on port', 'http-ok app-2 listening', 'ready after'];
   let at = -1;
@@ -64,13 +78,20 @@ test('`chaos --interval 300ms --duration 2s --keep 2` never lets fewer than 2 be
   let minReady = Infinity;
   let minRouted = Infinity;
   const chaosRun = run.cli(['chaos', '--interval', '300ms', '--duration', '2s', '--keep', '2', '--json'], { timeoutMs: 20_000 });
-  const chaos = await sampleUntil(chaosRun, async () => {
-    const report = await run.status();
-    minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
-    minRouted = Math.min(minRouted, report.routes.written.length);
-  }, 20);
+  const chaos = await sampleUntil(
+    chaosRun,
+    async () => {
+      const report = await run.status();
+      minReady = Math.min(minReady, report.instances.filter((i) => i.state === 'ready').length);
+      minRouted = Math.min(minRouted, report.routes.written.length);
+    },
+    20,
+  );
   assert.equal(chaos.code, 0, chaos.stderr);
-  const events = chaos.stdout.trim().split('\n').map((l) => JSON.parse(l) as { event: string; kills?: number });
+  const events = chaos.stdout
+    .trim()
+    .split('\n')
+    .map((l) => JSON.parse(l) as { event: string; kills?: number });
   const kills = events.filter((e) => e.event === 'kill').length;
   t.diagnostic(`chaos: ${kills} kill(s), ${events.filter((e) => e.event === 'skip').length} skip(s); min ready ${minReady}, min routed ${minRouted}`);
   assert.equal(events[0]?.event, 'start');

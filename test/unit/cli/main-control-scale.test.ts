@@ -14,7 +14,7 @@ before(async () => {
 });
 after(cleanupAll);
 
-test('`scale 5` then `scale 2`: the config follows, removed instances\' processes are gone', async () => {
+test("`scale 5` then `scale 2`: the config follows, removed instances' processes are gone", async () => {
   const up = await run.cli(['scale', '5']);
   assert.equal(up.code, 0, up.stderr);
   assert.equal(up.stdout.trim(), '5 instances; started app-4 (ready), app-5 (ready)', 'scale waits for the new ones, as start does');
@@ -27,7 +27,10 @@ test('`scale 5` then `scale 2`: the config follows, removed instances\' processe
   assert.equal(down.code, 0, down.stderr);
   assert.deepEqual(JSON.parse(down.stdout), { added: [], removed: ['app-3', 'app-4', 'app-5'], states: {}, instances: 2 });
   const two = await run.status();
-  assert.deepEqual(two.instances.map((i) => i.name), ['app-1', 'app-2']);
+  assert.deepEqual(
+    two.instances.map((i) => i.name),
+    ['app-1', 'app-2'],
+  );
   for (const i of removed) assert.equal(pidAlive(i.pid!), false, `${i.name} (pid ${i.pid}) is gone`);
   assert.deepEqual(await run.serverUrls(), two.instances.map((i) => urlOf(i.port)).sort());
   const stray = run.leftovers().filter((pid) => !two.instances.some((i) => i.pid === pid));
@@ -35,7 +38,12 @@ test('`scale 5` then `scale 2`: the config follows, removed instances\' processe
 
   // Scale up and down at once (straight on the socket, so the two really overlap), a few
   // times: no instance may be left running untracked.
-  for (const [upTo, downTo] of [[4, 2], [6, 3], [5, 1], [3, 2]] as const) {
+  for (const [upTo, downTo] of [
+    [4, 2],
+    [6, 3],
+    [5, 1],
+    [3, 2],
+  ] as const) {
     const [grown, shrunk] = await Promise.all([run.call('scale', { count: upTo }), run.call('scale', { count: downTo })]);
     assert.ok(grown && shrunk);
   }

@@ -33,12 +33,14 @@ const COMMANDS: string[][] = [
 async function pool<T>(jobs: Array<() => Promise<T>>, limit: number): Promise<T[]> {
   const results: T[] = new Array(jobs.length);
   let next = 0;
-  await Promise.all(Array.from({ length: limit }, async () => {
-    while (next < jobs.length) {
-      const i = next++;
-      results[i] = await jobs[i]!();
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: limit }, async () => {
+      while (next < jobs.length) {
+        const i = next++;
+        results[i] = await jobs[i]!();
+      }
+    }),
+  );
   return results;
 }
 
@@ -55,7 +57,10 @@ test('every client command exits 3 NOT_RUNNING when no up runs (missing state di
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-nr-'));
   dirs.push(dir);
   const stateDir = join(dir, 'nothing-here');
-  const results = await pool(COMMANDS.map((args) => () => runCli([...args, '--state-dir', stateDir], { cwd: dir })), 3);
+  const results = await pool(
+    COMMANDS.map((args) => () => runCli([...args, '--state-dir', stateDir], { cwd: dir })),
+    3,
+  );
   for (const [i, args] of COMMANDS.entries()) check(args, results[i]!, stateDir);
   assert.equal(existsSync(stateDir), false, 'asking does not create the state dir');
 });
@@ -66,13 +71,18 @@ test('a stale socket left by a killed up also reads as NOT_RUNNING', async () =>
   const stateDir = join(dir, 'state');
   await mkdir(stateDir);
   const socket = join(stateDir, 'lb-dev.sock');
-  const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const holder = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(socket)}, () => console.log('up'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
   await new Promise((resolve) => holder.stdout!.once('data', resolve));
   holder.kill('SIGKILL');
   await new Promise((resolve) => holder.once('exit', resolve));
   assert.ok(existsSync(socket));
   const picked = [['status'], ['kill', '2'], ['down']];
-  const results = await pool(picked.map((args) => () => runCli([...args, '--state-dir', stateDir], { cwd: dir })), 3);
+  const results = await pool(
+    picked.map((args) => () => runCli([...args, '--state-dir', stateDir], { cwd: dir })),
+    3,
+  );
   picked.forEach((args, i) => {
     check(args, results[i]!, stateDir);
     assert.match(results[i]!.stderr, /ECONNREFUSED/);

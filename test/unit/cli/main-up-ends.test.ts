@@ -17,7 +17,10 @@ before(async () => {
 after(cleanupAll);
 
 const exitOf = (child: ReturnType<LbDevRun['spawnCli']>) =>
-  new Promise<number | null>((resolve) => { if (child.exitCode !== null) resolve(child.exitCode); else child.once('exit', (code) => resolve(code)); });
+  new Promise<number | null>((resolve) => {
+    if (child.exitCode !== null) resolve(child.exitCode);
+    else child.once('exit', (code) => resolve(code));
+  });
 
 test('`--since` without -n is not cut at 100 lines', async () => {
   const since = await run.cli(['logs', '1', '--since', '10m']);
@@ -30,8 +33,10 @@ test('`--since` without -n is not cut at 100 lines', async () => {
 test('`logs -f` and `status --watch` end with "lb-dev stopped" and exit 0 when `up` ends; `logs` then reads the files', async () => {
   const follower = run.spawnCli(['logs', '-f', '-n', '1']);
   const watcher = run.spawnCli(['status', '--watch']);
-  await waitUntil(() => follower.stdoutText().includes('\n') && /INSTANCE/.test(watcher.stdoutText()),
-    { timeoutMs: 15_000, what: () => `both connected: ${follower.stdoutText()} / ${watcher.stdoutText()}` });
+  await waitUntil(() => follower.stdoutText().includes('\n') && /INSTANCE/.test(watcher.stdoutText()), {
+    timeoutMs: 15_000,
+    what: () => `both connected: ${follower.stdoutText()} / ${watcher.stdoutText()}`,
+  });
   const down = await run.cli(['down']);
   assert.equal(down.code, 0, down.stderr);
   const [followerCode, watcherCode] = await Promise.all([exitOf(follower), exitOf(watcher)]);

@@ -21,15 +21,25 @@ describe('durationFlag', () => {
 
   for (const value of ['1000h', '720h', `${'9'.repeat(400)}s`]) {
     it(`refuses ${value.slice(0, 12)} as longer than a timer can wait`, () => {
-      assert.equal(usage(() => durationFlag('--interval')(value)),
-        `--interval: expected a duration of at most 596h31m23.647s (about 24.8 days, the longest timer Node.js can set), got ${JSON.stringify(value)}`);
+      assert.equal(
+        usage(() => durationFlag('--interval')(value)),
+        `--interval: expected a duration of at most 596h31m23.647s (about 24.8 days, the longest timer Node.js can set), got ${JSON.stringify(value)}`,
+      );
     });
   }
 
-  it('names the flag for text it cannot read', () => assert.match(usage(() => durationFlag('--since')('soon')), /^--since: expected a duration/));
+  it('names the flag for text it cannot read', () =>
+    assert.match(
+      usage(() => durationFlag('--since')('soon')),
+      /^--since: expected a duration/,
+    ));
 });
 
 describe('traefikMode', () => {
   it('accepts the modes', () => assert.deepEqual(['auto', 'docker', 'binary', 'external'].map(traefikMode), ['auto', 'docker', 'binary', 'external']));
-  it('names them when wrong', () => assert.equal(usage(() => traefikMode('dokcer')), '--traefik: expected auto, docker, binary or external, got "dokcer"'));
+  it('names them when wrong', () =>
+    assert.equal(
+      usage(() => traefikMode('dokcer')),
+      '--traefik: expected auto, docker, binary or external, got "dokcer"',
+    ));
 });

@@ -27,7 +27,11 @@ export async function rawClient(path: string): Promise<RawClient> {
     partial = parts.pop() ?? '';
     for (const part of parts) {
       let value: unknown;
-      try { value = JSON.parse(part); } catch { value = part; }
+      try {
+        value = JSON.parse(part);
+      } catch {
+        value = part;
+      }
       const waiter = waiting.shift();
       if (waiter) waiter(value);
       else queued.push(value);

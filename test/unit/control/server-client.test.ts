@@ -49,8 +49,12 @@ test('round trip: results, LbDevErrors with details, unknown methods, concurrent
       await new Promise((r) => setTimeout(r, Number(params.ms)));
       return params.ms;
     },
-    fail: async () => { throw new LbDevError('INSTANCE_NOT_FOUND', 'no instance named "9"', { details: ['expected one of app-1'] }); },
-    crash: async () => { throw new Error('boom'); },
+    fail: async () => {
+      throw new LbDevError('INSTANCE_NOT_FOUND', 'no instance named "9"', { details: ['expected one of app-1'] });
+    },
+    crash: async () => {
+      throw new Error('boom');
+    },
     nothing: async () => undefined,
     big: async ({ params }) => 'x'.repeat(Number(params.bytes)),
   });
@@ -82,13 +86,20 @@ test('garbage on the socket gets a protocol error, and the connection still work
   const path = await socketPath();
   await startServer(path, { hello: async () => 'hi' });
   const socket = createConnection(path);
-  cleanups.push(() => { socket.destroy(); });
+  cleanups.push(() => {
+    socket.destroy();
+  });
   let text = '';
-  socket.on('data', (c) => { text += c.toString(); });
+  socket.on('data', (c) => {
+    text += c.toString();
+  });
   socket.write('this is not json\n');
   socket.write(`${JSON.stringify({ id: 7, method: 'hello' })}\n`);
   await waitUntil(() => text.split('\n').filter(Boolean).length >= 2, { what: () => `two answers, got ${text}` });
-  const [first, second] = text.split('\n').filter(Boolean).map((l) => JSON.parse(l));
+  const [first, second] = text
+    .split('\n')
+    .filter(Boolean)
+    .map((l) => JSON.parse(l));
   assert.equal(first.id, -1);
   assert.equal(first.error.code, 'BAD_REQUEST');
   assert.deepEqual(second, { id: 7, result: 'hi' });
@@ -103,7 +114,7 @@ test('a second ControlServer on the same path: ALREADY_RUNNING, and the first ke
     assert.match((error as Error).message, new RegExp(path.replace(/[.*+?^${}()|[\]\\/]/g, '\\$&')));
     return true;
   });
-  assert.ok(existsSync(path), 'the failed second server did not remove the first one\'s socket');
+  assert.ok(existsSync(path), "the failed second server did not remove the first one's socket");
   const client = await connect(path);
   assert.equal(await client.call('hello'), 'first');
 });
@@ -127,8 +138,12 @@ test('a stale socket file (its server died) is replaced', async () => {
 test('a socket left by a process that was SIGKILLed is replaced', async () => {
   const path = await socketPath();
   const { spawn } = await import('node:child_process');
-  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], { stdio: ['ignore', 'pipe', 'inherit'] });
-  cleanups.push(() => { child.kill('SIGKILL'); });
+  const child = spawn(process.execPath, ['-e', `require('net').createServer().listen(${JSON.stringify(path)}, () => console.log('up'))`], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  cleanups.push(() => {
+    child.kill('SIGKILL');
+  });
   await new Promise((resolve) => child.stdout!.once('data', resolve));
   // While it lives, it owns the path.
   await assert.rejects(new ControlServer(path, {}).listen(), expectCode('ALREADY_RUNNING'));
@@ -166,7 +181,9 @@ test('streaming: data messages then the result; an early client disconnect ends 
   let sendFailedAfterClose = false;
   let handlerDone = false;
   let resolveClosedSeen: () => void = () => {};
-  const closedSeen = new Promise<void>((r) => { resolveClosedSeen = r; });
+  const closedSeen = new Promise<void>((r) => {
+    resolveClosedSeen = r;
+  });
   await startServer(path, {
     count: async (request) => {
       for (let i = 0; i < Number(request.params.n); i++) request.send({ i });
@@ -174,7 +191,10 @@ test('streaming: data messages then the result; an early client disconnect ends 
     },
     forever: async (request) => {
       let stop = false;
-      void request.closed.then(() => { stop = true; resolveClosedSeen(); });
+      void request.closed.then(() => {
+        stop = true;
+        resolveClosedSeen();
+      });
       while (!stop) {
         if (request.send({ n: sent })) sent++;
         await new Promise((r) => setTimeout(r, 5)); // deliberate: the pace of the endless stream
@@ -188,14 +208,23 @@ test('streaming: data messages then the result; an early client disconnect ends 
   const client = await connect(path);
   const items: unknown[] = [];
   let result: unknown;
-  await client.stream('count', { n: 50 }, (d) => items.push(d), (r) => { result = r; });
+  await client.stream(
+    'count',
+    { n: 50 },
+    (d) => items.push(d),
+    (r) => {
+      result = r;
+    },
+  );
   assert.equal(items.length, 50);
   assert.deepEqual(items[49], { i: 49 });
   assert.deepEqual(result, { done: true });
 
   const follower = await ControlClient.connect(path, '/state');
   let received = 0;
-  const streaming = follower.stream('forever', {}, () => { received++; });
+  const streaming = follower.stream('forever', {}, () => {
+    received++;
+  });
   await waitUntil(() => received >= 5, { what: 'a few streamed messages' });
   follower.close();
   await assert.rejects(streaming, expectCode('NOT_RUNNING'));
@@ -218,8 +247,13 @@ test('close() ends open streams, and clients see the connection close', async ()
   await server.listen();
   const client = await connect(path);
   let got = 0;
-  const streaming = client.stream('hang', {}, () => { got++; });
-  const outcome = streaming.then(() => null, (error: unknown) => error);
+  const streaming = client.stream('hang', {}, () => {
+    got++;
+  });
+  const outcome = streaming.then(
+    () => null,
+    (error: unknown) => error,
+  );
   await waitUntil(() => got === 1, { what: 'the first data message' });
   await server.close();
   expectCode('NOT_RUNNING')(await outcome);
@@ -229,7 +263,9 @@ test('a bad reply rejects the pending call with BAD_REPLY instead of throwing fr
   const path = await socketPath();
   const replies = ['not json', 'null', '[1]', '{"id":"x"}', '{"id":1,"error":"boom"}', '{"id":1}'];
   const fake: Server = createServer((socket) => {
-    socket.on('data', () => { socket.write(`${replies.shift()}\n`); });
+    socket.on('data', () => {
+      socket.write(`${replies.shift()}\n`);
+    });
   });
   await new Promise<void>((resolve) => fake.listen(path, () => resolve()));
   cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())));
@@ -244,7 +280,9 @@ test('a bad reply rejects the pending call with BAD_REPLY instead of throwing fr
 test('an error code this version does not know arrives as CONTROL_PROTOCOL naming the code', async () => {
   const path = await socketPath();
   const fake: Server = createServer((socket) => {
-    socket.on('data', () => { socket.write('{"id":1,"error":{"code":"FROM_THE_FUTURE","message":"newer"}}\n'); });
+    socket.on('data', () => {
+      socket.write('{"id":1,"error":{"code":"FROM_THE_FUTURE","message":"newer"}}\n');
+    });
   });
   await new Promise<void>((resolve) => fake.listen(path, () => resolve()));
   cleanups.push(() => new Promise<void>((resolve) => fake.close(() => resolve())));

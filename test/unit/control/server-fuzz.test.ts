@@ -21,13 +21,20 @@ function generator(random: () => number) {
   const int = (n: number) => Math.floor(random() * n);
   const value = (depth: number): unknown => {
     switch (int(depth > 2 ? 6 : 8)) {
-      case 0: return null;
-      case 1: return random() < 0.5;
-      case 2: return pick([0, -1, 1.5, -0, 1e308, Number.MAX_SAFE_INTEGER + 2, int(1000)]);
-      case 3: return pick(['', 'hello', '\u0000', '\u2028', 'é', '"', '\\', '{']);
-      case 4: return pick(METHODS);
-      case 5: return int(100);
-      case 6: return Array.from({ length: int(4) }, () => value(depth + 1));
+      case 0:
+        return null;
+      case 1:
+        return random() < 0.5;
+      case 2:
+        return pick([0, -1, 1.5, -0, 1e308, Number.MAX_SAFE_INTEGER + 2, int(1000)]);
+      case 3:
+        return pick(['', 'hello', '\u0000', '\u2028', 'é', '"', '\\', '{']);
+      case 4:
+        return pick(METHODS);
+      case 5:
+        return int(100);
+      case 6:
+        return Array.from({ length: int(4) }, () => value(depth + 1));
       default: {
         // Null prototype: a `__proto__` key becomes an own property that JSON.stringify writes.
         const object: Record<string, unknown> = Object.create(null);
@@ -47,17 +54,27 @@ function generator(random: () => number) {
   return (): string => {
     const base = request();
     switch (int(7)) {
-      case 0: return JSON.stringify(base);
-      case 1: return JSON.stringify(value(0)) ?? 'undefined';
-      case 2: base[pick(KEYS)] = value(0); return JSON.stringify(base);
-      case 3: delete base[pick(['id', 'method', 'params'])]; return JSON.stringify(base);
-      case 4: { const text = JSON.stringify(base); return text.slice(0, int(text.length)) || '{'; }
+      case 0:
+        return JSON.stringify(base);
+      case 1:
+        return JSON.stringify(value(0)) ?? 'undefined';
+      case 2:
+        base[pick(KEYS)] = value(0);
+        return JSON.stringify(base);
+      case 3:
+        delete base[pick(['id', 'method', 'params'])];
+        return JSON.stringify(base);
+      case 4: {
+        const text = JSON.stringify(base);
+        return text.slice(0, int(text.length)) || '{';
+      }
       case 5: {
         const text = JSON.stringify(base);
         const at = int(text.length);
         return text.slice(0, at) + pick(['"', '}', '{', ',', ':', '\\', 'ÿ', ']', '0']) + text.slice(at);
       }
-      default: return Array.from({ length: 1 + int(30) }, () => String.fromCharCode(32 + int(95))).join('');
+      default:
+        return Array.from({ length: 1 + int(30) }, () => String.fromCharCode(32 + int(95))).join('');
     }
   };
 }
@@ -73,18 +90,22 @@ test(`fuzz (seed ${SEED}): 400 random lines, each answered with a success or a c
   const path = join(dir, 'lb-dev.sock');
   const server = new ControlServer(path, {
     echo: async ({ params }) => ({ got: params }),
-    fail: async ({ params }) => { throw params['a'] ?? null; },
+    fail: async ({ params }) => {
+      throw params['a'] ?? null;
+    },
   });
   await server.listen();
   cleanups.push(() => server.close());
   const client = await rawClient(path);
-  cleanups.push(() => { client.socket.destroy(); });
+  cleanups.push(() => {
+    client.socket.destroy();
+  });
   const next = generator(prng(SEED));
   const seen = new Map<string, number>();
   for (let i = 0; i < 400; i++) {
     const line = next();
     if (!line.trim()) continue; // blank lines are skipped by design, with no answer
-    const reply = await client.ask(line) as Record<string, unknown>;
+    const reply = (await client.ask(line)) as Record<string, unknown>;
     const context = `line ${i} ${JSON.stringify(line)} -> ${JSON.stringify(reply)}`;
     assert.equal(typeof reply, 'object', context);
     assert.equal(typeof reply['id'], 'number', context);

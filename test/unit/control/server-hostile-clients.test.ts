@@ -41,7 +41,9 @@ const errorCode = (reply: unknown): string => (reply as { error?: { code?: strin
 test('malformed requests get BAD_REQUEST (or CONTROL_PROTOCOL for unknown methods), and the connection keeps working', async () => {
   const { path } = await startServer({ hello: async () => 'hi' });
   const client = await rawClient(path);
-  cleanups.push(() => { client.socket.destroy(); });
+  cleanups.push(() => {
+    client.socket.destroy();
+  });
   const cases: Array<[string, string, RegExp]> = [
     ['null', 'BAD_REQUEST', /expected a request object .* got null/],
     ['[1,2]', 'BAD_REQUEST', /got an array of 2/],
@@ -74,21 +76,36 @@ test("a handler's failure of any kind is answered INTERNAL and never reaches the
   circular['self'] = circular;
   const { path } = await startServer({
     hello: async () => 'hi',
-    syncThrow: (() => { throw new Error('sync boom'); }) as unknown as Handler,
-    throwNull: async () => { throw null; },
-    throwUndefined: async () => { throw undefined; },
-    throwString: async () => { throw 'just a string'; },
+    syncThrow: (() => {
+      throw new Error('sync boom');
+    }) as unknown as Handler,
+    throwNull: async () => {
+      throw null;
+    },
+    throwUndefined: async () => {
+      throw undefined;
+    },
+    throwString: async () => {
+      throw 'just a string';
+    },
     rejectNumber: () => Promise.reject(42),
-    throwCircular: async () => { throw circular; },
+    throwCircular: async () => {
+      throw circular;
+    },
     bigint: async () => 10n,
     cycle: async () => circular,
   });
   const client = await ControlClient.connect(path, '/state');
   cleanups.push(() => client.close());
   const expected: Array<[string, RegExp]> = [
-    ['syncThrow', /sync boom/], ['throwNull', /non-Error value: null/], ['throwUndefined', /non-Error value/],
-    ['throwString', /just a string/], ['rejectNumber', /42/], ['throwCircular', /non-Error value/],
-    ['bigint', /could not be encoded/], ['cycle', /could not be encoded/],
+    ['syncThrow', /sync boom/],
+    ['throwNull', /non-Error value: null/],
+    ['throwUndefined', /non-Error value/],
+    ['throwString', /just a string/],
+    ['rejectNumber', /42/],
+    ['throwCircular', /non-Error value/],
+    ['bigint', /could not be encoded/],
+    ['cycle', /could not be encoded/],
   ];
   for (const [method, message] of expected) {
     await assert.rejects(client.call(method), (error: unknown) => {
@@ -105,7 +122,9 @@ test('100 connections each sending 1 MiB without a newline are answered BAD_REQU
   const { path, server } = await startServer({ hello: async () => 'hi' }, { maxConnections: 128 });
   const chunk = Buffer.alloc(1 << 20, 'x');
   const clients = await Promise.all(Array.from({ length: 100 }, () => rawClient(path)));
-  cleanups.push(() => { for (const c of clients) c.socket.destroy(); });
+  cleanups.push(() => {
+    for (const c of clients) c.socket.destroy();
+  });
   const replies = clients.map((c) => c.next());
   for (const c of clients) c.socket.write(chunk);
   for (const reply of await Promise.all(replies)) {
@@ -120,18 +139,28 @@ test('100 connections each sending 1 MiB without a newline are answered BAD_REQU
 test('200 connections: 64 are served, the rest get CONTROL_BUSY and are closed; after they go, clients work again', async () => {
   const { path, server } = await startServer({ hello: async () => 'hi' });
   const sockets: Socket[] = [];
-  cleanups.push(() => { for (const s of sockets) s.destroy(); });
+  cleanups.push(() => {
+    for (const s of sockets) s.destroy();
+  });
   const busyLines: string[] = [];
   let closedByServer = 0;
-  await Promise.all(Array.from({ length: 200 }, () => new Promise<void>((resolve, reject) => {
-    const socket = createConnection(path);
-    sockets.push(socket);
-    socket.setEncoding('utf8');
-    socket.on('data', (text: string) => busyLines.push(text));
-    socket.on('end', () => { closedByServer++; });
-    socket.once('connect', () => resolve());
-    socket.once('error', reject);
-  })));
+  await Promise.all(
+    Array.from(
+      { length: 200 },
+      () =>
+        new Promise<void>((resolve, reject) => {
+          const socket = createConnection(path);
+          sockets.push(socket);
+          socket.setEncoding('utf8');
+          socket.on('data', (text: string) => busyLines.push(text));
+          socket.on('end', () => {
+            closedByServer++;
+          });
+          socket.once('connect', () => resolve());
+          socket.once('error', reject);
+        }),
+    ),
+  );
   await waitUntil(() => closedByServer === 136, { what: () => `136 refused connections closed, got ${closedByServer}` });
   assert.equal(busyLines.length, 136);
   for (const line of busyLines) assert.equal(errorCode(JSON.parse(line)), 'CONTROL_BUSY');
@@ -146,13 +175,21 @@ test('200 connections: 64 are served, the rest get CONTROL_BUSY and are closed; 
 test('a client that pipelines 50,000 requests and never reads is paused, holds bounded memory, then is dropped', async () => {
   let handled = 0;
   const answer = 'y'.repeat(1000);
-  const { path, server } = await startServer({
-    hello: async () => 'hi',
-    fat: async () => { handled++; return answer; },
-  }, { pauseAboveBytes: 1 << 20, stallMs: 1_500 });
+  const { path, server } = await startServer(
+    {
+      hello: async () => 'hi',
+      fat: async () => {
+        handled++;
+        return answer;
+      },
+    },
+    { pauseAboveBytes: 1 << 20, stallMs: 1_500 },
+  );
   // A raw socket with no 'data' listener never reads: the kernel buffers fill, then the server's.
   const hog = createConnection(path);
-  cleanups.push(() => { hog.destroy(); });
+  cleanups.push(() => {
+    hog.destroy();
+  });
   hog.on('error', () => undefined);
   await new Promise((resolve) => hog.once('connect', resolve));
   const request = Buffer.from(`${JSON.stringify({ id: 1, method: 'fat' })}\n`);
@@ -177,12 +214,14 @@ test('a client that keeps reading, however slowly, is resumed and gets every ans
   const answer = 'z'.repeat(1000);
   const { path, server } = await startServer({ fat: async () => answer }, { pauseAboveBytes: 64 << 10 });
   const client = await rawClient(path);
-  cleanups.push(() => { client.socket.destroy(); });
+  cleanups.push(() => {
+    client.socket.destroy();
+  });
   const n = 2_000;
   const lines = Array.from({ length: n }, (_, i) => `${JSON.stringify({ id: i, method: 'fat' })}\n`).join('');
   client.socket.write(lines);
   const ids = new Set<number>();
-  for (let i = 0; i < n; i++) ids.add((await client.next() as { id: number }).id);
+  for (let i = 0; i < n; i++) ids.add(((await client.next()) as { id: number }).id);
   assert.equal(ids.size, n);
   assert.equal(server.stats().droppedSlow, 0);
 });

@@ -10,8 +10,20 @@ describe('pickChaosVictim', () => {
     { name: 'picks by the random number', instances: three, keep: 1, random: 0.5, victim: 'app-2' },
     { name: 'random 0.999 picks the last', instances: three, keep: 1, random: 0.999, victim: 'app-3' },
     { name: 'keeps at least keep ready', instances: three, keep: 3, random: 0.1, victim: null },
-    { name: 'only ready ones count and are picked', instances: [inst('app-1', 'starting'), inst('app-2', 'ready'), inst('app-3', 'ready')], keep: 1, random: 0, victim: 'app-2' },
-    { name: 'two ready, keep 2: none', instances: [inst('app-1', 'crashed', null), inst('app-2', 'ready'), inst('app-3', 'ready')], keep: 2, random: 0, victim: null },
+    {
+      name: 'only ready ones count and are picked',
+      instances: [inst('app-1', 'starting'), inst('app-2', 'ready'), inst('app-3', 'ready')],
+      keep: 1,
+      random: 0,
+      victim: 'app-2',
+    },
+    {
+      name: 'two ready, keep 2: none',
+      instances: [inst('app-1', 'crashed', null), inst('app-2', 'ready'), inst('app-3', 'ready')],
+      keep: 2,
+      random: 0,
+      victim: null,
+    },
     { name: 'keep 0 may kill the last one', instances: [inst('app-1', 'ready')], keep: 0, random: 0.3, victim: 'app-1' },
   ];
   for (const c of cases) {

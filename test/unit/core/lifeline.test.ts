@@ -2,25 +2,78 @@
 // the kill decision (pid reuse, orphans, descendants).
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { type LifelineMessage, type ProcessInfo, applyLifelineMessage, emptyRecord, parseRecord, planKills, serializeRecord } from '../../../src/core/lifeline.js';
+import {
+  type LifelineMessage,
+  type ProcessInfo,
+  applyLifelineMessage,
+  emptyRecord,
+  parseRecord,
+  planKills,
+  serializeRecord,
+} from '../../../src/core/lifeline.js';
 
 const p = (pid: number, ppid: number, pgid: number, startTime = 100): ProcessInfo => ({ pid, ppid, pgid, startTime });
 const groups = (entries: Array<[number, number | null]>) => ({ groups: new Map(entries) });
 
 describe('planKills', () => {
-  const cases: Array<{ name: string; record: ReturnType<typeof groups>; table: ProcessInfo[] | null; expected: { groups: number[]; pids: number[]; skipped: number } }> = [
-    { name: 'leader alive with the recorded start time: kill its group', record: groups([[500, 100]]), table: [p(500, 1, 500), p(501, 500, 500)], expected: { groups: [500], pids: [], skipped: 0 } },
-    { name: 'pid reused (start time differs): never killed', record: groups([[500, 100]]), table: [p(500, 1, 500, 999), p(501, 500, 500, 999)], expected: { groups: [], pids: [], skipped: 1 } },
-    { name: 'leader gone, orphans of its group remain: killed', record: groups([[500, 100]]), table: [p(501, 1, 500, 120)], expected: { groups: [500], pids: [], skipped: 0 } },
-    { name: 'group gone entirely: nothing to do', record: groups([[500, 100]]), table: [p(42, 1, 42)], expected: { groups: [], pids: [], skipped: 0 } },
-    { name: 'a descendant that left the group (setsid) is killed by pid', record: groups([[500, 100]]), table: [p(500, 1, 500), p(501, 500, 500), p(600, 501, 600), p(601, 600, 600)], expected: { groups: [500], pids: [600, 601], skipped: 0 } },
+  const cases: Array<{
+    name: string;
+    record: ReturnType<typeof groups>;
+    table: ProcessInfo[] | null;
+    expected: { groups: number[]; pids: number[]; skipped: number };
+  }> = [
     {
-      name: 'what an orphan of the group started in a group of its own is killed by pid', record: groups([[500, 100]]),
-      table: [p(501, 1, 500, 120), p(600, 501, 600), p(42, 1, 42)], expected: { groups: [500], pids: [600], skipped: 0 },
+      name: 'leader alive with the recorded start time: kill its group',
+      record: groups([[500, 100]]),
+      table: [p(500, 1, 500), p(501, 500, 500)],
+      expected: { groups: [500], pids: [], skipped: 0 },
     },
-    { name: 'the watchdog itself is never on the list', record: groups([[500, 100]]), table: [p(500, 1, 500), p(700, 500, 700)], expected: { groups: [500], pids: [], skipped: 0 } },
-    { name: 'the table could not be read: every recorded group, unverified', record: groups([[500, 100], [600, null]]), table: null, expected: { groups: [500, 600], pids: [], skipped: 0 } },
-    { name: 'start time unknown when recorded: the group is killed', record: groups([[500, null]]), table: [p(500, 1, 500, 5)], expected: { groups: [500], pids: [], skipped: 0 } },
+    {
+      name: 'pid reused (start time differs): never killed',
+      record: groups([[500, 100]]),
+      table: [p(500, 1, 500, 999), p(501, 500, 500, 999)],
+      expected: { groups: [], pids: [], skipped: 1 },
+    },
+    {
+      name: 'leader gone, orphans of its group remain: killed',
+      record: groups([[500, 100]]),
+      table: [p(501, 1, 500, 120)],
+      expected: { groups: [500], pids: [], skipped: 0 },
+    },
+    { name: 'group gone entirely: nothing to do', record: groups([[500, 100]]), table: [p(42, 1, 42)], expected: { groups: [], pids: [], skipped: 0 } },
+    {
+      name: 'a descendant that left the group (setsid) is killed by pid',
+      record: groups([[500, 100]]),
+      table: [p(500, 1, 500), p(501, 500, 500), p(600, 501, 600), p(601, 600, 600)],
+      expected: { groups: [500], pids: [600, 601], skipped: 0 },
+    },
+    {
+      name: 'what an orphan of the group started in a group of its own is killed by pid',
+      record: groups([[500, 100]]),
+      table: [p(501, 1, 500, 120), p(600, 501, 600), p(42, 1, 42)],
+      expected: { groups: [500], pids: [600], skipped: 0 },
+    },
+    {
+      name: 'the watchdog itself is never on the list',
+      record: groups([[500, 100]]),
+      table: [p(500, 1, 500), p(700, 500, 700)],
+      expected: { groups: [500], pids: [], skipped: 0 },
+    },
+    {
+      name: 'the table could not be read: every recorded group, unverified',
+      record: groups([
+        [500, 100],
+        [600, null],
+      ]),
+      table: null,
+      expected: { groups: [500, 600], pids: [], skipped: 0 },
+    },
+    {
+      name: 'start time unknown when recorded: the group is killed',
+      record: groups([[500, null]]),
+      table: [p(500, 1, 500, 5)],
+      expected: { groups: [500], pids: [], skipped: 0 },
+    },
   ];
   for (const c of cases) {
     it(c.name, () => {
@@ -33,8 +86,13 @@ describe('planKills', () => {
 describe('the record and its file', () => {
   it('applying changes keeps the record: forget removes, a container turns on the Docker sweep', () => {
     const record = emptyRecord();
-    const changes: LifelineMessage[] = [{ op: 'watch-group', pgid: 5, startTime: 7 }, { op: 'watch-group', pgid: 6, startTime: 8 }, { op: 'forget-group', pgid: 5 },
-      { op: 'watch-container', id: 'c1' }, { op: 'forget-container', id: 'c1' }];
+    const changes: LifelineMessage[] = [
+      { op: 'watch-group', pgid: 5, startTime: 7 },
+      { op: 'watch-group', pgid: 6, startTime: 8 },
+      { op: 'forget-group', pgid: 5 },
+      { op: 'watch-container', id: 'c1' },
+      { op: 'forget-container', id: 'c1' },
+    ];
     for (const change of changes) applyLifelineMessage(record, change);
     assert.deepEqual([...record.groups], [[6, 8]]);
     assert.deepEqual([...record.containers], []);
@@ -43,8 +101,12 @@ describe('the record and its file', () => {
 
   it('a record survives its file: groups with start times (or null), containers, the Docker flag', () => {
     const record = emptyRecord();
-    for (const change of [{ op: 'watch-group', pgid: 500, startTime: 1234 }, { op: 'watch-group', pgid: 600, startTime: null },
-      { op: 'watch-container', id: 'lb-dev-traefik-0123456789ab' }] as LifelineMessage[]) applyLifelineMessage(record, change);
+    for (const change of [
+      { op: 'watch-group', pgid: 500, startTime: 1234 },
+      { op: 'watch-group', pgid: 600, startTime: null },
+      { op: 'watch-container', id: 'lb-dev-traefik-0123456789ab' },
+    ] as LifelineMessage[])
+      applyLifelineMessage(record, change);
     const text = serializeRecord(record);
     assert.equal(text, '{"groups":[[500,1234],[600,null]],"containers":["lb-dev-traefik-0123456789ab"],"usedDocker":true}');
     assert.deepEqual(parseRecord(text), { record });

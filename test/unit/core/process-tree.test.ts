@@ -14,18 +14,33 @@ describe('treeOf', () => {
     ['a root that is gone has no tree of its own', { pids: [99] }, []],
     ['no roots, no tree', {}, []],
   ];
-  for (const [name, roots, expected] of cases) it(name, () => assert.deepEqual(treeOf(rows, roots).map((row) => row.pid), expected));
+  for (const [name, roots, expected] of cases)
+    it(name, () =>
+      assert.deepEqual(
+        treeOf(rows, roots).map((row) => row.pid),
+        expected,
+      ),
+    );
 
   it('a root missing from the rows (it exited while the table was read) still leads to its children', () => {
-    assert.deepEqual(treeOf([p(31, 30, 30), p(32, 31, 30)], { pids: [30] }).map((row) => row.pid), [31, 32]);
+    assert.deepEqual(
+      treeOf([p(31, 30, 30), p(32, 31, 30)], { pids: [30] }).map((row) => row.pid),
+      [31, 32],
+    );
   });
   it('survives a cycle of parent links (a table read while pids were reused)', () => {
-    assert.deepEqual(treeOf([p(40, 41, 40), p(41, 40, 40)], { pids: [40] }).map((row) => row.pid), [40, 41]);
+    assert.deepEqual(
+      treeOf([p(40, 41, 40), p(41, 40, 40)], { pids: [40] }).map((row) => row.pid),
+      [40, 41],
+    );
   });
 });
 
 describe('isLive', () => {
   it('zombies and dead processes are not live; every other state is', () => {
-    assert.deepEqual(['R', 'S', 'D', 'T', 'I', 'Z', 'X'].map((state) => isLive({ state })), [true, true, true, true, true, false, false]);
+    assert.deepEqual(
+      ['R', 'S', 'D', 'T', 'I', 'Z', 'X'].map((state) => isLive({ state })),
+      [true, true, true, true, true, false, false],
+    );
   });
 });

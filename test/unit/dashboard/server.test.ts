@@ -11,7 +11,11 @@ const TOKEN = 'test-token-123';
 let port: number;
 let server: DashboardServer;
 
-interface Answer { status: number; headers: Record<string, unknown>; body: string }
+interface Answer {
+  status: number;
+  headers: Record<string, unknown>;
+  body: string;
+}
 
 function send(method: string, path: string, opts: { headers?: Record<string, string>; body?: string | Buffer } = {}): Promise<Answer> {
   return new Promise((resolve, reject) => {
@@ -31,13 +35,35 @@ const code = (answer: Answer) => (JSON.parse(answer.body) as { error: { code: st
 before(async () => {
   port = await freePort();
   server = new DashboardServer({ port, token: TOKEN });
-  server.route('/api/echo', { method: 'POST', auth: 'token', handle: async ({ body }) => {
-    checkFields('POST /api/echo', body, { name: 'string' });
-    return { body };
-  } });
-  server.route('/api/usage', { method: 'POST', auth: 'token', handle: async () => { throw new LbDevError('USAGE', 'expected something else'); } });
-  server.route('/api/bug', { method: 'GET', auth: 'token', handle: async () => { throw new TypeError('x is undefined'); } });
-  server.route('/metrics', { method: 'GET', auth: 'none', handle: async ({ res }) => { res.writeHead(200, { 'content-type': 'text/plain' }).end('up 1\n'); } });
+  server.route('/api/echo', {
+    method: 'POST',
+    auth: 'token',
+    handle: async ({ body }) => {
+      checkFields('POST /api/echo', body, { name: 'string' });
+      return { body };
+    },
+  });
+  server.route('/api/usage', {
+    method: 'POST',
+    auth: 'token',
+    handle: async () => {
+      throw new LbDevError('USAGE', 'expected something else');
+    },
+  });
+  server.route('/api/bug', {
+    method: 'GET',
+    auth: 'token',
+    handle: async () => {
+      throw new TypeError('x is undefined');
+    },
+  });
+  server.route('/metrics', {
+    method: 'GET',
+    auth: 'none',
+    handle: async ({ res }) => {
+      res.writeHead(200, { 'content-type': 'text/plain' }).end('up 1\n');
+    },
+  });
   await server.listen();
 });
 
@@ -61,13 +87,33 @@ describe('dashboard server', () => {
   const refusals: Array<[string, () => Promise<Answer>, number, string]> = [
     ['no token', () => send('POST', '/api/echo', { headers: { 'content-type': 'application/json' }, body: '{}' }), 403, 'DASHBOARD_FORBIDDEN'],
     ['a wrong token', () => send('POST', '/api/echo', { headers: { ...json, 'x-lb-dev-token': 'nope' }, body: '{}' }), 403, 'DASHBOARD_FORBIDDEN'],
-    ['the token only in the query of a POST', () => send('POST', `/api/echo?token=${TOKEN}`, { headers: { 'content-type': 'application/json' }, body: '{}' }), 403, 'DASHBOARD_FORBIDDEN'],
-    ['another Host (DNS rebinding)', () => send('POST', '/api/echo', { headers: { ...json, host: `attacker.example:${port}` }, body: '{}' }), 403, 'DASHBOARD_FORBIDDEN'],
-    ['another Origin (a page elsewhere)', () => send('POST', '/api/echo', { headers: { ...json, origin: 'http://evil.example' }, body: '{}' }), 403, 'DASHBOARD_FORBIDDEN'],
+    [
+      'the token only in the query of a POST',
+      () => send('POST', `/api/echo?token=${TOKEN}`, { headers: { 'content-type': 'application/json' }, body: '{}' }),
+      403,
+      'DASHBOARD_FORBIDDEN',
+    ],
+    [
+      'another Host (DNS rebinding)',
+      () => send('POST', '/api/echo', { headers: { ...json, host: `attacker.example:${port}` }, body: '{}' }),
+      403,
+      'DASHBOARD_FORBIDDEN',
+    ],
+    [
+      'another Origin (a page elsewhere)',
+      () => send('POST', '/api/echo', { headers: { ...json, origin: 'http://evil.example' }, body: '{}' }),
+      403,
+      'DASHBOARD_FORBIDDEN',
+    ],
     ['an unknown path', () => send('GET', '/api/nothing', { headers: json }), 404, 'DASHBOARD_BAD_REQUEST'],
     ['a wrong method', () => send('GET', '/api/echo', { headers: json }), 405, 'DASHBOARD_BAD_REQUEST'],
     ['a body over 16 KiB', () => send('POST', '/api/echo', { headers: json, body: `{"name":"${'x'.repeat(20_000)}"}` }), 413, 'DASHBOARD_BAD_REQUEST'],
-    ['a body that is not JSON', () => send('POST', '/api/echo', { headers: { ...json, 'content-type': 'text/plain' }, body: 'hi' }), 415, 'DASHBOARD_BAD_REQUEST'],
+    [
+      'a body that is not JSON',
+      () => send('POST', '/api/echo', { headers: { ...json, 'content-type': 'text/plain' }, body: 'hi' }),
+      415,
+      'DASHBOARD_BAD_REQUEST',
+    ],
     ['invalid JSON', () => send('POST', '/api/echo', { headers: json, body: '{"name":' }), 400, 'DASHBOARD_BAD_REQUEST'],
     ['a JSON array', () => send('POST', '/api/echo', { headers: json, body: '[1]' }), 400, 'DASHBOARD_BAD_REQUEST'],
     ['an unknown field', () => send('POST', '/api/echo', { headers: json, body: '{"nmae":"x"}' }), 400, 'DASHBOARD_BAD_REQUEST'],

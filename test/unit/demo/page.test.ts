@@ -13,8 +13,12 @@ class FakeSocket {
   onmessage: ((event: { data: string }) => void) | null = null;
   onclose: ((event: { code: number }) => void) | null = null;
   readonly sent: string[] = [];
-  constructor(readonly url: string) { FakeSocket.opened.push(this); }
-  send(text: string): void { this.sent.push(text); }
+  constructor(readonly url: string) {
+    FakeSocket.opened.push(this);
+  }
+  send(text: string): void {
+    this.sent.push(text);
+  }
 }
 
 test('the page follows its WebSocket to the instance now holding it', () => {
@@ -29,8 +33,15 @@ test('the page follows its WebSocket to the instance now holding it', () => {
   const timers: Array<() => void> = [];
   const document = { getElementById: element, title: 'lb-dev demo: app-1' };
   runInNewContext(script, {
-    document, location: { protocol: 'http:', host: '127.0.0.1:3000' }, WebSocket: FakeSocket,
-    setTimeout: (fn: () => void) => { timers.push(fn); }, Date, JSON, String,
+    document,
+    location: { protocol: 'http:', host: '127.0.0.1:3000' },
+    WebSocket: FakeSocket,
+    setTimeout: (fn: () => void) => {
+      timers.push(fn);
+    },
+    Date,
+    JSON,
+    String,
   });
   assert.equal(element('instance').textContent, 'app-1');
   assert.equal(element('pid').textContent, '101');

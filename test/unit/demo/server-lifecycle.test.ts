@@ -28,7 +28,10 @@ test('DEMO_START_DELAY: progress lines, and no listening until the delay is over
     await assert.rejects(fetch(`http://127.0.0.1:${demo.port}/healthz`));
     await demo.waitForLine(/SERVER RUNNING on port/);
     assert.ok(Date.now() - firstProgressAt >= 1300, 'ready before the delay was over');
-    const progress = demo.stdout().split('\n').filter((l) => /^building\.\.\. \d+%/.test(l));
+    const progress = demo
+      .stdout()
+      .split('\n')
+      .filter((l) => /^building\.\.\. \d+%/.test(l));
     assert.ok(progress.length >= 2, demo.stdout());
     assert.equal((await fetch(`http://127.0.0.1:${demo.port}/healthz`)).status, 200);
   } finally {
@@ -82,7 +85,11 @@ test('SIGTERM during the start delay exits 0 at once', async () => {
 });
 
 test('a missing or invalid PORT exits 2 with a clear message', async () => {
-  for (const [port, message] of [[undefined, /PORT is not set/], ['abc', /PORT must be a whole number/], ['70000', /PORT must be/]] as const) {
+  for (const [port, message] of [
+    [undefined, /PORT is not set/],
+    ['abc', /PORT must be a whole number/],
+    ['70000', /PORT must be/],
+  ] as const) {
     const demo = spawnDemo({ PORT: port });
     assert.equal((await demo.exited).code, 2);
     assert.match(demo.stderr(), message);

@@ -59,7 +59,11 @@ describe('a running demo app', () => {
   });
 
   test('logs one line per request, but not probes, /healthz or ?quiet', async () => {
-    const infoLines = (): string[] => demo.stdout().split('\n').filter((l) => /^GET \/api\/info 200 \d+ms$/.test(l));
+    const infoLines = (): string[] =>
+      demo
+        .stdout()
+        .split('\n')
+        .filter((l) => /^GET \/api\/info 200 \d+ms$/.test(l));
     const before = infoLines().length;
     await fetch(`${demo.base}/healthz`);
     await fetch(`${demo.base}/api/info`, { headers: { 'user-agent': 'lb-dev-probe/0.1' } });

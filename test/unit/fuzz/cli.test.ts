@@ -31,9 +31,35 @@ after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true
 /** Arguments that are wrong, odd or right for most places. */
 function oddArg(p: Picker): string {
   return p.pick([
-    '2', 'app-2', '0', '-1', '65', '99999999999999999999', '1.5', '', ' ', 'app-', 'traefik', 'lb-dev', 'é✓', '--', '-',
-    '10s', '0ms', '1000h', `${'9'.repeat(400)}s`, 'SIGKILL', 'SIGNOPE', 'kill', '$(id)', '../../etc/passwd', 'x'.repeat(p.pick([10, 5_000, 100_000])),
-    '{"id":1}', 'null', '\u2028', '\t',
+    '2',
+    'app-2',
+    '0',
+    '-1',
+    '65',
+    '99999999999999999999',
+    '1.5',
+    '',
+    ' ',
+    'app-',
+    'traefik',
+    'lb-dev',
+    'é✓',
+    '--',
+    '-',
+    '10s',
+    '0ms',
+    '1000h',
+    `${'9'.repeat(400)}s`,
+    'SIGKILL',
+    'SIGNOPE',
+    'kill',
+    '$(id)',
+    '../../etc/passwd',
+    'x'.repeat(p.pick([10, 5_000, 100_000])),
+    '{"id":1}',
+    'null',
+    '\u2028',
+    '\t',
   ]);
 }
 
@@ -64,7 +90,16 @@ const INIT_DIRS: Array<Record<string, string>> = [
 ];
 const COMMON = ['--config', '--state-dir', '--help', '-h', '--bogus', '-x', '--=', '---', '--json=1', '--version'];
 /** Each makes `up` fail before it starts anything. */
-const UP_BREAKERS = [['--instances', '0'], ['-n', 'x'], ['-n', '65'], ['--port', '70000'], ['--traefik', 'nope'], ['--bogus'], ['--config', 'missing.yaml'], ['--config', 'bad.yaml']];
+const UP_BREAKERS = [
+  ['--instances', '0'],
+  ['-n', 'x'],
+  ['-n', '65'],
+  ['--port', '70000'],
+  ['--traefik', 'nope'],
+  ['--bogus'],
+  ['--config', 'missing.yaml'],
+  ['--config', 'bad.yaml'],
+];
 
 function argList(p: Picker): string[] {
   const roll = p.int(20);
@@ -91,22 +126,37 @@ function argList(p: Picker): string[] {
   return args;
 }
 
-interface Outcome { code: number | null; stdout: string; stderr: string; timedOut: boolean }
+interface Outcome {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+  timedOut: boolean;
+}
 
 function runBuilt(args: string[], cwd: string): Promise<Outcome> {
   return new Promise((resolve) => {
     const child = spawn(process.execPath, [MAIN, ...args], {
-      cwd, detached: true, stdio: ['ignore', 'pipe', 'pipe'],
+      cwd,
+      detached: true,
+      stdio: ['ignore', 'pipe', 'pipe'],
       env: { ...process.env, NO_COLOR: '1', [MARKER.split('=')[0]!]: MARKER.split('=')[1]! },
     });
     let stdout = '';
     let stderr = '';
-    child.stdout.on('data', (c: Buffer) => { if (stdout.length < 1 << 20) stdout += c.toString('utf8'); });
-    child.stderr.on('data', (c: Buffer) => { if (stderr.length < 1 << 20) stderr += c.toString('utf8'); });
+    child.stdout.on('data', (c: Buffer) => {
+      if (stdout.length < 1 << 20) stdout += c.toString('utf8');
+    });
+    child.stderr.on('data', (c: Buffer) => {
+      if (stderr.length < 1 << 20) stderr += c.toString('utf8');
+    });
     let timedOut = false;
     const timer = setTimeout(() => {
       timedOut = true;
-      try { process.kill(-child.pid!, 'SIGKILL'); } catch { /* gone */ }
+      try {
+        process.kill(-child.pid!, 'SIGKILL');
+      } catch {
+        /* gone */
+      }
     }, TIMEOUT_MS);
     child.once('close', (code) => {
       clearTimeout(timer);
@@ -166,15 +216,17 @@ test(`built CLI: ${CASES} argument lists end in success or a coded error, never 
   const tally = new Tally();
   const commands = new Tally();
   let next = 0;
-  await Promise.all(Array.from({ length: PARALLEL }, async () => {
-    while (next < cases.length) {
-      const index = next++;
-      const args = cases[index]!;
-      commands.add(args[0] ?? '(none)');
-      const dir = args[0] === 'init' ? await initDir(INIT_DIRS[index % INIT_DIRS.length]!) : cwd;
-      tally.add(judge(args, await runBuilt(args, dir)));
-    }
-  }));
+  await Promise.all(
+    Array.from({ length: PARALLEL }, async () => {
+      while (next < cases.length) {
+        const index = next++;
+        const args = cases[index]!;
+        commands.add(args[0] ?? '(none)');
+        const dir = args[0] === 'init' ? await initDir(INIT_DIRS[index % INIT_DIRS.length]!) : cwd;
+        tally.add(judge(args, await runBuilt(args, dir)));
+      }
+    }),
+  );
   assert.equal(existsSync(join(cwd, '.lb-dev')), false, 'no state dir was created by a command that failed');
   const left = await markedProcesses();
   assert.deepEqual(left, [], 'no process left behind');

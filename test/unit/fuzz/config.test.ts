@@ -27,16 +27,26 @@ after(() => Promise.all(dirs.map((dir) => rm(dir, { recursive: true, force: true
 /** Values that are wrong for most keys, or right in an odd way. */
 function oddValue(p: Picker, depth = 0): unknown {
   switch (p.int(depth > 3 ? 9 : 12)) {
-    case 0: return p.pick([null, true, false, '', ' ', '~', 'null', 'yes', 'NaN', '.inf', '-.inf']);
-    case 1: return p.pick([0, -1, 1.5, -0, 1e308, -1e308, 2 ** 31, 2 ** 53 + 2, 65536, 99999, 0.0001]);
-    case 2: return p.pick(['1000h', '720h', '25d', '-5s', '0ms', '5 parsecs', `${'9'.repeat(400)}s`, '1e3s', '1m30s', '0.5ms', '1h1h', 's', '10']);
-    case 3: return p.pick(['10MB', '1KiB', '0B', '-1MB', `${'9'.repeat(40)}GiB`, '1.5MiB', '10 MB', 'MB']);
-    case 4: return p.pick(['^(a+)+$', '(a|a)*', '(', '[', '\\', '(?<n>x)\\k<n>', 'x'.repeat(100_000), '(\\d+x)*', 'ready', '.*', '\\p{L}+']);
-    case 5: return p.pick(['{port}', '{extraPort1}', '{extraPort0}', '{nope}', '{{port}}', 'node -e 0 {url}', '$(rm -rf /)', 'a\u0000b', 'é\u2028x']);
-    case 6: return p.pick(['127.0.0.1', '0.0.0.0', '::1', '[::1]', 'localhost', 'exa mple', 'a'.repeat(300), '256.1.1.1', 'http://x']);
-    case 7: return p.pick(['/', '/api/info', 'health', '//x', '/a b', '/%', '/?q=1', '/#x']);
-    case 8: return p.pick([200, '200-399', '399-200', '600', 'abc', '100-', -1]);
-    case 9: return Array.from({ length: p.int(4) }, () => oddValue(p, depth + 1));
+    case 0:
+      return p.pick([null, true, false, '', ' ', '~', 'null', 'yes', 'NaN', '.inf', '-.inf']);
+    case 1:
+      return p.pick([0, -1, 1.5, -0, 1e308, -1e308, 2 ** 31, 2 ** 53 + 2, 65536, 99999, 0.0001]);
+    case 2:
+      return p.pick(['1000h', '720h', '25d', '-5s', '0ms', '5 parsecs', `${'9'.repeat(400)}s`, '1e3s', '1m30s', '0.5ms', '1h1h', 's', '10']);
+    case 3:
+      return p.pick(['10MB', '1KiB', '0B', '-1MB', `${'9'.repeat(40)}GiB`, '1.5MiB', '10 MB', 'MB']);
+    case 4:
+      return p.pick(['^(a+)+$', '(a|a)*', '(', '[', '\\', '(?<n>x)\\k<n>', 'x'.repeat(100_000), '(\\d+x)*', 'ready', '.*', '\\p{L}+']);
+    case 5:
+      return p.pick(['{port}', '{extraPort1}', '{extraPort0}', '{nope}', '{{port}}', 'node -e 0 {url}', '$(rm -rf /)', 'a\u0000b', 'é\u2028x']);
+    case 6:
+      return p.pick(['127.0.0.1', '0.0.0.0', '::1', '[::1]', 'localhost', 'exa mple', 'a'.repeat(300), '256.1.1.1', 'http://x']);
+    case 7:
+      return p.pick(['/', '/api/info', 'health', '//x', '/a b', '/%', '/?q=1', '/#x']);
+    case 8:
+      return p.pick([200, '200-399', '399-200', '600', 'abc', '100-', -1]);
+    case 9:
+      return Array.from({ length: p.int(4) }, () => oddValue(p, depth + 1));
     case 10: {
       const object: Record<string, unknown> = {};
       for (let i = p.int(4); i > 0; i--) object[p.pick(['x', 'path', 'port', 'command', '__proto__', 'constructor', 'a'.repeat(50)])] = oddValue(p, depth + 1);
@@ -53,9 +63,16 @@ function oddValue(p: Picker, depth = 0): unknown {
 
 /** Every [parent, key] of the parsed example, at any depth. */
 function slots(value: unknown, out: Array<[Record<string, unknown> | unknown[], string | number]> = []) {
-  if (Array.isArray(value)) value.forEach((item, i) => { out.push([value, i]); slots(item, out); });
+  if (Array.isArray(value))
+    value.forEach((item, i) => {
+      out.push([value, i]);
+      slots(item, out);
+    });
   else if (value !== null && typeof value === 'object') {
-    for (const [key, item] of Object.entries(value)) { out.push([value as Record<string, unknown>, key]); slots(item, out); }
+    for (const [key, item] of Object.entries(value)) {
+      out.push([value as Record<string, unknown>, key]);
+      slots(item, out);
+    }
   }
   return out;
 }
@@ -64,7 +81,7 @@ function slots(value: unknown, out: Array<[Record<string, unknown> | unknown[], 
 function mutate(p: Picker): string {
   const config = parse(EXAMPLE) as Record<string, unknown>;
   // A real command, so that acceptance is possible; the demo fallback is tried too.
-  ((config.groups as Record<string, Record<string, unknown>>).app!).command = p.chance(0.5) ? 'node -e 0' : null;
+  (config.groups as Record<string, Record<string, unknown>>).app!.command = p.chance(0.5) ? 'node -e 0' : null;
   for (let edits = 1 + p.int(4); edits > 0; edits--) {
     const all = slots(config);
     const [parent, key] = p.pick(all);
@@ -79,12 +96,18 @@ function mutate(p: Picker): string {
   }
   const text = stringify(config, { aliasDuplicateObjects: false, lineWidth: 0 });
   switch (p.int(10)) {
-    case 0: return text.slice(0, p.int(text.length)); // cut short
-    case 1: return text.replace(/\n {2}/, '\n\t '); // a tab in the indentation
-    case 2: return `${text}\n${text}`; // every key twice
-    case 3: return `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n${text}`; // aliases
-    case 4: return text.replace(/:/, p.pick(['::', ': [', ': {', ': "', ': !!binary x', ': !custom y']));
-    default: return text;
+    case 0:
+      return text.slice(0, p.int(text.length)); // cut short
+    case 1:
+      return text.replace(/\n {2}/, '\n\t '); // a tab in the indentation
+    case 2:
+      return `${text}\n${text}`; // every key twice
+    case 3:
+      return `a: &a [x, x, x, x, x, x, x, x, x]\nb: &b [*a, *a, *a, *a, *a, *a, *a, *a, *a]\nc: [*b, *b, *b, *b, *b, *b, *b, *b, *b]\n${text}`; // aliases
+    case 4:
+      return text.replace(/:/, p.pick(['::', ': [', ': {', ': "', ': !!binary x', ': !custom y']));
+    default:
+      return text;
   }
 }
 

@@ -27,14 +27,26 @@ test('functionsIn: declarations, methods, arrows with a block body, at any depth
     'call(1);', // 14: a call, not a method
     'function overload(a: string): void;', // 15: no body
   ].join('\n');
-  assert.deepEqual(functionsIn(text).map((f) => [f.name, f.line, f.lines]), [
-    ['outer', 1, 5], ['inner', 2, 3], ['method', 7, 4], ['value', 11, 1],
-  ]);
+  assert.deepEqual(
+    functionsIn(text).map((f) => [f.name, f.line, f.lines]),
+    [
+      ['outer', 1, 5],
+      ['inner', 2, 3],
+      ['method', 7, 4],
+      ['value', 11, 1],
+    ],
+  );
 });
 
 test('functionsIn: braces in strings, templates and comments do not count', () => {
   const text = `function f() {\n  const s = '}}}';\n  const t = \`{ \${'}'} {\`;\n  // }\n  /* { */\n  return s + t;\n}\nfunction g() {\n}`;
-  assert.deepEqual(functionsIn(text).map((f) => [f.name, f.line, f.lines]), [['f', 1, 7], ['g', 8, 2]]);
+  assert.deepEqual(
+    functionsIn(text).map((f) => [f.name, f.line, f.lines]),
+    [
+      ['f', 1, 7],
+      ['g', 8, 2],
+    ],
+  );
   const blanked = blankNonCode(text);
   assert.equal(blanked.split('\n').length, text.split('\n').length, 'newlines kept');
   assert.equal(blanked.includes('}}}'), false);

@@ -17,7 +17,11 @@ export function procTable(): ProcessTable {
   // Without /proc/stat the start times count from boot: still unique per pid, not comparable with ps.
   const boot = () => (bootTime ??= readBootTime().then((time) => time ?? 0));
   const toRow = (stat: ProcStat, booted: number): ProcessRow => ({
-    pid: stat.pid, ppid: stat.ppid, pgid: stat.pgid, state: stat.state, command: stat.command,
+    pid: stat.pid,
+    ppid: stat.ppid,
+    pgid: stat.pgid,
+    state: stat.state,
+    command: stat.command,
     startTime: booted + Math.floor(stat.startTime / TICKS_PER_SECOND),
   });
   const environmentOf = async (pid: number): Promise<ProcessEnvironment | null> => {

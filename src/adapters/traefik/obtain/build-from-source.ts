@@ -78,7 +78,10 @@ export async function findGo(env: NodeJS.ProcessEnv = process.env, fallbacks: re
     if (parsed && goSatisfies(parsed, TRAEFIK_REQUIRED_GO)) return { path, version: parsed.join('.') };
     seen.push(`${path} is ${parsed ? `go${parsed.join('.')}` : JSON.stringify(result.stdout.trim())}`);
   }
-  throw new LbDevError('TRAEFIK_BUILD_FAILED', `expected Go >= ${TRAEFIK_REQUIRED_GO} (go on PATH${fallbacks.length ? ` or ${fallbacks.join(', ')}` : ''}), found ${seen.length ? seen.join('; ') : 'none'}`);
+  throw new LbDevError(
+    'TRAEFIK_BUILD_FAILED',
+    `expected Go >= ${TRAEFIK_REQUIRED_GO} (go on PATH${fallbacks.length ? ` or ${fallbacks.join(', ')}` : ''}), found ${seen.length ? seen.join('; ') : 'none'}`,
+  );
 }
 
 /** Returns the cached binary's path. */
@@ -89,10 +92,14 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
   const say = options.onProgress ?? (() => undefined);
   const started = Date.now();
   const why = options.why ? ` (${options.why})` : '';
-  say(`building Traefik ${version} from its Go module with go${go.version}${why}; the first build takes ~15-20 minutes on 2 cores (dashboard ~5, Go ~15), later ones are faster`);
+  say(
+    `building Traefik ${version} from its Go module with go${go.version}${why}; the first build takes ~15-20 minutes on 2 cores (dashboard ~5, Go ~15), later ones are faster`,
+  );
   let phase = 'building Traefik from source';
   const ticker = setInterval(() => {
-    say(`still ${phase} (Traefik ${version}): ${formatElapsed(Date.now() - started)} so far. To skip this next time: start Docker, put traefik v3 on PATH (or set traefik.binary), or allow the download`);
+    say(
+      `still ${phase} (Traefik ${version}): ${formatElapsed(Date.now() - started)} so far. To skip this next time: start Docker, put traefik v3 on PATH (or set traefik.binary), or allow the download`,
+    );
   }, options.progressEveryMs ?? 15_000);
   ticker.unref();
   const work = join(tmpdir(), `lb-dev-traefik-build-${randomBytes(4).toString('hex')}`);
@@ -105,7 +112,14 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
     const skip = options.dashboard === false ? 'not asked for' : baseEnv['LB_DEV_TRAEFIK_NO_DASHBOARD'] === '1' ? 'LB_DEV_TRAEFIK_NO_DASHBOARD=1' : null;
     const webui: WebuiBuild = skip
       ? { dashboard: false, reason: skip }
-      : await buildWebui({ moduleDir: work, env: baseEnv, say, onPhase: (next) => { phase = next; } });
+      : await buildWebui({
+          moduleDir: work,
+          env: baseEnv,
+          say,
+          onPhase: (next) => {
+            phase = next;
+          },
+        });
     say(webui.dashboard ? `dashboard built (${webui.note}); now compiling Traefik with Go` : `building Traefik without the dashboard: ${webui.reason}`);
     phase = 'compiling Traefik with Go';
     await mkdir(dir, { recursive: true });
@@ -117,8 +131,11 @@ export async function buildTraefikFromSource(options: BuildOptions): Promise<str
     await chmod(output, 0o755);
     const destination = cachedTraefikPath(options.cacheDir, version, process.platform === 'win32' ? 'traefik.exe' : 'traefik');
     const marker: BuildMarker = {
-      version, go: go.version, dashboard: webui.dashboard,
-      webui: webui.dashboard ? `built with ${webui.note}` : webui.reason, builtAt: new Date().toISOString(),
+      version,
+      go: go.version,
+      dashboard: webui.dashboard,
+      webui: webui.dashboard ? `built with ${webui.note}` : webui.reason,
+      builtAt: new Date().toISOString(),
     };
     // An old marker must not describe the new binary; a missing one reads as "no dashboard", the safe side.
     await rm(buildMarkerPath(destination), { force: true });
@@ -143,7 +160,10 @@ async function downloadModule(go: string, version: string, env: NodeJS.ProcessEn
   }
   if (result.failed || !info.Dir) {
     const reason = info.Error ?? lastLines(result.stderr || result.stdout, 5).join(' | ');
-    throw new LbDevError('TRAEFIK_BUILD_FAILED', `expected \`go mod download\` to give the directory of ${TRAEFIK_MODULE}@${version}, got ${reason || `exit code ${result.exitCode}`}`);
+    throw new LbDevError(
+      'TRAEFIK_BUILD_FAILED',
+      `expected \`go mod download\` to give the directory of ${TRAEFIK_MODULE}@${version}, got ${reason || `exit code ${result.exitCode}`}`,
+    );
   }
   return info.Dir;
 }
@@ -158,7 +178,10 @@ async function makeWritable(dir: string): Promise<void> {
 }
 
 function lastLines(text: string, count: number): string[] {
-  return text.split(/\r?\n/).filter((line) => line.trim() !== '').slice(-count);
+  return text
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .slice(-count);
 }
 
 export function formatElapsed(ms: number): string {

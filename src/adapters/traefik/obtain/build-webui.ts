@@ -20,9 +20,7 @@ export const FORMER_PACKAGE_NAMES: Readonly<Record<string, string>> = { '@traefi
 const INSTALL_TIMEOUT_MS = 20 * 60_000;
 const BUILD_TIMEOUT_MS = 15 * 60_000;
 
-export type WebuiBuild =
-  | { dashboard: true; install: 'lockfile' | 'substituted'; note: string }
-  | { dashboard: false; reason: string };
+export type WebuiBuild = { dashboard: true; install: 'lockfile' | 'substituted'; note: string } | { dashboard: false; reason: string };
 
 export interface WebuiBuildOptions {
   /** The writable copy of the Traefik module (holds webui/). */
@@ -56,7 +54,7 @@ async function installAndBuild(webui: string, options: WebuiBuildOptions): Promi
   const env = await yarnEnv(options.env);
   const run = (args: string[], timeoutMs: number) => runTool(corepack, ['yarn', ...args], { cwd: webui, env, timeoutMs });
 
-  options.onPhase?.('installing the dashboard\'s packages');
+  options.onPhase?.("installing the dashboard's packages");
   options.say(`building Traefik's dashboard (webui/) with yarn ${yarn}: installing its packages from its lockfile (~3 minutes the first time)`);
   let install = await run(['install', '--immutable'], INSTALL_TIMEOUT_MS);
   let how: 'lockfile' | 'substituted' = 'lockfile';
@@ -76,7 +74,8 @@ async function installAndBuild(webui: string, options: WebuiBuildOptions): Promi
   const build = await run(['build'], BUILD_TIMEOUT_MS);
   if (build.failed) throw stepFailed('yarn build', build);
   const index = await readFile(join(webui, 'static', 'index.html'), 'utf8').catch(() => '');
-  if (!/<script[^>]+src="[^"]+\.js"/.test(index)) throw new WebuiStepFailed('expected `yarn build` to write webui/static/index.html with a script tag, found none');
+  if (!/<script[^>]+src="[^"]+\.js"/.test(index))
+    throw new WebuiStepFailed('expected `yarn build` to write webui/static/index.html with a script tag, found none');
   return { dashboard: true, install: how, note };
 }
 
@@ -113,10 +112,12 @@ export async function yarnEnv(base: NodeJS.ProcessEnv): Promise<NodeJS.ProcessEn
   const registry = given ? registryBase(given) : null;
   return {
     ...base,
-    ...(registry ? {
-      COREPACK_NPM_REGISTRY: registryBase(base['COREPACK_NPM_REGISTRY'] || registry),
-      YARN_NPM_REGISTRY_SERVER: registryBase(base['YARN_NPM_REGISTRY_SERVER'] || registry),
-    } : {}),
+    ...(registry
+      ? {
+          COREPACK_NPM_REGISTRY: registryBase(base['COREPACK_NPM_REGISTRY'] || registry),
+          YARN_NPM_REGISTRY_SERVER: registryBase(base['YARN_NPM_REGISTRY_SERVER'] || registry),
+        }
+      : {}),
     COREPACK_ENABLE_DOWNLOAD_PROMPT: '0',
     YARN_ENABLE_GLOBAL_CACHE: 'false',
     YARN_ENABLE_TELEMETRY: '0',
@@ -165,7 +166,11 @@ async function substituteFormerNames(path: string, manifest: Manifest, names: st
 }
 
 function stepFailed(step: string, result: ToolResult): WebuiStepFailed {
-  const tail = result.all.split(/\r?\n/).filter((line) => line.trim() !== '').slice(-3).join(' | ');
+  const tail = result.all
+    .split(/\r?\n/)
+    .filter((line) => line.trim() !== '')
+    .slice(-3)
+    .join(' | ');
   const how = result.shortMessage;
   return new WebuiStepFailed(`${step} ${how}${tail ? `: ${tail}` : ''}`);
 }

@@ -72,7 +72,9 @@ export async function acquireCacheLock(dir: string, options: LockOptions): Promi
     }
     await delay(pollMs);
   }
-  const heartbeat = setInterval(() => { void utimes(path, new Date(), new Date()).catch(() => undefined); }, heartbeatMs);
+  const heartbeat = setInterval(() => {
+    void utimes(path, new Date(), new Date()).catch(() => undefined);
+  }, heartbeatMs);
   heartbeat.unref();
   return {
     path,

@@ -44,9 +44,12 @@ export async function downloadTraefik(options: DownloadOptions): Promise<string>
   const arch = options.arch ?? process.arch;
   const release = releasePlatform(platform, arch);
   if (release?.format !== 'tar.gz') {
-    throw new LbDevError('TRAEFIK_PLATFORM_UNSUPPORTED', release
-      ? `expected a .tar.gz Traefik release for ${platform}/${arch}, but Traefik ships a .zip there, which lb-dev does not unpack`
-      : `expected a Traefik release for ${platform}/${arch}, but lb-dev downloads only linux, darwin on amd64, arm64`);
+    throw new LbDevError(
+      'TRAEFIK_PLATFORM_UNSUPPORTED',
+      release
+        ? `expected a .tar.gz Traefik release for ${platform}/${arch}, but Traefik ships a .zip there, which lb-dev does not unpack`
+        : `expected a Traefik release for ${platform}/${arch}, but lb-dev downloads only linux, darwin on amd64, arm64`,
+    );
   }
   const timeouts = { ...DEFAULT_FETCH_TIMEOUTS, ...options.timeouts };
   const { version, baseUrl } = options;
@@ -56,7 +59,10 @@ export async function downloadTraefik(options: DownloadOptions): Promise<string>
   const sums = parseChecksums(await fetchText(releaseFileUrl(baseUrl, version, sumsName), timeouts));
   const expected = sums.get(archiveName);
   if (!expected) {
-    throw new LbDevError('TRAEFIK_CHECKSUM_MISMATCH', `expected ${sumsName} to list ${archiveName}, it lists ${sums.size === 0 ? 'nothing' : [...sums.keys()].join(', ')}`);
+    throw new LbDevError(
+      'TRAEFIK_CHECKSUM_MISMATCH',
+      `expected ${sumsName} to list ${archiveName}, it lists ${sums.size === 0 ? 'nothing' : [...sums.keys()].join(', ')}`,
+    );
   }
 
   const dir = traefikVersionDir(options.cacheDir, version);

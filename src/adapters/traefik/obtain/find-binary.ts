@@ -45,9 +45,12 @@ export async function findTraefikBinary(options: FindOptions): Promise<{ found: 
 
   if (options.configured !== undefined) {
     const what = `traefik.binary ${JSON.stringify(options.configured)}`;
-    const path = options.configured.includes('/') || options.configured.includes('\\')
-      ? ((await isExecutable(options.configured)) ? options.configured : null)
-      : await whichOnPath(options.configured, env);
+    const path =
+      options.configured.includes('/') || options.configured.includes('\\')
+        ? (await isExecutable(options.configured))
+          ? options.configured
+          : null
+        : await whichOnPath(options.configured, env);
     if (!path) {
       attempts.push({ what, reason: options.configured.includes('/') ? 'no executable file there' : 'not found on PATH' });
     } else {

@@ -33,7 +33,9 @@ const PROGRESS_EVERY_MS = 250;
 
 export async function fetchText(url: string, timeouts: FetchTimeouts): Promise<string> {
   const chunks: Buffer[] = [];
-  await fetchBody(url, timeouts, (chunk) => { chunks.push(chunk); });
+  await fetchBody(url, timeouts, (chunk) => {
+    chunks.push(chunk);
+  });
   return Buffer.concat(chunks).toString('utf8');
 }
 
@@ -47,7 +49,9 @@ export async function fetchToFile(
   const out = createWriteStream(destination, { mode: 0o644 });
   // A write still pending when a failed download destroys the stream errors later: keep it, not crash.
   let writeError: Error | null = null;
-  out.on('error', (error) => { writeError ??= error; });
+  out.on('error', (error) => {
+    writeError ??= error;
+  });
   const hash = createHash('sha256');
   const file = url.slice(url.lastIndexOf('/') + 1);
   let lastReport = 0;
@@ -78,7 +82,11 @@ async function fetchBody(
 ): Promise<{ received: number; total: number | null }> {
   const abort = new AbortController();
   let timedOut: string | null = null;
-  const arm = (ms: number, why: string) => setTimeout(() => { timedOut = why; abort.abort(); }, ms);
+  const arm = (ms: number, why: string) =>
+    setTimeout(() => {
+      timedOut = why;
+      abort.abort();
+    }, ms);
   let timer = arm(timeouts.connectTimeoutMs, `no answer within ${timeouts.connectTimeoutMs} ms`);
   let response: Response;
   try {
@@ -109,7 +117,9 @@ async function fetchBody(
   } catch (error) {
     if (error instanceof LbDevError) throw error;
     if (timedOut) throw new LbDevError('TRAEFIK_DOWNLOAD_UNREACHABLE', `download of ${url} stalled: ${timedOut} after ${received} bytes`, { cause: error });
-    throw new LbDevError('TRAEFIK_DOWNLOAD_TRUNCATED', `expected ${total ?? 'all'} bytes of ${url}, got ${received} (${networkReason(error)})`, { cause: error });
+    throw new LbDevError('TRAEFIK_DOWNLOAD_TRUNCATED', `expected ${total ?? 'all'} bytes of ${url}, got ${received} (${networkReason(error)})`, {
+      cause: error,
+    });
   } finally {
     clearTimeout(timer);
   }

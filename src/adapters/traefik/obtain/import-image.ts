@@ -48,7 +48,11 @@ export async function importAsImage(binaryPath: string, image: string, version: 
       engine.docker.modem.followProgress(response, (error: Error | null) => (error ? reject(error) : resolve()));
     });
   } catch (error) {
-    throw new LbDevError('TRAEFIK_IMAGE_MISSING', `expected ${binaryPath} to import as image ${image}, the engine (${engine.endpoint}) said: ${(error as Error).message}`, { cause: error });
+    throw new LbDevError(
+      'TRAEFIK_IMAGE_MISSING',
+      `expected ${binaryPath} to import as image ${image}, the engine (${engine.endpoint}) said: ${(error as Error).message}`,
+      { cause: error },
+    );
   }
 }
 

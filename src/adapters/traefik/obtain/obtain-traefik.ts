@@ -12,9 +12,7 @@ import { DEFAULT_FETCH_TIMEOUTS, downloadBaseUrl, downloadTraefik } from './down
 import { type FoundTraefik, type ObtainAttempt, findTraefikBinary } from './find-binary.js';
 import type { DownloadProgress, FetchTimeouts } from './http-fetch.js';
 
-export type ObtainProgress =
-  | { kind: 'message'; text: string }
-  | ({ kind: 'download' } & DownloadProgress);
+export type ObtainProgress = { kind: 'message'; text: string } | ({ kind: 'download' } & DownloadProgress);
 
 export interface ObtainOptions {
   /** Download the official release when nothing usable is there. */
@@ -52,12 +50,22 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
   const version = options.version ?? traefikVersion(env['LB_DEV_TRAEFIK_VERSION']);
   const cacheDir = options.cacheDir ?? lbDevCacheDir(env);
   const say = (text: string) => options.onProgress?.({ kind: 'message', text });
-  const find = () => findTraefikBinary({ version, cacheDir, env, searchPath: options.searchPath !== false, ...(options.configured !== undefined ? { configured: options.configured } : {}) });
+  const find = () =>
+    findTraefikBinary({
+      version,
+      cacheDir,
+      env,
+      searchPath: options.searchPath !== false,
+      ...(options.configured !== undefined ? { configured: options.configured } : {}),
+    });
 
   const first = await find();
   if (options.configured !== undefined && first.found?.source !== 'configured') {
     const reason = first.attempts[0]?.reason ?? 'unusable';
-    throw new LbDevError('TRAEFIK_BINARY_MISSING', `expected a Traefik v3 executable at traefik.binary = ${JSON.stringify(options.configured)}, got: ${reason}`);
+    throw new LbDevError(
+      'TRAEFIK_BINARY_MISSING',
+      `expected a Traefik v3 executable at traefik.binary = ${JSON.stringify(options.configured)}, got: ${reason}`,
+    );
   }
   if (first.found) return { ...first.found, why: whyLine(first.found), attempts: first.attempts };
 
@@ -68,7 +76,10 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
 
   const lock = await acquireCacheLock(traefikVersionDir(cacheDir, version), {
     purpose: `obtaining Traefik ${version}`,
-    onWait: (holder, waitedMs) => say(`waiting for ${holder ? `pid ${holder.pid} (${holder.purpose}, since ${new Date(holder.startedAt).toLocaleTimeString()})` : 'another lb-dev'}: ${Math.round(waitedMs / 1000)}s so far`),
+    onWait: (holder, waitedMs) =>
+      say(
+        `waiting for ${holder ? `pid ${holder.pid} (${holder.purpose}, since ${new Date(holder.startedAt).toLocaleTimeString()})` : 'another lb-dev'}: ${Math.round(waitedMs / 1000)}s so far`,
+      ),
   });
   try {
     if (lock.waited) {
@@ -84,7 +95,9 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
       say(`downloading Traefik ${version} from ${baseUrl}`);
       try {
         const path = await downloadTraefik({
-          version, cacheDir, baseUrl,
+          version,
+          cacheDir,
+          baseUrl,
           timeouts: { ...DEFAULT_FETCH_TIMEOUTS, ...options.timeouts },
           onProgress: (progress) => options.onProgress?.({ kind: 'download', ...progress }),
           ...(options.platform ? { platform: options.platform } : {}),
@@ -107,7 +120,11 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
         const go = await findGo(env);
         const why = downloadFailure ? 'the download failed' : 'the download is not allowed';
         const path = await buildTraefikFromSource({
-          version, cacheDir, go, env, why,
+          version,
+          cacheDir,
+          go,
+          env,
+          why,
           onProgress: say,
           ...(options.buildProgressEveryMs ? { progressEveryMs: options.buildProgressEveryMs } : {}),
         });
@@ -135,11 +152,16 @@ function unavailable(version: string, attempts: ObtainAttempt[]): LbDevError {
 function whyLine(found: FoundTraefik): string {
   const version = found.version ? `Traefik ${found.version}` : 'Traefik';
   switch (found.source) {
-    case 'configured': return `${version} at ${found.path} (traefik.binary)`;
-    case 'path': return `${version} at ${found.path} (found on PATH)`;
-    case 'cache': return `${version} at ${found.path} (cached)`;
-    case 'download': return `${version} at ${found.path}, downloaded`;
-    case 'build': return `${version} at ${found.path}, built from source`;
+    case 'configured':
+      return `${version} at ${found.path} (traefik.binary)`;
+    case 'path':
+      return `${version} at ${found.path} (found on PATH)`;
+    case 'cache':
+      return `${version} at ${found.path} (cached)`;
+    case 'download':
+      return `${version} at ${found.path}, downloaded`;
+    case 'build':
+      return `${version} at ${found.path}, built from source`;
   }
 }
 
@@ -147,7 +169,5 @@ function whyLine(found: FoundTraefik): string {
 export function describeObtainProgress(event: ObtainProgress): string {
   if (event.kind === 'message') return event.text;
   const mb = (bytes: number) => (bytes / 1_048_576).toFixed(1);
-  return event.total
-    ? `${event.file}: ${mb(event.received)} of ${mb(event.total)} MB (${event.percent}%)`
-    : `${event.file}: ${mb(event.received)} MB`;
+  return event.total ? `${event.file}: ${mb(event.received)} of ${mb(event.total)} MB (${event.percent}%)` : `${event.file}: ${mb(event.received)} MB`;
 }

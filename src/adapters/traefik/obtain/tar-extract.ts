@@ -97,7 +97,10 @@ function parseHeader(block: Buffer): EntryHeader {
 }
 
 function parseOctal(field: Buffer): number {
-  const text = field.toString('latin1').replace(/[\0 ]+$/, '').trim();
+  const text = field
+    .toString('latin1')
+    .replace(/[\0 ]+$/, '')
+    .trim();
   return text === '' ? 0 : parseInt(text, 8);
 }
 

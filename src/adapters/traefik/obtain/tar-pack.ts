@@ -7,9 +7,7 @@ import { Readable } from 'node:stream';
 
 const BLOCK = 512;
 
-export type TarEntry =
-  | { type: 'file'; name: string; mode: number; size: number; source: string }
-  | { type: 'directory'; name: string; mode: number };
+export type TarEntry = { type: 'file'; name: string; mode: number; size: number; source: string } | { type: 'directory'; name: string; mode: number };
 
 export function tarStream(entries: readonly TarEntry[]): Readable {
   return Readable.from(generate(entries));

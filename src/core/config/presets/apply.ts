@@ -19,7 +19,7 @@ export interface PresetResult {
 }
 
 export function applyPreset(raw: unknown, flags: ConfigOverrides): PresetResult {
-  const file = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? raw as Record<string, unknown> : null;
+  const file = typeof raw === 'object' && raw !== null && !Array.isArray(raw) ? (raw as Record<string, unknown>) : null;
   if (file?.['preset'] !== 'rocketchat') return { raw, notices: [], tookInstances: false };
   const field = TOP_FIELDS.rocketchat;
   const quiet = new Problems();

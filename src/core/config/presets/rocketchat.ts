@@ -36,8 +36,9 @@ export const BUNDLE_FILE = '.meteor/local/build/main.js';
 /** The box Rocket.Chat prints 100 ms after Meteor.startup (apps/meteor/server/startup/serverRunning.ts). */
 export const READY_LINE = 'SERVER RUNNING';
 export const REBUILT_LINE = '^=> Meteor server restarted';
-export const LICENCE_NOTICE = 'Rocket.Chat: without an Enterprise licence (the `scalability` module) instances do not broadcast events to each other: '
-  + 'typing indicators, presence and some notifications stay on the instance where they happen, and admins see "You are operating multiple instances without an active enterprise license".';
+export const LICENCE_NOTICE =
+  'Rocket.Chat: without an Enterprise licence (the `scalability` module) instances do not broadcast events to each other: ' +
+  'typing indicators, presence and some notifications stay on the instance where they happen, and admins see "You are operating multiple instances without an active enterprise license".';
 
 const readiness = (startTimeout: string) => ({
   http: { path: '/api/info', interval: '1s', timeout: '5s' },

@@ -14,7 +14,10 @@ class FakeOut extends Writable {
   readonly writes: string[] = [];
   readonly writtenAt: number[] = [];
   private readonly written = new Condition();
-  constructor(private readonly delayMs = 0, highWaterMark = 16 * 1024 * 1024) {
+  constructor(
+    private readonly delayMs = 0,
+    highWaterMark = 16 * 1024 * 1024,
+  ) {
     super({ highWaterMark, decodeStrings: false });
   }
   override _write(chunk: string | Buffer, _encoding: BufferEncoding, done: (error?: Error | null) => void): void {
@@ -59,7 +62,7 @@ test('long names widen the column for later lines', async () => {
   assert.deepEqual(out.lines, ['frontend-12 | x', 'app-1       | y']);
 });
 
-test('with colour: a stable colour per source, and a reset after the app\'s own codes', async () => {
+test("with colour: a stable colour per source, and a reset after the app's own codes", async () => {
   const out = new FakeOut();
   const printer = new ConsolePrinter({ out, color: true });
   printer.print(line('app-1', 'plain'));

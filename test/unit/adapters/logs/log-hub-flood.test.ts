@@ -44,7 +44,11 @@ test('a flooding child does not stall the event loop', async (t) => {
   const exited = once(child, 'exit');
   // As spawnCommand feeds an instance's output: one chunk per event-loop turn, split into lines.
   const stdout = hub.lineWriter('app-1', 'stdout');
-  readFairly(child.stdout, (chunk) => stdout.write(chunk), () => stdout.end());
+  readFairly(
+    child.stdout,
+    (chunk) => stdout.write(chunk),
+    () => stdout.end(),
+  );
 
   // The lag of a 5 ms timer is how late everything else in lb-dev would be.
   const lags: number[] = [];
@@ -72,7 +76,9 @@ test('a flooding child does not stall the event loop', async (t) => {
   const maxLagMs = lags.at(-1) ?? 0;
   const p99LagMs = lags[Math.floor(lags.length * 0.99)] ?? 0;
   t.diagnostic(`${Math.round(lines / seconds)} lines/s into the hub; timer lag p99 ${p99LagMs.toFixed(1)} ms, max ${maxLagMs.toFixed(1)} ms`);
-  t.diagnostic(`console: ${printer.droppedLines} lines dropped, ${(consoleBytes / 1e6).toFixed(1)} MB printed; file: ${stats?.fileDroppedLines} lines dropped; follower: ${followed} received, ${follower.dropped()} dropped`);
+  t.diagnostic(
+    `console: ${printer.droppedLines} lines dropped, ${(consoleBytes / 1e6).toFixed(1)} MB printed; file: ${stats?.fileDroppedLines} lines dropped; follower: ${followed} received, ${follower.dropped()} dropped`,
+  );
 
   assert.ok(lines > 1000, `only ${lines} lines in ${seconds.toFixed(1)}s`);
   // p99 carries the claim; the max is looser because on a loaded machine the OS alone

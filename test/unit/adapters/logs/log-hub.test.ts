@@ -31,14 +31,23 @@ test('append numbers lines across sources and recent() merges them by seq', asyn
   hub.append('app-1', 'stderr', 'a2');
   hub.event('app-2', 'ready after 2.1s');
   const all = hub.recent(null, 10);
-  assert.deepEqual(all.map((l) => [l.seq, l.source, l.stream, l.text]), [
-    [1, 'app-1', 'stdout', 'a1'],
-    [2, 'app-2', 'stdout', 'b1'],
-    [3, 'app-1', 'stderr', 'a2'],
-    [4, 'app-2', 'event', 'ready after 2.1s'],
-  ]);
-  assert.deepEqual(hub.recent(null, 2).map((l) => l.text), ['a2', 'ready after 2.1s']);
-  assert.deepEqual(hub.recent(['app-1'], 10).map((l) => l.text), ['a1', 'a2']);
+  assert.deepEqual(
+    all.map((l) => [l.seq, l.source, l.stream, l.text]),
+    [
+      [1, 'app-1', 'stdout', 'a1'],
+      [2, 'app-2', 'stdout', 'b1'],
+      [3, 'app-1', 'stderr', 'a2'],
+      [4, 'app-2', 'event', 'ready after 2.1s'],
+    ],
+  );
+  assert.deepEqual(
+    hub.recent(null, 2).map((l) => l.text),
+    ['a2', 'ready after 2.1s'],
+  );
+  assert.deepEqual(
+    hub.recent(['app-1'], 10).map((l) => l.text),
+    ['a1', 'a2'],
+  );
   assert.deepEqual(hub.recent(['nope'], 10), []);
   assert.deepEqual(hub.sources(), ['app-1', 'app-2']);
   await hub.close();
@@ -48,8 +57,14 @@ test('the ring buffer keeps the newest ringBufferLines per source', async () => 
   const hub = newHub({ ringBufferLines: 3 });
   for (let i = 0; i < 10; i++) hub.append('app-1', 'stdout', `a${i}`);
   hub.append('app-2', 'stdout', 'b');
-  assert.deepEqual(hub.recent(['app-1'], 100).map((l) => l.text), ['a7', 'a8', 'a9']);
-  assert.deepEqual(hub.recent(null, 100).map((l) => l.text), ['a7', 'a8', 'a9', 'b']);
+  assert.deepEqual(
+    hub.recent(['app-1'], 100).map((l) => l.text),
+    ['a7', 'a8', 'a9'],
+  );
+  assert.deepEqual(
+    hub.recent(null, 100).map((l) => l.text),
+    ['a7', 'a8', 'a9', 'b'],
+  );
   await hub.close();
 });
 
@@ -68,7 +83,13 @@ test('writes one file per source in the documented line format', async () => {
   assert.match(lines[2] as string, /Z stdout two ⏎ lines$/);
   assert.equal(hub.filePath('weird/name'), join(hub.dir, 'weird_name.log'));
   assert.match(await readFile(hub.filePath('weird/name'), 'utf8'), /stdout x\n$/);
-  assert.deepEqual(hub.stats().map((s) => [s.source, s.lines, s.fileDroppedLines]), [['app-1', 3, 0], ['weird/name', 1, 0]]);
+  assert.deepEqual(
+    hub.stats().map((s) => [s.source, s.lines, s.fileDroppedLines]),
+    [
+      ['app-1', 3, 0],
+      ['weird/name', 1, 0],
+    ],
+  );
   await hub.close();
 });
 
@@ -77,9 +98,15 @@ test('lineWriter splits raw chunks into lines', async () => {
   const out = hub.lineWriter('app-1', 'stdout');
   out.write(Buffer.from('par'));
   out.write('tial\r\nnext\nunterminated');
-  assert.deepEqual(hub.recent(null, 10).map((l) => l.text), ['partial', 'next']);
+  assert.deepEqual(
+    hub.recent(null, 10).map((l) => l.text),
+    ['partial', 'next'],
+  );
   out.end();
-  assert.deepEqual(hub.recent(null, 10).map((l) => l.text), ['partial', 'next', 'unterminated']);
+  assert.deepEqual(
+    hub.recent(null, 10).map((l) => l.text),
+    ['partial', 'next', 'unterminated'],
+  );
   await hub.close();
 });
 
@@ -121,11 +148,15 @@ test('a slow subscriber loses lines (counted) without slowing append() or other 
   const hub = newHub({ ringBufferLines: 10_000 });
   const slowGot: LogLine[] = [];
   const fastGot: LogLine[] = [];
-  const slow = hub.subscribe(null, async (line) => {
-    slowGot.push(line);
-    delivered.notify();
-    await sleep(20); // a client socket that is not reading
-  }, { maxQueued: 5 });
+  const slow = hub.subscribe(
+    null,
+    async (line) => {
+      slowGot.push(line);
+      delivered.notify();
+      await sleep(20); // a client socket that is not reading
+    },
+    { maxQueued: 5 },
+  );
   const fast = hub.subscribe(null, (line) => {
     fastGot.push(line);
     delivered.notify();
@@ -137,7 +168,10 @@ test('a slow subscriber loses lines (counted) without slowing append() or other 
 
   await delivered.until(() => fastGot.length >= 5000 && slowGot.length >= 5, 'both subscribers served');
   assert.equal(slow.dropped(), 4995);
-  assert.deepEqual(slowGot.map((l) => l.text), ['line 0', 'line 1', 'line 2', 'line 3', 'line 4']);
+  assert.deepEqual(
+    slowGot.map((l) => l.text),
+    ['line 0', 'line 1', 'line 2', 'line 3', 'line 4'],
+  );
   assert.equal(fastGot.length, 5000);
   assert.equal(fast.dropped(), 0);
   assert.ok(appendMs < 1000, `5000 appends took ${appendMs.toFixed(0)}ms`);
@@ -184,6 +218,9 @@ test('a log file that cannot be written is reported once as an lb-dev event', as
   const events = hub.recent(['lb-dev'], 10).map((l) => l.text);
   assert.equal(events.filter((text) => /cannot write .*app-1\.log/.test(text)).length, 1, events.join('\n'));
   assert.ok(events.length <= 2 && events.every((text) => text.startsWith('cannot write')), events.join('\n'));
-  assert.deepEqual(hub.recent(['app-1'], 10).map((l) => l.text), ['x', 'y']);
+  assert.deepEqual(
+    hub.recent(['app-1'], 10).map((l) => l.text),
+    ['x', 'y'],
+  );
   await hub.close();
 });

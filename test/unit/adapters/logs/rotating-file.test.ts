@@ -117,8 +117,14 @@ test('readTail reads the last n lines across the current and rotated files', asy
   // Kept: .3 = 9..11, .2 = 12..14, .1 = 15..17, current = 18..19
   assert.deepEqual(await readTail(path, 3, 4), [16, 17, 18, 19].map(line));
   assert.deepEqual(await readTail(path, 3, 2), [18, 19].map(line));
-  assert.deepEqual(await readTail(path, 3, 100), Array.from({ length: 11 }, (_, k) => line(k + 9)));
-  assert.deepEqual(await readTail(path, 1, 100), Array.from({ length: 5 }, (_, k) => line(k + 15)));
+  assert.deepEqual(
+    await readTail(path, 3, 100),
+    Array.from({ length: 11 }, (_, k) => line(k + 9)),
+  );
+  assert.deepEqual(
+    await readTail(path, 1, 100),
+    Array.from({ length: 5 }, (_, k) => line(k + 15)),
+  );
   assert.deepEqual(await readTail(join(dir, 'tail', 'missing.log'), 3, 5), []);
   assert.deepEqual(await readTail(path, 3, 0), []);
 });

@@ -32,7 +32,11 @@ test(`signalProcessTree reaches every process once, the outsider included (table
   const tree = await liveTree(ROLES);
   await signalProcessTree(tree.leader, 'SIGTERM');
   await waitUntil(() => ROLES.every((role) => tree.terms(role) >= 1), { timeoutMs: 5_000, what: () => `a SIGTERM to each; output:\n${tree.output()}` });
-  await holdsFor(() => ROLES.every((role) => tree.terms(role) === 1), 200, () => `exactly one SIGTERM each; output:\n${tree.output()}`);
+  await holdsFor(
+    () => ROLES.every((role) => tree.terms(role) === 1),
+    200,
+    () => `exactly one SIGTERM each; output:\n${tree.output()}`,
+  );
   assert.ok(everyone(tree).every(pidAlive), 'they ignore it');
 });
 
@@ -45,7 +49,11 @@ test('stopProcessTree: a tree that ignores SIGTERM is SIGKILLed after the grace,
   for (const pid of everyone(tree)) assert.equal(pidAlive(pid), false, `pid ${pid} gone`);
   assert.equal(await groupLive(tree.leader), false);
   assert.ok(took >= 380 && took < 8_000, `SIGKILL only after the grace, and bounded (took ${took} ms)`);
-  assert.deepEqual(ROLES.map((role) => tree.terms(role)), [1, 1, 1, 1], tree.output());
+  assert.deepEqual(
+    ROLES.map((role) => tree.terms(role)),
+    [1, 1, 1, 1],
+    tree.output(),
+  );
 });
 
 test('stopProcessTree: an outsider that ignores SIGTERM is followed up after its parent has left', async () => {
@@ -91,12 +99,17 @@ test('the same tests pass with the portable table (ps + lsof)', { skip: process.
   // Without NODE_TEST_CONTEXT: else the inner runner reports to ours in its binary form, not as text.
   const { NODE_TEST_CONTEXT: _context, ...env } = process.env;
   const child = spawn(process.execPath, ['--import', TSX, '--test', '--test-reporter=tap', fileURLToPath(import.meta.url)], {
-    env: { ...env, LB_DEV_PROCESS_TABLE: 'portable' }, stdio: ['ignore', 'pipe', 'pipe'],
+    env: { ...env, LB_DEV_PROCESS_TABLE: 'portable' },
+    stdio: ['ignore', 'pipe', 'pipe'],
   });
   let output = '';
-  child.stdout!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-  child.stderr!.on('data', (chunk: Buffer) => { output += chunk.toString('utf8'); });
-  const [code] = await once(child, 'exit') as [number | null];
+  child.stdout!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  child.stderr!.on('data', (chunk: Buffer) => {
+    output += chunk.toString('utf8');
+  });
+  const [code] = (await once(child, 'exit')) as [number | null];
   assert.equal(code, 0, output);
   assert.match(output, /table: portable/);
   assert.match(output, /^# pass 6$/m, output);

@@ -15,23 +15,32 @@ after(() => {
 });
 const linux = process.platform === 'linux' ? false : 'the /proc table is Linux only';
 
-for (const [name, table, skip] of [['/proc', procTable(), linux], ['ps', psTable(), false]] as Array<[string, ProcessTable, string | false]>) {
+for (const [name, table, skip] of [
+  ['/proc', procTable(), linux],
+  ['ps', psTable(), false],
+] as Array<[string, ProcessTable, string | false]>) {
   describe(`leftovers with the ${name} table`, { skip }, () => {
-    it('finds the groups of the marked processes (the outsider\'s group too), with start times, and stops them all', async () => {
+    it("finds the groups of the marked processes (the outsider's group too), with start times, and stops them all", async () => {
       const stateDir = `/tmp/lb-dev-leftovers-test-${process.pid}-${name.length}`;
       const tree = await startLiveTree({ ignoreTerm: ['GRANDCHILD'], env: { LB_DEV_STATE_DIR: stateDir } });
       trees.push(tree);
       const groups = await findLeftoverGroups(stateDir, table);
       const byGroup = new Map(groups.map((group) => [group.pgid, group.members.map((member) => member.pid).sort((a, b) => a - b)]));
-      assert.deepEqual(byGroup.get(tree.leader), [tree.leader, tree.child, tree.grandchild].sort((a, b) => a - b));
+      assert.deepEqual(
+        byGroup.get(tree.leader),
+        [tree.leader, tree.child, tree.grandchild].sort((a, b) => a - b),
+      );
       assert.deepEqual(byGroup.get(tree.outsider), [tree.outsider]);
       assert.equal(groups.length, 2);
       const now = Date.now() / 1000;
       assert.ok(groups.flatMap((group) => group.members).every((member) => Math.abs(now - member.startTime) < 120));
-      assert.deepEqual(await findLeftoverGroups(`${stateDir}-other`, table), [], 'another state dir\'s marker is not ours');
+      assert.deepEqual(await findLeftoverGroups(`${stateDir}-other`, table), [], "another state dir's marker is not ours");
 
       const stopped = await stopLeftovers(stateDir, 300, table);
-      assert.deepEqual(stopped.sort((a, b) => a - b), [tree.leader, tree.outsider].sort((a, b) => a - b));
+      assert.deepEqual(
+        stopped.sort((a, b) => a - b),
+        [tree.leader, tree.outsider].sort((a, b) => a - b),
+      );
       for (const pid of [tree.leader, tree.child, tree.grandchild, tree.outsider]) assert.equal(pidAlive(pid), false, `pid ${pid} stopped`);
       assert.equal(tree.terms('GRANDCHILD'), 1, 'one SIGTERM, then SIGKILL after the grace');
     });

@@ -36,9 +36,18 @@ test('SIGKILL of the stand-in for `up`: its labelled container is removed within
       return (error as { statusCode?: number }).statusCode === 404;
     }
   };
-  const removed = await waitUntil(gone, { timeoutMs: 5_000, what: `container ${container.id} removed (see ${join(dir, 'lifeline.log')})` }).catch(async (error: Error) => {
-    throw new Error(`${error.message}\nlifeline.log:\n${await readFile(join(dir, 'lifeline.log'), 'utf8').catch(() => '(none)')}`);
-  });
+  const removed = await waitUntil(gone, { timeoutMs: 5_000, what: `container ${container.id} removed (see ${join(dir, 'lifeline.log')})` }).catch(
+    async (error: Error) => {
+      throw new Error(`${error.message}\nlifeline.log:\n${await readFile(join(dir, 'lifeline.log'), 'utf8').catch(() => '(none)')}`);
+    },
+  );
   assert.equal(removed, true);
-  await waitUntil(() => stat(join(dir, 'lifeline.json')).then(() => false, () => true), { timeoutMs: 5_000, what: 'the reaper to delete the record when done' });
+  await waitUntil(
+    () =>
+      stat(join(dir, 'lifeline.json')).then(
+        () => false,
+        () => true,
+      ),
+    { timeoutMs: 5_000, what: 'the reaper to delete the record when done' },
+  );
 });

@@ -29,7 +29,11 @@ const everyone = (tree: Tree) => [tree.leader, ...tree.grandchildren];
 const recordFile = (dir: string) => join(dir, 'lifeline.json');
 /** The record and any copy the reaper claimed (lifeline.json.<pid>). */
 const recordFiles = async (dir: string) => (await readdir(dir)).filter((name) => name.startsWith('lifeline.json'));
-const exists = (file: string) => stat(file).then(() => true, () => false);
+const exists = (file: string) =>
+  stat(file).then(
+    () => true,
+    () => false,
+  );
 
 test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is gone, and so is the watchdog', async () => {
   const dir = await stateDir();
@@ -39,7 +43,10 @@ test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is g
   const killedAt = Date.now();
   parent.kill('SIGKILL');
   await exited;
-  await waitUntil(() => !everyone(tree).some(pidAlive), { timeoutMs: 2_000, what: () => `the tree gone within 2 s; alive: ${everyone(tree).filter(pidAlive)}` });
+  await waitUntil(() => !everyone(tree).some(pidAlive), {
+    timeoutMs: 2_000,
+    what: () => `the tree gone within 2 s; alive: ${everyone(tree).filter(pidAlive)}`,
+  });
   const tookMs = Date.now() - killedAt;
   await waitUntil(() => !pidAlive(tree.watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit after its cleanup' });
   const log = await readFile(join(dir, 'lifeline.log'), 'utf8');
@@ -48,7 +55,7 @@ test('the stand-in for `up` is SIGKILLed: within 2 s its whole process tree is g
   assert.deepEqual(await recordFiles(dir), [], 'the reaper deletes the record (its claimed copy) when done');
 });
 
-test('the record on disk: owner-only, the recorded group with its leader\'s start time, rewritten on forget', async () => {
+test("the record on disk: owner-only, the recorded group with its leader's start time, rewritten on forget", async () => {
   const dir = await stateDir();
   const { tree } = await startParent(dir, cleanups);
   assert.equal((await stat(recordFile(dir))).mode & 0o777, 0o600);
@@ -56,8 +63,10 @@ test('the record on disk: owner-only, the recorded group with its leader\'s star
   const startTime = await startTimeOf(processTable(), tree.leader);
   assert.ok(startTime !== null && Math.abs(Date.now() / 1000 - startTime) < 120, `a start time in seconds since the epoch: ${startTime}`);
   const recorded = () => readFile(recordFile(dir), 'utf8').then((text) => JSON.parse(text) as unknown);
-  await waitUntil(async () => JSON.stringify(await recorded()) === JSON.stringify({ groups: [[tree.leader, startTime]], containers: [], usedDocker: false }),
-    { timeoutMs: 5_000, what: "the start time in the record" });
+  await waitUntil(async () => JSON.stringify(await recorded()) === JSON.stringify({ groups: [[tree.leader, startTime]], containers: [], usedDocker: false }), {
+    timeoutMs: 5_000,
+    what: 'the start time in the record',
+  });
 
   const other = await stateDir();
   const lifeline = await startLifeline({ stateDir: other, log: console });
@@ -118,7 +127,9 @@ test('a process that only started a lifeline exits on its own: the lifeline hold
   const child = spawn(process.execPath, ['--import', TSX, '--input-type=module', '-e', script], { stdio: ['ignore', 'pipe', 'inherit'] });
   cleanups.push(() => killHard(child.pid!));
   let out = '';
-  child.stdout!.on('data', (chunk: Buffer) => { out += chunk.toString(); });
+  child.stdout!.on('data', (chunk: Buffer) => {
+    out += chunk.toString();
+  });
   const code = await new Promise((resolve) => child.once('exit', resolve));
   assert.equal(code, 0);
   const watchdog = Number(out.trim());
@@ -126,23 +137,29 @@ test('a process that only started a lifeline exits on its own: the lifeline hold
   await waitUntil(() => !pidAlive(watchdog), { timeoutMs: 2_000, what: 'the watchdog to exit with its parent' });
 });
 
-test('the idle watchdog is a small sh (not a Node process), found by the reaper\'s name and the state dir in its command line', async (t) => {
+test("the idle watchdog is a small sh (not a Node process), found by the reaper's name and the state dir in its command line", async (t) => {
   const dir = await stateDir();
   const lifeline = await startLifeline({ stateDir: dir, log: console });
   cleanups.push(() => killHard(lifeline.pid));
   assert.equal((await readFile(`/proc/${lifeline.pid}/comm`, 'utf8')).trim(), 'sh');
   const args = (await readFile(`/proc/${lifeline.pid}/cmdline`, 'utf8')).split('\0').filter(Boolean);
-  assert.ok(args.some((arg) => arg.includes('lifeline-watchdog')), args.join(' '));
+  assert.ok(
+    args.some((arg) => arg.includes('lifeline-watchdog')),
+    args.join(' '),
+  );
   assert.equal(args.at(-1), dir);
   // Idle: blocked in read(2) on the pipe.
-  await waitUntil(async () => (await readFile(`/proc/${lifeline.pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('S'), { timeoutMs: 2_000, what: 'the switch to block on its pipe' });
+  await waitUntil(async () => (await readFile(`/proc/${lifeline.pid}/stat`, 'utf8')).split(') ')[1]!.startsWith('S'), {
+    timeoutMs: 2_000,
+    what: 'the switch to block on its pipe',
+  });
   const rssKb = Number(/VmRSS:\s+(\d+) kB/.exec(await readFile(`/proc/${lifeline.pid}/status`, 'utf8'))?.[1]);
   t.diagnostic(`the idle watchdog's RSS: ${rssKb} kB`);
   assert.ok(rssKb > 0 && rssKb < 5 * 1024, `the idle watchdog's RSS: ${rssKb} kB`);
   await lifeline.release();
 });
 
-test("the watchdog runs in its own session, and a release resolves once it has exited", async () => {
+test('the watchdog runs in its own session, and a release resolves once it has exited', async () => {
   const dir = await stateDir();
   const warnings: string[] = [];
   const lifeline = await startLifeline({ stateDir: dir, log: { warn: (m) => warnings.push(m) } });
@@ -150,7 +167,11 @@ test("the watchdog runs in its own session, and a release resolves once it has e
   assert.ok(pidAlive(lifeline.pid));
   // Its own session and group: a group kill aimed at us does not reach it.
   const stat = await readFile(`/proc/${lifeline.pid}/stat`, 'utf8');
-  const [pgid, sid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ').slice(2, 4).map(Number);
+  const [pgid, sid] = stat
+    .slice(stat.lastIndexOf(')') + 2)
+    .split(' ')
+    .slice(2, 4)
+    .map(Number);
   assert.deepEqual([pgid, sid], [lifeline.pid, lifeline.pid]);
   assert.throws(() => lifeline.watchGroup(1), /process group id > 1/);
   await lifeline.release();
@@ -161,7 +182,9 @@ test("the watchdog runs in its own session, and a release resolves once it has e
 test('a watchdog that dies is reported through log.warn', async () => {
   const dir = await stateDir();
   let resolveWarned: (m: string) => void = () => {};
-  const warned = new Promise<string>((resolve) => { resolveWarned = resolve; });
+  const warned = new Promise<string>((resolve) => {
+    resolveWarned = resolve;
+  });
   const lifeline = await startLifeline({ stateDir: dir, log: { warn: resolveWarned } });
   // The lifeline holds no event loop: something else (here a timer, in `up` its servers) must.
   const keepAlive = setInterval(() => {}, 1_000);

@@ -46,18 +46,24 @@ export async function startLiveTree(opts: { ignoreTerm?: readonly Role[]; env?: 
   const startGrandchild = `spawn(${node}, ['-e', ${JSON.stringify(grandchild)}], { stdio: 'inherit' });`;
   const child = script('CHILD', ignore, `console.log('CHILD ' + process.pid); ${startGrandchild} ${idle}`);
   const outsider = script('OUTSIDER', ignore, `${listen} ${idle}`);
-  const leader = script('LEADER', ignore, [
-    `spawn(${node}, ['-e', ${JSON.stringify(child)}], { stdio: 'inherit' });`,
-    `spawn(${node}, ['-e', ${JSON.stringify(outsider)}], { stdio: 'inherit', detached: true });`,
-    idle,
-  ].join(' '));
+  const leader = script(
+    'LEADER',
+    ignore,
+    [
+      `spawn(${node}, ['-e', ${JSON.stringify(child)}], { stdio: 'inherit' });`,
+      `spawn(${node}, ['-e', ${JSON.stringify(outsider)}], { stdio: 'inherit', detached: true });`,
+      idle,
+    ].join(' '),
+  );
   const marker = `LB_DEV_TREE_TEST=${randomUUID()}`;
   const [name, value] = marker.split('=') as [string, string];
   const env = { ...process.env, ...opts.env, [name]: value };
   const proc = spawn(process.execPath, ['-e', leader], { detached: true, stdio: ['ignore', 'pipe', 'inherit'], env });
   let text = '';
   proc.stdout!.setEncoding('utf8');
-  proc.stdout!.on('data', (chunk: string) => { text += chunk; });
+  proc.stdout!.on('data', (chunk: string) => {
+    text += chunk;
+  });
   const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
   const found = (role: string) => new RegExp(`^${role} (\\d+)(?: (\\d+))?$`, 'm').exec(text);
   let outsiderPid = 0;
@@ -80,8 +86,17 @@ export async function startLiveTree(opts: { ignoreTerm?: readonly Role[]; env?: 
   const [, outsiderText, outsiderPort] = found('OUTSIDER')!;
   outsiderPid = Number(outsiderText);
   return {
-    process: proc, leader: proc.pid!, child: Number(found('CHILD')![1]), grandchild: Number(grandchildPid), outsider: outsiderPid,
-    grandchildPort: Number(grandchildPort), outsiderPort: Number(outsiderPort), marker, exited, output: () => text, kill,
+    process: proc,
+    leader: proc.pid!,
+    child: Number(found('CHILD')![1]),
+    grandchild: Number(grandchildPid),
+    outsider: outsiderPid,
+    grandchildPort: Number(grandchildPort),
+    outsiderPort: Number(outsiderPort),
+    marker,
+    exited,
+    output: () => text,
+    kill,
     terms: (role) => text.split('\n').filter((line) => line === `${role} TERM`).length,
   };
 }

@@ -3,7 +3,15 @@ import { spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { describe, it } from 'node:test';
 import {
-  listPids, listeningSockets, parseBootTime, parseListeningSockets, parseProcStat, readBootTime, readEnviron, readProcStat, socketInodes,
+  listPids,
+  listeningSockets,
+  parseBootTime,
+  parseListeningSockets,
+  parseProcStat,
+  readBootTime,
+  readEnviron,
+  readProcStat,
+  socketInodes,
 } from '../../../../src/adapters/process/proc.js';
 
 const linux = process.platform === 'linux' ? false : 'reads /proc (Linux only)';
@@ -16,7 +24,7 @@ describe('parseProcStat', () => {
   it('answers null for text that is not a stat line', () => {
     for (const text of ['', 'no parens here', '12 (short) S 1', '12 )x( S 1 2 3']) assert.equal(parseProcStat(text), null, JSON.stringify(text));
   });
-  it('reads the boot time from /proc/stat\'s btime line', () => {
+  it("reads the boot time from /proc/stat's btime line", () => {
     assert.equal(parseBootTime('cpu  1 2 3\nintr 5\nbtime 1796613392\nprocesses 9\n'), 1796613392);
     assert.equal(parseBootTime('cpu  1 2 3\n'), null);
   });
@@ -25,7 +33,9 @@ describe('parseProcStat', () => {
 describe('reading /proc', { skip: linux }, () => {
   it('reads a live child: its parent, its own process group, its environment', async () => {
     const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)'], {
-      detached: true, stdio: 'ignore', env: { PATH: process.env.PATH ?? '', LB_DEV_PROC_TEST: 'yes' },
+      detached: true,
+      stdio: 'ignore',
+      env: { PATH: process.env.PATH ?? '', LB_DEV_PROC_TEST: 'yes' },
     });
     try {
       await once(child, 'spawn');
@@ -55,12 +65,20 @@ describe('listening sockets', () => {
       '   1: 0100007F:0BB8 0100007F:C350 01 00000000:00000000 00:00000000 00000000     0        0 820961 1 00000000ad68134c 100 0 0 10 0',
       '   2: 00000000000000000000000000000000:1F90 00000000000000000000000000000000:0000 0A 00000000:00000000 00:00000000 00000000  1000        0 777 1 0 100 0 0 10 0',
     ].join('\n');
-    assert.deepEqual([...parseListeningSockets(text)], [[820869, 0x837b], [777, 8080]]);
+    assert.deepEqual(
+      [...parseListeningSockets(text)],
+      [
+        [820869, 0x837b],
+        [777, 8080],
+      ],
+    );
   });
   it('sees what a real process listens on: its socket inode in /proc/net/tcp', { skip: linux }, async () => {
-    const child = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], { stdio: ['ignore', 'pipe', 'inherit'] });
+    const child = spawn(process.execPath, ['-e', "const s = require('net').createServer().listen(0, '127.0.0.1', () => console.log(s.address().port))"], {
+      stdio: ['ignore', 'pipe', 'inherit'],
+    });
     try {
-      const [chunk] = await once(child.stdout!, 'data') as [Buffer];
+      const [chunk] = (await once(child.stdout!, 'data')) as [Buffer];
       const port = Number(chunk.toString().trim());
       const sockets = await listeningSockets();
       const ports = (await socketInodes(child.pid!)).map((inode) => sockets?.get(inode)).filter((p) => p !== undefined);

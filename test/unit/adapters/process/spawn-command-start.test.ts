@@ -38,10 +38,12 @@ test('a command that runs has no spawnError, whatever its exit', async () => {
 test('a shell command line runs through sh with its operators intact', async () => {
   let output = '';
   const child = spawnCommand({
-    command: 'echo one && FOO=bar sh -c \'echo $FOO\'; exit 4',
+    command: "echo one && FOO=bar sh -c 'echo $FOO'; exit 4",
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '' },
-    onOutput: (_s, chunk) => { output += chunk.toString('utf8'); },
+    onOutput: (_s, chunk) => {
+      output += chunk.toString('utf8');
+    },
   });
   started.push(child);
   assert.deepEqual(await child.exited, { code: 4, signal: null });
@@ -75,7 +77,9 @@ test('execIfSimple: exec only where it cannot change what runs', () => {
 test('onOutputEnd: once per stream, after the last of its output', async () => {
   const seen: string[] = [];
   let done!: () => void;
-  const ended = new Promise<void>((resolve) => { done = resolve; });
+  const ended = new Promise<void>((resolve) => {
+    done = resolve;
+  });
   const child = spawnCommand({
     command: `printf 'first\\nlast without newline'; printf 'err' >&2`,
     cwd: ROOT,
@@ -90,6 +94,15 @@ test('onOutputEnd: once per stream, after the last of its output', async () => {
   await ended;
   const stdout = seen.filter((s) => s.startsWith('stdout:'));
   assert.equal(stdout.at(-1), 'stdout:end');
-  assert.equal(stdout.slice(0, -1).map((s) => s.slice('stdout:'.length)).join(''), 'first\nlast without newline');
-  assert.deepEqual(seen.filter((s) => s.startsWith('stderr:')), ['stderr:err', 'stderr:end']);
+  assert.equal(
+    stdout
+      .slice(0, -1)
+      .map((s) => s.slice('stdout:'.length))
+      .join(''),
+    'first\nlast without newline',
+  );
+  assert.deepEqual(
+    seen.filter((s) => s.startsWith('stderr:')),
+    ['stderr:err', 'stderr:end'],
+  );
 });

@@ -42,7 +42,9 @@ async function start(command: string, extraEnv: Record<string, string> = {}) {
     command,
     cwd: ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', PORT: String(port), LB_DEV_INSTANCE: 'test', ...extraEnv },
-    onOutput: (_stream, chunk) => { output += chunk.toString('utf8'); },
+    onOutput: (_stream, chunk) => {
+      output += chunk.toString('utf8');
+    },
   });
   started.push(child);
   await waitUntil(() => output.includes(`listening on ${port}`), { timeoutMs: 10_000, what: () => `${command} listening; output: ${output}` });
@@ -91,7 +93,7 @@ test('stop(grace) ends a tree with grandchildren that ignore SIGTERM and hold th
   const kids = grandchildPids(output());
   assert.equal(kids.length, 2);
   for (const pid of kids) extraPids.add(pid);
-  assert.deepEqual(groupMembers(child.pid).sort(), [child.pid, ...kids].sort(), 'grandchildren are in the leader\'s group');
+  assert.deepEqual(groupMembers(child.pid).sort(), [child.pid, ...kids].sort(), "grandchildren are in the leader's group");
   await waitCatching(kids);
 
   const began = Date.now();
@@ -137,7 +139,9 @@ test('signal() reaches every process of the tree exactly once, including a child
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-sig-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const script = join(dir, 'graceful.cjs');
-  await writeFile(script, `
+  await writeFile(
+    script,
+    `
 const { spawn } = require('node:child_process');
 const kid = spawn(process.execPath, ['-e', "let n = 0; process.on('SIGTERM', () => console.log('KID SIGTERM ' + (++n))); setInterval(() => {}, 1000); console.log('KID READY')"], { detached: true, stdio: 'inherit' });
 console.log('KID ' + kid.pid);
@@ -147,7 +151,8 @@ process.on('SIGTERM', () => {
   if (n === 1) setTimeout(() => { console.log('LEADER graceful done'); process.exit(0); }, 300);
 });
 require('node:http').createServer().listen(+process.env.PORT, '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
-`);
+`,
+  );
   const { child, output } = await start(`node ${script}`);
   await waitUntil(() => output().includes('KID READY'), { what: 'the detached child' });
   const kid = Number(/KID (\d+)/.exec(output())![1]);
@@ -169,13 +174,16 @@ test('stop(grace) also ends a descendant in a group of its own that ignores SIGT
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-sig-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const script = join(dir, 'daemonizes.cjs');
-  await writeFile(script, `
+  await writeFile(
+    script,
+    `
 const { spawn } = require('node:child_process');
 const kid = spawn(process.execPath, ['-e', "process.on('SIGTERM', () => {}); setInterval(() => {}, 1000); console.log('KID READY')"], { detached: true, stdio: 'inherit' });
 console.log('KID ' + kid.pid);
 process.on('SIGTERM', () => process.exit(0)); // the parent leaves at once, its kid stays
 require('node:http').createServer().listen(+process.env.PORT, '127.0.0.1', () => console.log('listening on ' + process.env.PORT));
-`);
+`,
+  );
   const { child, output } = await start(`node ${script}`);
   await waitUntil(() => output().includes('KID READY'), { what: 'the detached child' });
   const kid = Number(/KID (\d+)/.exec(output())![1]);

@@ -47,8 +47,15 @@ describe('AccessLogCounter errors and requests without a backend', () => {
     try {
       const path = join(dir, 'access.log');
       const entry = (fields: Record<string, unknown>) => `${JSON.stringify(fields)}\n`;
-      await writeFile(path, entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 500 }) + entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 499 })
-        + entry({ ServiceURL: 'http://127.0.0.1:2/', DownstreamStatus: 502 }) + entry({ DownstreamStatus: 503 }) + entry({ ServiceURL: '', DownstreamStatus: 404 }) + 'not json\n');
+      await writeFile(
+        path,
+        entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 500 }) +
+          entry({ ServiceURL: 'http://127.0.0.1:1', DownstreamStatus: 499 }) +
+          entry({ ServiceURL: 'http://127.0.0.1:2/', DownstreamStatus: 502 }) +
+          entry({ DownstreamStatus: 503 }) +
+          entry({ ServiceURL: '', DownstreamStatus: 404 }) +
+          'not json\n',
+      );
       const counter = new AccessLogCounter(path);
       await counter.poll();
       assert.deepEqual(Object.fromEntries(counter.byUrl()), { 'http://127.0.0.1:1': 2, 'http://127.0.0.1:2': 1 });

@@ -48,7 +48,13 @@ describe('TraefikApi', () => {
   });
 
   const waits: Array<{ name: string; servers: string[] | null; expected: string[]; ok: boolean; lastSeen: string[] | null }> = [
-    { name: 'same servers in another order', servers: ['http://h:2', 'http://h:1'], expected: ['http://h:1', 'http://h:2'], ok: true, lastSeen: ['http://h:1', 'http://h:2'] },
+    {
+      name: 'same servers in another order',
+      servers: ['http://h:2', 'http://h:1'],
+      expected: ['http://h:1', 'http://h:2'],
+      ok: true,
+      lastSeen: ['http://h:1', 'http://h:2'],
+    },
     { name: 'trailing slash ignored', servers: ['http://h:1/'], expected: ['http://h:1'], ok: true, lastSeen: ['http://h:1/'] },
     { name: 'empty expected: service with no servers', servers: [], expected: [], ok: true, lastSeen: [] },
     { name: 'empty expected: service absent', servers: null, expected: [], ok: true, lastSeen: null },

@@ -68,7 +68,7 @@ describe('createOptions', () => {
     assert.equal('Env' in createOptions(buildContainerSpec(traefik)), false);
   });
 
-  it('copies, never shares, the spec\'s lists and maps', () => {
+  it("copies, never shares, the spec's lists and maps", () => {
     const spec = buildContainerSpec(traefik);
     const options = createOptions(spec);
     assert.notEqual(options.Cmd, spec.cmd);

@@ -42,7 +42,10 @@ test('up prints metricsUrl, lists it in status, and its series follow a real cra
 });
 
 test('metrics.port false: no endpoint, metricsUrl null', async (t) => {
-  const run = await LbDevRun.start({ groups: { app: { command: nodeFixture('http-ok.mjs'), instances: 1, ...FAST_GROUP } }, config: { metrics: { port: false } } });
+  const run = await LbDevRun.start({
+    groups: { app: { command: nodeFixture('http-ok.mjs'), instances: 1, ...FAST_GROUP } },
+    config: { metrics: { port: false } },
+  });
   t.after(() => run.cleanup());
   const report = await run.waitAllReady(1);
   assert.equal(report.metricsUrl, null);

@@ -35,15 +35,20 @@ test('the metrics endpoint serves instance, route, request and control series af
   const marker = `/lb-dev-metrics-test/${randomUUID()}`;
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-metrics-'));
   cleanups.push(() => rm(dir, { recursive: true, force: true }));
-  cleanups.push(() => { for (const pid of markedProcesses(marker)) killHard(pid); });
+  cleanups.push(() => {
+    for (const pid of markedProcesses(marker)) killHard(pid);
+  });
   const fast = { readiness: { http: { interval: '50ms', timeout: '500ms' } }, stopGracePeriod: '500ms' };
-  const config = resolveConfig({
-    groups: {
-      app: { command: nodeFixture('http-ok.mjs'), instances: 2, ...fast, restart: { initialDelay: '100ms' } },
-      // Listens, is ready, then exits with code 1: left down (restart off), so counts are exact.
-      crashy: { command: nodeFixture('crash-after.mjs'), instances: 1, env: { CRASH_AFTER: '700' }, ...fast, restart: { enabled: false } },
+  const config = resolveConfig(
+    {
+      groups: {
+        app: { command: nodeFixture('http-ok.mjs'), instances: 2, ...fast, restart: { initialDelay: '100ms' } },
+        // Listens, is ready, then exits with code 1: left down (restart off), so counts are exact.
+        crashy: { command: nodeFixture('crash-after.mjs'), instances: 1, env: { CRASH_AFTER: '700' }, ...fast, restart: { enabled: false } },
+      },
     },
-  }, { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' });
+    { source: null, overrides: {}, cwd: ROOT, demoCommand: 'node -e 0' },
+  );
 
   // A stand-in Traefik API that shows whatever was written: every route write gets confirmed.
   const traefik = new FakeTraefik();
@@ -53,18 +58,29 @@ test('the metrics endpoint serves instance, route, request and control series af
   const accessLog = join(dir, 'access.log');
   const requests = new AccessLogCounter(accessLog);
   const routes = new RouteReconciler({
-    serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer: config.balancer, defaultCertificate: true,
+    serviceName: 'lb-dev',
+    entryPoint: 'web',
+    backendHost: '127.0.0.1',
+    balancer: config.balancer,
+    defaultCertificate: true,
     writer: new DynamicConfigWriter({ dir: join(dir, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(dir, 'tmp') }),
     api: new TraefikApi(traefik.url),
     confirmTimeoutMs: 5_000,
   });
   const supervisor = new Supervisor({
-    config, ports, logs: { append: () => undefined, event: () => undefined }, balancerUrl: 'http://127.0.0.1:1',
+    config,
+    ports,
+    logs: { append: () => undefined, event: () => undefined },
+    balancerUrl: 'http://127.0.0.1:1',
     baseEnv: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? '/', LB_DEV_STATE_DIR: marker },
     routes,
   });
   cleanups.push(() => supervisor.stopAll());
-  supervisor.routes.observe({ written: (servers) => { traefik.servers = servers.map((s) => serverUrl('127.0.0.1', s.port)); } });
+  supervisor.routes.observe({
+    written: (servers) => {
+      traefik.servers = servers.map((s) => serverUrl('127.0.0.1', s.port));
+    },
+  });
 
   const metrics = new LbDevMetrics({
     instances: () => supervisor.status(),
@@ -80,7 +96,9 @@ test('the metrics endpoint serves instance, route, request and control series af
 
   const control = new ControlServer(join(dir, 'control.sock'), {
     status: async () => supervisor.status(),
-    kill: async () => { throw new LbDevError('INSTANCE_NOT_FOUND', 'no instance named "nope"'); },
+    kill: async () => {
+      throw new LbDevError('INSTANCE_NOT_FOUND', 'no instance named "nope"');
+    },
   });
   control.observeRequests((method, outcome) => metrics.controlRequest(method, outcome));
   await control.listen();
@@ -98,8 +116,13 @@ test('the metrics endpoint serves instance, route, request and control series af
   // Two requests to app-1 (one a 502), one to app-2, one answered with no backend at all.
   const url = (name: string) => serverUrl('127.0.0.1', app(name).port!);
   const line = (fields: Record<string, unknown>) => `${JSON.stringify(fields)}\n`;
-  await appendFile(accessLog, line({ ServiceURL: url('app-1'), DownstreamStatus: 200 }) + line({ ServiceURL: url('app-1'), DownstreamStatus: 502 })
-    + line({ ServiceURL: url('app-2'), DownstreamStatus: 200 }) + line({ DownstreamStatus: 503 }));
+  await appendFile(
+    accessLog,
+    line({ ServiceURL: url('app-1'), DownstreamStatus: 200 }) +
+      line({ ServiceURL: url('app-1'), DownstreamStatus: 502 }) +
+      line({ ServiceURL: url('app-2'), DownstreamStatus: 200 }) +
+      line({ DownstreamStatus: 503 }),
+  );
   await requests.poll();
 
   const client = await ControlClient.connect(join(dir, 'control.sock'), dir);

@@ -31,18 +31,24 @@ function exposeInChild(): ChildReport {
   return JSON.parse(execFileSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: ROOT, encoding: 'utf8' }));
 }
 
-test('the metrics registry uses prom-client\'s public index and exposes the catalog unchanged', () => {
+test("the metrics registry uses prom-client's public index and exposes the catalog unchanged", () => {
   const out = exposeInChild();
   const promClient = out.loaded.filter((f) => /prom-client[/\\]/.test(f));
-  assert.ok(promClient.some((f) => /prom-client[/\\]index\.js$/.test(f)), `prom-client's index loaded:\n${promClient.join('\n')}`);
-  assert.equal(out.globalMetrics, 0, 'nothing in prom-client\'s global registry');
+  assert.ok(
+    promClient.some((f) => /prom-client[/\\]index\.js$/.test(f)),
+    `prom-client's index loaded:\n${promClient.join('\n')}`,
+  );
+  assert.equal(out.globalMetrics, 0, "nothing in prom-client's global registry");
 
   // Every metric of the table, in its order, with its help and kind, and nothing else.
   const headers = out.text.split('\n').filter((line) => line.startsWith('# '));
   const expected = Object.values(METRICS).flatMap((m) => [`# HELP ${m.name} ${m.help}`, `# TYPE ${m.name} ${m.kind}`]);
   assert.deepEqual(headers, expected);
   const samples = out.text.split('\n').filter((line) => line !== '' && !line.startsWith('# '));
-  assert.ok(samples.every((line) => line.startsWith('lb_dev_')), samples.join('\n'));
+  assert.ok(
+    samples.every((line) => line.startsWith('lb_dev_')),
+    samples.join('\n'),
+  );
   assert.match(out.text, /^lb_dev_instance_restarts_total\{group="app",name="app-1"\} 1$/m);
   assert.match(out.text, /^lb_dev_instance_ready_seconds_bucket\{le="0\.25",group="app"\} 0\n/m);
   assert.match(out.text, /^lb_dev_instance_ready_seconds_bucket\{le="0\.5",group="app"\} 1\n/m);

@@ -21,14 +21,19 @@ const BINARY = '/usr/bin/prometheus';
 const missing = existsSync(BINARY) ? null : `${BINARY} is missing; run scripts/provide-prometheus.sh`;
 if (missing && process.env['LB_DEV_E2E_REQUIRED'] === '1') throw new Error(`required (LB_DEV_E2E_REQUIRED=1) but cannot run: ${missing}`);
 
-test('a Prometheus killed while it runs is started again and answers /-/ready, the restart counted', { skip: missing ?? false, timeout: 120_000 }, async (t) => {
+test('a Prometheus killed while it runs is started again and answers /-/ready, the restart counted', {
+  skip: missing ?? false,
+  timeout: 120_000,
+}, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-prom-sup-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const layout = stateLayout(join(dir, 'state'));
   await prepareStateDir(layout);
   const port = await freePort();
-  const config = resolveConfig({ stateDir: layout.root, monitoring: { mode: 'binary', binary: BINARY, port, scrapeInterval: '1s' } },
-    { source: null, overrides: {}, cwd: dir, demoCommand: 'node -e 0' });
+  const config = resolveConfig(
+    { stateDir: layout.root, monitoring: { mode: 'binary', binary: BINARY, port, scrapeInterval: '1s' } },
+    { source: null, overrides: {}, cwd: dir, demoCommand: 'node -e 0' },
+  );
   const logs = new LogHub({ dir: layout.logsDir, maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 200 });
   t.after(() => logs.close());
   const { part, service } = await createPrometheusPart({ config, layout, logs, ports: new PortAllocator('127.0.0.1'), metricsPort: null, traefikPort: null });
@@ -44,12 +49,16 @@ test('a Prometheus killed while it runs is started again and answers /-/ready, t
 
   process.kill(first, 'SIGKILL');
   await waitUntil(async () => part.status().health === 'healthy' && part.status().restarts === 1 && (await ready()), {
-    timeoutMs: 60_000, what: () => `Prometheus back and ready (status ${JSON.stringify(part.status())})\n${lines().join('\n')}`,
+    timeoutMs: 60_000,
+    what: () => `Prometheus back and ready (status ${JSON.stringify(part.status())})\n${lines().join('\n')}`,
   });
   const [second] = markedProcesses(layout.root);
   assert.ok(second !== undefined && second !== first && !pidAlive(first), 'a new prometheus process');
   assert.ok(lines().includes('ERROR: Prometheus was killed by SIGKILL: monitoring is off; starting Prometheus again'), lines().join('\n'));
-  assert.ok(lines().some((line) => line.startsWith(`Prometheus is back and ready at ${service.url}, `)), lines().join('\n'));
+  assert.ok(
+    lines().some((line) => line.startsWith(`Prometheus is back and ready at ${service.url}, `)),
+    lines().join('\n'),
+  );
 
   await part.stop();
   assert.equal(part.status().health, 'stopped');

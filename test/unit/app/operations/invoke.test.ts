@@ -32,14 +32,23 @@ before(async () => {
   dir = await mkdtemp(join(tmpdir(), 'lbdt-doors-'));
   logs = new LogHub({ dir: join(dir, 'logs'), maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 100 });
   const operations = createOperations({
-    supervisor: () => supervisor, logs, maxLogFiles: 2, requestShutdown: () => undefined,
+    supervisor: () => supervisor,
+    logs,
+    maxLogFiles: 2,
+    requestShutdown: () => undefined,
     status: () => ({ instances: supervisor.status() }) as StatusReport,
   });
   control = new ControlServer(join(dir, 'control.sock'), operationRoutes(operations));
   await control.listen();
   client = await ControlClient.connect(join(dir, 'control.sock'), dir);
   dashboard = await startDashboard({
-    port: await freePort(), supervisor, operations, requests: () => null, backendHost: '127.0.0.1', balancerUrl: 'http://127.0.0.1:1', stickyCookie: null,
+    port: await freePort(),
+    supervisor,
+    operations,
+    requests: () => null,
+    backendHost: '127.0.0.1',
+    balancerUrl: 'http://127.0.0.1:1',
+    stickyCookie: null,
   });
 });
 
@@ -65,9 +74,11 @@ async function overSocket(method: string, params: Record<string, unknown>): Prom
 async function overHttp(method: string, params: Record<string, unknown>): Promise<{ status: number; code: string; message: string }> {
   const url = new URL(dashboard.url);
   const res = await fetch(`${url.origin}/api/${method}`, {
-    method: 'POST', headers: { 'content-type': 'application/json', 'x-lb-dev-token': url.searchParams.get('token')! }, body: JSON.stringify(params),
+    method: 'POST',
+    headers: { 'content-type': 'application/json', 'x-lb-dev-token': url.searchParams.get('token')! },
+    body: JSON.stringify(params),
   });
-  const body = await res.json() as { error?: { code: string; message: string } };
+  const body = (await res.json()) as { error?: { code: string; message: string } };
   if (!body.error) throw new Error(`${method} ${JSON.stringify(params)} succeeded on the dashboard: ${JSON.stringify(body)}`);
   return { status: res.status, ...body.error };
 }
@@ -100,16 +111,25 @@ describe('the socket and the dashboard', () => {
   }
 
   it('refused params changed nothing: no instance was started', () => {
-    assert.deepEqual(supervisor.status().map((i) => [i.name, i.state]), [['app-1', 'stopped'], ['app-2', 'stopped']]);
+    assert.deepEqual(
+      supervisor.status().map((i) => [i.name, i.state]),
+      [
+        ['app-1', 'stopped'],
+        ['app-2', 'stopped'],
+      ],
+    );
   });
 });
 
-describe('the CLI\'s typed client', () => {
+describe("the CLI's typed client", () => {
   it('calls an operation and follows a stream to its result', async () => {
     const typed = await OperationsClient.connect(join(dir, 'control.sock'), dir);
     try {
       const report = await typed.call('status');
-      assert.deepEqual(report.instances.map((i) => i.name), ['app-1', 'app-2']);
+      assert.deepEqual(
+        report.instances.map((i) => i.name),
+        ['app-1', 'app-2'],
+      );
       logs.event('app-2', 'hello from the test');
       const lines: string[] = [];
       const result = await typed.stream('logs', { sources: ['2'], lines: 10 }, (data) => {

@@ -74,14 +74,23 @@ describe('operation params', () => {
   }
   for (const [name, raw, message] of bad) {
     it(`${name} ${JSON.stringify(raw)}: USAGE ${message}`, () => {
-      assert.throws(() => parseParams(name, raw), (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message));
+      assert.throws(
+        () => parseParams(name, raw),
+        (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message),
+      );
     });
   }
 
   it('has a good request and a bad one for every operation', () => {
     for (const name of Object.keys(OPERATION_PARAMS) as OperationName[]) {
-      assert.ok(good.some(([n]) => n === name), `a good ${name}`);
-      assert.ok(bad.some(([n]) => n === name), `a bad ${name}`);
+      assert.ok(
+        good.some(([n]) => n === name),
+        `a good ${name}`,
+      );
+      assert.ok(
+        bad.some(([n]) => n === name),
+        `a bad ${name}`,
+      );
     }
   });
 
@@ -102,7 +111,10 @@ describe('chaos params (the dashboard switch)', () => {
   ];
   for (const [raw, message] of refused) {
     it(`${JSON.stringify(raw)}: USAGE`, () => {
-      assert.throws(() => parseChaosParams(raw), (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message));
+      assert.throws(
+        () => parseChaosParams(raw),
+        (error: unknown) => isLbDevError(error) && error.code === 'USAGE' && message.test(error.message),
+      );
     });
   }
 });

@@ -22,7 +22,12 @@ const app1: RouteServer[] = [{ name: 'app-1', port: 4001 }];
 /** Resolves with the arguments of the next `event` of `routes`. */
 function next<K extends keyof RouteEvents>(routes: RouteReconciler, event: K): Promise<Parameters<RouteEvents[K]>> {
   return new Promise((resolve) => {
-    const off = routes.observe({ [event]: (...args: Parameters<RouteEvents[K]>) => { off(); resolve(args); } } as Partial<RouteEvents>);
+    const off = routes.observe({
+      [event]: (...args: Parameters<RouteEvents[K]>) => {
+        off();
+        resolve(args);
+      },
+    } as Partial<RouteEvents>);
   });
 }
 
@@ -44,8 +49,16 @@ describe('RouteReconciler heals', () => {
     seen = [];
     writer = new DynamicConfigWriter({ dir, fileName: 'lb-dev.yaml', tmpDir: join(root, 'tmp') });
     routes = new RouteReconciler({
-      serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer, defaultCertificate: true,
-      writer, api: new TraefikApi(fake.url), confirmTimeoutMs: 3_000, touchAfterMs: 150, retry: { initialDelayMs: 20, maxDelayMs: 200 },
+      serviceName: 'lb-dev',
+      entryPoint: 'web',
+      backendHost: '127.0.0.1',
+      balancer,
+      defaultCertificate: true,
+      writer,
+      api: new TraefikApi(fake.url),
+      confirmTimeoutMs: 3_000,
+      touchAfterMs: 150,
+      retry: { initialDelayMs: 20, maxDelayMs: 200 },
     });
     routes.observe({
       written: (servers) => seen.push(`written ${servers.map((s) => s.name)}`),
@@ -108,15 +121,28 @@ describe('RouteReconciler heals', () => {
     assert.ok(seen.filter((s) => s === 'failed').length >= 3, seen.join(', '));
   });
 
-  it('not confirmed within the timeout: status says so and since when; the touches go on and clear it when Traefik shows the servers', { timeout: 10_000 }, async () => {
+  it('not confirmed within the timeout: status says so and since when; the touches go on and clear it when Traefik shows the servers', {
+    timeout: 10_000,
+  }, async () => {
     const quick = new RouteReconciler({
-      serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer, defaultCertificate: true,
-      writer, api: new TraefikApi(fake.url), confirmTimeoutMs: 200, touchAfterMs: 50, retry: { initialDelayMs: 20, maxDelayMs: 100 },
+      serviceName: 'lb-dev',
+      entryPoint: 'web',
+      backendHost: '127.0.0.1',
+      balancer,
+      defaultCertificate: true,
+      writer,
+      api: new TraefikApi(fake.url),
+      confirmTimeoutMs: 200,
+      touchAfterMs: 50,
+      retry: { initialDelayMs: 20, maxDelayMs: 100 },
     });
     fake.servers = [url(4009)];
     quick.push({ servers: app1, cause: 'joined', instance: 'app-1', at: Date.now() });
     const status = await quick.flush();
-    assert.match(status.problem ?? '', /^routes not confirmed: Traefik's API did not show the written servers within 200ms .*saw \["http:\/\/127\.0\.0\.1:4009"\]\) since \d{4}-/);
+    assert.match(
+      status.problem ?? '',
+      /^routes not confirmed: Traefik's API did not show the written servers within 200ms .*saw \["http:\/\/127\.0\.0\.1:4009"\]\) since \d{4}-/,
+    );
     assert.equal(status.confirmed, false);
     await next(quick, 'touched');
     const healed = next(quick, 'confirmed');
@@ -142,7 +168,10 @@ describe('RouteReconciler heals', () => {
     fake.servers = [url(4001)];
     await routes.flush();
     const [, , written, confirmed, again] = exits;
-    assert.deepEqual(written?.map((e) => [e.name, e.at]), [['app-1', exitedAt]]);
+    assert.deepEqual(
+      written?.map((e) => [e.name, e.at]),
+      [['app-1', exitedAt]],
+    );
     assert.ok(written![0]!.ms >= 40 && written![0]!.ms < 1_000, `exit -> written ${written![0]!.ms}ms`);
     assert.ok(confirmed![0]!.ms >= written![0]!.ms, `exit -> confirmed ${confirmed![0]!.ms}ms`);
     assert.deepEqual(again, [], 'the return carries no exit');

@@ -37,8 +37,15 @@ describe('RouteReconciler', () => {
     const writer = new DynamicConfigWriter({ dir: join(root, 'dynamic'), fileName: 'lb-dev.yaml', tmpDir: join(root, 'tmp') });
     // touchAfterMs = the timeout: these tests are about one write and its confirmation (route-reconciler-heal.test.ts: the touches).
     const routes = new RouteReconciler({
-      serviceName: 'lb-dev', entryPoint: 'web', backendHost: '127.0.0.1', balancer, defaultCertificate: true,
-      writer, api, confirmTimeoutMs, touchAfterMs: confirmTimeoutMs,
+      serviceName: 'lb-dev',
+      entryPoint: 'web',
+      backendHost: '127.0.0.1',
+      balancer,
+      defaultCertificate: true,
+      writer,
+      api,
+      confirmTimeoutMs,
+      touchAfterMs: confirmTimeoutMs,
     });
     const names = (list: RouteServer[]) => list.map((s) => s.name).join(',');
     const record: Omit<RouteEvents, 'touched'> = {
@@ -56,7 +63,10 @@ describe('RouteReconciler', () => {
 
   it('writes the snapshot atomically and confirms it once Traefik shows exactly those servers', async () => {
     const { routes, writer, push } = routeSync();
-    servers = [{ name: 'app-1', port: 4001 }, { name: 'app-2', port: 4002 }];
+    servers = [
+      { name: 'app-1', port: 4001 },
+      { name: 'app-2', port: 4002 },
+    ];
     push();
     // Traefik shows the servers only after it answered two polls without them.
     routes.observe({
@@ -105,7 +115,10 @@ describe('RouteReconciler', () => {
     const status = await routes.flush();
     assert.deepEqual(seen, ['written app-1', 'notConfirmed app-1']);
     assert.equal(status.confirmed, false);
-    assert.match(status.problem ?? '', /did not show the written servers within 150ms \(expected \["http:\/\/127\.0\.0\.1:4001"\], saw \["http:\/\/127\.0\.0\.1:4009"\]\)/);
+    assert.match(
+      status.problem ?? '',
+      /did not show the written servers within 150ms \(expected \["http:\/\/127\.0\.0\.1:4001"\], saw \["http:\/\/127\.0\.0\.1:4009"\]\)/,
+    );
     // Unchanged but unconfirmed: the next flush asks Traefik again (writing the same file again) instead of skipping.
     fake.servers = [url(4001)];
     assert.equal((await routes.flush()).confirmed, true);
@@ -114,7 +127,10 @@ describe('RouteReconciler', () => {
 
   it('a failure is written before push returns (a leaving server does not wait for the tick), then the loop confirms', async () => {
     const { routes, writer, push } = routeSync();
-    servers = [{ name: 'app-1', port: 4001 }, { name: 'app-2', port: 4002 }];
+    servers = [
+      { name: 'app-1', port: 4001 },
+      { name: 'app-2', port: 4002 },
+    ];
     fake.servers = [url(4001), url(4002)];
     push();
     await routes.flush();

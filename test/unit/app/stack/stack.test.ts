@@ -27,9 +27,15 @@ function part(name: string, journal: string[], faults: { start?: Error; stop?: E
 describe('Stack', () => {
   it('starts the parts in their declared order and stops them in reverse', async () => {
     const journal: string[] = [];
-    const stack = new Stack(['a', 'b', 'c'].map((n) => part(n, journal)), { onStopFailed: () => assert.fail('no stop fails') });
+    const stack = new Stack(
+      ['a', 'b', 'c'].map((n) => part(n, journal)),
+      { onStopFailed: () => assert.fail('no stop fails') },
+    );
     assert.equal(await stack.start(), true);
-    assert.deepEqual(stack.status().map((s) => s.health), ['healthy', 'healthy', 'healthy']);
+    assert.deepEqual(
+      stack.status().map((s) => s.health),
+      ['healthy', 'healthy', 'healthy'],
+    );
     await stack.stop();
     assert.deepEqual(journal, ['start a', 'start b', 'start c', 'stop c', 'stop b', 'stop a']);
     assert.equal(stack.stoppedCleanly(), true);
@@ -51,7 +57,10 @@ describe('Stack', () => {
     });
     await stack.start();
     await Promise.all([stack.stop(), stack.stop()]);
-    assert.deepEqual(journal.filter((line) => line.startsWith('stop')), ['stop c', 'stop b', 'stop a']);
+    assert.deepEqual(
+      journal.filter((line) => line.startsWith('stop')),
+      ['stop c', 'stop b', 'stop a'],
+    );
     assert.deepEqual(failed, ['b: stuck']);
     assert.equal(stack.stoppedCleanly(), false);
   });
@@ -59,7 +68,17 @@ describe('Stack', () => {
   it('a shutdown asked for during start-up starts nothing more', async () => {
     const journal: string[] = [];
     let asked = false;
-    const parts = [part('a', journal), { ...part('b', journal), start: async () => { journal.push('start b'); asked = true; } }, part('c', journal)];
+    const parts = [
+      part('a', journal),
+      {
+        ...part('b', journal),
+        start: async () => {
+          journal.push('start b');
+          asked = true;
+        },
+      },
+      part('c', journal),
+    ];
     const stack = new Stack(parts, { onStopFailed: () => undefined });
     assert.equal(await stack.start(() => !asked), false);
     await stack.stop();

@@ -22,7 +22,10 @@ export class NodeServerService implements ServiceSpec {
   private down: string | null = null;
 
   /** `script`: another fixture to run (slow-start.mjs), with `env`. */
-  constructor(readonly port: number, private readonly run: { script?: string; env?: Record<string, string> } = {}) {}
+  constructor(
+    readonly port: number,
+    private readonly run: { script?: string; env?: Record<string, string> } = {},
+  ) {}
 
   get pid(): number | null {
     return this.process?.pid ?? null;
@@ -40,7 +43,7 @@ export class NodeServerService implements ServiceSpec {
     const child = spawnCommand({
       command: nodeFixture(failing ? 'exit-immediately.mjs' : (this.run.script ?? 'http-ok.mjs')),
       cwd: process.cwd(),
-      env: { ...process.env as Record<string, string>, ...this.run.env, PORT: String(this.port) },
+      env: { ...(process.env as Record<string, string>), ...this.run.env, PORT: String(this.port) },
       onOutput: () => {},
     });
     this.process = child;

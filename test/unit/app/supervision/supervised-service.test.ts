@@ -31,7 +31,8 @@ async function supervised(over: Partial<SupervisionPolicy> = {}, run: Constructo
 /** Waits until the service runs a process other than `was` and the part is healthy again. */
 async function backFrom(part: SupervisedService, service: NodeServerService, was: number): Promise<number> {
   return waitUntil(() => (part.status().health === 'healthy' && service.pid !== was ? service.pid : null), {
-    timeoutMs: 15_000, what: () => `the stand-in restarted and healthy (status ${JSON.stringify(part.status())})`,
+    timeoutMs: 15_000,
+    what: () => `the stand-in restarted and healthy (status ${JSON.stringify(part.status())})`,
   });
 }
 
@@ -54,7 +55,10 @@ describe('SupervisedService', () => {
     process.kill(second, 'SIGKILL');
     await backFrom(part, service, second);
     const secondDelay = service.spawns[2]!.at - again;
-    assert.ok(secondDelay >= 2 * restart.initialDelayMs - 20, `second crash in a row: restarted after ${secondDelay} ms, expected >= ${2 * restart.initialDelayMs}`);
+    assert.ok(
+      secondDelay >= 2 * restart.initialDelayMs - 20,
+      `second crash in a row: restarted after ${secondDelay} ms, expected >= ${2 * restart.initialDelayMs}`,
+    );
     assert.equal(part.status().restarts, 2);
 
     assert.ok(lines.includes('standin: ERROR: the stand-in was killed by SIGKILL: nothing answers; starting Stand-in again'), lines.join('\n'));
@@ -70,7 +74,10 @@ describe('SupervisedService', () => {
     await backFrom(part, service, frozen);
     assert.equal(pidAlive(frozen), false, 'the frozen process was killed');
     assert.equal(part.status().restarts, 1);
-    assert.ok(lines.some((line) => line.startsWith('standin: ERROR: 3 failed probes in a row (no answer from /-/ready')), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.startsWith('standin: ERROR: 3 failed probes in a row (no answer from /-/ready')),
+      lines.join('\n'),
+    );
   });
 
   it('a stop during the backoff: nothing is restarted', async () => {
@@ -106,7 +113,10 @@ describe('SupervisedService', () => {
     assert.ok(gaps[1]! > gaps[0]!, `the waits grow: ${gaps.join(', ')} ms`);
     assert.equal(part.status().restarts, 3);
     for (const attempt of [1, 2]) {
-      assert.ok(lines.some((line) => line.includes(`starting Stand-in again failed (attempt ${attempt}): expected the stand-in to answer`)), lines.join('\n'));
+      assert.ok(
+        lines.some((line) => line.includes(`starting Stand-in again failed (attempt ${attempt}): expected the stand-in to answer`)),
+        lines.join('\n'),
+      );
     }
   });
 

@@ -44,7 +44,7 @@ describe('DockerTraefikRuntime', { skip: gate.skip || false, timeout: 240_000 },
   });
 
   async function runtime(apiPort?: number): Promise<DockerTraefikRuntime> {
-    const ports = { balancer: await freePort(), api: apiPort ?? await freePort() };
+    const ports = { balancer: await freePort(), api: apiPort ?? (await freePort()) };
     const config = resolveConfig(
       { stateDir: layout.root, balancer: { port: ports.balancer }, traefik: { mode: 'docker', image: traefikImage(), apiPort: ports.api } },
       { source: null, overrides: {}, cwd: dir, demoCommand: 'node -e 0' },
@@ -53,7 +53,8 @@ describe('DockerTraefikRuntime', { skip: gate.skip || false, timeout: 240_000 },
     runtimes.push(made);
     return made;
   }
-  const containers = async () => (await engine.docker.listContainers({ all: true, filters: { label: [`${STATE_DIR_LABEL}=${layout.root}`] } })).map((c) => c.Id);
+  const containers = async () =>
+    (await engine.docker.listContainers({ all: true, filters: { label: [`${STATE_DIR_LABEL}=${layout.root}`] } })).map((c) => c.Id);
 
   it('starts, answers its ping, and reports the container removed behind its back at once', async () => {
     const traefik = await runtime();
@@ -67,7 +68,10 @@ describe('DockerTraefikRuntime', { skip: gate.skip || false, timeout: 240_000 },
 
     const down = new Condition();
     let calls = 0;
-    traefik.onDown = () => { calls++; down.notify(); };
+    traefik.onDown = () => {
+      calls++;
+      down.notify();
+    };
     await engine.docker.getContainer(id).remove({ force: true });
     await down.until(() => calls === 1, 'onDown called', 15_000);
     assert.equal(traefik.downReason(), `the Traefik container ${traefik.containerName()} stopped or was removed`);
@@ -91,12 +95,15 @@ describe('DockerTraefikRuntime', { skip: gate.skip || false, timeout: 240_000 },
     const taken = (blocker.address() as { port: number }).port;
     try {
       const traefik = await runtime(taken);
-      await assert.rejects(traefik.start(() => {}), (error: Error & { code?: string; details?: string[] }) => {
-        assert.equal(error.code, 'TRAEFIK_START_FAILED');
-        assert.match(error.message, /exited during start-up/);
-        assert.match((error.details ?? []).join('\n'), /address already in use/);
-        return true;
-      });
+      await assert.rejects(
+        traefik.start(() => {}),
+        (error: Error & { code?: string; details?: string[] }) => {
+          assert.equal(error.code, 'TRAEFIK_START_FAILED');
+          assert.match(error.message, /exited during start-up/);
+          assert.match((error.details ?? []).join('\n'), /address already in use/);
+          return true;
+        },
+      );
       assert.deepEqual(await containers(), []);
     } finally {
       blocker.close();

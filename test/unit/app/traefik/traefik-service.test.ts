@@ -27,15 +27,20 @@ import { waitUntil } from '../../../helpers/wait.js';
 
 const gate = await traefikBinaryGate();
 
-test('traefik/dynamic/ replaced: directories and routes set up again, a new Traefik confirms them', { skip: gate.skip || false, timeout: 120_000 }, async (t) => {
+test('traefik/dynamic/ replaced: directories and routes set up again, a new Traefik confirms them', {
+  skip: gate.skip || false,
+  timeout: 120_000,
+}, async (t) => {
   if (gate.skip !== false) return;
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-traefik-service-'));
   t.after(() => rm(dir, { recursive: true, force: true }));
   const layout = stateLayout(join(dir, 'state'));
   await prepareStateDir(layout);
   const [balancerPort, apiPort] = [await freePort(), await freePort()];
-  const config = resolveConfig({ stateDir: layout.root, balancer: { port: balancerPort }, traefik: { mode: 'binary', binary: gate.binary, apiPort } },
-    { source: null, overrides: {}, cwd: dir, demoCommand: 'node -e 0' });
+  const config = resolveConfig(
+    { stateDir: layout.root, balancer: { port: balancerPort }, traefik: { mode: 'binary', binary: gate.binary, apiPort } },
+    { source: null, overrides: {}, cwd: dir, demoCommand: 'node -e 0' },
+  );
   const logs = new LogHub({ dir: layout.logsDir, maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 500 });
   t.after(() => logs.close());
   const backend = await startNamedServer('app-1');
@@ -43,15 +48,24 @@ test('traefik/dynamic/ replaced: directories and routes set up again, a new Trae
 
   const runtime = await BinaryTraefikRuntime.create({ config, layout, logs });
   const routes = new RouteReconciler({
-    serviceName: 'lb-dev', entryPoint: WEB_ENTRYPOINT, backendHost: runtime.backendHost, balancer: config.balancer, defaultCertificate: true,
+    serviceName: 'lb-dev',
+    entryPoint: WEB_ENTRYPOINT,
+    backendHost: runtime.backendHost,
+    balancer: config.balancer,
+    defaultCertificate: true,
     writer: new DynamicConfigWriter({ dir: layout.dynamicDir, fileName: 'lb-dev.yaml', tmpDir: layout.tmpDir }),
-    api: new TraefikApi(runtime.apiUrl), confirmTimeoutMs: 10_000,
+    api: new TraefikApi(runtime.apiUrl),
+    confirmTimeoutMs: 10_000,
   });
   t.after(() => routes.close());
   const service = new TraefikService({ runtime, layout, routes, onProgress: (text) => logs.event('traefik', text) });
   const part = new SupervisedService(service, { logs, policy: { ...DEFAULT_POLICY, probeIntervalMs: 200 } });
   t.after(() => part.stop());
-  const lines = () => logs.recent(['traefik'], 500).filter((line) => line.stream === 'event').map((line) => line.text);
+  const lines = () =>
+    logs
+      .recent(['traefik'], 500)
+      .filter((line) => line.stream === 'event')
+      .map((line) => line.text);
   const answers = async () => (await getText(`http://127.0.0.1:${balancerPort}/`, { timeoutMs: 1_000 }).catch(() => null))?.text.trim();
 
   await routes.writeUnconfirmed(); // as up does before Traefik's first start
@@ -65,7 +79,8 @@ test('traefik/dynamic/ replaced: directories and routes set up again, a new Trae
   renameSync(layout.dynamicDir, `${layout.dynamicDir}.old`);
   mkdirSync(layout.dynamicDir);
   await waitUntil(() => lines().some((line) => line.startsWith('Traefik is back and serving [app-1], ')), {
-    timeoutMs: 60_000, what: () => `Traefik back after the replaced directory\n${lines().join('\n')}`,
+    timeoutMs: 60_000,
+    what: () => `Traefik back after the replaced directory\n${lines().join('\n')}`,
   });
   assert.ok(lines().includes(`ERROR: ${layout.dynamicDir} was replaced: the balancer is down; starting Traefik again`), lines().join('\n'));
   assert.deepEqual(part.status(), { name: 'traefik', health: 'healthy', detail: runtime.describe(), restarts: 1 });

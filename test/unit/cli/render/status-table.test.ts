@@ -6,22 +6,54 @@ import { renderStatus } from '../../../../src/cli/render/status-table.js';
 
 const now = 1_000_000;
 const instance = (over: Partial<InstanceStatus>): InstanceStatus => ({
-  name: 'app-1', group: 'app', index: 1, pid: 10, port: 4001, extraPorts: [], state: 'ready', desired: 'running',
-  inBalancer: true, restarts: 0, crashesInARow: 0, startedAt: now - 65_000, readyAt: now - 60_000, nextRestartAt: null, lastExit: null, ...over,
+  name: 'app-1',
+  group: 'app',
+  index: 1,
+  pid: 10,
+  port: 4001,
+  extraPorts: [],
+  state: 'ready',
+  desired: 'running',
+  inBalancer: true,
+  restarts: 0,
+  crashesInARow: 0,
+  startedAt: now - 65_000,
+  readyAt: now - 60_000,
+  nextRestartAt: null,
+  lastExit: null,
+  ...over,
 });
 const report = (instances: InstanceStatus[], confirmed: boolean | null = true): StatusReport => ({
-  url: 'http://127.0.0.1:3000', dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml', stateDir: '/x/.lb-dev', pid: 1, startedAt: 0, dashboardUrl: null,
-  usingDemoApp: true, traefik: { mode: 'docker', configuredMode: 'auto', why: 'Docker engine at /var/run/docker.sock answers and image traefik:v3.6 is present', apiUrl: 'http://127.0.0.1:8080', description: 'traefik:v3.6 in Docker' },
+  url: 'http://127.0.0.1:3000',
+  dynamicConfigPath: '/x/.lb-dev/traefik/dynamic/lb-dev.yaml',
+  stateDir: '/x/.lb-dev',
+  pid: 1,
+  startedAt: 0,
+  dashboardUrl: null,
+  usingDemoApp: true,
+  traefik: {
+    mode: 'docker',
+    configuredMode: 'auto',
+    why: 'Docker engine at /var/run/docker.sock answers and image traefik:v3.6 is present',
+    apiUrl: 'http://127.0.0.1:8080',
+    description: 'traefik:v3.6 in Docker',
+  },
   routes: { written: ['app-1'], writtenAt: 0, confirmed, confirmMs: 42, problem: confirmed === false ? 'did not show' : null, writes: 1 },
-  instances, metricsUrl: null, prometheusUrl: null, parts: [],
+  instances,
+  metricsUrl: null,
+  prometheusUrl: null,
+  parts: [],
 });
 
 describe('renderStatus', () => {
   it('shows one row per instance with state, balancer membership, port, pid, uptime and restarts', () => {
-    const text = renderStatus(report([
-      instance({}),
-      instance({ name: 'app-2', index: 2, pid: null, port: 4002, state: 'crashed', inBalancer: false, restarts: 3, nextRestartAt: now + 4_000 }),
-    ]), now);
+    const text = renderStatus(
+      report([
+        instance({}),
+        instance({ name: 'app-2', index: 2, pid: null, port: 4002, state: 'crashed', inBalancer: false, restarts: 3, nextRestartAt: now + 4_000 }),
+      ]),
+      now,
+    );
     assert.match(text, /balancer\s+http:\/\/127\.0\.0\.1:3000/);
     assert.match(text, /live in Traefik \(42ms\)/);
     assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+0/);
@@ -41,7 +73,10 @@ describe('renderStatus', () => {
   });
   it('says why an instance could not start, under the table', () => {
     const reason = 'ENOENT: the working directory /gone does not exist';
-    const text = renderStatus(report([instance({ pid: null, state: 'stopped', desired: 'stopped', inBalancer: false, lastExit: { code: 127, signal: null, at: now, reason } })]), now);
+    const text = renderStatus(
+      report([instance({ pid: null, state: 'stopped', desired: 'stopped', inBalancer: false, lastExit: { code: 127, signal: null, at: now, reason } })]),
+      now,
+    );
     assert.match(text, /app-1\s+stopped \(could not start\)/);
     assert.match(text, /app-1: could not start: ENOENT: the working directory \/gone does not exist/);
   });

@@ -21,15 +21,18 @@ function comparable(config: LbDevConfig): Omit<LbDevConfig, 'source' | 'usingDem
 describe('configToYaml', () => {
   const configs: Array<[string, unknown]> = [
     ['defaults', {}],
-    ['everything changed', {
-      balancer: { port: 4000, stickyCookie: false, healthCheck: false, passiveHealthCheck: false, retry: false, websocketPaths: [] },
-      traefik: { mode: 'binary', apiUrl: 'http://127.0.0.1:9000', throttle: 0, confirmTimeout: '1m30s' },
-      logs: { maxFileSize: '5MiB', maxFiles: 0 },
-      groups: {
-        web: { command: 'yarn web', env: { ROOT_URL: '{url}', N: 1 }, readiness: { http: false, logPattern: 'ready: \\d+' } },
-        api: { command: 'yarn api', readiness: { http: { expectStatus: 204 } }, restart: { initialDelay: '1.5s', maxDelay: '1h2m' } },
+    [
+      'everything changed',
+      {
+        balancer: { port: 4000, stickyCookie: false, healthCheck: false, passiveHealthCheck: false, retry: false, websocketPaths: [] },
+        traefik: { mode: 'binary', apiUrl: 'http://127.0.0.1:9000', throttle: 0, confirmTimeout: '1m30s' },
+        logs: { maxFileSize: '5MiB', maxFiles: 0 },
+        groups: {
+          web: { command: 'yarn web', env: { ROOT_URL: '{url}', N: 1 }, readiness: { http: false, logPattern: 'ready: \\d+' } },
+          api: { command: 'yarn api', readiness: { http: { expectStatus: 204 } }, restart: { initialDelay: '1.5s', maxDelay: '1h2m' } },
+        },
       },
-    }],
+    ],
   ];
   for (const [name, raw] of configs) {
     it(`${name}: the printed YAML resolves to the same config`, () => {

@@ -6,7 +6,10 @@ import { fileURLToPath } from 'node:url';
 import { fillGenerated, regionNames, type DocFormat } from '../../../../src/core/config/docs.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../../..');
-const FILES: Array<[string, DocFormat]> = [['docs/configuration.md', 'markdown'], ['config/lb-dev.example.yaml', 'yaml']];
+const FILES: Array<[string, DocFormat]> = [
+  ['docs/configuration.md', 'markdown'],
+  ['config/lb-dev.example.yaml', 'yaml'],
+];
 
 describe('generated key lists', () => {
   for (const [file, format] of FILES) {

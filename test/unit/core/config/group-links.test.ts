@@ -86,7 +86,15 @@ for (const { name, text, problems } of cases) {
   test(`rejected: ${name}`, () => assert.deepEqual(problemsOf(text), problems));
 }
 
-test('renderTemplate fills another instance\'s ports, and leaves unknown ones as written', () => {
-  const values = { port: 5000, index: 1, name: 'b-1', url: 'http://127.0.0.1:3000', group: 'b', extraPorts: [], peerPorts: (name: string) => (name === 'a-1' ? [4000, 4001] : undefined) };
+test("renderTemplate fills another instance's ports, and leaves unknown ones as written", () => {
+  const values = {
+    port: 5000,
+    index: 1,
+    name: 'b-1',
+    url: 'http://127.0.0.1:3000',
+    group: 'b',
+    extraPorts: [],
+    peerPorts: (name: string) => (name === 'a-1' ? [4000, 4001] : undefined),
+  };
   assert.equal(renderTemplate('{a-1.port} {a-1.extraPort1} {a-1.extraPort2} {x-1.port} {port}', values), '4000 4001 {a-1.extraPort2} {x-1.port} 5000');
 });

@@ -17,6 +17,9 @@ for (const [raw, expected] of [
   [{ dashboard: { port: 'yes' } }, /dashboard\.port.*a port number from 1 to 65535, or false/],
 ] as const) {
   test(`dashboard.port refuses ${JSON.stringify(raw)}`, () => {
-    assert.throws(() => resolve(raw), (error: LbDevError) => error.code === 'CONFIG_INVALID' && expected.test([error.message, ...error.details].join('\n')));
+    assert.throws(
+      () => resolve(raw),
+      (error: LbDevError) => error.code === 'CONFIG_INVALID' && expected.test([error.message, ...error.details].join('\n')),
+    );
   });
 }

@@ -7,10 +7,21 @@ import { CWD, resolve, problems } from './resolve-config.js';
 describe('resolveConfig: overrides', () => {
   it('flags override the file: instances and command on the first group, port, host, traefik, stateDir', () => {
     const config = resolve(
-      { stateDir: 'from-file', balancer: { port: 4000, host: '0.0.0.0' }, traefik: { mode: 'docker' }, groups: { web: { command: 'a', instances: 2 }, api: { command: 'b', instances: 2 } } },
+      {
+        stateDir: 'from-file',
+        balancer: { port: 4000, host: '0.0.0.0' },
+        traefik: { mode: 'docker' },
+        groups: { web: { command: 'a', instances: 2 }, api: { command: 'b', instances: 2 } },
+      },
       { instances: 7, command: 'yarn other', port: 5000, host: '127.0.0.2', traefik: 'binary', stateDir: 'flag-dir' },
     );
-    assert.deepEqual(config.groups.map((g) => [g.name, g.command, g.instances]), [['web', 'yarn other', 7], ['api', 'b', 2]]);
+    assert.deepEqual(
+      config.groups.map((g) => [g.name, g.command, g.instances]),
+      [
+        ['web', 'yarn other', 7],
+        ['api', 'b', 2],
+      ],
+    );
     assert.equal(config.balancer.port, 5000);
     assert.equal(config.balancer.host, '127.0.0.2');
     assert.equal(config.traefik.mode, 'binary');

@@ -22,7 +22,9 @@ test('the restart after a crash, then ready and back in', () => {
 test('a stop, a first start, and instances added and removed by scale', () => {
   const stopped = { ...ready, state: 'stopped', pid: null, inBalancer: false, desired: 'stopped', lastExit: { code: 0, signal: null, at: 7 } };
   assert.deepEqual(kinds([ready], [stopped]), ['stopped app-1 stopped', 'drained app-1 left the balancer']);
-  assert.deepEqual(kinds([{ ...ready, pid: null, state: 'starting', inBalancer: false }], [{ ...ready, state: 'starting', inBalancer: false }]), ['started app-1 started (pid 10)']);
+  assert.deepEqual(kinds([{ ...ready, pid: null, state: 'starting', inBalancer: false }], [{ ...ready, state: 'starting', inBalancer: false }]), [
+    'started app-1 started (pid 10)',
+  ]);
   assert.deepEqual(kinds([ready], [ready, { ...ready, name: 'app-2', pid: null, state: 'starting', inBalancer: false }]), ['added app-2 added']);
   assert.deepEqual(kinds([ready, { ...ready, name: 'app-2' }], [ready]), ['removed app-2 removed']);
 });

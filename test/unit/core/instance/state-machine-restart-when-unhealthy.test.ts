@@ -5,12 +5,23 @@ import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import type { RestartConfig } from '../../../../src/core/config/types.js';
 import {
-  type Effect, type InstanceEvent, type InstanceState, type TransitionContext, initialState, transition,
+  type Effect,
+  type InstanceEvent,
+  type InstanceState,
+  type TransitionContext,
+  initialState,
+  transition,
 } from '../../../../src/core/instance/state-machine.js';
 
 const restart: RestartConfig = { enabled: true, initialDelayMs: 1000, maxDelayMs: 8000, multiplier: 2, jitter: 0, resetAfterMs: 60_000 };
-const ctx = (now: number, over: Partial<TransitionContext>): TransitionContext =>
-  ({ now, restart, failureThreshold: 3, successThreshold: 1, random: 0.5, ...over });
+const ctx = (now: number, over: Partial<TransitionContext>): TransitionContext => ({
+  now,
+  restart,
+  failureThreshold: 3,
+  successThreshold: 1,
+  random: 0.5,
+  ...over,
+});
 
 function run(events: InstanceEvent[], over: Partial<TransitionContext> = { restartWhenUnhealthy: true }) {
   let state: InstanceState = initialState();
@@ -38,7 +49,10 @@ describe('state machine: restartWhenUnhealthy (services)', () => {
     const { state, effects, types } = run([...up, failed(), failed(), failed()]);
     assert.equal(state.phase, 'unhealthy');
     assert.deepEqual(types, ['cancelRestart', 'spawn', 'kill']);
-    assert.deepEqual(effects.find((e) => e.type === 'kill'), { type: 'kill', reason: '3 failed probes in a row (no answer)' });
+    assert.deepEqual(
+      effects.find((e) => e.type === 'kill'),
+      { type: 'kill', reason: '3 failed probes in a row (no answer)' },
+    );
   });
 
   it('without the option the same failures only make it unhealthy (instances)', () => {
@@ -50,12 +64,18 @@ describe('state machine: restartWhenUnhealthy (services)', () => {
   it('a fatal failure kills at once, with its own reason', () => {
     const { effects, types } = run([...up, failed(true)]);
     assert.deepEqual(types, ['cancelRestart', 'spawn', 'kill']);
-    assert.deepEqual(effects.find((e) => e.type === 'kill'), { type: 'kill', reason: 'no answer' });
+    assert.deepEqual(
+      effects.find((e) => e.type === 'kill'),
+      { type: 'kill', reason: 'no answer' },
+    );
   });
 
   it('the exit after the kill is restarted with the backoff, and counted', () => {
     const { state, effects } = run([...up, failed(true), exited, { type: 'restartDue' }]);
-    assert.deepEqual(effects.find((e) => e.type === 'scheduleRestart'), { type: 'scheduleRestart', delayMs: 1000 });
+    assert.deepEqual(
+      effects.find((e) => e.type === 'scheduleRestart'),
+      { type: 'scheduleRestart', delayMs: 1000 },
+    );
     assert.equal(state.phase, 'starting');
     assert.equal(state.restarts, 1);
   });

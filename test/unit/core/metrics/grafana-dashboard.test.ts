@@ -58,6 +58,7 @@ describe('docs/monitoring.md', () => {
   it('names every metric of the table', async () => {
     const { METRICS } = await import('../../../../src/core/metrics/catalog.js');
     const text = await readFile(new URL('../../../../docs/monitoring.md', import.meta.url), 'utf8');
-    for (const spec of Object.values(METRICS)) assert.ok(text.includes(`| \`${spec.name}\` | ${spec.kind} |`), `docs/monitoring.md lacks a row for ${spec.name}`);
+    for (const spec of Object.values(METRICS))
+      assert.ok(text.includes(`| \`${spec.name}\` | ${spec.kind} |`), `docs/monitoring.md lacks a row for ${spec.name}`);
   });
 });

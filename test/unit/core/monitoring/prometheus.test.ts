@@ -21,12 +21,24 @@ describe('Prometheus for --monitoring', () => {
 
   it('flags: config, storage, listen address, a bounded retention', () => {
     assert.deepEqual(prometheusFlags({ configFile: '/p/prometheus.yml', storageDir: '/p/data', listenAddress: '127.0.0.1:9090' }), [
-      '--config.file=/p/prometheus.yml', '--storage.tsdb.path=/p/data', '--web.listen-address=127.0.0.1:9090', '--storage.tsdb.retention.time=1d',
+      '--config.file=/p/prometheus.yml',
+      '--storage.tsdb.path=/p/data',
+      '--web.listen-address=127.0.0.1:9090',
+      '--storage.tsdb.retention.time=1d',
     ]);
   });
 
   it('host network: listens on loopback, scrapes 127.0.0.1, nothing published', () => {
-    const spec = buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: { a: 'b' }, network: 'host', dirHost: '/s/prometheus', containerDir: '/prometheus', port: 9999, user: '1000:1000' });
+    const spec = buildPrometheusContainerSpec({
+      image: 'p:1',
+      name: 'n',
+      labels: { a: 'b' },
+      network: 'host',
+      dirHost: '/s/prometheus',
+      containerDir: '/prometheus',
+      port: 9999,
+      user: '1000:1000',
+    });
     assert.equal(spec.network, 'host');
     assert.deepEqual(spec.binds, [{ hostPath: '/s/prometheus', containerPath: '/prometheus' }]);
     assert.ok(spec.cmd.includes('--web.listen-address=127.0.0.1:9999'));
@@ -38,7 +50,15 @@ describe('Prometheus for --monitoring', () => {
   });
 
   it('bridge network: listens on all interfaces inside, published on 127.0.0.1 only, scrapes the host alias', () => {
-    const spec = buildPrometheusContainerSpec({ image: 'p:1', name: 'n', labels: {}, network: 'bridge', dirHost: '/s/p', containerDir: '/prometheus', port: 9999 });
+    const spec = buildPrometheusContainerSpec({
+      image: 'p:1',
+      name: 'n',
+      labels: {},
+      network: 'bridge',
+      dirHost: '/s/p',
+      containerDir: '/prometheus',
+      port: 9999,
+    });
     assert.equal(spec.network, 'bridge');
     assert.ok(spec.cmd.includes('--web.listen-address=0.0.0.0:9999'));
     assert.deepEqual(spec.ports, [{ containerPort: 9999, hostIp: '127.0.0.1', hostPort: 9999 }]);

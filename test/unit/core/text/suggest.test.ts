@@ -9,10 +9,10 @@ describe('suggest', () => {
     ['instanses', 'instances'],
     ['instance', 'instances'],
     ['comand', 'command'],
-    ['prot', 'port'],            // a swap of two letters is one edit
-    ['Port', 'port'],            // case does not matter
+    ['prot', 'port'], // a swap of two letters is one edit
+    ['Port', 'port'], // case does not matter
     ['readyness', 'readiness'],
-    ['stopGrace', undefined],    // too different
+    ['stopGrace', undefined], // too different
     ['foo', undefined],
     ['xyz', undefined],
     ['restar', 'restart'],
@@ -32,7 +32,13 @@ describe('suggest', () => {
 
 describe('editDistance', () => {
   const cases: Array<[string, string, number]> = [
-    ['', '', 0], ['a', '', 1], ['', 'abc', 3], ['kitten', 'sitting', 3], ['port', 'prot', 1], ['abc', 'abc', 0], ['ab', 'ba', 1],
+    ['', '', 0],
+    ['a', '', 1],
+    ['', 'abc', 3],
+    ['kitten', 'sitting', 3],
+    ['port', 'prot', 1],
+    ['abc', 'abc', 0],
+    ['ab', 'ba', 1],
   ];
   for (const [a, b, expected] of cases) {
     it(`${JSON.stringify(a)} -> ${JSON.stringify(b)} = ${expected}`, () => assert.equal(editDistance(a, b), expected));

@@ -47,7 +47,11 @@ describe('buildContainerSpec', () => {
   });
 
   const table: Array<{ name: string; opts: Partial<ContainerSpecOptions>; check: (spec: ReturnType<typeof buildContainerSpec>) => void }> = [
-    { name: 'trailing slash in the container dir', opts: { containerConfigDir: '/etc/lb-dev/' }, check: (s) => assert.deepEqual(s.cmd, ['--configFile=/etc/lb-dev/static.yaml']) },
+    {
+      name: 'trailing slash in the container dir',
+      opts: { containerConfigDir: '/etc/lb-dev/' },
+      check: (s) => assert.deepEqual(s.cmd, ['--configFile=/etc/lb-dev/static.yaml']),
+    },
     { name: 'runs as the given user', opts: { user: '1000:1000' }, check: (s) => assert.equal(s.user, '1000:1000') },
     { name: 'no user by default', opts: {}, check: (s) => assert.equal('user' in s, false) },
     { name: 'labels are copied, not shared', opts: {}, check: (s) => assert.notEqual(s.labels, base.labels) },

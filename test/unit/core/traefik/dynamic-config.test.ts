@@ -127,7 +127,10 @@ describe('renderDynamicConfig', () => {
   for (const row of table) {
     it(row.name, () => {
       const config = renderDynamicConfig(row.servers, opts(fullBalancer, row.backendHost));
-      assert.deepEqual(config.http?.services?.['lb-dev']?.loadBalancer?.servers?.map((s) => s.url), row.urls);
+      assert.deepEqual(
+        config.http?.services?.['lb-dev']?.loadBalancer?.servers?.map((s) => s.url),
+        row.urls,
+      );
     });
   }
 
@@ -139,7 +142,14 @@ describe('renderDynamicConfig', () => {
 
   it('rejects two instances on one port', () => {
     assert.throws(
-      () => renderDynamicConfig([{ name: 'a', port: 1 }, { name: 'b', port: 1 }], opts(bareBalancer)),
+      () =>
+        renderDynamicConfig(
+          [
+            { name: 'a', port: 1 },
+            { name: 'b', port: 1 },
+          ],
+          opts(bareBalancer),
+        ),
       /one server per port, got a and b both on port 1/,
     );
   });

@@ -6,7 +6,10 @@ import { traefikConsoleFilter } from '../../../../src/core/traefik/log-filter.js
 // shutdown, with the lines the `up` pane shows marked true. Order matters: the notices are one
 // INF message over several lines.
 const startToEnd: Array<[string, boolean]> = [
-  ['2026-11-26T06:05:32Z WRN Traefik can reject some encoded characters in the request path. When your backend is not fully compliant with [RFC 3986](https://datatracker.ietf.org/doc/html/rfc3986), it is recommended to set these options to `false` to avoid split-view situation. Refer to the documentation for more details: https://doc.traefik.io/traefik/v3.6/migrate/v3/#encoded-characters-configuration-default-values', false],
+  [
+    '2026-11-26T06:05:32Z WRN Traefik can reject some encoded characters in the request path. When your backend is not fully compliant with [RFC 3986](https://datatracker.ietf.org/doc/html/rfc3986), it is recommended to set these options to `false` to avoid split-view situation. Refer to the documentation for more details: https://doc.traefik.io/traefik/v3.6/migrate/v3/#encoded-characters-configuration-default-values',
+    false,
+  ],
   ["2026-11-26T06:05:32Z INF Traefik version v3.6.25 built on I don't remember exactly version=v3.6.25", false],
   ['2026-11-26T06:05:32Z INF ', false],
   ['Version check is disabled.', false],
@@ -20,7 +23,10 @@ const startToEnd: Array<[string, boolean]> = [
   ['', false],
   ['2026-11-26T06:05:32Z INF Starting provider aggregator *aggregator.ProviderAggregator', false],
   ['2026-11-26T06:05:32Z INF Starting provider *file.Provider', false],
-  ['2026-11-26T05:40:44Z ERR Error while building configuration (for the first time) error="/x/dynamic/broken.yaml: yaml: line 1: did not find expected node content" providerName=file', true],
+  [
+    '2026-11-26T05:40:44Z ERR Error while building configuration (for the first time) error="/x/dynamic/broken.yaml: yaml: line 1: did not find expected node content" providerName=file',
+    true,
+  ],
   ['2026-11-26T06:05:32Z INF Starting provider *traefik.Provider', false],
   ['2026-11-26T06:05:32Z INF Starting provider *acme.ChallengeTLSALPN', false],
   ['2026-11-26T05:40:45Z ERR Error appending dashboard to API router error="parsing index template: template: pattern matches no files: `index.html`"', false],
@@ -52,7 +58,10 @@ describe('traefikConsoleFilter', () => {
   }
   it('a coloured line is judged like a plain one; continuation lines follow the line they continue', () => {
     const shows = traefikConsoleFilter();
-    assert.equal(shows('\u001b[90m2026-11-26T05:40:39Z\u001b[0m \u001b[33mWRN\u001b[0m \u001b[1mTraefik can reject some encoded characters in the request path.\u001b[0m'), false);
+    assert.equal(
+      shows('\u001b[90m2026-11-26T05:40:39Z\u001b[0m \u001b[33mWRN\u001b[0m \u001b[1mTraefik can reject some encoded characters in the request path.\u001b[0m'),
+      false,
+    );
     assert.equal(shows('2026-11-26T05:41:02Z ERR first line of an error'), true);
     assert.equal(shows('  its second line'), true);
     assert.equal(shows('2026-11-26T05:41:02Z INF back to chatter'), false);

@@ -50,7 +50,10 @@ describe('traefikVersion', () => {
   });
   for (const bad of ['3.6.20', 'v2.11.0', 'latest', 'v3.6']) {
     it(`refuses ${bad}`, () => {
-      assert.throws(() => traefikVersion(bad), (e) => isLbDevError(e) && e.code === 'CONFIG_INVALID' && e.message.includes(JSON.stringify(bad)));
+      assert.throws(
+        () => traefikVersion(bad),
+        (e) => isLbDevError(e) && e.code === 'CONFIG_INVALID' && e.message.includes(JSON.stringify(bad)),
+      );
     });
   }
 });
@@ -59,11 +62,16 @@ describe('parseChecksums', () => {
   it('reads text and binary mode lines, ignores the rest', () => {
     const a = 'a'.repeat(64);
     const b = 'B'.repeat(64);
-    const sums = parseChecksums(`${a}  traefik_v3.6.25_linux_amd64.tar.gz\r\n${b} *traefik_v3.6.25_windows_amd64.zip\n\ngarbage line\n${'c'.repeat(63)}  short.tar.gz\n`);
-    assert.deepEqual([...sums], [
-      ['traefik_v3.6.25_linux_amd64.tar.gz', a],
-      ['traefik_v3.6.25_windows_amd64.zip', 'b'.repeat(64)],
-    ]);
+    const sums = parseChecksums(
+      `${a}  traefik_v3.6.25_linux_amd64.tar.gz\r\n${b} *traefik_v3.6.25_windows_amd64.zip\n\ngarbage line\n${'c'.repeat(63)}  short.tar.gz\n`,
+    );
+    assert.deepEqual(
+      [...sums],
+      [
+        ['traefik_v3.6.25_linux_amd64.tar.gz', a],
+        ['traefik_v3.6.25_windows_amd64.zip', 'b'.repeat(64)],
+      ],
+    );
   });
 });
 

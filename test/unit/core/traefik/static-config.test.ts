@@ -20,11 +20,21 @@ describe('renderStaticConfig', () => {
 
   // biome-ignore lint/suspicious/noExplicitAny: each row reads its own path of the parsed file.
   const table: Array<{ name: string; opts: Partial<StaticConfigOptions>; path: (c: any) => unknown; expected: unknown }> = [
-    { name: 'bridge container listens on all interfaces', opts: { balancerHost: '0.0.0.0', apiHost: '0.0.0.0' }, path: (c) => c.entryPoints, expected: { web: { address: '0.0.0.0:3000' }, traefik: { address: '0.0.0.0:8089' } } },
+    {
+      name: 'bridge container listens on all interfaces',
+      opts: { balancerHost: '0.0.0.0', apiHost: '0.0.0.0' },
+      path: (c) => c.entryPoints,
+      expected: { web: { address: '0.0.0.0:3000' }, traefik: { address: '0.0.0.0:8089' } },
+    },
     { name: 'IPv6 host in brackets', opts: { balancerHost: '::1' }, path: (c) => c.entryPoints.web.address, expected: '[::1]:3000' },
     { name: 'throttle in whole seconds', opts: { throttleMs: 2000 }, path: (c) => c.providers.providersThrottleDuration, expected: '2s' },
     { name: 'throttle 0 disables throttling', opts: { throttleMs: 0 }, path: (c) => c.providers.providersThrottleDuration, expected: '0s' },
-    { name: 'access log in JSON when a path is given', opts: { accessLogPath: '/etc/lb-dev/access.log' }, path: (c) => c.accessLog, expected: { filePath: '/etc/lb-dev/access.log', format: 'json' } },
+    {
+      name: 'access log in JSON when a path is given',
+      opts: { accessLogPath: '/etc/lb-dev/access.log' },
+      path: (c) => c.accessLog,
+      expected: { filePath: '/etc/lb-dev/access.log', format: 'json' },
+    },
     { name: 'no access log for null', opts: { accessLogPath: null }, path: (c) => c.accessLog, expected: undefined },
     { name: 'log level override', opts: { logLevel: 'DEBUG' }, path: (c) => c.log.level, expected: 'DEBUG' },
   ];

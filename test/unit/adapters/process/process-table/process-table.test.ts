@@ -25,10 +25,15 @@ const required = process.env.CI === 'true' || process.env.LB_DEV_E2E_REQUIRED ==
 const lsofSkip = hasLsof || required ? false : 'lsof is not installed (Debian: apt-get install lsof)';
 
 const GONE = 2 ** 22 + 1;
-const tables: Array<[string, () => ProcessTable]> = [['/proc', procTable], ['ps + lsof', () => psTable()]];
+const tables: Array<[string, () => ProcessTable]> = [
+  ['/proc', procTable],
+  ['ps + lsof', () => psTable()],
+];
 
 let tree: LiveTree;
-before(async () => { tree = await startLiveTree(); });
+before(async () => {
+  tree = await startLiveTree();
+});
 after(() => tree?.kill());
 
 const members = () => [tree.leader, tree.child, tree.grandchild, tree.outsider].sort((a, b) => a - b);
@@ -54,8 +59,14 @@ for (const [name, make] of tables) {
     });
 
     it('the tree of the leader: its group and everything below it, the outsider included', async () => {
-      assert.deepEqual((await liveTreeOf(table, tree.leader))?.map((row) => row.pid).sort((a, b) => a - b), members());
-      assert.deepEqual((await liveTreeOf(table, tree.outsider))?.map((row) => row.pid), [tree.outsider]);
+      assert.deepEqual(
+        (await liveTreeOf(table, tree.leader))?.map((row) => row.pid).sort((a, b) => a - b),
+        members(),
+      );
+      assert.deepEqual(
+        (await liveTreeOf(table, tree.outsider))?.map((row) => row.pid),
+        [tree.outsider],
+      );
     });
 
     it('a pid: its row and start time, or null once gone', async () => {
@@ -70,16 +81,22 @@ for (const [name, make] of tables) {
       assert.equal((await table.environmentOf(tree.grandchild))?.includes(tree.marker), true);
       assert.equal((await table.environmentOf(tree.grandchild))?.includes(`${tree.marker}x`), false);
       assert.equal(await table.environmentOf(GONE), null);
-      assert.deepEqual((await table.pidsWithEnvironment(tree.marker)).sort((a, b) => a - b), members());
+      assert.deepEqual(
+        (await table.pidsWithEnvironment(tree.marker)).sort((a, b) => a - b),
+        members(),
+      );
     });
 
-    it('the ports a tree listens on, and anyone\'s', { skip: name === '/proc' ? false : lsofSkip }, async () => {
+    it("the ports a tree listens on, and anyone's", { skip: name === '/proc' ? false : lsofSkip }, async () => {
       const ports = [tree.grandchildPort, tree.outsiderPort].sort((a, b) => a - b);
       assert.deepEqual(await portsOfTree(table, tree.leader), ports);
       assert.deepEqual(await portsOfTree(table, tree.child), [tree.grandchildPort]);
       assert.deepEqual(await table.listeningPorts([]), []);
       const everyone = await table.listeningPorts();
-      assert.ok(ports.every((port) => everyone?.includes(port)), `${ports} among ${everyone}`);
+      assert.ok(
+        ports.every((port) => everyone?.includes(port)),
+        `${ports} among ${everyone}`,
+      );
     });
   });
 }
@@ -103,7 +120,10 @@ describe('/proc and ps + lsof agree', { skip: linux }, () => {
     const key = (row: ProcessRow) => `${row.pid} ${row.ppid} ${row.command}`;
     const psStarts = new Map(fromPs!.map((row) => [key(row), row.startTime]));
     const both = fromProc!.filter((row) => psStarts.has(key(row)));
-    assert.deepEqual(both.filter((row) => psStarts.get(key(row)) !== row.startTime), []);
+    assert.deepEqual(
+      both.filter((row) => psStarts.get(key(row)) !== row.startTime),
+      [],
+    );
     assert.ok(both.length >= 4, `${both.length} processes seen by both`);
   });
 
@@ -111,7 +131,10 @@ describe('/proc and ps + lsof agree', { skip: linux }, () => {
     assert.deepEqual(await portsOfTree(portable, tree.leader), await portsOfTree(proc, tree.leader));
     const [all, allPs] = await Promise.all([proc.listeningPorts(), portable.listeningPorts()]);
     // lsof sees the sockets of processes it may read (root here: all of them); /proc/net/tcp every socket.
-    assert.ok(allPs!.every((port) => all!.includes(port)), `lsof ${allPs} within /proc ${all}`);
+    assert.ok(
+      allPs!.every((port) => all!.includes(port)),
+      `lsof ${allPs} within /proc ${all}`,
+    );
   });
 });
 

@@ -23,7 +23,10 @@ describe('findGo', () => {
     const fake = makeFakeGo({ goVersion: 'go1.22.4' });
     await assert.rejects(
       findGo({ PATH: `${fake.binDir}:${systemPath}` }, ['/nonexistent/go/bin/go']),
-      (e) => isLbDevError(e) && e.code === 'TRAEFIK_BUILD_FAILED' && /expected Go >= 1\.26 \(go on PATH or \/nonexistent\/go\/bin\/go\), found .*go is go1\.22\.4$/.test(e.message),
+      (e) =>
+        isLbDevError(e) &&
+        e.code === 'TRAEFIK_BUILD_FAILED' &&
+        /expected Go >= 1\.26 \(go on PATH or \/nonexistent\/go\/bin\/go\), found .*go is go1\.22\.4$/.test(e.message),
     );
   });
 
@@ -41,8 +44,12 @@ describe('buildTraefikFromSource (fake go)', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     const lines: string[] = [];
     const path = await buildTraefikFromSource({
-      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
-      env: { PATH: `${fake.binDir}:${systemPath}`, HOME: tmpdir() }, onProgress: (line) => lines.push(line), why: 'the download failed',
+      version: 'v3.6.25',
+      cacheDir,
+      go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      env: { PATH: `${fake.binDir}:${systemPath}`, HOME: tmpdir() },
+      onProgress: (line) => lines.push(line),
+      why: 'the download failed',
     });
     assert.equal(path, join(cacheDir, 'traefik', 'v3.6.25', 'traefik'));
     assert.equal(statSync(path).mode & 0o777, 0o755);
@@ -55,12 +62,18 @@ describe('buildTraefikFromSource (fake go)', () => {
     assert.equal(calls.length, 2);
     assert.match(calls[0]!, / CGO_ENABLED=0 mod download -json github\.com\/traefik\/traefik\/v3@v3\.6\.25$/);
     const build = calls[1]!;
-    assert.match(build, /CGO_ENABLED=0 build -trimpath -ldflags -s -w -X github\.com\/traefik\/traefik\/v3\/pkg\/version\.Version=v3\.6\.25 -o \S+ \.\/cmd\/traefik$/);
+    assert.match(
+      build,
+      /CGO_ENABLED=0 build -trimpath -ldflags -s -w -X github\.com\/traefik\/traefik\/v3\/pkg\/version\.Version=v3\.6\.25 -o \S+ \.\/cmd\/traefik$/,
+    );
     const buildDir = build.split(' ')[0]!;
     assert.notEqual(buildDir, fake.moduleDir, 'builds a copy, not the module cache');
     assert.throws(() => statSync(buildDir), 'the copy is removed afterwards');
     assert.match(lines[0]!, /building Traefik v3\.6\.25 from its Go module with go1\.26\.1 \(the download failed\)/);
-    assert.ok(lines.some((line) => /^building Traefik without the dashboard: expected the module to hold webui/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /^building Traefik without the dashboard: expected the module to hold webui/.test(line)),
+      lines.join('\n'),
+    );
     assert.match(lines.at(-1)!, /^built Traefik v3\.6\.25 WITHOUT the dashboard in \d+s/);
   });
 
@@ -70,13 +83,19 @@ describe('buildTraefikFromSource (fake go)', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     const lines: string[] = [];
     const path = await buildTraefikFromSource({
-      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
-      env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), COREPACK_NPM_REGISTRY: 'http://127.0.0.1:9/' }, onProgress: (line) => lines.push(line),
+      version: 'v3.6.25',
+      cacheDir,
+      go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), COREPACK_NPM_REGISTRY: 'http://127.0.0.1:9/' },
+      onProgress: (line) => lines.push(line),
     });
     assert.match(readFileSync(fake.log, 'utf8'), /^embeds webui\/static\/index\.html$/m, 'go build saw the built dashboard');
     assert.equal(readFileSync(corepack.log, 'utf8').trim().split('\n').length, 2, 'yarn install + yarn build');
     const marker = await readBuildMarker(path);
-    assert.deepEqual({ version: marker?.version, go: marker?.go, dashboard: marker?.dashboard, webui: marker?.webui }, { version: 'v3.6.25', go: '1.26.1', dashboard: true, webui: 'built with packages from its lockfile' });
+    assert.deepEqual(
+      { version: marker?.version, go: marker?.go, dashboard: marker?.dashboard, webui: marker?.webui },
+      { version: 'v3.6.25', go: '1.26.1', dashboard: true, webui: 'built with packages from its lockfile' },
+    );
     assert.equal(statSync(`${path}.build.json`).mode & 0o777, 0o600);
     assert.ok(lines.includes('dashboard built (packages from its lockfile); now compiling Traefik with Go'), lines.join('\n'));
     assert.match(lines.at(-1)!, /^built Traefik v3\.6\.25 with the dashboard in \d+s/);
@@ -88,12 +107,18 @@ describe('buildTraefikFromSource (fake go)', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     const lines: string[] = [];
     const path = await buildTraefikFromSource({
-      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
-      env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), COREPACK_NPM_REGISTRY: 'http://127.0.0.1:9/' }, onProgress: (line) => lines.push(line),
+      version: 'v3.6.25',
+      cacheDir,
+      go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), COREPACK_NPM_REGISTRY: 'http://127.0.0.1:9/' },
+      onProgress: (line) => lines.push(line),
     });
     assert.doesNotMatch(readFileSync(fake.log, 'utf8'), /embeds webui/);
     assert.equal((await readBuildMarker(path))?.dashboard, false);
-    assert.ok(lines.some((line) => /^building Traefik without the dashboard: yarn build exited with code 1/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /^building Traefik without the dashboard: yarn build exited with code 1/.test(line)),
+      lines.join('\n'),
+    );
   });
 
   it('dashboard: false skips the dashboard build', async () => {
@@ -101,7 +126,10 @@ describe('buildTraefikFromSource (fake go)', () => {
     const corepack = makeFakeCorepack();
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     const path = await buildTraefikFromSource({
-      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' }, dashboard: false,
+      version: 'v3.6.25',
+      cacheDir,
+      go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      dashboard: false,
       env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir() },
     });
     assert.throws(() => statSync(corepack.log), 'corepack never ran');
@@ -114,7 +142,10 @@ describe('buildTraefikFromSource (fake go)', () => {
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     const lines: string[] = [];
     const path = await buildTraefikFromSource({
-      version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' }, onProgress: (line) => lines.push(line),
+      version: 'v3.6.25',
+      cacheDir,
+      go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+      onProgress: (line) => lines.push(line),
       env: { PATH: `${fake.binDir}:${corepack.binDir}:${systemPath}`, HOME: tmpdir(), LB_DEV_TRAEFIK_NO_DASHBOARD: '1' },
     });
     assert.throws(() => statSync(corepack.log), 'corepack never ran');
@@ -122,12 +153,18 @@ describe('buildTraefikFromSource (fake go)', () => {
     assert.ok(lines.includes('building Traefik without the dashboard: LB_DEV_TRAEFIK_NO_DASHBOARD=1'), lines.join('\n'));
   });
 
-  it('a failing go build is TRAEFIK_BUILD_FAILED with Go\'s last lines, nothing cached', async () => {
+  it("a failing go build is TRAEFIK_BUILD_FAILED with Go's last lines, nothing cached", async () => {
     const fake = makeFakeGo({ failBuild: true });
     const cacheDir = mkdtempSync(join(tmpdir(), 'lb-dev-cache-'));
     await assert.rejects(
-      buildTraefikFromSource({ version: 'v3.6.25', cacheDir, go: { path: join(fake.binDir, 'go'), version: '1.26.1' }, env: { PATH: `${fake.binDir}:${systemPath}` } }),
-      (e) => isLbDevError(e) && e.code === 'TRAEFIK_BUILD_FAILED' && /exited with code 1/.test(e.message) && e.details.some((d) => d.includes("expected 'package'")),
+      buildTraefikFromSource({
+        version: 'v3.6.25',
+        cacheDir,
+        go: { path: join(fake.binDir, 'go'), version: '1.26.1' },
+        env: { PATH: `${fake.binDir}:${systemPath}` },
+      }),
+      (e) =>
+        isLbDevError(e) && e.code === 'TRAEFIK_BUILD_FAILED' && /exited with code 1/.test(e.message) && e.details.some((d) => d.includes("expected 'package'")),
     );
     assert.deepEqual(readdirSync(join(cacheDir, 'traefik', 'v3.6.25')), []);
   });

@@ -53,8 +53,10 @@ describe('buildWebui (fake corepack)', () => {
     const lines: string[] = [];
     const phases: string[] = [];
     const result = await buildWebui({
-      moduleDir, env: { PATH: `${fake.binDir}:${systemPath}`, COREPACK_NPM_REGISTRY: registry },
-      say: (line) => lines.push(line), onPhase: (phase) => phases.push(phase),
+      moduleDir,
+      env: { PATH: `${fake.binDir}:${systemPath}`, COREPACK_NPM_REGISTRY: registry },
+      say: (line) => lines.push(line),
+      onPhase: (phase) => phases.push(phase),
     });
     assert.deepEqual(result, { dashboard: true, install: 'lockfile', note: 'packages from its lockfile' });
     const webui = join(moduleDir, 'webui');
@@ -71,13 +73,26 @@ describe('buildWebui (fake corepack)', () => {
     const fake = makeFakeCorepack({ lockedMissing: '@traefik-labs/faency@npm:12.3.3' });
     const moduleDir = makeWebuiModule();
     const lines: string[] = [];
-    const result = await buildWebui({ moduleDir, env: { PATH: `${fake.binDir}:${systemPath}`, COREPACK_NPM_REGISTRY: registry }, say: (line) => lines.push(line) });
+    const result = await buildWebui({
+      moduleDir,
+      env: { PATH: `${fake.binDir}:${systemPath}`, COREPACK_NPM_REGISTRY: registry },
+      say: (line) => lines.push(line),
+    });
     assert.deepEqual(result, { dashboard: true, install: 'substituted', note: '@traefiklabs/faency@^12.0.0 for @traefik-labs/faency@12.3.3' });
-    assert.deepEqual(calls(fake.log).map((line) => line.split(' registry=')[0]!.split(' ').slice(1).join(' ')), ['yarn install --immutable', 'yarn install --no-immutable', 'yarn build']);
-    const manifest = JSON.parse(readFileSync(join(moduleDir, 'webui', 'package.json'), 'utf8')) as { dependencies: Record<string, string>; packageManager: string };
+    assert.deepEqual(
+      calls(fake.log).map((line) => line.split(' registry=')[0]!.split(' ').slice(1).join(' ')),
+      ['yarn install --immutable', 'yarn install --no-immutable', 'yarn build'],
+    );
+    const manifest = JSON.parse(readFileSync(join(moduleDir, 'webui', 'package.json'), 'utf8')) as {
+      dependencies: Record<string, string>;
+      packageManager: string;
+    };
     assert.deepEqual(manifest.dependencies, { '@traefik-labs/faency': 'npm:@traefiklabs/faency@^12.0.0', react: '^18.2.0' });
     assert.equal(manifest.packageManager, 'yarn@4.9.1');
-    assert.ok(lines.some((line) => /registry does not serve @traefik-labs\/faency .*installing with @traefiklabs\/faency@\^12\.0\.0/.test(line)), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => /registry does not serve @traefik-labs\/faency .*installing with @traefiklabs\/faency@\^12\.0\.0/.test(line)),
+      lines.join('\n'),
+    );
   });
 
   it('a missing package with no known former name is a failure, not a substitution', async () => {

@@ -32,7 +32,9 @@ describe('acquireCacheLock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-dev-lock-'));
     const first = await acquireCacheLock(dir, { purpose: 'building' });
     let reportedHolder!: (holder: LockHolder | null) => void;
-    const reported = new Promise<LockHolder | null>((resolve) => { reportedHolder = resolve; });
+    const reported = new Promise<LockHolder | null>((resolve) => {
+      reportedHolder = resolve;
+    });
     const second = acquireCacheLock(dir, { purpose: 'second', pollMs: 20, onWait: (holder) => reportedHolder(holder) });
     const holder = await reported;
     assert.deepEqual([holder?.pid, holder?.purpose], [process.pid, 'building']);
@@ -64,7 +66,9 @@ describe('acquireCacheLock', () => {
     const dir = mkdtempSync(join(tmpdir(), 'lb-dev-lock-'));
     writeFileSync(join(dir, LOCK_FILE), lockContent(999_999, 'other-host'));
     let waiting!: () => void;
-    const reported = new Promise<void>((resolve) => { waiting = resolve; });
+    const reported = new Promise<void>((resolve) => {
+      waiting = resolve;
+    });
     const taking = acquireCacheLock(dir, { purpose: 'wait', pollMs: 20, onWait: () => waiting() });
     await reported;
     const old = new Date(Date.now() - 120_000);

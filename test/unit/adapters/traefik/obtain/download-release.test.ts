@@ -25,7 +25,9 @@ function versionDirEntries(cacheDir: string): string[] {
 
 describe('downloadTraefik', () => {
   let server: ReleaseServer;
-  before(async () => { server = await startReleaseServer(); });
+  before(async () => {
+    server = await startReleaseServer();
+  });
   after(() => server.close());
 
   it('downloads, verifies and caches an executable traefik that answers `version`', async () => {
@@ -97,7 +99,13 @@ describe('downloadTraefik', () => {
     const started = Date.now();
     try {
       await assert.rejects(
-        downloadTraefik({ ...linux, version: FAKE_VERSION, cacheDir: freshCache(), baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`, timeouts: { connectTimeoutMs: 300 } }),
+        downloadTraefik({
+          ...linux,
+          version: FAKE_VERSION,
+          cacheDir: freshCache(),
+          baseUrl: `http://127.0.0.1:${(silent.address() as AddressInfo).port}`,
+          timeouts: { connectTimeoutMs: 300 },
+        }),
         (e) => isLbDevError(e) && e.code === 'TRAEFIK_DOWNLOAD_UNREACHABLE' && e.message.includes('no answer within 300 ms'),
       );
       assert.ok(Date.now() - started < 5_000);
@@ -107,7 +115,10 @@ describe('downloadTraefik', () => {
   });
 
   it('platforms without a .tar.gz release are refused with a coded error', async () => {
-    for (const [platform, arch] of [['win32', 'x64'], ['linux', 'ia32']] as const) {
+    for (const [platform, arch] of [
+      ['win32', 'x64'],
+      ['linux', 'ia32'],
+    ] as const) {
       await assert.rejects(
         downloadTraefik({ platform, arch, version: FAKE_VERSION, cacheDir: freshCache(), baseUrl: server.baseUrl }),
         (e) => isLbDevError(e) && e.code === 'TRAEFIK_PLATFORM_UNSUPPORTED',

@@ -61,7 +61,10 @@ export function makeWebuiModule(dependencies: Record<string, string> = { '@traef
   const moduleDir = mkdtempSync(join(tmpdir(), 'lb-dev-webui-module-'));
   made.push(moduleDir);
   mkdirSync(join(moduleDir, 'webui', 'static'), { recursive: true });
-  writeFileSync(join(moduleDir, 'webui', 'package.json'), `${JSON.stringify({ name: 'traefik-proxy-dashboard', packageManager: 'yarn@4.9.1', dependencies }, null, 2)}\n`);
+  writeFileSync(
+    join(moduleDir, 'webui', 'package.json'),
+    `${JSON.stringify({ name: 'traefik-proxy-dashboard', packageManager: 'yarn@4.9.1', dependencies }, null, 2)}\n`,
+  );
   writeFileSync(join(moduleDir, 'webui', 'yarn.lock'), '__metadata:\n  version: 8\n');
   writeFileSync(join(moduleDir, 'webui', 'static', 'DONT-EDIT-FILES-IN-THIS-DIRECTORY.md'), 'For more information see `webui/readme.md`');
   return moduleDir;

@@ -47,7 +47,10 @@ describe('importAsImage', async () => {
         await container.remove({ force: true });
       }
     } finally {
-      await engine!.docker.getImage(image).remove({ force: true }).catch(() => undefined);
+      await engine!.docker
+        .getImage(image)
+        .remove({ force: true })
+        .catch(() => undefined);
     }
   });
 });

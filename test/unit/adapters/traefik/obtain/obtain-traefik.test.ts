@@ -27,12 +27,21 @@ function binDirWithTraefik(version: string): string {
 
 describe('obtainTraefik', () => {
   let server: ReleaseServer;
-  before(async () => { server = await startReleaseServer(); });
+  before(async () => {
+    server = await startReleaseServer();
+  });
   after(() => server.close());
   const archivePath = () => `/${FAKE_VERSION}/${server.archiveName}`;
   const base = (cacheDir: string, extra: Partial<ObtainOptions> = {}): ObtainOptions => ({
-    allowDownload: true, allowBuild: false, version: FAKE_VERSION, cacheDir,
-    downloadBaseUrl: server.baseUrl, env: { PATH: systemPath }, platform: 'linux', arch: 'x64', ...extra,
+    allowDownload: true,
+    allowBuild: false,
+    version: FAKE_VERSION,
+    cacheDir,
+    downloadBaseUrl: server.baseUrl,
+    env: { PATH: systemPath },
+    platform: 'linux',
+    arch: 'x64',
+    ...extra,
   });
 
   it('downloads once, then finds the cached binary without asking the server again', async () => {
@@ -72,10 +81,15 @@ describe('obtainTraefik', () => {
     server.behaviour = 'missing';
     const fake = makeFakeGo();
     const messages: string[] = [];
-    const built = await obtainTraefik(base(freshCache(), {
-      allowBuild: true, env: { PATH: `${fake.binDir}:${systemPath}` },
-      onProgress: (e) => { if (e.kind === 'message') messages.push(e.text); },
-    }));
+    const built = await obtainTraefik(
+      base(freshCache(), {
+        allowBuild: true,
+        env: { PATH: `${fake.binDir}:${systemPath}` },
+        onProgress: (e) => {
+          if (e.kind === 'message') messages.push(e.text);
+        },
+      }),
+    );
     assert.equal(built.source, 'build');
     assert.match(built.why, /built from source because the download failed/);
     assert.match(built.attempts.at(-1)!.reason, /404.*\[TRAEFIK_DOWNLOAD_HTTP\]/);
@@ -101,7 +115,11 @@ describe('obtainTraefik', () => {
     server.requests.clear();
     await assert.rejects(
       obtainTraefik(base(freshCache(), { allowDownload: false })),
-      (e) => isLbDevError(e) && e.code === 'TRAEFIK_UNAVAILABLE' && e.details.includes('download: not allowed') && e.details.includes('build from source: not allowed'),
+      (e) =>
+        isLbDevError(e) &&
+        e.code === 'TRAEFIK_UNAVAILABLE' &&
+        e.details.includes('download: not allowed') &&
+        e.details.includes('build from source: not allowed'),
     );
     assert.equal(server.requests.size, 0);
   });
@@ -110,15 +128,21 @@ describe('obtainTraefik', () => {
     server.behaviour = 'ok';
     server.requests.clear();
     let release!: () => void;
-    server.holdArchive = new Promise<void>((resolve) => { release = resolve; });
+    server.holdArchive = new Promise<void>((resolve) => {
+      release = resolve;
+    });
     const cacheDir = freshCache();
     const child = fileURLToPath(new URL('./obtain-child.ts', import.meta.url));
     const args = JSON.stringify({ cacheDir, baseUrl: server.baseUrl, path: systemPath });
     const children = [0, 1].map(() => spawn(process.execPath, ['--import', 'tsx', child, args], { stdio: ['ignore', 'pipe', 'pipe'] }));
     const outputs = children.map((c) => {
       const out = { stdout: '', stderr: '' };
-      c.stdout.on('data', (d: Buffer) => { out.stdout += d; });
-      c.stderr.on('data', (d: Buffer) => { out.stderr += d; });
+      c.stdout.on('data', (d: Buffer) => {
+        out.stdout += d;
+      });
+      c.stderr.on('data', (d: Buffer) => {
+        out.stderr += d;
+      });
       return out;
     });
     // Open the gate once one is downloading and the other reports it waits for it.

@@ -56,7 +56,11 @@ export async function startReleaseServer(platform = 'linux', arch = 'amd64'): Pr
     requests: new Map(),
     behaviour: 'ok',
     holdArchive: null,
-    close: () => new Promise<void>((resolve) => { server.closeAllConnections(); server.close(() => resolve()); }),
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
   };
   const server: Server = createServer(async (req, res) => {
     const path = req.url ?? '';

@@ -15,11 +15,14 @@ describe('tarStream', () => {
     const payload = Buffer.from('x'.repeat(1500));
     writeFileSync(join(dir, 'payload'), payload);
     const archive = join(dir, 'out.tar');
-    await pipeline(tarStream([
-      { type: 'file', name: 'traefik', mode: 0o755, size: payload.length, source: join(dir, 'payload') },
-      { type: 'directory', name: 'tmp', mode: 0o1777 },
-      { type: 'directory', name: 'etc/ssl', mode: 0o755 },
-    ]), createWriteStream(archive));
+    await pipeline(
+      tarStream([
+        { type: 'file', name: 'traefik', mode: 0o755, size: payload.length, source: join(dir, 'payload') },
+        { type: 'directory', name: 'tmp', mode: 0o1777 },
+        { type: 'directory', name: 'etc/ssl', mode: 0o755 },
+      ]),
+      createWriteStream(archive),
+    );
     const listing = execFileSync('tar', ['-tvf', archive], { encoding: 'utf8' }).trim().split('\n');
     assert.match(listing[0]!, /^-rwxr-xr-x .* 1500 .* traefik$/);
     assert.match(listing[1]!, /^drwxrwxrwt .* tmp\/$/);
@@ -33,10 +36,14 @@ describe('tarStream', () => {
     const payload = Buffer.alloc(70_000, 7);
     writeFileSync(join(dir, 'payload'), payload);
     const archive = join(dir, 'out.tar.gz');
-    await pipeline(tarStream([
-      { type: 'file', name: 'LICENSE.md', mode: 0o644, size: payload.length, source: join(dir, 'payload') },
-      { type: 'file', name: 'traefik', mode: 0o755, size: payload.length, source: join(dir, 'payload') },
-    ]), createGzip(), createWriteStream(archive));
+    await pipeline(
+      tarStream([
+        { type: 'file', name: 'LICENSE.md', mode: 0o644, size: payload.length, source: join(dir, 'payload') },
+        { type: 'file', name: 'traefik', mode: 0o755, size: payload.length, source: join(dir, 'payload') },
+      ]),
+      createGzip(),
+      createWriteStream(archive),
+    );
     assert.equal(await extractTarGzEntry(archive, 'traefik', join(dir, 'got')), true);
     assert.deepEqual(readFileSync(join(dir, 'got')), payload);
     assert.equal(await extractTarGzEntry(archive, 'nope', join(dir, 'nope')), false);

@@ -11,9 +11,20 @@ const resolve = (raw: unknown, overrides: ConfigOverrides = {}) =>
 
 /** Each group as name -> [instances, command, reservePorts, dependsOn, startOrder, MONGO_URL, METEOR_LOCAL_DIR]. */
 function summary(raw: unknown) {
-  return Object.fromEntries(resolve(raw).groups.map((g) => [g.name, [
-    g.instances, g.command.startsWith('meteor') ? 'meteor' : g.command, g.reservePorts, g.dependsOn, g.startOrder, g.env['MONGO_URL'] ?? null, g.env['METEOR_LOCAL_DIR'] ?? null,
-  ]]));
+  return Object.fromEntries(
+    resolve(raw).groups.map((g) => [
+      g.name,
+      [
+        g.instances,
+        g.command.startsWith('meteor') ? 'meteor' : g.command,
+        g.reservePorts,
+        g.dependsOn,
+        g.startOrder,
+        g.env['MONGO_URL'] ?? null,
+        g.env['METEOR_LOCAL_DIR'] ?? null,
+      ],
+    ]),
+  );
 }
 
 const builtIn = 'mongodb://127.0.0.1:{meteor-1.extraPort1}/meteor';
@@ -27,7 +38,7 @@ const cases = [
     },
   },
   {
-    name: 'replicas with a MongoDB URL: no port reserved for Meteor\'s own',
+    name: "replicas with a MongoDB URL: no port reserved for Meteor's own",
     raw: { preset: 'rocketchat', rocketchat: { instances: 2, mongoUrl: 'mongodb://db:27017/rc?replicaSet=rs0' } },
     groups: {
       meteor: [1, 'meteor', 0, [], 'parallel', 'mongodb://db:27017/rc?replicaSet=rs0', null],
@@ -64,15 +75,31 @@ test('what every instance shares: ROOT_URL = the balancer, INSTANCE_IP, readines
   }
   assert.equal(config.groups[0]!.readiness.startTimeoutMs, 20 * 60_000);
   assert.equal(config.groups[0]!.command, 'meteor --exclude-archs "web.browser.legacy, web.cordova" --port {port}');
-  assert.deepEqual(config.groups[1]!.restartOn, { logFrom: 'meteor', logPattern: '^=> Meteor server restarted', files: ['.meteor/local/build/main.js'], drainMs: 1000 });
-  assert.deepEqual([config.balancer.port, config.balancer.stickyCookie, config.balancer.websocketPaths, config.balancer.healthCheck?.path],
-    [3000, 'rocketchat-server', ['/websocket', '/sockjs'], '/api/info']);
+  assert.deepEqual(config.groups[1]!.restartOn, {
+    logFrom: 'meteor',
+    logPattern: '^=> Meteor server restarted',
+    files: ['.meteor/local/build/main.js'],
+    drainMs: 1000,
+  });
+  assert.deepEqual(
+    [config.balancer.port, config.balancer.stickyCookie, config.balancer.websocketPaths, config.balancer.healthCheck?.path],
+    [3000, 'rocketchat-server', ['/websocket', '/sockjs'], '/api/info'],
+  );
   assert.deepEqual(config.notices, [LICENCE_NOTICE]);
 });
 
 test('flags and environment: -n is all instances, --mode, --mongo-url over MONGO_URL over the file', () => {
-  const config = resolve({ preset: 'rocketchat', rocketchat: { mongoUrl: 'mongodb://file/db' } }, { instances: 4, mode: 'independent', envMongoUrl: 'mongodb://env/db' });
-  assert.deepEqual(config.groups.map((g) => [g.name, g.instances, g.env['MONGO_URL']]), [['meteor', 1, 'mongodb://env/db'], ['peer', 3, 'mongodb://env/db']]);
+  const config = resolve(
+    { preset: 'rocketchat', rocketchat: { mongoUrl: 'mongodb://file/db' } },
+    { instances: 4, mode: 'independent', envMongoUrl: 'mongodb://env/db' },
+  );
+  assert.deepEqual(
+    config.groups.map((g) => [g.name, g.instances, g.env['MONGO_URL']]),
+    [
+      ['meteor', 1, 'mongodb://env/db'],
+      ['peer', 3, 'mongodb://env/db'],
+    ],
+  );
   const flagged = resolve({ preset: 'rocketchat' }, { mongoUrl: 'mongodb://flag/db', envMongoUrl: 'mongodb://env/db' });
   assert.equal(flagged.groups[1]!.env['MONGO_URL'], 'mongodb://flag/db');
   const badEnv = resolve({ preset: 'rocketchat' }, { envMongoUrl: 'localhost' });
@@ -80,7 +107,7 @@ test('flags and environment: -n is all instances, --mode, --mongo-url over MONGO
   assert.match(badEnv.notices![0]!, /MONGO_URL in the environment is not a MongoDB URL/);
 });
 
-test('every key stays overridable: the file\'s keys win, group by group and key by key', () => {
+test("every key stays overridable: the file's keys win, group by group and key by key", () => {
   const config = resolve({
     preset: 'rocketchat',
     balancer: { port: 4000 },
@@ -88,14 +115,21 @@ test('every key stays overridable: the file\'s keys win, group by group and key 
   });
   const replica = config.groups[1]!;
   assert.deepEqual([config.balancer.port, config.balancer.stickyCookie], [4000, 'rocketchat-server']);
-  assert.deepEqual([replica.instances, replica.env['EXTRA'], replica.env['INSTANCE_IP'], replica.readiness.startTimeoutMs, replica.readiness.http?.path], [5, 'x', '127.0.0.1', 60_000, '/api/info']);
+  assert.deepEqual(
+    [replica.instances, replica.env['EXTRA'], replica.env['INSTANCE_IP'], replica.readiness.startTimeoutMs, replica.readiness.http?.path],
+    [5, 'x', '127.0.0.1', 60_000, '/api/info'],
+  );
 });
 
 test('--mode and --mongo-url need the preset; bad preset settings are reported', () => {
-  assert.throws(() => resolve({ command: 'x' }, { mode: 'replicas' }), (error: Error & { details?: string[] }) =>
-    /--mode: expected `preset: rocketchat`/.test(error.details?.[0] ?? ''));
-  assert.throws(() => resolve({ preset: 'rocketchat', rocketchat: { mode: 'cluster' } }), (error: Error & { details?: string[] }) =>
-    /rocketchat.mode: expected one of replicas, independent, got "cluster"/.test(error.details?.[0] ?? ''));
+  assert.throws(
+    () => resolve({ command: 'x' }, { mode: 'replicas' }),
+    (error: Error & { details?: string[] }) => /--mode: expected `preset: rocketchat`/.test(error.details?.[0] ?? ''),
+  );
+  assert.throws(
+    () => resolve({ preset: 'rocketchat', rocketchat: { mode: 'cluster' } }),
+    (error: Error & { details?: string[] }) => /rocketchat.mode: expected one of replicas, independent, got "cluster"/.test(error.details?.[0] ?? ''),
+  );
 });
 
 test('mergeRaw: mappings merge, lists and scalars replace, null keeps the base', () => {
