@@ -8,6 +8,7 @@ import type { LbDevError } from '../core/errors.js';
 import { hostForUrl } from '../core/text/host-port.js';
 import { chooseNetworkMode } from '../core/traefik/container-spec.js';
 import { isPortFree } from '../adapters/ports.js';
+import { missingDashboardReason } from '../adapters/traefik/dashboard-probe.js';
 import { connectDocker } from '../adapters/traefik/docker.js';
 import type { CheckResult } from './check-result.js';
 import { rocketChatChecks } from './rocketchat-checks.js';
@@ -132,6 +133,15 @@ async function binaryChecks(config: LbDevConfig): Promise<CheckResult[]> {
       ...(config.explicit.traefikBinary ? { configured: config.traefik.binary } : {}),
     });
     results.push({ name: 'traefik binary', status: 'ok', detail: found.why });
+    const noDashboard = await missingDashboardReason(found.path);
+    if (noDashboard) {
+      results.push({
+        name: 'Traefik dashboard',
+        status: 'warn',
+        detail: `built without its web UI: ${noDashboard}`,
+        fix: `remove ${found.path} and run scripts/provide-traefik.sh --binary to build it again`,
+      });
+    }
   } catch (error) {
     const e = error as LbDevError;
     results.push(

@@ -53,6 +53,10 @@ describe('lb-dev up --traefik binary: 3 demo instances behind a local traefik', 
     assert.match(started.report.traefik.why, /\((cached|found on PATH)\)/, 'expected the obtained binary, found where lb-dev looks');
     t.diagnostic(`traefik: ${started.report.traefik.why} (the gate's binary: ${binaryGate.skip === false ? binaryGate.binary : '?'})`);
     assert.deepEqual(await ws!.containers(), [], 'expected no container in binary mode');
+    // The provided Traefik has its web UI: `up` probes /dashboard/ once and says nothing.
+    const dashboard = await fetch(`${started.report.traefik.apiUrl}/dashboard/`);
+    assert.equal(dashboard.status, 200);
+    assert.doesNotMatch(started.run.output(), /Traefik's dashboard .* answered/);
   });
 
   it('requests without a cookie reach all 3 instances', { timeout: TEST_TIMEOUT_MS }, async (t) => {

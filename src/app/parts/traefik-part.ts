@@ -11,6 +11,7 @@ import { WEB_ENTRYPOINT } from '../../core/traefik/static-config.js';
 import { assertPortFree, claimListenPort } from '../../adapters/ports.js';
 import { AccessLogCounter } from '../../adapters/traefik/access-log-counter.js';
 import { TraefikApi } from '../../adapters/traefik/api-client.js';
+import { dashboardMissingText, missingDashboardReason, probeTraefikDashboard } from '../../adapters/traefik/dashboard-probe.js';
 import { DynamicConfigWriter } from '../../adapters/traefik/config-writer.js';
 import type { RouteSyncStatus } from '../routes/route-events.js';
 import { RouteReconciler } from '../routes/route-reconciler.js';
@@ -89,6 +90,7 @@ export class TraefikPart implements Part {
       await runtime.start(onProgress);
     }
     this.running = true;
+    if (runtime.apiUrl && choice.mode !== 'external') void this.sayIfNoDashboard(runtime.apiUrl, choice.binary);
     if (config.traefik.accessLog && choice.mode !== 'external') {
       this.counter = new AccessLogCounter(this.ctx.layout.accessLog);
       this.counter.start();
@@ -108,6 +110,13 @@ export class TraefikPart implements Part {
     if (this.service) return this.service.status();
     const health = this.running ? 'healthy' : this.runtime ? 'starting' : 'stopped';
     return { name: this.name, health, detail: this.runtime?.describe() ?? 'choosing how to run Traefik', restarts: 0 };
+  }
+
+  /** Once per run: a Traefik without its web UI works, but users open /dashboard/ and deserve the reason. */
+  private async sayIfNoDashboard(apiUrl: string, binary: string | undefined): Promise<void> {
+    const answer = await probeTraefikDashboard(apiUrl);
+    if (answer.served || !this.running) return;
+    this.ctx.log.warn(dashboardMissingText(apiUrl, answer.answer, await missingDashboardReason(binary), binary));
   }
 
   /** `status`'s traefik section and its routes. */
