@@ -34,6 +34,8 @@ export class Instance {
   private lastExitSeenAt: number | null = null;
   /** The build the current process started on (see InstanceDeps.buildStamp). */
   build: string | null = null;
+  /** Forgotten by a scale-down or the shutdown: it never starts again, whoever asks (docs/architecture.md, "Operations at once"). */
+  private forgotten = false;
 
   constructor(
     readonly group: GroupConfig,
@@ -99,8 +101,19 @@ export class Instance {
     };
   }
 
+  /** Taken out of the set by a scale-down or the shutdown: start() does nothing from now on. */
+  get removed(): boolean {
+    return this.forgotten;
+  }
+
   start(): void {
+    if (this.forgotten) return;
     this.dispatch({ type: 'start' });
+  }
+
+  /** Forgets it for good; the caller stops it (Supervisor.retire). A launch under way gives up (launch checks desired). */
+  remove(): void {
+    this.forgotten = true;
   }
 
   /**

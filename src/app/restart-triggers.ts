@@ -16,7 +16,7 @@ export interface RestartTriggerDeps {
   groups: readonly GroupConfig[];
   members: (group: string) => readonly Instance[];
   /** Restarts one instance: out of the balancer (confirmed), drained, stopped, started, ready, back in. */
-  restartRolling: (instance: Instance, drainMs: number) => Promise<void>;
+  restartRolling: (instance: Instance, drainMs: number) => Promise<unknown>;
   note: (source: string, text: string) => void;
 }
 

@@ -15,6 +15,7 @@ import { RestartTriggers } from './restart-triggers.js';
 import type { RouteCause } from './routes/route-events.js';
 import type { RouteReconciler } from './routes/route-reconciler.js';
 import { startInOrder } from './start-order.js';
+import { type Claim, Claims, TurnQueue } from './supervision/turns.js';
 import { setTimeout as sleep } from 'node:timers/promises';
 
 export interface SupervisorDeps {
@@ -29,6 +30,9 @@ export interface SupervisorDeps {
   lifeline?: LifelineWatch;
 }
 
+/** How an operation on one instance ended: carried out, or left off because something newer took over. */
+export type Outcome = { done: true } | { done: false; reason: string };
+
 export interface SupervisorEvents {
   /** Some instance's status changed. */
   changed(): void;
@@ -42,7 +46,11 @@ export class Supervisor {
   private readonly triggers: RestartTriggers;
   /** Aborted by stopAll(): start-up ordering (dependsOn, startOrder) stops waiting. */
   private readonly stopping = new AbortController();
-  private readonly rollingRestarts = new Map<Instance, Promise<void>>();
+  private readonly rollingRestarts = new Map<Instance, Promise<Outcome>>();
+  /** The newest operation on each instance; older ones stop at their next step. */
+  private readonly claims = new Claims<Instance>();
+  /** Scales of one group take turns, so a scale-up never meets the instances a scale-down is still stopping. */
+  private readonly scales = new TurnQueue<string>();
 
   constructor(private readonly deps: SupervisorDeps) {
     this.routes = deps.routes;
@@ -121,23 +129,65 @@ export class Supervisor {
     });
   }
 
+  /** Claims `instance` for an operation (see Claims): `what` is how an older operation reports being overtaken. */
+  private claim(instance: Instance, what: string): Claim {
+    return this.claims.claim(instance, what, () =>
+      this.stopping.signal.aborted ? 'lb-dev is shutting down' : instance.removed ? 'removed by a scale-down' : null,
+    );
+  }
+
   /**
    * One instance of a rolling restart: out of the balancer (confirmed by Traefik), drained,
-   * stopped, started, ready, and back in. The others keep serving meanwhile.
+   * stopped, started, ready, and back in. The others keep serving meanwhile. Left off (and
+   * said why) when a newer operation on the instance, a scale-down or the shutdown overtakes it.
    */
-  restartRolling(instance: Instance, drainMs: number): Promise<void> {
+  restartRolling(instance: Instance, drainMs: number): Promise<Outcome> {
     // A restart trigger and `lb-dev restart --rolling` may ask at once: one restart serves both.
     const under = this.rollingRestarts.get(instance);
     if (under) return under;
-    const restart = (async () => {
+    const claim = this.claim(instance, 'restarted meanwhile by another restart');
+    const restart = (async (): Promise<Outcome> => {
+      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
       await this.retire([instance], drainMs);
-      instance.start();
-      await instance.whenReady();
-      // Shutting down meanwhile: stopAll() retired everything; letting it back in would race that.
-      if (!this.stopping.signal.aborted) await this.admit([instance]);
+      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+      await this.run(instance);
+      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+      return { done: true };
     })().finally(() => this.rollingRestarts.delete(instance));
     this.rollingRestarts.set(instance, restart);
     return restart;
+  }
+
+  /** Stopped, then started again at once (no drain first): what `lb-dev restart NAME` does. */
+  async restart(instance: Instance): Promise<Outcome> {
+    const claim = this.claim(instance, 'restarted meanwhile by another restart');
+    if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+    await instance.stop();
+    if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+    await this.run(instance);
+    return claim.current() ? { done: true } : { done: false, reason: claim.supersededBy() };
+  }
+
+  /** Out of the balancer, then stopped; it stays out (and stopped) until start(). */
+  async stopInstance(instance: Instance): Promise<void> {
+    this.claim(instance, 'stopped meanwhile by `lb-dev stop`');
+    await this.retire([instance], 0);
+  }
+
+  /** Back in the set that runs: started (in the balancer once ready). Refused for a removed instance. */
+  startInstance(instance: Instance): void {
+    const claim = this.claim(instance, 'started meanwhile by `lb-dev start`');
+    if (!claim.current()) throw this.notFound(instance.name, claim.supersededBy());
+    instance.setDrained(false);
+    instance.start();
+  }
+
+  /** Starts it let back into the balancer, and resolves once it is ready (or gave up) and the routes say so. */
+  private async run(instance: Instance): Promise<void> {
+    instance.setDrained(false);
+    instance.start();
+    await instance.whenReady();
+    await this.routes.flush();
   }
 
   /** `app-2`, `2` (the first group's), or a group-qualified name. */
@@ -146,15 +196,20 @@ export class Supervisor {
     const first = this.deps.config.groups[0]?.name;
     const wanted = /^\d+$/.test(name) ? `${first}-${name}` : name;
     const found = all.find((i) => i.name === wanted);
-    if (!found) {
-      throw new LbDevError('INSTANCE_NOT_FOUND', `no instance named ${JSON.stringify(name)}; expected one of ${all.map((i) => i.name).join(', ')}`);
-    }
+    if (!found) throw this.notFound(name);
     return found;
+  }
+
+  private notFound(name: string, why?: string): LbDevError {
+    const names = this.instances().map((i) => i.name);
+    const expected = names.length ? `expected one of ${names.join(', ')}` : 'there are none now (`lb-dev scale N` adds some)';
+    return new LbDevError('INSTANCE_NOT_FOUND', `no instance named ${JSON.stringify(name)}${why ? ` (${why})` : ''}; ${expected}`);
   }
 
   /**
    * Grows or shrinks a group to `count`. New instances start at once; removed ones (the
-   * highest numbers) leave the balancer first, then stop. Resolves when removed ones are gone.
+   * highest numbers) are forgotten at once (never started again, a roll of them is left off),
+   * leave the balancer, then stop. Resolves when removed ones are gone. Scales of a group take turns.
    */
   async scale(count: number, groupName?: string, drainMs = 1_000): Promise<{ added: string[]; removed: string[] }> {
     const group = groupName ? this.deps.config.groups.find((g) => g.name === groupName) : this.deps.config.groups[0];
@@ -162,6 +217,11 @@ export class Supervisor {
     if (!Number.isInteger(count) || count < 0 || count > 64) {
       throw new LbDevError('USAGE', `scale: expected a whole number of instances from 0 to 64, got ${count}`);
     }
+    return this.scales.run(group.name, () => this.resize(group, count, drainMs));
+  }
+
+  private async resize(group: GroupConfig, count: number, drainMs: number): Promise<{ added: string[]; removed: string[] }> {
+    if (this.stopping.signal.aborted) throw new LbDevError('NOT_RUNNING', 'lb-dev is shutting down: nothing to scale');
     const list = this.groups.get(group.name)!;
     const added: Instance[] = [];
     while (list.length < count) {
@@ -171,6 +231,7 @@ export class Supervisor {
       instance.start();
     }
     const removed = list.splice(count);
+    for (const instance of removed) instance.remove();
     if (removed.length) {
       await this.retire(removed, drainMs);
       for (const instance of removed) instance.releasePorts();
@@ -204,6 +265,7 @@ export class Supervisor {
   async stopAll(): Promise<void> {
     this.stopping.abort();
     this.triggers.close();
+    for (const instance of this.instances()) instance.remove();
     await this.retire(this.instances(), 0);
     this.routes.close();
   }

@@ -74,6 +74,8 @@ export interface InstanceResult {
 }
 export interface RestartResult {
   restarted: Array<{ instance: string; ms: number }>;
+  /** Left off because a newer operation on the instance, a scale-down or the shutdown overtook the restart. */
+  skipped: Array<{ instance: string; reason: string }>;
   rolling: boolean;
 }
 export interface ScaleResult {

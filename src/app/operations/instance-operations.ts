@@ -5,7 +5,7 @@
  */
 import { LbDevError } from '../../core/errors.js';
 import type { Instance } from '../instance.js';
-import type { Supervisor } from '../supervisor.js';
+import type { Outcome, Supervisor } from '../supervisor.js';
 import type { Operations } from './contract.js';
 
 export interface InstanceOperationsContext {
@@ -24,14 +24,6 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
     return s;
   };
   const note = (instance: Instance, text: string) => ctx.note(instance.name, text);
-
-  /** Rolling: takes one instance out, waits for Traefik to confirm, drains, restarts it, waits until ready, puts it back. */
-  const restartOne = async (instance: Instance, drainMs: number, rolling: boolean): Promise<void> => {
-    if (rolling) return sup().restartRolling(instance, drainMs);
-    await instance.stop();
-    instance.start();
-    await instance.whenReady();
-  };
 
   return {
     async kill({ instance, random, signal }) {
@@ -56,15 +48,13 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
     async stop(params) {
       const instance = sup().find(params.instance);
       note(instance, 'stop requested by `lb-dev stop`');
-      await sup().retire([instance], 0);
-      // Stopped, it takes no traffic anyway; admitted now, a later `start` needs nothing more.
-      await sup().admit([instance]);
+      await sup().stopInstance(instance);
       return { instance: instance.name, state: instance.phase };
     },
     async start(params) {
       const instance = sup().find(params.instance);
+      sup().startInstance(instance);
       note(instance, 'start requested by `lb-dev start`');
-      instance.start();
       if (params.wait) await instance.whenReady();
       // A start the OS refused (a missing cwd, E2BIG) ends stopped at once: say why.
       const reason = instance.phase === 'stopped' ? instance.status().lastExit?.reason : undefined;
@@ -72,14 +62,19 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
     },
     async restart({ instance, all, rolling, drainMs }) {
       const targets = all ? sup().instances() : [sup().find(instance!)];
-      const done: Array<{ instance: string; ms: number }> = [];
+      const restarted: Array<{ instance: string; ms: number }> = [];
+      const skipped: Array<{ instance: string; reason: string }> = [];
       for (const target of targets) {
         const started = Date.now();
         note(target, rolling ? 'rolling restart: leaving the balancer' : 'restart requested');
-        await restartOne(target, drainMs, rolling);
-        done.push({ instance: target.name, ms: Date.now() - started });
+        const outcome: Outcome = rolling ? await sup().restartRolling(target, drainMs) : await sup().restart(target);
+        if (outcome.done) restarted.push({ instance: target.name, ms: Date.now() - started });
+        else {
+          skipped.push({ instance: target.name, reason: outcome.reason });
+          note(target, `restart left off: ${outcome.reason}`);
+        }
       }
-      return { restarted: done, rolling };
+      return { restarted, skipped, rolling };
     },
     async scale({ count, group, drainMs, wait }) {
       const result = await sup().scale(count, group ?? undefined, drainMs);

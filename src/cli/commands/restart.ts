@@ -18,7 +18,11 @@ export function restartCommand(): Command {
     const drainMs = flags.drain;
     const result = await withClient(flags, (client) => client.call('restart', { instance, all: Boolean(flags.all), rolling: Boolean(flags.rolling), drainMs }));
     if (flags.json) process.stdout.write(`${JSON.stringify(result)}\n`);
-    else if (result.restarted.length === 0) process.stdout.write('no instances to restart (`lb-dev scale N` adds some)\n');
-    else for (const r of result.restarted) process.stdout.write(`${r.instance}: restarted and ready in ${formatElapsed(r.ms)}\n`);
+    else if (result.restarted.length === 0 && result.skipped.length === 0) process.stdout.write('no instances to restart (`lb-dev scale N` adds some)\n');
+    else {
+      for (const r of result.restarted) process.stdout.write(`${r.instance}: restarted and ready in ${formatElapsed(r.ms)}\n`);
+      // Another client's operation overtook these (docs/architecture.md, "Operations at once").
+      for (const s of result.skipped) process.stdout.write(`${s.instance}: not restarted: ${s.reason}\n`);
+    }
   });
 }

@@ -263,7 +263,10 @@ $('#sticky-drop').addEventListener('click', async () => {
 $('#rolling').addEventListener('click', async () => {
   showResult('rolling restart…');
   const answer = await post('/api/restart', { all: true, rolling: true });
-  if (answer) showResult(`rolling restart done: ${answer.result.restarted.map((r) => `${r.instance} ${r.ms} ms`).join(', ')}`);
+  if (!answer) return;
+  const { restarted, skipped } = answer.result;
+  const left = skipped.map((s) => `${s.instance} not restarted (${s.reason})`);
+  showResult(`rolling restart done: ${[...restarted.map((r) => `${r.instance} ${r.ms} ms`), ...left].join(', ')}`);
 });
 $('#chaos-form').addEventListener('submit', async (event) => {
   event.preventDefault();

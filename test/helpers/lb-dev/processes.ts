@@ -54,3 +54,21 @@ export function killHard(pid: number): void {
     }
   }
 }
+
+/** The marked processes by the instance they were started for (their LB_DEV_INSTANCE): what runs for which name. */
+export function markedInstances(stateDir: string): Map<string, number[]> {
+  const byName = new Map<string, number[]>();
+  for (const pid of markedProcesses(stateDir)) {
+    let name = '?';
+    try {
+      const entry = readFileSync(`/proc/${pid}/environ`, 'utf8')
+        .split('\0')
+        .find((e) => e.startsWith('LB_DEV_INSTANCE='));
+      if (entry) name = entry.slice('LB_DEV_INSTANCE='.length);
+    } catch {
+      continue; // gone meanwhile
+    }
+    byName.set(name, [...(byName.get(name) ?? []), pid]);
+  }
+  return byName;
+}
