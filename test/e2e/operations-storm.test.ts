@@ -52,7 +52,7 @@ function untracked(stateDir: string): number[] {
   });
 }
 
-describe('an operation storm from 20 clients (over 100 a second here) against a real up and Traefik', { skip: binaryGate.skip || false, timeout: 240_000 }, () => {
+describe('an operation storm from 20 clients against a real up and Traefik', { skip: binaryGate.skip || false, timeout: 240_000 }, () => {
   let ws: Workspace;
   let run: LbDevRun;
 
