@@ -2,7 +2,13 @@
 // Soak test (not in CI): does lb-dev hold up for half an hour of load and crashes?
 //
 //   node scripts/soak.mjs [--minutes 30] [--traefik docker|binary] [--port 3900] [--api-port 3901]
-//        [--concurrency 8] [--sample-every 30 (seconds)] [--json out.json]
+//        [--concurrency 8] [--sample-every 30 (seconds)] [--json out.json] [--storm 50]
+//
+// --storm N adds the operation storm (issue 19; scripts/lib/storm.mjs): N control clients issue
+// random scale, rolling restart, restart, stop, start and kill for the whole run, and every second
+// the soak checks that every process lb-dev started is in a group its lifeline record holds. At the
+// end the cluster is scaled to 3 and status, processes, Traefik's API and the record must agree.
+// `--storm 50 --minutes 10` is the issue's 10-minute storm. A violation fails the soak.
 //
 // Starts `lb-dev up` (3 demo instances, a temp state dir) on non-default ports (so it does not
 // collide with anything on 3000/8080), puts steady load on the balancer (127.0.0.1 only,
@@ -22,6 +28,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { startStorm } from './lib/soak-storm.mjs';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const bin = join(root, 'dist', 'cli', 'main.js');
@@ -42,6 +49,7 @@ const apiPort = positive('api-port', '3901');
 const concurrency = positive('concurrency', '8');
 const sampleEveryMs = positive('sample-every', '30') * 1000;
 const jsonOut = arg('json', null);
+const stormClients = arg('storm', null) === null ? 0 : positive('storm', '50');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const stamp = () => new Date().toISOString().slice(11, 19);
 
@@ -183,15 +191,19 @@ try {
   chaos.stdout.on('data', (d) => chaosLines.push(...d.split('\n').filter(Boolean)));
   chaos.stderr.on('data', (d) => process.stderr.write(`chaos: ${d}`));
   const chaosExited = new Promise((resolve) => chaos.once('exit', resolve));
+  const end = started + minutes * 60_000;
+  const storm = stormClients
+    ? await startStorm({ root, stateDir, apiPort, clients: stormClients, until: () => Date.now() < end && !upGone && !load.stop, markedProcesses })
+    : null;
   const samples = [];
   const take = () => {
     const s = { ...sample(up.pid), minute: Math.round((Date.now() - started) / 600) / 100 };
     samples.push(s);
     const kills = chaosLines.filter((l) => l.includes('"event":"kill"')).length;
-    console.log(`${stamp()} t=${s.minute} min: rss ${s.rssMb} MB, fds ${s.fds}, requests ${load.requests}, failed ${load.failed}, kills ${kills}`);
+    const stormed = storm ? `, storm violations ${storm.violations.length}` : '';
+    console.log(`${stamp()} t=${s.minute} min: rss ${s.rssMb} MB, fds ${s.fds}, requests ${load.requests}, failed ${load.failed}, kills ${kills}${stormed}`);
   };
   take();
-  const end = started + minutes * 60_000;
   while (Date.now() < end && !upGone && !load.stop) {
     await sleep(Math.min(sampleEveryMs, end - Date.now()));
     if (!upGone) take();
@@ -199,6 +211,7 @@ try {
   if (upGone) throw new Error(`lb-dev up exited during the soak:\n${upOutput.join('')}`);
   chaos.kill('SIGINT');
   await chaosExited;
+  const stormResult = storm ? await storm.finish() : null;
   load.stop = true;
   await Promise.all(clients);
   up.kill('SIGINT');
@@ -222,6 +235,7 @@ try {
     upExit: exit,
     leftoverProcesses: leftoverPids,
     leftoverContainers,
+    ...(stormResult ? { storm: stormResult } : {}),
   };
   console.log(
     `\nrequests ${result.requests}, failed ${result.failed} (${((100 * result.failed) / Math.max(1, result.requests)).toFixed(3)} %) ${JSON.stringify(result.failedByKind)}`,
@@ -230,6 +244,13 @@ try {
   console.log(`supervisor RSS MB: first ${result.rssMb.first}, last ${result.rssMb.last}, min ${result.rssMb.min}, max ${result.rssMb.max}`);
   console.log(`supervisor fds: first ${result.fds.first}, last ${result.fds.last}, min ${result.fds.min}, max ${result.fds.max}`);
   console.log(`up exited with ${exit.code ?? exit.signal}; leftover processes: ${leftoverPids.length}, leftover containers: ${leftoverContainers.length}`);
+  if (stormResult) {
+    console.log(`storm: ${stormResult.calls} operations from ${stormClients} clients, ${stormResult.refused} refused with an expected code`);
+    console.log(
+      `storm: ${stormResult.violations.length} seconds with an untracked process; afterwards ${stormResult.disagreementAfter ?? 'status, processes, Traefik and the record agree'}`,
+    );
+    if (stormResult.violations.length || stormResult.disagreementAfter) process.exitCode = 1;
+  }
   if (jsonOut) writeFileSync(jsonOut, `${JSON.stringify(result, null, 2)}\n`);
   if (leftoverPids.length > 0 || leftoverContainers.length > 0) process.exitCode = 1;
 } catch (error) {

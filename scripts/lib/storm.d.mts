@@ -10,3 +10,10 @@ export declare function runStorm(options: {
 }): Promise<{ calls: number; refused: number }>;
 export declare function recordedGroups(stateDir: string): Set<number>;
 export declare function untrackedProcesses(stateDir: string, marked: () => number[]): number[];
+export declare function disagreement(options: {
+  report: { instances: Array<{ name: string; desired: string; state: string; inBalancer: boolean; port: number | null; pid: number | null }> };
+  traefikUrls: string[];
+  runningNames: string[];
+  stateDir: string;
+  marked: () => number[];
+}): string | null;

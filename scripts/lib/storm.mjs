@@ -89,3 +89,25 @@ export function untrackedProcesses(stateDir, marked) {
     return pgid !== null && !before.has(pgid) && !afterwards.has(pgid) && pgidOf(pid) !== null;
   });
 }
+
+/**
+ * What disagrees once the storm is over, or null when all agree: every instance `status` wants
+ * running is ready and in the balancer, Traefik's API lists exactly those, processes run for
+ * exactly those (by their LB_DEV_INSTANCE), each one's group is in the lifeline record, and no
+ * marked process is outside the record.
+ */
+export function disagreement({ report, traefikUrls, runningNames, stateDir, marked }) {
+  const wanted = report.instances.filter((i) => i.desired === 'running');
+  const notReady = wanted.filter((i) => i.state !== 'ready' || !i.inBalancer).map((i) => `${i.name} ${i.state}`);
+  if (notReady.length) return `not ready and routed yet: ${notReady.join(', ')}`;
+  const urls = wanted.map((i) => `http://127.0.0.1:${i.port}`).sort();
+  if (JSON.stringify(traefikUrls) !== JSON.stringify(urls)) return `Traefik lists ${traefikUrls.join(' ') || 'nothing'}, status ${urls.join(' ') || 'nothing'}`;
+  const names = wanted.map((i) => i.name).sort();
+  if (JSON.stringify(runningNames) !== JSON.stringify(names))
+    return `processes run for ${runningNames.join(' ') || 'nothing'}, status wants ${names.join(' ') || 'nothing'}`;
+  const groups = recordedGroups(stateDir);
+  const unrecorded = wanted.filter((i) => !groups.has(i.pid)).map((i) => i.name);
+  if (unrecorded.length) return `not in the lifeline record: ${unrecorded.join(', ')}`;
+  const untracked = untrackedProcesses(stateDir, marked);
+  return untracked.length ? `untracked processes: ${untracked.join(', ')}` : null;
+}

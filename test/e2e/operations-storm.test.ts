@@ -7,7 +7,7 @@
  */
 import assert from 'node:assert/strict';
 import { after, before, describe, it } from 'node:test';
-import { recordedGroups, runStorm, seededRandom, untrackedProcesses } from '../../scripts/lib/storm.mjs';
+import { disagreement, runStorm, seededRandom, untrackedProcesses } from '../../scripts/lib/storm.mjs';
 import { e2eGate, traefikBinaryGate } from '../helpers/e2e-gate.js';
 import { FAST_GROUP, LbDevRun, Workspace, markedProcesses, nodeFixture, waitUntil } from '../helpers/lb-dev/index.js';
 import { markedInstances } from '../helpers/lb-dev/processes.js';
@@ -55,22 +55,23 @@ describe('an operation storm from 20 clients against a real up and Traefik', { s
     assert.deepEqual(violations, [], 'every process lb-dev started is in a recorded group, every second');
 
     /** Waits until status, the processes, Traefik's API and the lifeline record agree; the instances that run. */
-    const agreement = (what: string) =>
-      waitUntil(
+    const agreement = (what: string) => {
+      let last: string | null = null;
+      return waitUntil(
         async () => {
           const report = await run.status();
-          const wanted = report.instances.filter((i) => i.desired === 'running');
-          if (!wanted.every((i) => i.state === 'ready' && i.inBalancer)) return null;
-          const urls = wanted.map((i) => `http://127.0.0.1:${i.port}`).sort();
-          const traefik = (await ws.apiServers().catch(() => null)) ?? [];
-          const running = [...markedInstances(ws.stateDir).keys()].filter((n) => n !== '?').sort();
-          const groups = recordedGroups(ws.stateDir);
-          const tracked = wanted.every((i) => groups.has(i.pid!));
-          const same = JSON.stringify(traefik) === JSON.stringify(urls) && JSON.stringify(running) === JSON.stringify(wanted.map((i) => i.name).sort());
-          return same && tracked && untracked().length === 0 ? { wanted: wanted.map((i) => i.name), urls } : null;
+          last = disagreement({
+            report,
+            traefikUrls: (await ws.apiServers().catch(() => null)) ?? [],
+            runningNames: [...markedInstances(ws.stateDir).keys()].filter((n) => n !== '?').sort(),
+            stateDir: ws.stateDir,
+            marked: () => markedProcesses(ws.stateDir),
+          });
+          return last === null ? { wanted: report.instances.filter((i) => i.desired === 'running').map((i) => i.name) } : null;
         },
-        { timeoutMs: 30_000, what: `status, processes, Traefik and the lifeline record to agree ${what}` },
+        { timeoutMs: 30_000, what: () => `status, processes, Traefik and the lifeline record to agree ${what}; last: ${last}` },
       );
+    };
     const settled = await agreement('after the storm');
     t.diagnostic(`after the storm: ${settled.wanted.join(', ') || 'none'} running, the same in Traefik`);
     // Whatever the storm left, the cluster still does what it is told: 4 instances, all running.
