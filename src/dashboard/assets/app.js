@@ -166,7 +166,7 @@ function renderControls() {
   $('#chaos-status').textContent = chaos.on ? `on: ${chaos.signal} every ${chaos.intervalMs / 1000}s, keep ${chaos.keep}; ${chaos.kills} kill(s)` : 'off';
   const r = state.routes;
   $('#routes').textContent =
-    `routes: ${r.written.join(', ') || 'none'} · ${r.confirmed === true ? `confirmed by Traefik in ${r.confirmMs} ms` : r.confirmed === false ? 'NOT confirmed' : 'written'}`;
+    `routes: ${r.written.join(', ') || 'none'} · ${r.confirmed === true ? `confirmed by Traefik in ${r.confirmMs} ms` : r.confirmed === false ? `NOT confirmed: ${r.problem ?? 'no answer yet'}` : 'written'}`;
   $('#balancer-link').href = state.balancerUrl;
   $('#balancer-link').textContent = `open the balancer (${state.balancerUrl})`;
 }
