@@ -56,11 +56,12 @@ export async function runStorm({ call, clients, until, random }) {
   return counts;
 }
 
-/** The process group of `pid` (field 5 of /proc/<pid>/stat), or null once it is gone. */
+/** The process group of `pid` (field 5 of /proc/<pid>/stat), or null once it is gone or a zombie (exited, its group may be forgotten). */
 function pgidOf(pid) {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[2]);
+    const [state, , pgid] = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return state === 'Z' ? null : Number(pgid);
   } catch {
     return null;
   }
@@ -86,6 +87,7 @@ export function untrackedProcesses(stateDir, marked) {
   const afterwards = recordedGroups(stateDir);
   return pids.filter((pid) => {
     const pgid = pgidOf(pid);
+    // Checked again last: a process that exited meanwhile has left its group, which may be forgotten already.
     return pgid !== null && !before.has(pgid) && !afterwards.has(pgid) && pgidOf(pid) !== null;
   });
 }
