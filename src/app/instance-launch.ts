@@ -1,5 +1,6 @@
 /** The command line and environment one launch of an instance runs with, and how the log announces it. */
 import type { GroupConfig } from '../core/config/types.js';
+import { instanceMarker } from '../core/process-marker.js';
 import { renderTemplate } from '../core/text/template.js';
 import type { InstanceDeps } from './instance-contract.js';
 
@@ -8,6 +9,8 @@ export interface LaunchPlan {
   env: Record<string, string>;
   /** The "starting on port ..." log line. */
   announcement: string;
+  /** What marks this instance's processes (state dir, run, instance: from env), for the sweep of its escapees; null outside `up`. */
+  marker: string[] | null;
 }
 
 /** Renders the group's command and env for this instance on these ports; PORT and LB_DEV_* always win. */
@@ -27,7 +30,7 @@ export function planLaunch(
   env.LB_DEV_INDEX = String(index);
   const command = renderTemplate(group.command, values);
   const announcement = `starting on port ${port}${extraPorts.length ? ` (+ ${extraPorts.join(', ')})` : ''}: ${shortened(command)}`;
-  return { command, env, announcement };
+  return { command, env, announcement, marker: instanceMarker(env) };
 }
 
 /** A command line as the log shows it: a 1 MB one (E2BIG) must not become a 1 MB log line. */

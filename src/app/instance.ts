@@ -5,7 +5,6 @@
 import type { GroupConfig } from '../core/config/types.js';
 import { type Effect, type InstanceEvent, type InstanceState, type Phase, initialState, takesTraffic, transition } from '../core/instance/state-machine.js';
 import { splitLines } from '../adapters/logs/log-line.js';
-import { reapOrphans } from '../adapters/process/kill-tree.js';
 import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/process/spawn-command.js';
 import type { InstanceDeps, InstanceStatus } from './instance-contract.js';
 import { planLaunch } from './instance-launch.js';
@@ -238,7 +237,7 @@ export class Instance {
     }
     const launchPorts = this.ports as [number, ...number[]];
     const [port] = launchPorts;
-    const { command, env, announcement } = planLaunch(this.group, this.index, this.name, launchPorts, this.deps);
+    const { command, env, announcement, marker } = planLaunch(this.group, this.index, this.name, launchPorts, this.deps);
 
     const readiness = new ReadinessWatch(this.group.readiness, port, {
       ready: () => this.dispatch({ type: 'ready' }),
@@ -261,7 +260,7 @@ export class Instance {
     const onOutputEnd = (stream: 'stdout' | 'stderr') => {
       for (const line of splitters[stream].end()) onLine(stream, line);
     };
-    const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput, onOutputEnd });
+    const child = spawnCommand({ command, cwd: this.group.cwd, env, onOutput, onOutputEnd, marker });
     this.process = child;
     // The leader's pid is the group id: spawnCommand starts it detached, in a group of its own.
     if (child.pid > 0) this.deps.lifeline?.watchGroup(child.pid);
@@ -283,11 +282,11 @@ export class Instance {
   private async exited(child: RunningProcess, exit: ExitInfo, readiness: ReadinessWatch, port: number): Promise<void> {
     this.lastExitSeenAt = this.now();
     readiness.stop();
-    // Orphans (a killed `yarn` leaves `node` behind) would keep the port: reap the group.
+    // Orphans (a killed `yarn` leaves `node` behind) and escapees would keep the port: reap them.
     // When a stop is under way it already does that (with its own grace): a second SIGTERM from
     // here would cut short the graceful shutdown of what is left (yarn exits, node is still closing).
     if (child.pid > 0) {
-      const reaping = this.stopping ?? reapOrphans(child.pid, this.group.stopGraceMs);
+      const reaping = this.stopping ?? child.reap(this.group.stopGraceMs);
       this.orphanReaping = reaping;
       // Forgotten once the group is empty: until then its id cannot be handed to anything else.
       void reaping.then(() => this.deps.lifeline?.forgetGroup(child.pid));

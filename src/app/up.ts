@@ -4,6 +4,7 @@
  */
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
+import { runIdOf } from '../core/process-marker.js';
 import { PortAllocator } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
@@ -87,6 +88,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
 /** The state dir made ready, the logs, lb-dev's event log and the port allocator: what every part shares. */
 async function upContext(config: LbDevConfig, io: UpIo): Promise<UpContext> {
   const layout = stateLayout(config.stateDir);
+  const startedAt = Date.now();
   await prepareStateDir(layout);
   const { printer, logs, log } = createUpLogs(config, layout, io);
   return {
@@ -94,7 +96,8 @@ async function upContext(config: LbDevConfig, io: UpIo): Promise<UpContext> {
     layout,
     io,
     url: balancerUrl(config),
-    startedAt: Date.now(),
+    startedAt,
+    runId: runIdOf(process.pid, startedAt),
     logs,
     printer,
     log,

@@ -1,17 +1,21 @@
 /**
  * The lifeline's reaper: what the watchdog's sh dead-man switch (lifeline.ts) execs once the
  * pipe from `lb-dev up` closed without a `release` - `up` was killed, SIGKILL included.
- * Usage: node lifeline-watchdog.js <stateDir>. It reads the record `up` kept on disk
- * (<stateDir>/lifeline.json, first renamed to lifeline.json.<pid>: a new `up` in the same dir
- * writes its own; validated: it is input from outside), SIGKILLs the recorded
- * process trees, and only then loads dockerode to kill and remove the recorded containers and
- * any labelled for this state dir. A missing or garbled record leaves only that labelled sweep.
+ * Usage: node lifeline-watchdog.js <stateDir> [<runId>]. It reads the record `up` kept
+ * on disk (<stateDir>/lifeline.json, first renamed to lifeline.json.<pid>: a new `up` in the same
+ * dir writes its own; validated: it is input from outside), SIGKILLs the recorded process trees,
+ * then every process group whose members carry the run's marker (the escapees, which left the
+ * trees; a newer `up` on the state dir has another run id), and only then
+ * loads dockerode to kill and remove the recorded containers and any labelled for this state dir.
+ * A missing or garbled record leaves the marker's sweep and the labelled one.
  * It deletes the record and exits. Its stderr is lifeline.log.
  */
 import { rmSync } from 'node:fs';
 import type { LifelineRecord } from '../../core/lifeline.js';
 import { planKills } from '../../core/lifeline.js';
+import { stopMarkedGroups } from './leftovers.js';
 import { claimRecord, readRecordAt } from './lifeline-file.js';
+import { runMarker } from '../../core/process-marker.js';
 import { isLive } from '../../core/process-tree.js';
 import { processTable } from './process-table/choose.js';
 
@@ -19,6 +23,7 @@ import { processTable } from './process-table/choose.js';
 const DOCKER_DEADLINE_MS = 20_000;
 
 const stateDir = process.argv[2] ?? '';
+const runId = process.argv[3];
 
 function report(message: string): void {
   process.stderr.write(`${new Date().toISOString()} lifeline ${process.pid}: ${message}\n`);
@@ -33,7 +38,8 @@ function kill(target: number): boolean {
   }
 }
 
-async function killProcesses(record: LifelineRecord): Promise<void> {
+/** SIGKILLs the recorded trees; returns what it killed (the marker's sweep leaves those alone). */
+async function killProcesses(record: LifelineRecord): Promise<{ groups: number[]; pids: number[] }> {
   // A zombie is already dead: nothing to kill, and its pid is not reusable until reaped.
   const table = (await processTable().list())?.filter(isLive) ?? null;
   const plan = planKills(record, table, process.pid);
@@ -41,6 +47,14 @@ async function killProcesses(record: LifelineRecord): Promise<void> {
   const groups = plan.groups.filter((pgid) => kill(-pgid));
   const pids = plan.pids.filter((pid) => kill(pid));
   if (groups.length || pids.length) report(`SIGKILLed process groups [${groups.join(', ')}] and descendants [${pids.join(', ')}]`);
+  return { groups, pids };
+}
+
+/** What the trees no longer lead to, by the run's marker (processes already killed are not counted again). */
+async function killEscapees(killed: { groups: number[]; pids: number[] }): Promise<void> {
+  if (!runId) return;
+  const escaped = await stopMarkedGroups(runMarker(stateDir, runId), 0, undefined, killed);
+  if (escaped.length) report(`SIGKILLed process groups [${escaped.map((group) => group.pgid).join(', ')}] of this run that had escaped its trees (setsid)`);
 }
 
 const statusOf = (error: unknown) => (error as { statusCode?: number }).statusCode;
@@ -75,8 +89,9 @@ async function cleanUp(): Promise<void> {
   const forget = () => {
     if ('path' in claimed) rmSync(claimed.path, { force: true });
   };
-  if ('problem' in read) report(`no record to trust (${read.problem}): only the labelled containers are swept`);
-  else await killProcesses(read.record);
+  if ('problem' in read) report(`no record to trust (${read.problem}): only the processes carrying the run's marker and the labelled containers are swept`);
+  const killed = 'problem' in read ? { groups: [], pids: [] } : await killProcesses(read.record);
+  await killEscapees(killed);
   // Docker only when the run used it (dockerode is not loaded otherwise), or when unknown.
   if ('problem' in read || read.record.usedDocker) {
     const deadline = setTimeout(() => {

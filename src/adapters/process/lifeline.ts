@@ -9,7 +9,7 @@
  * keeps the record and rewrites `<stateDir>/lifeline.json` on every change (lifeline-file.ts),
  * and the reaper reads that file. Nothing here holds `up`'s event loop.
  *
- *   const lifeline = await startLifeline({ stateDir, log });
+ *   const lifeline = await startLifeline({ stateDir, runId, log });
  *   lifeline.watchGroup(child.pid);      // right after spawning a process group leader
  *   lifeline.forgetGroup(child.pid);     // once that group is stopped and reaped
  *   lifeline.watchContainer(container.id);
@@ -29,6 +29,12 @@ import { startTimeOf } from './process-table/process-table.js';
 export interface LifelineOptions {
   /** lb-dev's state dir: the record (lifeline.json) and the watchdog's log (lifeline.log) go here, and it names the containers to sweep. */
   stateDir: string;
+  /**
+   * This run's id (LB_DEV_RUN, src/core/process-marker.ts). After the recorded groups, the reaper
+   * also kills what carries the run's marker: the escapees no group or tree walk reaches. None:
+   * the recorded groups only.
+   */
+  runId?: string;
   log: { warn(message: string): void };
 }
 
@@ -55,13 +61,17 @@ export type LifelineWatch = Pick<Lifeline, 'watchGroup' | 'forgetGroup' | 'watch
  */
 const DEAD_MAN_SWITCH = `trap '' INT TERM HUP; IFS= read -r line; [ "$line" = release ] && exit 0; exec "$0" "$@"`;
 
-/** The reaper next to this file: .js in the built package, .ts under tsx (tests). */
-function reaperCommand(stateDir: string): string[] {
+/**
+ * The reaper next to this file: .js in the built package, .ts under tsx (tests). Its arguments:
+ * the state dir and the run id, not the marker's `NAME=value` entries: `ps` shows arguments and
+ * environment as one line, and the sweeps would take the watchdog for a marked process.
+ */
+function reaperCommand(stateDir: string, runId: string | undefined): string[] {
   const here = fileURLToPath(import.meta.url);
   const extension = extname(here);
   const entry = join(dirname(here), `lifeline-watchdog${extension}`);
   const node = extension === '.ts' ? [process.execPath, '--import', import.meta.resolve('tsx')] : [process.execPath];
-  return [...node, entry, stateDir];
+  return [...node, entry, stateDir, ...(runId ? [runId] : [])];
 }
 
 function waitSpawned(child: ChildProcess): Promise<void> {
@@ -87,7 +97,7 @@ export async function startLifeline(options: LifelineOptions): Promise<Lifeline>
     // detached: setsid(), so the watchdog has its own session and process group.
     // Without LB_DEV_STATE_DIR: the next `up` must not take the watchdog for a leftover instance.
     const { LB_DEV_STATE_DIR: _marker, ...env } = process.env;
-    child = spawn('/bin/sh', ['-c', DEAD_MAN_SWITCH, ...reaperCommand(stateDir)], { detached: true, env, stdio: ['pipe', 'ignore', logFd] });
+    child = spawn('/bin/sh', ['-c', DEAD_MAN_SWITCH, ...reaperCommand(stateDir, options.runId)], { detached: true, env, stdio: ['pipe', 'ignore', logFd] });
   } finally {
     closeSync(logFd);
   }

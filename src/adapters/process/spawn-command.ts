@@ -10,7 +10,8 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { readFairly } from '../logs/read-fairly.js';
-import { stopProcessTree, signalProcessTree } from './kill-tree.js';
+import { reapOrphans, stopProcessTree, signalProcessTree } from './kill-tree.js';
+import { stopMarkedGroups } from './leftovers.js';
 
 export interface ExitInfo {
   code: number | null;
@@ -35,6 +36,13 @@ export interface SpawnOptions {
    * would be split in two).
    */
   onOutputEnd?: (stream: 'stdout' | 'stderr') => void;
+  /**
+   * Environment entries (`NAME=value`, all of them in `env`) that only this command's processes
+   * carry (src/core/process-marker.ts): once its tree is gone, a stop or a reap also stops the
+   * processes that carry them, the escapees no group signal or tree walk reaches (setsid, their
+   * parent gone). None: the tree only.
+   */
+  marker?: readonly string[] | null;
 }
 
 export interface RunningProcess {
@@ -43,8 +51,10 @@ export interface RunningProcess {
   readonly exited: Promise<ExitInfo>;
   /** Sends `signal` to the whole tree (process group + descendants) at once. */
   signal(signal: NodeJS.Signals): Promise<void>;
-  /** SIGTERM to the tree, SIGKILL after graceMs; resolves when nothing of the tree is left. */
+  /** SIGTERM to the tree, SIGKILL after graceMs; resolves when nothing of the tree is left, escapees included. */
   stop(graceMs: number): Promise<void>;
+  /** Once the leader exited (a crash): stops what is left of its group, then its escapees; resolves when none of it runs. */
+  reap(graceMs: number): Promise<void>;
 }
 
 export function spawnCommand(options: SpawnOptions): RunningProcess {
@@ -80,11 +90,23 @@ export function spawnCommand(options: SpawnOptions): RunningProcess {
   const exited = new Promise<ExitInfo>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });
+  const { marker } = options;
+  // After the group is gone: the sweep is one scan of every process's environment (~ms with /proc).
+  const sweepEscapees = async (graceMs: number) => {
+    if (marker?.length) await stopMarkedGroups(marker, graceMs, undefined, { groups: [pid] });
+  };
   return {
     pid,
     exited,
     signal: (signal) => signalProcessTree(pid, signal),
-    stop: (graceMs) => stopProcessTree(pid, exited, graceMs),
+    stop: async (graceMs) => {
+      await stopProcessTree(pid, exited, graceMs);
+      await sweepEscapees(graceMs);
+    },
+    reap: async (graceMs) => {
+      await reapOrphans(pid, graceMs);
+      await sweepEscapees(graceMs);
+    },
   };
 }
 
@@ -97,6 +119,7 @@ function notStarted(reason: string | Promise<string>): RunningProcess {
     stop: async () => {
       await exited;
     },
+    reap: async () => {},
   };
 }
 

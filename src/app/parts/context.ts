@@ -24,6 +24,8 @@ export interface UpContext {
   /** The balancer's address: what users open. */
   url: string;
   startedAt: number;
+  /** This `up` among all runs on the state dir: LB_DEV_RUN in every instance's environment (src/core/process-marker.ts). */
+  runId: string;
   logs: LogHub;
   printer: ConsolePrinter;
   /** lb-dev's own messages: text to the hub (source `lb-dev`), JSON with fields to logs/lb-dev.jsonl. */

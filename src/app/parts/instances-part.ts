@@ -3,6 +3,7 @@
  * the route log and metrics following it, start-up progress. Stopped first: every instance
  * retired at once, so the last routes written (and confirmed while Traefik still runs) are empty.
  */
+import { RUN_VARIABLE, STATE_DIR_VARIABLE } from '../../core/process-marker.js';
 import type { LbDevMetrics } from '../metrics/lb-dev-metrics.js';
 import { StartupProgress } from '../progress.js';
 import { routeLog } from '../route-log.js';
@@ -41,7 +42,7 @@ export class InstancesPart implements Part {
       balancerUrl: url,
       routes: traefik.routes,
       lifeline: this.deps.lifeline.watch,
-      baseEnv: { ...stringEnv(io.env), LB_DEV_STATE_DIR: layout.root, LB_DEV_URL: url },
+      baseEnv: { ...stringEnv(io.env), [STATE_DIR_VARIABLE]: layout.root, [RUN_VARIABLE]: this.ctx.runId, LB_DEV_URL: url },
     });
     this.sup = sup;
     metrics.watchInstances(sup);

@@ -39,7 +39,7 @@ export const urlPath: Check<string> = (value) =>
   typeof value === 'string' && value.startsWith('/') && !/\s/.test(value) ? ok(value) : fail('a URL path starting with /, like /api/info');
 
 /** Set by lb-dev for every instance (app/instance.ts, app/up.ts); a value in `env:` would be overwritten or would mislead. */
-export const ENV_SET_BY_LB_DEV = ['PORT', 'LB_DEV_INSTANCE', 'LB_DEV_INDEX', 'LB_DEV_STATE_DIR', 'LB_DEV_URL'] as const;
+export const ENV_SET_BY_LB_DEV = ['PORT', 'LB_DEV_INSTANCE', 'LB_DEV_INDEX', 'LB_DEV_STATE_DIR', 'LB_DEV_RUN', 'LB_DEV_URL'] as const;
 
 export const envName: Check<string> = (value) => {
   if (typeof value !== 'string' || !/^[A-Za-z_][A-Za-z0-9_]*$/.test(value)) return fail('an environment variable name like ROOT_URL (letters, digits, _)');

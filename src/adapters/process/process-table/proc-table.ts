@@ -10,6 +10,9 @@ import type { ProcessEnvironment, ProcessTable } from './process-table.js';
 /** USER_HZ: the unit of /proc's start times, 100 on every architecture Node runs on under Linux. */
 const TICKS_PER_SECOND = 100;
 
+/** Environments read at once: few descriptors, and most of the time of one-at-a-time saved. */
+const ENVIRON_BATCH = 32;
+
 const sortedUnique = (ports: Iterable<number>) => [...new Set(ports)].sort((a, b) => a - b);
 
 export function procTable(): ProcessTable {
@@ -43,10 +46,18 @@ export function procTable(): ProcessTable {
       return stat === null ? null : toRow(stat, booted);
     },
     environmentOf,
-    async pidsWithEnvironment(entry) {
+    async pidsWithEnvironment(entries) {
+      const pids = (await listPids()) ?? [];
       const found: number[] = [];
-      // One at a time: a file open per process at once could run out of descriptors.
-      for (const pid of (await listPids()) ?? []) if ((await environmentOf(pid))?.includes(entry)) found.push(pid);
+      // In batches: one at a time took ~65 ms for 350 processes (every stop and crash sweeps), all at once could run out of descriptors.
+      for (let start = 0; start < pids.length; start += ENVIRON_BATCH) {
+        const batch = pids.slice(start, start + ENVIRON_BATCH);
+        const environments = await Promise.all(batch.map(environmentOf));
+        batch.forEach((pid, index) => {
+          const environment = environments[index];
+          if (environment && entries.every((entry) => environment.includes(entry))) found.push(pid);
+        });
+      }
       return found;
     },
     async listeningPorts(pids) {

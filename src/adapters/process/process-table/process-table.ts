@@ -26,8 +26,11 @@ export interface ProcessTable {
    * ps prints an unreadable environment as none, so there it holds no entry.
    */
   environmentOf(pid: number): Promise<ProcessEnvironment | null>;
-  /** The pids whose environment holds `entry` (`NAME=value`), among the processes whose environment is readable. */
-  pidsWithEnvironment(entry: string): Promise<number[]>;
+  /**
+   * The pids whose environment holds every one of `entries` (`NAME=value`), among the processes
+   * whose environment is readable: one scan of every process (a marker, src/core/process-marker.ts).
+   */
+  pidsWithEnvironment(entries: readonly string[]): Promise<number[]>;
   /**
    * The TCP ports in LISTEN that processes hold: those of `pids`, or anyone's when pids is not
    * given (lsof sees only what it may read: the user's own processes unless root). Sorted,

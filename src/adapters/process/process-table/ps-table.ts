@@ -91,8 +91,8 @@ export function psTable(run: ToolRunner = runTool, platform: NodeJS.Platform = p
       return (stdout === null ? undefined : parsePsRows(stdout).find((row) => row.pid === pid)) ?? null;
     },
     environmentOf: async (pid) => (await environments([pid])).get(pid) ?? null,
-    async pidsWithEnvironment(entry) {
-      return [...(await environments('all'))].filter(([, environment]) => environment.includes(entry)).map(([pid]) => pid);
+    async pidsWithEnvironment(entries) {
+      return [...(await environments('all'))].filter(([, environment]) => entries.every((entry) => environment.includes(entry))).map(([pid]) => pid);
     },
     async listeningPorts(pids) {
       const answer = await run('lsof', ['-nP', '-iTCP', '-sTCP:LISTEN', '-F', 'pn']);

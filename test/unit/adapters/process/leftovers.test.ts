@@ -1,8 +1,10 @@
 // Leftovers of a killed run, found by their LB_DEV_STATE_DIR marker and stopped, with both
-// process tables; a group is signalled only while a member found in it is still there.
+// process tables; a group is signalled only while a member found in it is still there. The
+// same sweep by a run's marker (several entries), with exceptions, and SIGKILL at once.
 import assert from 'node:assert/strict';
 import { after, describe, it } from 'node:test';
-import { findLeftoverGroups, stopLeftovers } from '../../../../src/adapters/process/leftovers.js';
+import { findLeftoverGroups, findMarkedGroups, stopLeftovers, stopMarkedGroups } from '../../../../src/adapters/process/leftovers.js';
+import { runMarker } from '../../../../src/core/process-marker.js';
 import { procTable } from '../../../../src/adapters/process/process-table/proc-table.js';
 import type { ProcessTable } from '../../../../src/adapters/process/process-table/process-table.js';
 import { psTable } from '../../../../src/adapters/process/process-table/ps-table.js';
@@ -43,6 +45,25 @@ for (const [name, table, skip] of [
       );
       for (const pid of [tree.leader, tree.child, tree.grandchild, tree.outsider]) assert.equal(pidAlive(pid), false, `pid ${pid} stopped`);
       assert.equal(tree.terms('GRANDCHILD'), 1, 'one SIGTERM, then SIGKILL after the grace');
+    });
+
+    it("a run's marker: every entry must be there; groups dealt with are left out; grace 0 is SIGKILL at once", async () => {
+      const stateDir = `/tmp/lb-dev-marked-test-${process.pid}-${name.length}`;
+      const tree = await startLiveTree({ ignoreTerm: ['GRANDCHILD'], env: { LB_DEV_STATE_DIR: stateDir, LB_DEV_RUN: 'run-1' } });
+      trees.push(tree);
+      const pgids = async (marker: string[], except = {}) => (await findMarkedGroups(marker, table, except)).map((group) => group.pgid).sort((a, b) => a - b);
+      assert.deepEqual(
+        await pgids(runMarker(stateDir, 'run-1')),
+        [tree.leader, tree.outsider].sort((a, b) => a - b),
+      );
+      assert.deepEqual(await pgids(runMarker(stateDir, 'run-2')), [], "another run's marker on the same state dir is not this one");
+      assert.deepEqual(await pgids(runMarker(stateDir, 'run-1'), { groups: [tree.leader] }), [tree.outsider]);
+      assert.deepEqual(await pgids(runMarker(stateDir, 'run-1'), { groups: [tree.leader], pids: [tree.outsider] }), []);
+
+      const stopped = await stopMarkedGroups(runMarker(stateDir, 'run-1'), 0, table);
+      assert.equal(stopped.length, 2);
+      for (const pid of [tree.leader, tree.child, tree.grandchild, tree.outsider]) assert.equal(pidAlive(pid), false, `pid ${pid} stopped`);
+      assert.equal(tree.terms('GRANDCHILD'), 0, 'no SIGTERM: SIGKILL at once');
     });
   });
 }

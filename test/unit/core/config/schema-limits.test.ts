@@ -94,10 +94,10 @@ describe('placeholders that cannot be filled', () => {
 });
 
 describe('env keys that lb-dev sets', () => {
-  for (const name of ['PORT', 'LB_DEV_INSTANCE', 'LB_DEV_INDEX', 'LB_DEV_STATE_DIR', 'LB_DEV_URL']) {
+  for (const name of ['PORT', 'LB_DEV_INSTANCE', 'LB_DEV_INDEX', 'LB_DEV_STATE_DIR', 'LB_DEV_RUN', 'LB_DEV_URL']) {
     it(`${name} is refused`, () => {
       assert.deepEqual(details({ env: { [name]: '1' } }), [
-        `env.${name}: expected an environment variable lb-dev does not set itself, got "${name}" (lb-dev sets PORT, LB_DEV_INSTANCE, LB_DEV_INDEX, LB_DEV_STATE_DIR, LB_DEV_URL for every instance)`,
+        `env.${name}: expected an environment variable lb-dev does not set itself, got "${name}" (lb-dev sets PORT, LB_DEV_INSTANCE, LB_DEV_INDEX, LB_DEV_STATE_DIR, LB_DEV_RUN, LB_DEV_URL for every instance)`,
       ]);
     });
   }

@@ -82,9 +82,15 @@ for (const [name, make] of tables) {
       assert.equal((await table.environmentOf(tree.grandchild))?.includes(`${tree.marker}x`), false);
       assert.equal(await table.environmentOf(GONE), null);
       assert.deepEqual(
-        (await table.pidsWithEnvironment(tree.marker)).sort((a, b) => a - b),
+        (await table.pidsWithEnvironment([tree.marker])).sort((a, b) => a - b),
         members(),
       );
+      // Several entries: every one must be there.
+      assert.deepEqual(
+        (await table.pidsWithEnvironment([tree.marker, `PATH=${process.env['PATH']}`])).sort((a, b) => a - b),
+        members(),
+      );
+      assert.deepEqual(await table.pidsWithEnvironment([tree.marker, 'LB_DEV_TREE_TEST_ABSENT=1']), []);
     });
 
     it("the ports a tree listens on, and anyone's", { skip: name === '/proc' ? false : lsofSkip }, async () => {
@@ -145,7 +151,7 @@ describe('the portable table without its tools', () => {
     assert.equal(await missing.row(process.pid), null);
     assert.equal(await missing.listeningPorts(), null);
     assert.equal(await missing.environmentOf(process.pid), null);
-    assert.deepEqual(await missing.pidsWithEnvironment('A=b'), []);
+    assert.deepEqual(await missing.pidsWithEnvironment(['A=b']), []);
     assert.equal(await portsOfTree(missing, process.pid), null);
   });
 });
