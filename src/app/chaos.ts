@@ -5,6 +5,9 @@
  */
 import { type ChaosCandidate, pickChaosVictim } from '../core/chaos.js';
 
+/** The shortest time between kills, on every door: below it the loop is a flood of status calls. */
+export const MIN_CHAOS_INTERVAL_MS = 100;
+
 export interface ChaosOptions {
   intervalMs: number;
   signal: string;

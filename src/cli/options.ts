@@ -1,8 +1,7 @@
 /** Flag parsing shared by commands: values are checked here, ranges by the config schema. */
 import type { Command } from 'commander';
 import { LbDevError } from '../core/errors.js';
-import { parseDuration } from '../core/text/duration.js';
-import { DURATION_TOO_LONG, MAX_DURATION_MS } from '../core/config/checks.js';
+import { DURATION_TOO_LONG, fitsTimer, formatDuration, parseDuration } from '../core/text/duration.js';
 import { TRAEFIK_MODES } from '../core/config/keys.js';
 import type { ConfigOverrides, TraefikMode } from '../core/config/types.js';
 
@@ -15,8 +14,11 @@ export function wholeNumber(flag: string) {
   };
 }
 
-/** A duration flag (`500ms`, `5s`, `2m`) parsed to milliseconds, naming the flag when it is wrong. */
-export function durationFlag(flag: string) {
+/**
+ * A duration flag (`500ms`, `5s`, `2m`) parsed to milliseconds, naming the flag when it is
+ * wrong; from `min` (an interval of 0 would be a busy loop) to the longest a timer can wait.
+ */
+export function durationFlag(flag: string, min = 0) {
   return (value: string): number => {
     let ms: number;
     try {
@@ -24,7 +26,8 @@ export function durationFlag(flag: string) {
     } catch (error) {
       throw new LbDevError('USAGE', `${flag}: ${(error as Error).message}`);
     }
-    if (ms > MAX_DURATION_MS) throw new LbDevError('USAGE', `${flag}: expected ${DURATION_TOO_LONG}, got ${JSON.stringify(value)}`);
+    if (ms < min) throw new LbDevError('USAGE', `${flag}: expected a duration of at least ${formatDuration(min)}, got ${JSON.stringify(value)}`);
+    if (!fitsTimer(ms)) throw new LbDevError('USAGE', `${flag}: expected ${DURATION_TOO_LONG}, got ${JSON.stringify(value)}`);
     return ms;
   };
 }

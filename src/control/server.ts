@@ -11,6 +11,7 @@
 import { chmod, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import { LbDevError, isLbDevError } from '../core/errors.js';
+import { BusyRefusal } from './busy-refusal.js';
 import { lineFramer } from './line-framer.js';
 import { type ControlResponse, UNATTRIBUTED_ID, encode } from './protocol.js';
 import { parseRequest } from './validate-request.js';
@@ -106,6 +107,7 @@ export class ControlServer {
   private readonly methods: ReadonlySet<string>;
   private readonly limits: ControlServerLimits;
   private refused = 0;
+  private readonly busy = new BusyRefusal();
   private droppedSlow = 0;
   private readonly requestObservers = new Set<RequestObserver>();
 
@@ -175,13 +177,7 @@ export class ControlServer {
     socket.on('error', () => socket.destroy());
     if (this.connections.size >= this.limits.maxConnections) {
       this.refused++;
-      socket.end(
-        encode({
-          id: UNATTRIBUTED_ID,
-          error: { code: 'CONTROL_BUSY', message: `expected at most ${this.limits.maxConnections} open control connections, this would be one more` },
-        }),
-      );
-      socket.destroySoon();
+      this.busy.refuse(socket, `expected at most ${this.limits.maxConnections} open control connections, this would be one more`);
       return;
     }
     let resolveClosed: () => void = () => {};

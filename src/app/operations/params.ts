@@ -5,8 +5,9 @@
  */
 import { MAX_INSTANCES } from '../../core/config/keys.js';
 import { LbDevError } from '../../core/errors.js';
+import { MAX_DURATION_MS, fitsTimer } from '../../core/text/duration.js';
 import { describeValue } from '../../control/validate-request.js';
-import type { ChaosOptions } from '../chaos.js';
+import { type ChaosOptions, MIN_CHAOS_INTERVAL_MS } from '../chaos.js';
 import type { NoParams, OperationName, Params } from './contract.js';
 
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGABRT']);
@@ -58,6 +59,23 @@ function amount(value: unknown, name: string, fallback: number): number {
   return value;
 }
 
+/**
+ * A delay that reaches a timer (a drain, a watch interval), in ms: from `min` (an interval of 0
+ * would be a busy loop) up to the longest a timer waits (above it Node fires after 1 ms).
+ */
+function delay(value: unknown, name: string, min: number, fallback: number): number {
+  if (absent(value)) return fallback;
+  if (!fitsTimer(value, min)) {
+    throw usage(
+      `expected ${name} to be a number of milliseconds from ${min} to ${MAX_DURATION_MS} (about 24.8 days, the longest timer Node.js can set), got ${JSON.stringify(value)}`,
+    );
+  }
+  return value;
+}
+
+/** `watch` sends a full status report each interval: faster than this is a flood, not a view. */
+export const MIN_WATCH_INTERVAL_MS = 100;
+
 export function wholeIn(name: string, value: unknown, min: number, max: number, fallback: number): number {
   if (absent(value)) return fallback;
   if (typeof value !== 'number' || !Number.isInteger(value) || value < min || value > max) {
@@ -103,7 +121,7 @@ export const OPERATION_PARAMS: Validators = {
       instance: all ? optionalText(p['instance'], 'the instance name') : text(p['instance'], 'the instance name'),
       all,
       rolling: flag(p['rolling'], 'rolling', false),
-      drainMs: amount(p['drainMs'], 'drainMs', 1_000),
+      drainMs: delay(p['drainMs'], 'drainMs', 0, 1_000),
     };
   },
   scale: (raw) => {
@@ -112,7 +130,7 @@ export const OPERATION_PARAMS: Validators = {
     if (!Number.isInteger(count) || count > MAX_INSTANCES) {
       throw usage(`scale: expected a whole number of instances from 0 to ${MAX_INSTANCES}, got ${JSON.stringify(p['count']) ?? 'nothing'}`);
     }
-    return { count, group: optionalText(p['group'], 'the group name'), drainMs: amount(p['drainMs'], 'drainMs', 1_000), wait: flag(p['wait'], 'wait', true) };
+    return { count, group: optionalText(p['group'], 'the group name'), drainMs: delay(p['drainMs'], 'drainMs', 0, 1_000), wait: flag(p['wait'], 'wait', true) };
   },
   logs: (raw) => {
     const p = fields('logs', raw, ['sources', 'lines', 'sinceMs', 'follow']);
@@ -123,7 +141,7 @@ export const OPERATION_PARAMS: Validators = {
       follow: flag(p['follow'], 'follow', false),
     };
   },
-  watch: (raw) => ({ intervalMs: amount(fields('watch', raw, ['intervalMs'])['intervalMs'], 'intervalMs', 1_000) }),
+  watch: (raw) => ({ intervalMs: delay(fields('watch', raw, ['intervalMs'])['intervalMs'], 'intervalMs', MIN_WATCH_INTERVAL_MS, 1_000) }),
 };
 
 export function parseParams<K extends OperationName>(name: K, raw: unknown): Params<K> {
@@ -137,7 +155,7 @@ export function parseParams<K extends OperationName>(name: K, raw: unknown): Par
 export function parseChaosParams(raw: unknown): ChaosOptions {
   const p = fields('chaos', raw, ['intervalMs', 'keep', 'signal']);
   return {
-    intervalMs: wholeIn('intervalMs', p['intervalMs'], 100, 3_600_000, 10_000),
+    intervalMs: wholeIn('intervalMs', p['intervalMs'], MIN_CHAOS_INTERVAL_MS, 3_600_000, 10_000),
     keep: wholeIn('keep', p['keep'], 0, MAX_INSTANCES, 1),
     signal: parseSignal(p['signal'], 'SIGKILL'),
   };

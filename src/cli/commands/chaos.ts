@@ -1,5 +1,5 @@
 import { Command } from 'commander';
-import { type ChaosEvent, runChaos } from '../../app/chaos.js';
+import { type ChaosEvent, MIN_CHAOS_INTERVAL_MS, runChaos } from '../../app/chaos.js';
 import { withClient } from '../context.js';
 import { type LocationFlags, addLocationOptions, durationFlag, wholeNumber } from '../options.js';
 
@@ -19,7 +19,7 @@ function describe(e: ChaosEvent): string {
 export function chaosCommand(): Command {
   const command = new Command('chaos')
     .description('kill a random instance every interval while keeping at least --keep ready; Ctrl-C stops it')
-    .option('--interval <duration>', 'time between kills', durationFlag('--interval'), 10_000)
+    .option('--interval <duration>', 'time between kills', durationFlag('--interval', MIN_CHAOS_INTERVAL_MS), 10_000)
     .option('-s, --signal <signal>', 'signal to send', 'SIGKILL')
     .option('--duration <duration>', 'stop after this long (default: until Ctrl-C)', durationFlag('--duration'))
     .option('--keep <n>', 'never let fewer than this many instances be ready', wholeNumber('--keep'), 1)

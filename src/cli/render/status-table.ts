@@ -21,7 +21,8 @@ function table(rows: string[][]): string {
 
 export function renderStatus(report: StatusReport, now: number): string {
   const requests = report.instances.some((i) => i.requests !== undefined);
-  const header = ['INSTANCE', 'STATE', 'BALANCER', 'PORT', 'PID', 'UPTIME', 'RESTARTS'];
+  // LB (in/out of the load balancer), not BALANCER: the room goes to the last exit in RESTARTS.
+  const header = ['INSTANCE', 'STATE', 'LB', 'PORT', 'PID', 'UPTIME', 'RESTARTS'];
   if (requests) header.push('REQUESTS');
   // restartOn.files: the build (the file's time) each process started on, e.g. Meteor's bundle.
   const builds = report.instances.some((i) => i.build !== undefined);
@@ -35,7 +36,7 @@ export function renderStatus(report: StatusReport, now: number): string {
       i.port === null ? '-' : String(i.port),
       i.pid === null ? '-' : String(i.pid),
       i.startedAt && i.pid !== null ? ago(now - i.startedAt) : '-',
-      String(i.restarts),
+      restartsCell(i),
     ];
     if (requests) row.push(String(i.requests ?? '-'));
     if (builds) row.push(i.build === undefined ? '-' : i.build.slice(11, 23));
@@ -63,4 +64,15 @@ function stateCell(i: StatusReport['instances'][number], now: number): string {
   if (i.state === 'crashed' && i.nextRestartAt) return `crashed (restart in ${ago(i.nextRestartAt - now)})`;
   if (i.state === 'stopped' && i.lastExit?.reason && i.desired === 'stopped') return 'stopped (could not start)';
   return i.state;
+}
+
+/**
+ * The restarts and how the last process ended (`3 (exit 1)`, `2 (SIGKILL)`), as --json's
+ * lastExit says: in the restarts cell, since a column of its own would push a row with a
+ * 7-digit pid and a crashed instance past 80 columns.
+ */
+function restartsCell(i: StatusReport['instances'][number]): string {
+  const exit = i.lastExit;
+  if (!exit || (exit.code === null && exit.signal === null)) return String(i.restarts);
+  return `${i.restarts} (${exit.signal ?? `exit ${exit.code}`})`;
 }

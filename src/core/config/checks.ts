@@ -2,7 +2,7 @@
  * Value checks for config keys. Each one either converts a raw YAML value or says what it
  * expected, so that the caller can report "<key>: expected <what>, got <value>".
  */
-import { parseDuration, formatDuration } from '../text/duration.js';
+import { DURATION_TOO_LONG, fitsTimer, formatDuration, parseDuration } from '../text/duration.js';
 import { parseSize, formatSize } from '../text/size.js';
 import { suggest } from '../text/suggest.js';
 import { catastrophicPart } from './safe-regex.js';
@@ -66,10 +66,6 @@ export const httpUrl: Check<string> = (value) => {
   }
 };
 
-/** The longest delay Node's timers can wait (2^31-1 ms, about 24.8 days); a longer one fires at once. */
-export const MAX_DURATION_MS = 2 ** 31 - 1;
-export const DURATION_TOO_LONG = `a duration of at most ${formatDuration(MAX_DURATION_MS)} (about 24.8 days, the longest timer Node.js can set)`;
-
 /** `min` in ms: intervals and timeouts must be positive, delays may be 0. */
 export function duration(min: number): Check<number> {
   const expected = min > 0 ? `a duration of at least ${formatDuration(min)}, like 500ms, 5s or 1m30s` : 'a duration like 500ms, 5s or 1m30s';
@@ -77,7 +73,7 @@ export function duration(min: number): Check<number> {
     if (typeof value !== 'string' && typeof value !== 'number') return fail(expected);
     try {
       const ms = parseDuration(value);
-      if (ms > MAX_DURATION_MS) return fail(DURATION_TOO_LONG);
+      if (!fitsTimer(ms)) return fail(DURATION_TOO_LONG);
       return ms >= min ? ok(ms) : fail(expected);
     } catch {
       return fail(expected);

@@ -10,6 +10,20 @@ type Unit = keyof typeof UNIT_MS;
 const PART = /(\d+(?:\.\d+)?|\.\d+)(ms|h|m|s)/y;
 const PLAIN_NUMBER = /^\d+(?:\.\d+)?$/;
 
+/**
+ * The longest delay Node's timers can wait (2^31-1 ms, about 24.8 days): setTimeout and
+ * setInterval fire a longer one after 1 ms, so a user's "wait 30 days" would be "do not wait".
+ * Every duration a user gives that reaches a timer (config keys, flags, operation params) is
+ * checked against it at the boundary with `fitsTimer`.
+ */
+export const MAX_DURATION_MS = 2 ** 31 - 1;
+export const DURATION_TOO_LONG = `a duration of at most ${formatDuration(MAX_DURATION_MS)} (about 24.8 days, the longest timer Node.js can set)`;
+
+/** True when `ms` is a number a timer waits for as given: finite, from `min` to MAX_DURATION_MS. */
+export function fitsTimer(ms: unknown, min = 0): ms is number {
+  return typeof ms === 'number' && Number.isFinite(ms) && ms >= min && ms <= MAX_DURATION_MS;
+}
+
 export const DURATION_EXPECTED = 'a duration like 250ms, 5s, 1.5s, 2m, 1h or 1m30s (or a number of milliseconds)';
 
 /** `250ms`, `1.5s`, `1m30s`, `1h`, or a plain number of milliseconds -> whole milliseconds. */

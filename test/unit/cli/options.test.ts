@@ -28,6 +28,12 @@ describe('durationFlag', () => {
     });
   }
 
+  it('refuses a duration below its minimum (chaos --interval 0 would be a busy loop)', () =>
+    assert.equal(
+      usage(() => durationFlag('--interval', 100)('0')),
+      '--interval: expected a duration of at least 100ms, got "0"',
+    ));
+
   it('names the flag for text it cannot read', () =>
     assert.match(
       usage(() => durationFlag('--since')('soon')),

@@ -80,4 +80,49 @@ describe('renderStatus', () => {
     assert.match(text, /app-1\s+stopped \(could not start\)/);
     assert.match(text, /app-1: could not start: ENOENT: the working directory \/gone does not exist/);
   });
+
+  it('shows how each instance last ended (the exit code or signal --json has) beside its restarts', () => {
+    const text = renderStatus(
+      report([
+        instance({ restarts: 2, lastExit: { code: null, signal: 'SIGKILL', at: now - 70_000 } }),
+        instance({
+          name: 'app-2',
+          index: 2,
+          pid: null,
+          port: 4002,
+          state: 'crashed',
+          inBalancer: false,
+          restarts: 3,
+          nextRestartAt: now + 4_000,
+          lastExit: { code: 1, signal: null, at: now },
+        }),
+        instance({ name: 'app-3', index: 3 }),
+      ]),
+      now,
+    );
+    assert.match(text, /app-1\s+ready\s+in\s+4001\s+10\s+1m05s\s+2 \(SIGKILL\)$/m);
+    assert.match(text, /app-2\s+crashed \(restart in 4s\)\s+out\s+4002\s+-\s+-\s+3 \(exit 1\)$/m);
+    assert.match(text, /app-3\s+ready\s+in\s+4001\s+10\s+1m05s\s+0$/m);
+  });
+
+  it('keeps the table within 80 columns with 7-digit pids, a crashed instance and a signal', () => {
+    const text = renderStatus(
+      report([
+        instance({ name: 'app-10', pid: 4_194_303, port: 41234, startedAt: now - 3_700_000, restarts: 12, lastExit: { code: null, signal: 'SIGTERM', at: 0 } }),
+        instance({
+          name: 'app-11',
+          pid: null,
+          port: 41235,
+          state: 'crashed',
+          inBalancer: false,
+          restarts: 3,
+          nextRestartAt: now + 9_000,
+          lastExit: { code: 137, signal: null, at: 0 },
+        }),
+      ]),
+      now,
+    );
+    const table = text.slice(text.indexOf('INSTANCE'));
+    for (const line of table.split('\n')) assert.ok(line.length <= 80, `${line.length} columns: ${JSON.stringify(line)}`);
+  });
 });

@@ -4,7 +4,7 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
 import { LbDevError } from '../../../../src/core/errors.js';
-import { MAX_DURATION_MS } from '../../../../src/core/config/checks.js';
+import { MAX_DURATION_MS } from '../../../../src/core/text/duration.js';
 import { resolveConfig } from '../../../../src/core/config/schema.js';
 import type { ConfigOverrides, LbDevConfig } from '../../../../src/core/config/types.js';
 

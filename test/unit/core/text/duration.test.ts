@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { describe, it } from 'node:test';
-import { formatDuration, formatElapsed, goDuration, parseDuration } from '../../../../src/core/text/duration.js';
+import { MAX_DURATION_MS, fitsTimer, formatDuration, formatElapsed, goDuration, parseDuration } from '../../../../src/core/text/duration.js';
 import { formatSize, parseSize } from '../../../../src/core/text/size.js';
 
 describe('parseDuration', () => {
@@ -158,5 +158,23 @@ describe('formatSize', () => {
   }
   it('round-trips through parseSize', () => {
     for (const bytes of [0, 1, 999, 1000, 1024, 123_456, 10_000_000, 10 * 1024 ** 2]) assert.equal(parseSize(formatSize(bytes)), bytes);
+  });
+});
+
+describe('fitsTimer: a delay setTimeout waits for as given', () => {
+  it('takes 0 to 2^31-1 ms, and a minimum', () => {
+    assert.deepEqual(
+      [0, 1, MAX_DURATION_MS].map((ms) => fitsTimer(ms)),
+      [true, true, true],
+    );
+    assert.deepEqual(
+      [99, 100].map((ms) => fitsTimer(ms, 100)),
+      [false, true],
+    );
+  });
+  it('refuses what Node would fire after 1 ms, and what is not a number', () => {
+    for (const value of [MAX_DURATION_MS + 1, 2 ** 31 + 1, 1e308, Number.POSITIVE_INFINITY, Number.NaN, -1, '5', null]) {
+      assert.equal(fitsTimer(value), false, String(value));
+    }
   });
 });
