@@ -9,6 +9,8 @@ import { LbDevError } from '../core/errors.js';
 import { displayPath } from '../core/config/display-path.js';
 import { CONFIG_FILE_NAME, resolveConfig } from '../core/config/schema.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
+// The config's patterns are checked on the linear engine: it must be on before they are read.
+import './linear-regexp-engine.js';
 
 export interface LoadConfigOptions {
   /** --config: this file must exist. */

@@ -6,6 +6,8 @@
  */
 import type { ReadinessConfig } from '../core/config/types.js';
 import { stripAnsi } from '../core/text/ansi.js';
+import { compileUserPattern } from '../core/text/user-pattern.js';
+import '../adapters/linear-regexp-engine.js';
 import { type ProbeResult, probeHttp } from '../adapters/http-probe.js';
 import { isPortFree } from '../adapters/ports.js';
 
@@ -36,7 +38,7 @@ export class ReadinessWatch {
     private readonly port: number,
     private readonly listener: ReadinessListener,
   ) {
-    this.logPattern = config.logPattern === null ? null : new RegExp(config.logPattern);
+    this.logPattern = config.logPattern === null ? null : compileUserPattern(config.logPattern);
     this.logMatched = this.logPattern === null;
     this.httpReady = config.http === null;
   }

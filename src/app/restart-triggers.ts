@@ -9,6 +9,8 @@ import path from 'node:path';
 import type { GroupConfig } from '../core/config/types.js';
 import { groupOfMember } from '../core/config/group-links.js';
 import { stripAnsi } from '../core/text/ansi.js';
+import { compileUserPattern } from '../core/text/user-pattern.js';
+import '../adapters/linear-regexp-engine.js';
 import { fileStamp, watchFileChanges } from '../adapters/file-watch.js';
 import type { Instance } from './instance.js';
 
@@ -43,7 +45,7 @@ export class RestartTriggers {
       .filter((g) => g.restartOn.logPattern !== null || g.restartOn.files.length > 0)
       .map((group) => ({
         group,
-        pattern: group.restartOn.logPattern === null ? null : new RegExp(group.restartOn.logPattern),
+        pattern: group.restartOn.logPattern === null ? null : compileUserPattern(group.restartOn.logPattern),
         logFrom: group.restartOn.logFrom,
         logFromGroup: group.restartOn.logFrom === null ? null : (groupOfMember(group.restartOn.logFrom, deps.groups) ?? null),
         stampFile: group.restartOn.files[0] === undefined ? null : path.resolve(group.cwd, group.restartOn.files[0]),

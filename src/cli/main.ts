@@ -6,6 +6,8 @@
  * the command named on the command line is loaded at all (every one for help or a typo), so a
  * second-terminal command like `lb-dev status` starts about as fast as Node itself.
  */
+// First: V8's linear RegExp engine, on before any user pattern is compiled (its own comment says why).
+import '../adapters/linear-regexp-engine.js';
 import { Command, CommanderError } from 'commander';
 import { asLbDevError, exitCodeOf, formatError } from './exit.js';
 import { useColor } from './context.js';

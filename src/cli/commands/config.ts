@@ -1,5 +1,6 @@
 import { Command } from 'commander';
-import { loadResolvedConfig } from '../context.js';
+import { paint, SGR } from '../../core/text/colors.js';
+import { loadResolvedConfig, useColor } from '../context.js';
 import { type LocationFlags, type TraefikMode, addLocationOptions, overridesFrom, traefikMode, wholeNumber } from '../options.js';
 
 export function configCommand(): Command {
@@ -14,6 +15,8 @@ export function configCommand(): Command {
   return command.action(async (flags: LocationFlags & { json?: boolean; instances?: number; command?: string; port?: number; traefik?: TraefikMode }) => {
     const config = await loadResolvedConfig(flags, overridesFrom(flags));
     const { configToYaml } = await import('../../core/config/describe.js');
+    // What `up` would warn about (a pattern's adjacent repetitions, the preset's notes), said on stderr: stdout stays loadable.
+    for (const notice of config.notices ?? []) process.stderr.write(`${paint('lb-dev: warning', SGR.yellow, useColor(process.stderr))} ${notice}\n`);
     process.stdout.write(flags.json ? `${JSON.stringify(config, null, 2)}\n` : configToYaml(config));
   });
 }

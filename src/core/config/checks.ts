@@ -5,6 +5,7 @@
 import { DURATION_TOO_LONG, fitsTimer, formatDuration, parseDuration } from '../text/duration.js';
 import { parseSize, formatSize } from '../text/size.js';
 import { suggest } from '../text/suggest.js';
+import { SYNTAX_EXPECTED, patternRefusal } from '../text/user-pattern.js';
 import { catastrophicPart } from './safe-regex.js';
 
 export type Checked<T> = { ok: true; value: T } | { ok: false; expected: string; hint?: string };
@@ -106,24 +107,20 @@ export function oneOf<T extends string>(values: readonly T[]): Check<T> {
 export const MAX_PATTERN_LENGTH = 1000;
 
 /**
- * The pattern must compile as a JavaScript regular expression (the reason is shown if not),
- * be at most MAX_PATTERN_LENGTH characters, and not risk catastrophic backtracking
- * (safe-regex.ts): it runs on every output line.
+ * The pattern must compile as a JavaScript regular expression (the reason is shown if not), be at
+ * most MAX_PATTERN_LENGTH characters, run on the linear-time engine (text/user-pattern.ts: it
+ * runs on every output line), and not nest repetitions (safe-regex.ts).
  */
 export const regex: Check<string> = (value) => {
-  const expected = 'a regular expression like `listening on port \\d+`';
-  if (typeof value !== 'string' || value === '') return fail(expected);
+  if (typeof value !== 'string' || value === '') return fail(SYNTAX_EXPECTED);
   if (value.length > MAX_PATTERN_LENGTH) return fail(`a regular expression of at most ${MAX_PATTERN_LENGTH} characters`, `it has ${value.length}`);
-  try {
-    new RegExp(value);
-  } catch (error) {
-    return fail(expected, (error as Error).message);
-  }
+  const refusal = patternRefusal(value);
+  if (refusal !== undefined) return fail(refusal.expected, refusal.hint);
   const unsafe = catastrophicPart(value);
   if (unsafe !== undefined) {
     return fail(
       'a regular expression without a repeated group that repeats inside or has alternatives starting alike',
-      `\`${unsafe}\` can take exponential time on a line that almost matches; see docs/configuration.md`,
+      `\`${unsafe}\` can take exponential time on a line that almost matches in a backtracking engine; see docs/configuration.md`,
     );
   }
   return ok(value);

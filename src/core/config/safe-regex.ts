@@ -1,7 +1,11 @@
 /**
- * A small check against regular expressions that can take exponential time on a line that
- * almost matches (catastrophic backtracking). JavaScript's engine backtracks, and a readiness
- * log pattern runs on every output line of every instance, so one such pattern can freeze lb-dev.
+ * A small check against regular expressions that take exponential time on a line that almost
+ * matches in a backtracking engine (catastrophic backtracking). What keeps a line from hanging
+ * lb-dev is the linear engine every user pattern runs on (text/user-pattern.ts); this check stays
+ * a refusal, as it was before that engine (no config that worked breaks), because such a pattern
+ * is a mistake that is exponential wherever else it is used, and a second line should the engine
+ * be off. Adjacent repetitions (`a*a*a*a*b`: polynomial, not exponential) are not its concern:
+ * adjacent-repetition.ts warns about them.
  *
  * The rule (documented in docs/configuration.md): a repeated group - `(...)*`, `(...)+`,
  * `(...){2,}` - may contain no repetition of its own (`(a+)+`, `(a*)*`, `(\d+x)*`), and its
@@ -9,7 +13,7 @@
  * refused, `(GET|POST)+` is fine). It refuses some harmless patterns to stay simple and sure.
  */
 
-/** The part of the pattern that breaks the rule, or undefined when the pattern is safe. */
+/** The repeated group that breaks the rule, as written, or undefined; adjacent repetitions (`a*a*`) pass. */
 export function catastrophicPart(pattern: string): string | undefined {
   return new Scanner(pattern).scanSequence(0)?.unsafe;
 }

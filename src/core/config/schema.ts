@@ -12,6 +12,7 @@ import { applyPreset } from './presets/apply.js';
 import { ROCKETCHAT_MODES } from './presets/rocketchat.js';
 import { displayPath } from './display-path.js';
 import { fileDefaults, readFields, type Fields } from './fields.js';
+import { adjacentRepetitionNotices } from './adjacent-repetition.js';
 import { checkGroupLinks } from './group-links.js';
 import { GROUP_FIELDS, MAX_INSTANCES, TOP_FIELDS, TRAEFIK_MODES } from './keys.js';
 import { Problems, Section, describeValue } from './problems.js';
@@ -84,6 +85,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     if (unfilled !== undefined) problems.flagMessage('--command', unfilled);
   }
   checkGroupLinks(problems, drafts);
+  const notices = [...preset.notices, ...adjacentRepetitionNotices(drafts, opts.positions)];
   const usingDemoApp = drafts.every((group) => group.command === null);
   const groups = finishGroups(problems, drafts, usingDemoApp, opts.demoCommand);
   // Traefik's check asks what the readiness probe asks: a path that says "ready", not a page to render.
@@ -113,7 +115,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     rocketchat,
     groups,
     usingDemoApp,
-    notices: preset.notices,
+    notices,
     explicit: { traefikApiPort: written('traefik', 'apiPort'), traefikBinary: written('traefik', 'binary'), dashboardPort: written('dashboard', 'port') },
   };
 }

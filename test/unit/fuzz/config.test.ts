@@ -3,7 +3,9 @@
 // keys, odd durations and sizes, regexes, deep nesting, broken YAML) written to a file and
 // loaded as `lb-dev up --config` would. Each must be accepted (with durations a timer can
 // hold and a logPattern that compiles) or refused with a coded error other than INTERNAL.
-// Replay a run with LB_DEV_FUZZ_SEED=<seed>. (The control socket has its own:
+// The known ReDoS shapes (test/helpers/redos-shapes.ts) and seeded mutations of them are given as
+// both log patterns: each is accepted, and then answers a line that almost matches it through
+// ReadinessWatch, or is refused with a coded error. Replay a run with LB_DEV_FUZZ_SEED=<seed>. (The control socket has its own:
 // test/unit/control/server-fuzz.test.ts; the CLI: cli.test.ts here.)
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
@@ -13,9 +15,11 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../../src/adapters/config-file.js';
+import { ReadinessWatch } from '../../../src/app/readiness.js';
 import { ERROR_CODES, isLbDevError } from '../../../src/core/errors.js';
 import type { LbDevConfig } from '../../../src/core/config/types.js';
 import { FUZZ_SEED, type Picker, Tally, picker } from '../../helpers/fuzz.js';
+import { REDOS_SHAPES, mutateShape, nearMiss } from '../../helpers/redos-shapes.js';
 import { ROOT } from '../../helpers/lb-dev/index.js';
 
 const CASES = 400;
@@ -36,7 +40,9 @@ function oddValue(p: Picker, depth = 0): unknown {
     case 3:
       return p.pick(['10MB', '1KiB', '0B', '-1MB', `${'9'.repeat(40)}GiB`, '1.5MiB', '10 MB', 'MB']);
     case 4:
-      return p.pick(['^(a+)+$', '(a|a)*', '(', '[', '\\', '(?<n>x)\\k<n>', 'x'.repeat(100_000), '(\\d+x)*', 'ready', '.*', '\\p{L}+']);
+      return p.chance(0.5)
+        ? p.pick(['^(a+)+$', '(a|a)*', '(', '[', '\\', '(?<n>x)\\k<n>', 'x'.repeat(100_000), '(\\d+x)*', 'ready', '.*', '\\p{L}+', '(?=a)', '[0-9a-f]{40}'])
+        : mutateShape(p).pattern;
     case 5:
       return p.pick(['{port}', '{extraPort1}', '{extraPort0}', '{nope}', '{{port}}', 'node -e 0 {url}', '$(rm -rf /)', 'a\u0000b', 'é\u2028x']);
     case 6:
@@ -122,7 +128,24 @@ function checkAccepted(config: LbDevConfig, label: string): void {
     }
   };
   walk(config, 'config');
-  for (const group of config.groups) if (group.readiness.logPattern !== null) new RegExp(group.readiness.logPattern);
+  for (const group of config.groups) {
+    for (const pattern of [group.readiness.logPattern, group.restartOn.logPattern]) {
+      if (pattern !== null) for (const line of GENERIC_NEAR_MISSES) answersLine(pattern, line);
+    }
+  }
+}
+
+/** Lines that almost match many patterns of the shapes above: an accepted pattern must answer them. */
+const GENERIC_NEAR_MISSES = [`${'a'.repeat(5_000)}!`, `${'word '.repeat(1_000)}!`, '1a'.repeat(2_500)];
+
+/** Runs one line through the readiness path (ReadinessWatch.line), as `up` does with each output line. */
+function answersLine(pattern: string, line: string): boolean {
+  let ready = false;
+  const config = { http: null, logPattern: pattern, startTimeoutMs: 60_000, failureThreshold: 3, successThreshold: 1 };
+  const watch = new ReadinessWatch(config, 1, { ready: () => (ready = true), startTimedOut: () => undefined, probed: () => undefined });
+  watch.line(line);
+  watch.stop();
+  return ready;
 }
 
 test(`config loader: ${CASES} mutated configs are accepted or refused with a coded error (seed ${FUZZ_SEED})`, async (t) => {
@@ -149,4 +172,33 @@ test(`config loader: ${CASES} mutated configs are accepted or refused with a cod
   t.diagnostic(report);
   console.log(`[fuzz] ${report}`);
   assert.equal(tally.total, CASES);
+});
+
+test(`config loader: the ReDoS shapes and 40 mutations as both log patterns are accepted and answer a near miss, or refused with a coded error (seed ${FUZZ_SEED})`, async (t) => {
+  const dir = await mkdtemp(join(tmpdir(), 'lbdt-fuzz-patterns-'));
+  dirs.push(dir);
+  const file = join(dir, 'lb-dev.config.yaml');
+  const p = picker(FUZZ_SEED);
+  const tally = new Tally();
+  for (const shape of [...REDOS_SHAPES, ...Array.from({ length: 40 }, () => mutateShape(p))]) {
+    const groups = {
+      dev: { command: 'node -e 0', readiness: { http: false, logPattern: shape.pattern } },
+      replica: { command: 'node -e 0', restartOn: { logFrom: 'dev', logPattern: shape.pattern } },
+    };
+    await writeFile(file, stringify({ groups }));
+    const label = `${JSON.stringify(shape.pattern)} (LB_DEV_FUZZ_SEED=${FUZZ_SEED})`;
+    try {
+      const config = await loadConfig({ configPath: file, cwd: dir, overrides: {}, demoCommand: 'node demo.js' });
+      checkAccepted(config, label);
+      for (const length of [5_000, 50_000]) answersLine(shape.pattern, nearMiss(shape, length));
+      tally.add('accepted');
+    } catch (error) {
+      if (error instanceof assert.AssertionError) throw error;
+      assert.ok(isLbDevError(error), `${label}: not a coded error: ${(error as Error).stack}`);
+      assert.ok(error.code in ERROR_CODES && error.code !== 'INTERNAL', `${label}: ${error.code}: ${error.message}`);
+      tally.add(error.code);
+    }
+  }
+  t.diagnostic(`pattern fuzz (seed ${FUZZ_SEED}): ${tally}`);
+  assert.equal(tally.total, REDOS_SHAPES.length + 40);
 });

@@ -48,7 +48,21 @@ describe('durations stay within the timer range', () => {
 describe('readiness.logPattern', () => {
   it('a nested repetition is refused, naming the part', () => {
     assert.deepEqual(details({ readiness: { logPattern: '^(a+)+$' } }), [
-      'readiness.logPattern: expected a regular expression without a repeated group that repeats inside or has alternatives starting alike, got "^(a+)+$" (`(a+)+` can take exponential time on a line that almost matches; see docs/configuration.md)',
+      'readiness.logPattern: expected a regular expression without a repeated group that repeats inside or has alternatives starting alike, got "^(a+)+$" (`(a+)+` can take exponential time on a line that almost matches in a backtracking engine; see docs/configuration.md)',
+    ]);
+  });
+
+  it('what the linear engine cannot run is refused, naming the part and what to do (both log patterns)', () => {
+    const raw = {
+      groups: {
+        dev: { command: 'x', readiness: { logPattern: 'ready(?= on)' } },
+        web: { command: 'y', restartOn: { logFrom: 'dev', logPattern: '(\\w+) \\1' } },
+      },
+    };
+    // (A refused restartOn.logPattern also reads as missing to the logFrom check: its line comes third.)
+    assert.deepEqual(details(raw).slice(0, 2), [
+      'groups.dev.readiness.logPattern: expected a regular expression lb-dev can match in linear time: no backreferences, lookahead or lookbehind, counts of at most 16, got "ready(?= on)" (`(?= on)` is a lookahead: match the text itself (`ready(?= on)` -> `ready on`); lb-dev matches patterns in linear time so that no output line can hang it; see docs/configuration.md)',
+      'groups.web.restartOn.logPattern: expected a regular expression lb-dev can match in linear time: no backreferences, lookahead or lookbehind, counts of at most 16, got "(\\\\w+) \\\\1" (`\\1` is a backreference: match the text itself, or leave it out; lb-dev matches patterns in linear time so that no output line can hang it; see docs/configuration.md)',
     ]);
   });
 
