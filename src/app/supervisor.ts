@@ -33,6 +33,8 @@ export interface SupervisorDeps {
 /** How an operation on one instance ended: carried out, or left off because something newer took over. */
 export type Outcome = { done: true } | { done: false; reason: string };
 
+const leftOff = (claim: Claim): Outcome => ({ done: false, reason: claim.supersededBy() });
+
 export interface SupervisorEvents {
   /** Some instance's status changed. */
   changed(): void;
@@ -147,12 +149,9 @@ export class Supervisor {
     if (under) return under;
     const claim = this.claim(instance, 'restarted meanwhile by another restart');
     const restart = (async (): Promise<Outcome> => {
-      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+      if (!claim.current()) return leftOff(claim);
       await this.retire([instance], drainMs);
-      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
-      await this.run(instance);
-      if (!claim.current()) return { done: false, reason: claim.supersededBy() };
-      return { done: true };
+      return claim.current() ? this.startAgain(instance, claim) : leftOff(claim);
     })().finally(() => this.rollingRestarts.delete(instance));
     this.rollingRestarts.set(instance, restart);
     return restart;
@@ -161,11 +160,9 @@ export class Supervisor {
   /** Stopped, then started again at once (no drain first): what `lb-dev restart NAME` does. */
   async restart(instance: Instance): Promise<Outcome> {
     const claim = this.claim(instance, 'restarted meanwhile by another restart');
-    if (!claim.current()) return { done: false, reason: claim.supersededBy() };
+    if (!claim.current()) return leftOff(claim);
     await instance.stop();
-    if (!claim.current()) return { done: false, reason: claim.supersededBy() };
-    await this.run(instance);
-    return claim.current() ? { done: true } : { done: false, reason: claim.supersededBy() };
+    return claim.current() ? this.startAgain(instance, claim) : leftOff(claim);
   }
 
   /** Out of the balancer, then stopped; it stays out (and stopped) until start(). */
@@ -182,12 +179,13 @@ export class Supervisor {
     instance.start();
   }
 
-  /** Starts it let back into the balancer, and resolves once it is ready (or gave up) and the routes say so. */
-  private async run(instance: Instance): Promise<void> {
-    instance.setDrained(false);
+  /** Started, ready (or given up), then let back into the balancer, unless a newer operation took over meanwhile. */
+  private async startAgain(instance: Instance, claim: Claim): Promise<Outcome> {
     instance.start();
     await instance.whenReady();
-    await this.routes.flush();
+    if (!claim.current()) return leftOff(claim);
+    await this.admit([instance]);
+    return { done: true };
   }
 
   /** `app-2`, `2` (the first group's), or a group-qualified name. */
