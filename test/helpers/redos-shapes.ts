@@ -1,6 +1,7 @@
 // The known shapes of regular expressions that backtrack catastrophically (ReDoS), each with the
 // line that almost matches it, and seeded mutations of them. Shared by the fuzz tests of the
 // patterns lb-dev runs on output lines (test/unit/fuzz/user-patterns.test.ts, config.test.ts).
+import { ReadinessWatch } from '../../src/app/readiness.js';
 import type { Picker } from './fuzz.js';
 
 export interface RedosShape {
@@ -67,4 +68,14 @@ export function shortLines(shape: RedosShape): string[] {
     for (const end of ['', shape.tail, 'b', 'x', '=', 'c', '!', '@ab.cd', '.com', 'Ab', ' now', 'ready ']) lines.push(body + end, end + body);
   }
   return [...new Set(lines)];
+}
+
+/** Whether one line makes a fresh ReadinessWatch on `pattern` report ready, as `up` runs each output line (a log pattern only: no timers). */
+export function readinessMatches(pattern: string, line: string): boolean {
+  let ready = false;
+  const config = { http: null, logPattern: pattern, startTimeoutMs: 60_000, failureThreshold: 3, successThreshold: 1 };
+  const watch = new ReadinessWatch(config, 1, { ready: () => (ready = true), startTimedOut: () => undefined, probed: () => undefined });
+  watch.line(line);
+  watch.stop();
+  return ready;
 }

@@ -9,6 +9,11 @@ import { PortAllocator } from '../../src/adapters/ports.js';
 import type { InstanceLogSink } from '../../src/app/instance.js';
 import { DynamicConfigWriter } from '../../src/adapters/traefik/config-writer.js';
 import { RouteReconciler } from '../../src/app/routes/route-reconciler.js';
+import { LogHub } from '../../src/adapters/logs/log-hub.js';
+import { type OperationsContext, createOperations } from '../../src/app/operations.js';
+import type { StatusReport } from '../../src/app/status-report.js';
+import { operationRoutes } from '../../src/control/dispatch.js';
+import type { TestContext } from 'node:test';
 import { Supervisor } from '../../src/app/supervisor.js';
 import { resolveConfig } from '../../src/core/config/schema.js';
 import { ROOT, killHard, markedProcesses, nodeFixture } from './lb-dev/index.js';
@@ -83,4 +88,18 @@ export function until(supervisor: Supervisor, predicate: () => boolean): Promise
 export async function allRouted(supervisor: Supervisor): Promise<void> {
   await Promise.all(supervisor.instances().map((i) => i.whenReady()));
   await supervisor.routes.flush();
+}
+
+/** A Supervisor of `instances` (http-ok.mjs) with its log hub and every operation as the control socket routes it. */
+export async function makeOperations(t: TestContext, instances: number) {
+  const made = await makeSupervisor(instances);
+  const logs = new LogHub({ dir: join(made.dir, 'logs'), maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 100 });
+  t.after(() => logs.close());
+  const ctx: OperationsContext = {
+    supervisor: () => made.supervisor,
+    logs,
+    status: () => ({ instances: made.supervisor.status() }) as StatusReport,
+    maxLogFiles: 2,
+  };
+  return { ...made, logs, handlers: operationRoutes(createOperations({ ...ctx, requestShutdown: () => undefined })) };
 }

@@ -1,17 +1,15 @@
 // The control methods (src/app/operations.ts) called as the control socket calls them (params checked, then the typed method), against a Supervisor over real
 // child processes: what `lb-dev kill/stop/start/restart/scale/logs` do to a running `up`.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
-import { type TestContext, after, describe, it, test } from 'node:test';
-import { LogHub } from '../../../src/adapters/logs/log-hub.js';
-import { type OperationsContext, createOperations, parseSignal } from '../../../src/app/operations.js';
+import { after, describe, it, test } from 'node:test';
+import { createOperations, parseSignal } from '../../../src/app/operations.js';
 import type { StatusReport } from '../../../src/app/status-report.js';
 import type { Supervisor } from '../../../src/app/supervisor.js';
 import { operationRoutes } from '../../../src/control/dispatch.js';
 import type { RequestContext } from '../../../src/control/server.js';
 import { LbDevError } from '../../../src/core/errors.js';
 import { markedProcesses } from '../../helpers/lb-dev/index.js';
-import { allRouted, cleanupSupervisors, makeSupervisor, until } from '../../helpers/supervisor.js';
+import { allRouted, cleanupSupervisors, makeOperations, until } from '../../helpers/supervisor.js';
 
 after(cleanupSupervisors);
 
@@ -29,18 +27,7 @@ function request(params: Record<string, unknown> = {}): RequestContext & { sent:
   };
 }
 
-async function setUp(t: TestContext, instances: number) {
-  const made = await makeSupervisor(instances);
-  const logs = new LogHub({ dir: join(made.dir, 'logs'), maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 100 });
-  t.after(() => logs.close());
-  const ctx: OperationsContext = {
-    supervisor: () => made.supervisor,
-    logs,
-    status: () => ({ instances: made.supervisor.status() }) as StatusReport,
-    maxLogFiles: 2,
-  };
-  return { ...made, logs, handlers: operationRoutes(createOperations({ ...ctx, requestShutdown: () => undefined })) };
-}
+const setUp = makeOperations;
 
 describe('parseSignal', () => {
   const rows: Array<[unknown, string]> = [

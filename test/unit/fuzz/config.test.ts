@@ -15,11 +15,10 @@ import { join } from 'node:path';
 import { after, test } from 'node:test';
 import { parse, stringify } from 'yaml';
 import { loadConfig } from '../../../src/adapters/config-file.js';
-import { ReadinessWatch } from '../../../src/app/readiness.js';
 import { ERROR_CODES, isLbDevError } from '../../../src/core/errors.js';
 import type { LbDevConfig } from '../../../src/core/config/types.js';
 import { FUZZ_SEED, type Picker, Tally, picker } from '../../helpers/fuzz.js';
-import { REDOS_SHAPES, mutateShape, nearMiss } from '../../helpers/redos-shapes.js';
+import { REDOS_SHAPES, mutateShape, nearMiss, readinessMatches } from '../../helpers/redos-shapes.js';
 import { ROOT } from '../../helpers/lb-dev/index.js';
 
 const CASES = 400;
@@ -130,23 +129,13 @@ function checkAccepted(config: LbDevConfig, label: string): void {
   walk(config, 'config');
   for (const group of config.groups) {
     for (const pattern of [group.readiness.logPattern, group.restartOn.logPattern]) {
-      if (pattern !== null) for (const line of GENERIC_NEAR_MISSES) answersLine(pattern, line);
+      if (pattern !== null) for (const line of GENERIC_NEAR_MISSES) readinessMatches(pattern, line);
     }
   }
 }
 
 /** Lines that almost match many patterns of the shapes above: an accepted pattern must answer them. */
 const GENERIC_NEAR_MISSES = [`${'a'.repeat(5_000)}!`, `${'word '.repeat(1_000)}!`, '1a'.repeat(2_500)];
-
-/** Runs one line through the readiness path (ReadinessWatch.line), as `up` does with each output line. */
-function answersLine(pattern: string, line: string): boolean {
-  let ready = false;
-  const config = { http: null, logPattern: pattern, startTimeoutMs: 60_000, failureThreshold: 3, successThreshold: 1 };
-  const watch = new ReadinessWatch(config, 1, { ready: () => (ready = true), startTimedOut: () => undefined, probed: () => undefined });
-  watch.line(line);
-  watch.stop();
-  return ready;
-}
 
 test(`config loader: ${CASES} mutated configs are accepted or refused with a coded error (seed ${FUZZ_SEED})`, async (t) => {
   const dir = await mkdtemp(join(tmpdir(), 'lbdt-fuzz-config-'));
@@ -190,7 +179,7 @@ test(`config loader: the ReDoS shapes and 40 mutations as both log patterns are 
     try {
       const config = await loadConfig({ configPath: file, cwd: dir, overrides: {}, demoCommand: 'node demo.js' });
       checkAccepted(config, label);
-      for (const length of [5_000, 50_000]) answersLine(shape.pattern, nearMiss(shape, length));
+      for (const length of [5_000, 50_000]) readinessMatches(shape.pattern, nearMiss(shape, length));
       tally.add('accepted');
     } catch (error) {
       if (error instanceof assert.AssertionError) throw error;

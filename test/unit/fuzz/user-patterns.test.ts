@@ -8,26 +8,15 @@
 // Replay a run with LB_DEV_FUZZ_SEED=<seed>.
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { ReadinessWatch } from '../../../src/app/readiness.js';
 import { RestartTriggers } from '../../../src/app/restart-triggers.js';
 import type { Instance } from '../../../src/app/instance.js';
 import { resolveConfig } from '../../../src/core/config/schema.js';
 import type { GroupConfig } from '../../../src/core/config/types.js';
 import { FUZZ_SEED, picker } from '../../helpers/fuzz.js';
-import { REDOS_SHAPES, type RedosShape, mutateShape, nearMiss, shortLines } from '../../helpers/redos-shapes.js';
+import { REDOS_SHAPES, type RedosShape, mutateShape, nearMiss, readinessMatches, shortLines } from '../../helpers/redos-shapes.js';
 
 const LONG_LINES = [5_000, 20_000, 50_000];
 const MUTATIONS = 40;
-
-/** Whether one line makes a fresh ReadinessWatch on `pattern` report ready (a log pattern only: no timers). */
-function readinessMatches(pattern: string, line: string): boolean {
-  let ready = false;
-  const config = { http: null, logPattern: pattern, startTimeoutMs: 60_000, failureThreshold: 3, successThreshold: 1 };
-  const watch = new ReadinessWatch(config, 1, { ready: () => (ready = true), startTimedOut: () => undefined, probed: () => undefined });
-  watch.line(line);
-  watch.stop();
-  return ready;
-}
 
 const [baseGroup, sourceGroup] = resolveConfig(
   { groups: { replica: { command: 'node -e 0', restartOn: { logFrom: 'dev', logPattern: 'x' } }, dev: { command: 'node -e 0' } } },

@@ -3,17 +3,13 @@
 // a scale-down removed is never started again, the newest operation on an instance wins over one still on its way,
 // scales of a group take turns, and every process lb-dev started belongs to an instance in `status`.
 import assert from 'node:assert/strict';
-import { join } from 'node:path';
 import { type TestContext, after, test } from 'node:test';
-import { LogHub } from '../../../../src/adapters/logs/log-hub.js';
-import { type OperationsContext, createOperations } from '../../../../src/app/operations.js';
-import type { StatusReport } from '../../../../src/app/status-report.js';
 import type { Supervisor } from '../../../../src/app/supervisor.js';
-import { operationRoutes } from '../../../../src/control/dispatch.js';
 import type { RequestContext } from '../../../../src/control/server.js';
 import { LbDevError } from '../../../../src/core/errors.js';
+import { seededRandom } from '../../../../scripts/lib/storm.mjs';
 import { markedInstances, markedProcesses } from '../../../helpers/lb-dev/processes.js';
-import { allRouted, cleanupSupervisors, makeSupervisor, until } from '../../../helpers/supervisor.js';
+import { allRouted, cleanupSupervisors, makeOperations, until } from '../../../helpers/supervisor.js';
 
 after(cleanupSupervisors);
 
@@ -24,18 +20,9 @@ function request(params: Record<string, unknown> = {}): RequestContext {
 }
 
 async function setUp(t: TestContext, instances: number) {
-  const made = await makeSupervisor(instances);
-  const logs = new LogHub({ dir: join(made.dir, 'logs'), maxFileBytes: 1 << 20, maxFiles: 2, ringBufferLines: 100 });
-  t.after(() => logs.close());
-  const ctx: OperationsContext = {
-    supervisor: () => made.supervisor,
-    logs,
-    status: () => ({ instances: made.supervisor.status() }) as StatusReport,
-    maxLogFiles: 2,
-  };
-  const routes = operationRoutes(createOperations({ ...ctx, requestShutdown: () => undefined }));
-  const call = (name: string, params: Record<string, unknown> = {}) => (routes as unknown as Record<string, Handler>)[name]!(request(params));
-  return { ...made, logs, call };
+  const made = await makeOperations(t, instances);
+  const call = (name: string, params: Record<string, unknown> = {}) => (made.handlers as unknown as Record<string, Handler>)[name]!(request(params));
+  return { ...made, call };
 }
 
 /** Every wanted instance ready (or given up), the routes written: nothing left on its way. */
@@ -154,17 +141,6 @@ test('shutting down during a rolling restart leaves nothing running', async (t) 
   assert.deepEqual(markedProcesses(marker), [], 'the roll started nothing after the shutdown');
 });
 
-/** A small seeded generator (mulberry32): the same interleaving on every run, a different one per seed. */
-function seeded(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let r = Math.imul(a ^ (a >>> 15), 1 | a);
-    r = (r + Math.imul(r ^ (r >>> 7), 61 | r)) ^ r;
-    return ((r ^ (r >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const EXPECTED_REFUSALS = new Set(['INSTANCE_NOT_FOUND', 'INSTANCE_NOT_RUNNING']);
 
 for (const seed of [1, 2, 3]) {
@@ -172,7 +148,7 @@ for (const seed of [1, 2, 3]) {
     const { supervisor, call, marker } = await setUp(t, 3);
     supervisor.startAll();
     await settled(supervisor);
-    const random = seeded(seed);
+    const random = seededRandom(seed);
     const pick = <T>(items: readonly T[]): T => items[Math.floor(random() * items.length)]!;
     const name = () => String(1 + Math.floor(random() * 4));
     const operations: Array<() => [string, Record<string, unknown>]> = [
