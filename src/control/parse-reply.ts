@@ -40,5 +40,6 @@ export function parseReply(line: string): ControlResponse | LbDevError {
   if (Object.hasOwn(reply, 'data')) return { id, data: reply['data'] };
   if (Object.hasOwn(reply, 'result')) return { id, result: reply['result'] };
   if (reply['end'] === true) return { id, end: true };
-  return new LbDevError('BAD_REPLY', 'expected a reply with "result", "error", "data" or "end", got none of them');
+  if (reply['heartbeat'] === true) return { id, heartbeat: true };
+  return new LbDevError('BAD_REPLY', 'expected a reply with "result", "error", "data", "end" or "heartbeat", got none of them');
 }

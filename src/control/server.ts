@@ -6,12 +6,14 @@
  * `up` runs all day, so nothing a client sends may take it down or make it hold memory:
  * requests are checked at the boundary (validate-request.ts), lines and connections are
  * capped, a client that does not read its answers is paused and then dropped, and a
- * handler's failure of any kind becomes an INTERNAL answer.
+ * handler's failure of any kind becomes an INTERNAL answer. A request that asked for
+ * heartbeats gets one every heartbeatMs until its answer (protocol.ts).
  */
 import { chmod, unlink } from 'node:fs/promises';
 import { type Server, type Socket, createConnection, createServer } from 'node:net';
 import { LbDevError, isLbDevError } from '../core/errors.js';
 import { BusyRefusal } from './busy-refusal.js';
+import { startHeartbeat } from './heartbeat.js';
 import { lineFramer } from './line-framer.js';
 import { type ControlResponse, UNATTRIBUTED_ID, encode } from './protocol.js';
 import { parseRequest } from './validate-request.js';
@@ -267,21 +269,23 @@ export class ControlServer {
       this.answered('', parsed.reply.error.code);
       return;
     }
-    const { id, method, params } = parsed.request;
+    const { id, method, params, heartbeatMs } = parsed.request;
     const ctx: RequestContext = {
       params,
       send: (data) => this.reply(connection, { id, data }),
       closed: connection.closed,
       buffered: () => connection.socket.writableLength,
     };
+    const stopHeartbeat = startHeartbeat(heartbeatMs, () => this.reply(connection, { id, heartbeat: true }));
+    let answer: ControlResponse;
     try {
-      const result = await this.handlers.get(method)!(ctx);
-      this.reply(connection, { id, result: result ?? null });
-      this.answered(method, 'ok');
+      answer = { id, result: (await this.handlers.get(method)!(ctx)) ?? null };
     } catch (thrown) {
       const e = asLbDevError(thrown);
-      this.reply(connection, { id, error: { code: e.code, message: e.message, details: [...e.details] } });
-      this.answered(method, e.code);
+      answer = { id, error: { code: e.code, message: e.message, details: [...e.details] } };
     }
+    stopHeartbeat();
+    this.reply(connection, answer);
+    this.answered(method, 'error' in answer ? answer.error.code : 'ok');
   }
 }

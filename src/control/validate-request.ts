@@ -4,9 +4,12 @@
  * method gets a coded error that says what was expected and what was given.
  */
 import type { ControlRequest, ControlResponse } from './protocol.js';
-import { UNATTRIBUTED_ID } from './protocol.js';
+import { MAX_HEARTBEAT_MS, MIN_HEARTBEAT_MS, UNATTRIBUTED_ID } from './protocol.js';
 
-export type ParsedRequest = { ok: true; request: Required<ControlRequest> } | { ok: false; reply: Extract<ControlResponse, { error: unknown }> };
+/** A checked request: params always there, heartbeatMs null when none was asked for. */
+export type CheckedRequest = Required<Omit<ControlRequest, 'heartbeatMs'>> & { heartbeatMs: number | null };
+
+export type ParsedRequest = { ok: true; request: CheckedRequest } | { ok: false; reply: Extract<ControlResponse, { error: unknown }> };
 
 /** A short, safe description of any JSON value for an error message (never the whole thing). */
 export function describeValue(value: unknown): string {
@@ -21,6 +24,10 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return false;
   const proto: unknown = Object.getPrototypeOf(value);
   return proto === Object.prototype || proto === null;
+}
+
+function isHeartbeatMs(value: unknown): value is number {
+  return typeof value === 'number' && Number.isSafeInteger(value) && value >= MIN_HEARTBEAT_MS && value <= MAX_HEARTBEAT_MS;
 }
 
 function bad(id: number, code: 'BAD_REQUEST' | 'CONTROL_PROTOCOL', message: string): ParsedRequest {
@@ -55,5 +62,13 @@ export function parseRequest(line: string, methods: ReadonlySet<string>): Parsed
   if (params !== undefined && !isPlainObject(params)) {
     return bad(id, 'BAD_REQUEST', `expected "params" to be an object, got ${describeValue(params)}`);
   }
-  return { ok: true, request: { id, method, params: params ?? {} } };
+  const heartbeatMs = Object.hasOwn(value, 'heartbeatMs') ? value['heartbeatMs'] : undefined;
+  if (heartbeatMs !== undefined && !isHeartbeatMs(heartbeatMs)) {
+    return bad(
+      id,
+      'BAD_REQUEST',
+      `expected "heartbeatMs" to be a whole number from ${MIN_HEARTBEAT_MS} to ${MAX_HEARTBEAT_MS}, got ${describeValue(heartbeatMs)}`,
+    );
+  }
+  return { ok: true, request: { id, method, params: params ?? {}, heartbeatMs: heartbeatMs ?? null } };
 }
