@@ -1,6 +1,6 @@
 /** Where lb-dev keeps its run-time files inside the state directory (default `.lb-dev/`). */
 import { createHash } from 'node:crypto';
-import { constants } from 'node:fs';
+import { constants, readFileSync } from 'node:fs';
 import { access, chmod, mkdir, open } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -78,5 +78,15 @@ export async function writeOwnerOnly(path: string, content: string): Promise<voi
     await file.writeFile(content);
   } finally {
     await file.close();
+  }
+}
+
+/** The pid in run.json (what the running `up` wrote at its start), or null when there is none to read. */
+export function runPidOf(layout: StateLayout): number | null {
+  try {
+    const pid: unknown = (JSON.parse(readFileSync(layout.runFile, 'utf8')) as { pid?: unknown }).pid;
+    return Number.isSafeInteger(pid) && (pid as number) > 0 ? (pid as number) : null;
+  } catch {
+    return null;
   }
 }

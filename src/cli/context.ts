@@ -3,9 +3,10 @@
  * reader (YAML parser and schema) is imported only when a command needs the config: a
  * client command given --state-dir goes straight to the socket.
  */
-import { type StateLayout, stateLayout } from '../app/state-dir.js';
+import { type StateLayout, runPidOf, stateLayout } from '../app/state-dir.js';
 import { OperationsClient } from '../control/operations-client.js';
 import type { ConfigOverrides, LbDevConfig } from '../core/config/types.js';
+import { CONTROL_TIMEOUT_ENV, parseControlTimeout } from '../core/control-timeout.js';
 import { LbDevError } from '../core/errors.js';
 import type { LocationFlags } from './options.js';
 
@@ -26,10 +27,14 @@ export async function layoutOf(flags: LocationFlags): Promise<StateLayout> {
   return stateLayout(await stateDirOf(flags));
 }
 
-/** Connects to the `up` that owns the state dir named by --state-dir, or by the config, or `.lb-dev`. */
+/**
+ * Connects to the `up` that owns the state dir named by --state-dir, or by the config, or
+ * `.lb-dev`; a call fails with CONTROL_TIMEOUT after LB_DEV_CONTROL_TIMEOUT ms of silence.
+ */
 export async function connect(flags: LocationFlags): Promise<OperationsClient> {
+  const timeoutMs = parseControlTimeout(process.env[CONTROL_TIMEOUT_ENV]);
   const layout = await layoutOf(flags);
-  return OperationsClient.connect(layout.socket, layout.root);
+  return OperationsClient.connect(layout.socket, layout.root, { timeoutMs, upPid: () => runPidOf(layout) });
 }
 
 /**

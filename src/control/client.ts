@@ -3,15 +3,35 @@
  * moment it connects, whatever is pending: an answer that belongs to no request (CONTROL_BUSY
  * from a full server, a line the server refused) is the answer of every request on this
  * connection, also of one written after it arrived.
+ *
+ * Nothing waits forever: every request asks for heartbeats, and once `timeoutMs` pass with a
+ * request outstanding and nothing at all from the server (a frozen `up`: SIGSTOP, a debugger),
+ * every request fails with CONTROL_TIMEOUT. A long call (a rolling restart, `logs -f`) lasts
+ * as long as it takes while the heartbeats come.
  */
 import { type Socket, createConnection } from 'node:net';
-import { LbDevError } from '../core/errors.js';
+import { DEFAULT_CONTROL_TIMEOUT_MS } from '../core/control-timeout.js';
+import { ERROR_CODES, LbDevError } from '../core/errors.js';
+import { formatDuration } from '../core/text/duration.js';
 import { splitLines } from '../adapters/logs/log-line.js';
-import { type ControlResponse, UNATTRIBUTED_ID, encode } from './protocol.js';
+import { type ControlResponse, MIN_HEARTBEAT_MS, UNATTRIBUTED_ID, encode } from './protocol.js';
 import { parseReply } from './parse-reply.js';
+
+export interface ControlClientOptions {
+  /** The longest silence from the server while a request is outstanding (default 10 s). */
+  timeoutMs?: number;
+  /** The pid of the `up` that owns the socket (its run.json), for the timeout's message; null when unknown. */
+  upPid?: () => number | null;
+}
+
+/** A heartbeat every quarter of the timeout, at most every 5 s: a few may be late before the client gives up. */
+export function heartbeatFor(timeoutMs: number): number {
+  return Math.min(5_000, Math.max(MIN_HEARTBEAT_MS, Math.floor(timeoutMs / 4)));
+}
 
 /** One request waiting for its answer. */
 interface Pending {
+  method: string;
   answer(message: ControlResponse): void;
   fail(error: LbDevError): void;
 }
@@ -27,31 +47,45 @@ export class ControlClient {
   private closing = false;
   private closed = false;
   private readonly pending = new Map<number, Pending>();
-  /** An answer to no request: the connection's end (CONTROL_BUSY), for every request on it. */
+  /** An answer to no request: the connection's end (CONTROL_BUSY, CONTROL_TIMEOUT), for every request on it. */
   private refusal: LbDevError | null = null;
+  private silence: NodeJS.Timeout | null = null;
+  private readonly timeoutMs: number;
 
   private constructor(
     private readonly socket: Socket,
     private readonly path: string,
+    private readonly options: ControlClientOptions,
   ) {
+    this.timeoutMs = options.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
     const lines = splitLines({ maxLineBytes: 16 << 20 });
     socket.on('data', (chunk: Buffer) => {
       for (const line of lines.push(chunk)) if (line.trim()) this.receive(line);
+      this.watchSilence();
     });
     // An EPIPE or ECONNRESET is followed by 'close', which says what it means.
     socket.on('error', () => undefined);
     socket.on('close', () => this.onClose());
   }
 
-  static async connect(path: string, stateDir: string): Promise<ControlClient> {
+  static async connect(path: string, stateDir: string, options: ControlClientOptions = {}): Promise<ControlClient> {
+    const timeoutMs = options.timeoutMs ?? DEFAULT_CONTROL_TIMEOUT_MS;
     const socket = await new Promise<Socket>((resolve, reject) => {
       const s = createConnection(path);
-      s.once('connect', () => resolve(s));
-      s.once('error', (error: NodeJS.ErrnoException) =>
-        reject(new LbDevError('NOT_RUNNING', `no lb-dev is running with state dir ${stateDir} (control socket ${path}: ${error.code ?? error.message})`)),
-      );
+      const timer = setTimeout(() => {
+        s.destroy();
+        reject(timeoutError(options, 'accept the connection', timeoutMs));
+      }, timeoutMs);
+      s.once('connect', () => {
+        clearTimeout(timer);
+        resolve(s);
+      });
+      s.once('error', (error: NodeJS.ErrnoException) => {
+        clearTimeout(timer);
+        reject(new LbDevError('NOT_RUNNING', `no lb-dev is running with state dir ${stateDir} (control socket ${path}: ${error.code ?? error.message})`));
+      });
     });
-    return new ControlClient(socket, path);
+    return new ControlClient(socket, path, options);
   }
 
   close(): void {
@@ -87,6 +121,7 @@ export class ControlClient {
         reject(error);
       };
       this.pending.set(id, {
+        method,
         fail: end,
         answer: (message) => {
           // A failing callback ends this request with its error instead of throwing from the listener.
@@ -102,13 +137,30 @@ export class ControlClient {
           }
         },
       });
-      this.socket.write(encode({ id, method, params }));
+      this.socket.write(encode({ id, method, params, heartbeatMs: heartbeatFor(this.timeoutMs) }));
+      this.watchSilence();
     });
+  }
+
+  /** (Re)starts the silence timer while a request is outstanding; stops it when none is. */
+  private watchSilence(): void {
+    if (this.silence) clearTimeout(this.silence);
+    this.silence = null;
+    const oldest = this.pending.values().next().value;
+    if (!oldest || this.closed) return;
+    this.silence = setTimeout(() => {
+      const error = timeoutError(this.options, `answer \`${oldest.method}\``, this.timeoutMs);
+      this.refusal ??= error;
+      this.failAll(error);
+      this.close();
+    }, this.timeoutMs);
   }
 
   private receive(line: string): void {
     const message = parseReply(line);
     if (message instanceof LbDevError) return this.failAll(message);
+    // Its only news is that the server is alive, which every line says (watchSilence).
+    if ('heartbeat' in message) return;
     if (message.id !== UNATTRIBUTED_ID) return this.pending.get(message.id)?.answer(message);
     const error = errorOf(message) ?? new LbDevError('BAD_REPLY', 'expected an error in a reply to no request, got a result or data');
     this.refusal ??= error;
@@ -117,6 +169,7 @@ export class ControlClient {
 
   private onClose(): void {
     this.closed = true;
+    if (this.silence) clearTimeout(this.silence);
     // Refused (CONTROL_BUSY) is not "up ended": a follower must report it, not end quietly.
     this.closedByServer = !this.closing && this.refusal === null;
     this.failAll(this.refusal ?? this.gone());
@@ -129,4 +182,17 @@ export class ControlClient {
   private failAll(error: LbDevError): void {
     for (const pending of [...this.pending.values()]) pending.fail(error);
   }
+}
+
+/** `lb-dev up (pid 4242) did not answer \`status\` within 10s`, with the pid in the fix when known. */
+function timeoutError(options: ControlClientOptions, what: string, timeoutMs: number): LbDevError {
+  let pid: number | null = null;
+  try {
+    pid = options.upPid?.() ?? null;
+  } catch {
+    // Unknown: the message names no pid.
+  }
+  const who = pid === null ? 'lb-dev up' : `lb-dev up (pid ${pid})`;
+  const fix = pid === null ? undefined : ERROR_CODES.CONTROL_TIMEOUT.fix.replaceAll('<pid>', String(pid));
+  return new LbDevError('CONTROL_TIMEOUT', `${who} did not ${what} within ${formatDuration(timeoutMs)}`, fix === undefined ? {} : { fix });
 }

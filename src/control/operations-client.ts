@@ -4,7 +4,7 @@
  * params are checked by the server (the same validator as the dashboard's).
  */
 import type { Data, OperationName, Request, Result } from '../app/operations/contract.js';
-import { ControlClient } from './client.js';
+import { ControlClient, type ControlClientOptions } from './client.js';
 
 /** The operations that answer once; `logs` and `watch` send data first (stream). */
 type StreamName = 'logs' | 'watch';
@@ -13,8 +13,9 @@ type CallName = Exclude<OperationName, StreamName>;
 export class OperationsClient {
   private constructor(private readonly connection: ControlClient) {}
 
-  static async connect(path: string, stateDir: string): Promise<OperationsClient> {
-    return new OperationsClient(await ControlClient.connect(path, stateDir));
+  /** `options.timeoutMs`: the longest silence from `up` while a call is outstanding (CONTROL_TIMEOUT). */
+  static async connect(path: string, stateDir: string, options: ControlClientOptions = {}): Promise<OperationsClient> {
+    return new OperationsClient(await ControlClient.connect(path, stateDir, options));
   }
 
   /** True once the server closed the connection (its `up` ended), as opposed to a refused connect. */

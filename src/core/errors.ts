@@ -48,6 +48,10 @@ export const ERROR_CODES = {
     fix: 'Whatever answers on the control socket is not a matching lb-dev: use the same lb-dev version for `up` and this command, and check that nothing else owns the socket.',
   },
   CONTROL_BUSY: { exitCode: 3, fix: 'Too many clients are connected to this lb-dev (for example many `lb-dev logs -f`): close some and retry.' },
+  CONTROL_TIMEOUT: {
+    exitCode: 3,
+    fix: 'The `up` may be frozen: stopped (SIGSTOP, Ctrl-Z) or paused in a debugger. `ps -o stat= -p <pid>` shows T when stopped; `kill -CONT <pid>` (or continuing the debugger) resumes it, then `lb-dev down` ends it if you want. LB_DEV_CONTROL_TIMEOUT (milliseconds) sets how long commands wait.',
+  },
   LIFELINE_FAILED: {
     exitCode: 70,
     fix: 'lb-dev could not start its watchdog (the process that cleans up if lb-dev is killed): check that the state dir is writable and read its lifeline.log.',
