@@ -2,10 +2,13 @@
  * Serves a prom-client Registry over HTTP. `metricsRequestHandler(registry)` is a plain
  * (req, res) handler, so any node:http server can mount it (the dashboard's server can
  * route `/metrics` to it); MetricsServer is the small loopback listener `up` runs until then.
+ * It answers only its own Host (core/text/loopback-host.ts, the dashboard's check): a page on a
+ * host name rebound to 127.0.0.1 gets 403, not the metrics (which name every instance and port).
  */
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { Registry } from 'prom-client';
 import { hostForUrl } from '../core/text/host-port.js';
+import { allowedHosts, hostRefusal } from '../core/text/loopback-host.js';
 import { closeServer, listenLoopback } from './http-listen.js';
 
 export const METRICS_PATH = '/metrics';
@@ -36,21 +39,35 @@ export function metricsRequestHandler(registry: Registry): RequestHandler {
   };
 }
 
+/** `handler`, for requests whose Host is one of `hosts`; 403 with what was expected for the others. */
+export function onlyHosts(hosts: ReadonlySet<string>, handler: RequestHandler): RequestHandler {
+  return (req, res) => {
+    const refusal = hostRefusal(req.headers.host, hosts);
+    if (refusal === null) return handler(req, res);
+    res.writeHead(403, { 'content-type': 'text/plain; charset=utf-8', connection: 'close' }).end(`${refusal}\n`);
+  };
+}
+
 export class MetricsServer {
   private server: Server | null = null;
+  private readonly hosts: ReadonlySet<string>;
 
+  /** `extraHosts`: names accepted besides loopback and `host` (host.docker.internal for a Prometheus in a bridge network). */
   constructor(
     private readonly handler: RequestHandler,
     private readonly host: string,
     private readonly port: number,
-  ) {}
+    extraHosts: readonly string[] = [],
+  ) {
+    this.hosts = allowedHosts(port, [host, ...extraHosts]);
+  }
 
   get url(): string {
     return `http://${hostForUrl(this.host)}:${this.port}${METRICS_PATH}`;
   }
 
   async listen(): Promise<void> {
-    const server = createServer(this.handler);
+    const server = createServer(onlyHosts(this.hosts, this.handler));
     // Prometheus reuses its connection every scrape interval (5s by default): with Node's 5s
     // keep-alive the server could close it just as the next scrape goes out (a failed scrape).
     // close() drops idle connections, so this never holds up shutdown.

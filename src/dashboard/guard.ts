@@ -6,6 +6,7 @@
 import { timingSafeEqual } from 'node:crypto';
 import type { IncomingMessage } from 'node:http';
 import { LbDevError } from '../core/errors.js';
+import { hostRefusal } from '../core/text/loopback-host.js';
 
 export const TOKEN_HEADER = 'x-lb-dev-token';
 export const MAX_BODY_BYTES = 16 << 10;
@@ -23,16 +24,10 @@ export class Refusal extends Error {
 export const refuse = (status: number, code: 'DASHBOARD_FORBIDDEN' | 'DASHBOARD_BAD_REQUEST', message: string) =>
   new Refusal(status, new LbDevError(code, message));
 
-/** `127.0.0.1:8079`, `localhost:8079` and any extra host names given (e.g. for a scraper in a container). */
-export function allowedHosts(port: number, extra: readonly string[] = []): Set<string> {
-  return new Set(['127.0.0.1', 'localhost', ...extra].map((host) => `${host}:${port}`));
-}
-
+/** The Host check every loopback server of lb-dev shares (core/text/loopback-host.ts), then the Origin when one is sent. */
 export function checkHost(req: IncomingMessage, hosts: ReadonlySet<string>): void {
-  const host = req.headers.host?.toLowerCase();
-  if (!host || !hosts.has(host)) {
-    throw refuse(403, 'DASHBOARD_FORBIDDEN', `expected the Host header to be one of ${[...hosts].join(', ')}, got ${JSON.stringify(host ?? null)}`);
-  }
+  const refusal = hostRefusal(req.headers.host, hosts);
+  if (refusal !== null) throw refuse(403, 'DASHBOARD_FORBIDDEN', refusal);
   const origin = req.headers.origin;
   if (origin !== undefined && !hosts.has(origin.toLowerCase().replace(/^http:\/\//, ''))) {
     throw refuse(

@@ -8,7 +8,8 @@ import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import { LbDevError, isLbDevError } from '../core/errors.js';
 import { closeServer, listenLoopback } from '../adapters/http-listen.js';
-import { Refusal, allowedHosts, checkHost, checkToken, readJsonBody, refuse } from './guard.js';
+import { allowedHosts } from '../core/text/loopback-host.js';
+import { Refusal, checkHost, checkToken, readJsonBody, refuse } from './guard.js';
 
 export interface RouteRequest {
   req: IncomingMessage;
@@ -32,7 +33,7 @@ export interface DashboardRoute {
 export interface DashboardServerOptions {
   port: number;
   token: string;
-  /** Extra Host names accepted besides 127.0.0.1 and localhost. */
+  /** Extra Host names accepted besides 127.0.0.1, localhost and [::1]. */
   extraHosts?: readonly string[];
 }
 

@@ -3,7 +3,7 @@
  * and a GET that never hangs.
  */
 import { createServer, type Server } from 'node:http';
-import { createServer as createNetServer, type AddressInfo } from 'node:net';
+import { createConnection, createServer as createNetServer, type AddressInfo } from 'node:net';
 import getPort from 'get-port';
 import { ephemeralStart, portCandidates } from '../../src/adapters/ports.js';
 
@@ -89,4 +89,37 @@ export function tally(answers: readonly string[]): Record<string, number> {
   const counts: Record<string, number> = {};
   for (const a of answers) counts[a] = (counts[a] ?? 0) + 1;
   return counts;
+}
+
+export interface RawAnswer {
+  /** The status code of the answer's first line; 0 when the server closed without one. */
+  status: number;
+  /** Everything the server sent. */
+  text: string;
+}
+
+/**
+ * Writes `head` (the request line and headers, CRLF-separated, without the blank line) as is
+ * to 127.0.0.1:port, and reads until the server closes: a request with exactly the Host header a
+ * test wants, or none at all, which fetch and node:http would not send.
+ */
+export function rawHttp(port: number, head: string, timeoutMs = 5_000): Promise<RawAnswer> {
+  return new Promise((resolve, reject) => {
+    const socket = createConnection({ host: LOOPBACK, port });
+    let text = '';
+    socket.setEncoding('latin1');
+    socket.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    const timer = setTimeout(() => {
+      socket.destroy();
+      reject(new Error(`no end of the answer to ${JSON.stringify(head.slice(0, 80))} within ${timeoutMs} ms; got ${JSON.stringify(text.slice(0, 200))}`));
+    }, timeoutMs);
+    socket.on('error', () => undefined);
+    socket.on('close', () => {
+      clearTimeout(timer);
+      resolve({ status: Number(/^HTTP\/1\.[01] (\d{3})/.exec(text)?.[1] ?? 0), text });
+    });
+    socket.write(`${head}\r\nConnection: close\r\n\r\n`, 'latin1');
+  });
 }

@@ -137,6 +137,16 @@ describe('dashboard server', () => {
     assert.equal((await send('GET', '/metrics', { headers: { host: `rebound.example:${port}` } })).status, 403);
   });
 
+  it("takes the metrics endpoint's Hosts (one check, core/text/loopback-host.ts): [::1] too; a refusal names them all", async () => {
+    for (const host of [`[::1]:${port}`, `LOCALHOST:${port}`]) assert.equal((await send('GET', '/metrics', { headers: { host } })).status, 200, host);
+    const refused = await send('GET', '/metrics', { headers: { host: `localhost:${port + 1}` } });
+    assert.equal(refused.status, 403);
+    assert.equal(
+      (JSON.parse(refused.body) as { error: { message: string } }).error.message,
+      `expected the Host header to be one of 127.0.0.1:${port}, localhost:${port}, [::1]:${port}, got "localhost:${port + 1}"`,
+    );
+  });
+
   it('refuses a second server on the same port with PORT_IN_USE', async () => {
     const second = new DashboardServer({ port, token: TOKEN });
     await assert.rejects(second.listen(), (error: LbDevError) => error.code === 'PORT_IN_USE');
