@@ -38,16 +38,30 @@ export function checkHost(req: IncomingMessage, hosts: ReadonlySet<string>): voi
   }
 }
 
-/** The token from the header, or (GET only: EventSource cannot set headers) from ?token=. */
-export function checkToken(req: IncomingMessage, url: URL, token: string): void {
+/** The token from the header, or (GET only: EventSource cannot set headers) from ?token=; null when none was sent. */
+function givenToken(req: IncomingMessage, url: URL): string | null {
   const header = req.headers[TOKEN_HEADER];
-  const given = typeof header === 'string' ? header : req.method === 'GET' ? url.searchParams.get('token') : null;
+  return typeof header === 'string' ? header : req.method === 'GET' ? url.searchParams.get('token') : null;
+}
+
+function sameToken(given: string, token: string): boolean {
+  const a = Buffer.from(given);
+  const b = Buffer.from(token);
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** True when the request carries this run's token (for the connection limits: no refusal either way). */
+export function tokenMatches(req: IncomingMessage, url: URL, token: string): boolean {
+  const given = givenToken(req, url);
+  return given !== null && sameToken(given, token);
+}
+
+export function checkToken(req: IncomingMessage, url: URL, token: string): void {
+  const given = givenToken(req, url);
   if (given === null) {
     throw refuse(403, 'DASHBOARD_FORBIDDEN', `expected this run's token in the X-Lb-Dev-Token header${req.method === 'GET' ? ' or ?token=' : ''}, got none`);
   }
-  const a = Buffer.from(given);
-  const b = Buffer.from(token);
-  if (a.length !== b.length || !timingSafeEqual(a, b)) throw refuse(403, 'DASHBOARD_FORBIDDEN', "expected this run's token, got a different one");
+  if (!sameToken(given, token)) throw refuse(403, 'DASHBOARD_FORBIDDEN', "expected this run's token, got a different one");
 }
 
 /** A JSON object body of at most MAX_BODY_BYTES; an empty body is `{}`. */

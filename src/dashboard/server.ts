@@ -3,13 +3,26 @@
  * live streams. Every request passes the guard (guard.ts) first; every failure is a coded
  * JSON answer, never a stack trace or a hang. Routes are added with route(): the app layer
  * adds the API (src/app/dashboard/api.ts), and others can add theirs (e.g. GET /metrics).
+ * Connections and streams are capped so that the token holder always gets in
+ * (connection-limits.ts).
  */
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
+import type { Socket } from 'node:net';
 import { LbDevError, isLbDevError } from '../core/errors.js';
 import { closeServer, listenLoopback } from '../adapters/http-listen.js';
 import { allowedHosts } from '../core/text/loopback-host.js';
-import { Refusal, checkHost, checkToken, readJsonBody, refuse } from './guard.js';
+import {
+  ConnectionLimits,
+  type ConnectionLimitsOptions,
+  type ConnectionStats,
+  HEADERS_TIMEOUT_MS,
+  MAX_CONNECTIONS,
+  REQUEST_TIMEOUT_MS,
+  TIMEOUT_CHECK_MS,
+} from './connection-limits.js';
+import { Refusal, checkHost, checkToken, readJsonBody, refuse, tokenMatches } from './guard.js';
+import { SseStream } from './sse.js';
 
 export interface RouteRequest {
   req: IncomingMessage;
@@ -17,6 +30,8 @@ export interface RouteRequest {
   url: URL;
   /** The JSON object body of a POST ({} for a GET). */
   body: Record<string, unknown>;
+  /** Starts a live stream (SSE) as the answer; the oldest of the token's streams closes beyond the cap. */
+  openStream(): SseStream;
 }
 
 export interface DashboardRoute {
@@ -35,6 +50,8 @@ export interface DashboardServerOptions {
   token: string;
   /** Extra Host names accepted besides 127.0.0.1, localhost and [::1]. */
   extraHosts?: readonly string[];
+  /** The caps of connection-limits.ts (tests make them smaller). */
+  limits?: Partial<ConnectionLimitsOptions>;
 }
 
 const ASSETS: Record<string, { file: string; type: string }> = {
@@ -62,9 +79,16 @@ export class DashboardServer {
   private server: Server | null = null;
   private readonly routes = new Map<string, DashboardRoute>();
   private readonly hosts: ReadonlySet<string>;
+  private readonly limits: ConnectionLimits;
 
   constructor(private readonly options: DashboardServerOptions) {
     this.hosts = allowedHosts(options.port, options.extraHosts);
+    this.limits = new ConnectionLimits(options.limits);
+  }
+
+  /** What the connection limits hold and have dropped. */
+  connectionStats(): ConnectionStats {
+    return this.limits.stats();
   }
 
   /** `http://127.0.0.1:<port>`: where added routes are (e.g. `${origin}/metrics`). */
@@ -83,10 +107,12 @@ export class DashboardServer {
   }
 
   async listen(): Promise<void> {
-    const server = createServer((req, res) => void this.handle(req, res));
-    server.requestTimeout = 15_000;
-    server.headersTimeout = 10_000;
-    server.maxConnections = 128;
+    const server = createServer(
+      { headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: TIMEOUT_CHECK_MS },
+      (req, res) => void this.handle(req, res),
+    );
+    server.maxConnections = MAX_CONNECTIONS;
+    server.on('connection', (socket: Socket) => this.limits.accept(socket));
     await listenLoopback(server, '127.0.0.1', this.options.port, "the dashboard's port (dashboard.port; false = no dashboard)", 'INTERNAL');
     this.server = server;
   }
@@ -103,6 +129,8 @@ export class DashboardServer {
     try {
       checkHost(req, this.hosts);
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      // The page's own load (/?token=...) counts as the token holder's too.
+      if (tokenMatches(req, url, this.options.token)) this.limits.authenticated(req.socket);
       if (url.pathname === '/favicon.ico') {
         res.writeHead(204).end();
         return;
@@ -130,7 +158,12 @@ export class DashboardServer {
       if (req.method !== route.method) throw refuse(405, 'DASHBOARD_BAD_REQUEST', `${url.pathname}: expected ${route.method}, got ${req.method}`);
       if (route.auth === 'token') checkToken(req, url, this.options.token);
       const body = req.method === 'POST' ? await readJsonBody(req) : {};
-      const result = await route.handle({ req, res, url, body });
+      const openStream = () => {
+        const stream = new SseStream(res);
+        this.limits.stream(route.auth === 'token' ? this.options.token : '', res);
+        return stream;
+      };
+      const result = await route.handle({ req, res, url, body, openStream });
       if (!res.headersSent) this.json(res, 200, result ?? null);
     } catch (thrown) {
       this.fail(res, thrown);

@@ -18,7 +18,6 @@ import { serverUrl } from '../../core/traefik/dynamic-config.js';
 import { traefikStickyValue } from '../../adapters/traefik/sticky-value.js';
 import { checkFields, refuse } from '../../dashboard/guard.js';
 import type { DashboardServer, RouteRequest } from '../../dashboard/server.js';
-import { SseStream } from '../../dashboard/sse.js';
 import type { Supervisor } from '../supervisor.js';
 import type { ChaosSwitch } from './chaos-switch.js';
 import type { DashboardFeed } from './feed.js';
@@ -99,8 +98,8 @@ function addFeedRoutes(server: DashboardServer, deps: DashboardApiDeps): void {
   server.route('/api/events', {
     method: 'GET',
     auth: 'token',
-    handle: async ({ res }) => {
-      const stream = new SseStream(res);
+    handle: async ({ openStream }) => {
+      const stream = openStream();
       stream.send({ type: 'hello', state: feed.state(), timeline: feed.timeline() });
       const off = feed.subscribe((message) => stream.send(message));
       await stream.closed;
@@ -118,7 +117,7 @@ function addFeedRoutes(server: DashboardServer, deps: DashboardApiDeps): void {
       const lines = wholeIn('lines', Number(request.url.searchParams.get('lines') ?? 200), 0, MAX_LOG_LINES, 200);
       // Resolves the name first, so that an unknown one is a 404 answer rather than an empty stream.
       const name = source === 'traefik' || source === 'lb-dev' ? source : deps.supervisor.find(source).name;
-      const stream = new SseStream(request.res);
+      const stream = request.openStream();
       const send = (data: Data<'logs'>) =>
         'line' in data
           ? stream.send({ time: data.line.time, stream: data.line.stream, html: ansiToHtml(data.line.text) })
