@@ -1,22 +1,22 @@
 /**
  * The lifeline's record file, `<stateDir>/lifeline.json`: what the reaper must clean if `up`
  * dies. `up` rewrites it on every change, synchronously - a group recorded right after a spawn
- * must be on disk before anything can kill `up` - and atomically (a temp file renamed over it),
- * so the reaper never reads half a record. No fsync: the file has to survive `up`'s death, not
+ * must be on disk before anything can kill `up` - and atomically (a temp file renamed over it,
+ * adapters/atomic-write.ts), so the reaper never reads half a record and a failed write leaves no
+ * `lifeline.json.tmp`. No fsync: the file has to survive `up`'s death, not
  * the machine's, and the page cache outlives any process.
  */
-import { readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { type LifelineRecord, parseRecord, serializeRecord } from '../../core/lifeline.js';
+import { writeFileAtomicSync } from '../atomic-write.js';
 
 export const recordFileOf = (stateDir: string): string => join(stateDir, 'lifeline.json');
 
 /** Throws what the file system says (the caller decides how loud to be). */
 export function writeRecordSync(stateDir: string, record: LifelineRecord): void {
   const file = recordFileOf(stateDir);
-  const temp = `${file}.tmp`;
-  writeFileSync(temp, serializeRecord(record), { mode: 0o600 });
-  renameSync(temp, file);
+  writeFileAtomicSync(file, serializeRecord(record), { tempPath: `${file}.tmp`, mode: 0o600 });
 }
 
 /**

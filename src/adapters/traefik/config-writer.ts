@@ -1,15 +1,17 @@
 /**
  * Writes Traefik's dynamic config file atomically: Traefik must never read a half-written
  * file (a truncated file parses to empty maps and drops every route).
- * temp file in a sibling dir -> rename into the watched dir (atomic for every reader).
+ * temp file in a sibling dir -> rename into the watched dir (atomic for every reader; the one
+ * atomic write, adapters/atomic-write.ts, which also removes the temp file when a write fails).
  * The temp dir is outside the watched dir so Traefik's directory watcher never sees temp files.
  * rewrite() writes unchanged content again the same way: a new inode and a fresh file event, for a
  * watcher that missed the last one (a bind mount on Docker Desktop drops inotify events).
  */
-import { closeSync, mkdirSync, openSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { rm } from 'node:fs/promises';
 import { join, relative, resolve, isAbsolute } from 'node:path';
 import { LbDevError } from '../../core/errors.js';
+import { writeFileAtomicSync } from '../atomic-write.js';
 
 export interface DynamicConfigWriterOptions {
   /** The directory Traefik's file provider watches. */
@@ -125,7 +127,6 @@ export class DynamicConfigWriter {
         writeThenRename(tmpPath, content, this.path);
       }
     } catch (error) {
-      rmSync(tmpPath, { force: true });
       // What is on disk is unknown now: compare with the file again next time.
       this.last = undefined;
       const code = (error as NodeJS.ErrnoException).code;
@@ -139,13 +140,7 @@ export class DynamicConfigWriter {
 
 function writeThenRename(tmpPath: string, content: string, path: string): void {
   // Owner-only; the Traefik container runs as our uid (Linux) and still reads it.
-  const fd = openSync(tmpPath, 'w', 0o600);
-  try {
-    writeFileSync(fd, content, 'utf8');
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmpPath, path);
+  writeFileAtomicSync(path, content, { tempPath: tmpPath, mode: 0o600 });
 }
 
 function readIfExists(path: string): string | undefined {
