@@ -18,7 +18,7 @@ export const CONTROL_TIMEOUT_EXPECTED = `a whole number of milliseconds from ${M
 export function parseControlTimeout(raw: string | undefined): number {
   if (raw === undefined || raw.trim() === '') return DEFAULT_CONTROL_TIMEOUT_MS;
   const text = raw.trim();
-  const ms = /^\d{1,16}$/.test(text) ? Number(text) : Number.NaN;
+  const ms = /^[0-9]+$/.test(text) ? Number(text) : Number.NaN;
   if (!(ms >= MIN_CONTROL_TIMEOUT_MS && ms <= MAX_DURATION_MS)) {
     const shown = raw.length > 40 ? `${raw.slice(0, 40)}…` : raw;
     throw new LbDevError('USAGE', `${CONTROL_TIMEOUT_ENV}: expected ${CONTROL_TIMEOUT_EXPECTED}, got ${JSON.stringify(shown)}`);

@@ -14,6 +14,7 @@ test('LB_DEV_CONTROL_TIMEOUT: unset or empty is 10 s; whole milliseconds from 10
     [' 2500 ', 2_500],
     ['2147483647', 2_147_483_647],
     ['000500', 500],
+    ['0000000000000000001195', 1_195],
   ];
   for (const [raw, ms] of table) assert.equal(parseControlTimeout(raw), ms, JSON.stringify(raw));
 });
