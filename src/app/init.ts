@@ -1,7 +1,7 @@
 /**
  * `lb-dev init`: picks the preset (a Rocket.Chat checkout -> rocketchat, else generic) unless
  * told, writes the commented lb-dev.config.yaml (never over an existing one without force),
- * and adds `"lb:dev": "lb-dev up"` to package.json when asked to.
+ * and adds `"lb:dev": "exec lb-dev up"` to package.json when asked to.
  */
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
@@ -11,7 +11,12 @@ import { CONFIG_FILE_NAME } from '../core/config/schema.js';
 import { LbDevError } from '../core/errors.js';
 import { detectProject } from '../adapters/checkout-detect.js';
 
-export const LB_DEV_SCRIPT = { name: 'lb:dev', command: 'lb-dev up' } as const;
+/**
+ * `exec`: the package manager's shell becomes lb-dev, so a signal the package manager passes on
+ * (npm, pnpm) reaches lb-dev itself; one that it does not (yarn 1) leaves lb-dev orphaned, which
+ * `up` notices (src/adapters/process/parent-watch.ts).
+ */
+export const LB_DEV_SCRIPT = { name: 'lb:dev', command: 'exec lb-dev up' } as const;
 
 export interface InitOptions {
   cwd: string;

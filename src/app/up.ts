@@ -7,6 +7,7 @@ import { LbDevError } from '../core/errors.js';
 import { runIdOf } from '../core/process-marker.js';
 import { PortAllocator } from '../adapters/ports.js';
 import { assertCommandExists } from '../adapters/process/command-check.js';
+import { type ParentWatch, startedByPackageManager, watchParent } from '../adapters/process/parent-watch.js';
 import { LbDevMetrics } from './metrics/lb-dev-metrics.js';
 import { createOperations } from './operations.js';
 import type { UpContext, UpIo } from './parts/context.js';
@@ -65,6 +66,13 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
   });
 
   shutdown.listen();
+  // A package manager that does not pass its signal on (yarn 1) exits and leaves `up` running.
+  const parentWatch: ParentWatch | null = startedByPackageManager(io.env)
+    ? watchParent((pid) => {
+        ctx.logs.event('lb-dev', `the package manager that started lb-dev (pid ${pid}) exited: stopping everything`);
+        shutdown.request('its package manager exited');
+      })
+    : null;
   try {
     if (config.preset === 'rocketchat') await preflightRocketChat(config, (text) => ctx.log.warn(text));
     for (const notice of config.notices ?? []) ctx.log.warn(notice);
@@ -80,6 +88,7 @@ export async function runUp(config: LbDevConfig, io: UpIo): Promise<number> {
     await stack.stop();
     throw error;
   } finally {
+    parentWatch?.stop();
     shutdown.close();
     ctx.printer.flushNow();
   }

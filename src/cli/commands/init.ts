@@ -27,7 +27,7 @@ export function initCommand(): Command {
     .option('-n, --instances <n>', 'instances, all together (default 3)', wholeNumber('--instances'))
     .option('--mongo-url <url>', "rocketchat: your MongoDB replica set (default: meteor-1's built-in MongoDB)")
     .option('--force', 'replace an existing lb-dev.config.yaml')
-    .option('--add-script', 'add "lb:dev": "lb-dev up" to package.json without asking')
+    .option('--add-script', 'add "lb:dev": "exec lb-dev up" to package.json without asking')
     .addHelpText(
       'after',
       `

@@ -33,14 +33,19 @@ export interface CliOptions {
   built?: boolean;
   /** Run it as users do, through `npm run --silent lb:dev -- <args>` (package.json's script builds first). */
   npmScript?: boolean;
+  /** Run it through a project's own script, e.g. { command: yarn, args: ['lb:dev'] }, in `cwd`: the script is `up` and gets the rest. */
+  script?: { command: string; args: readonly string[] };
 }
 
 /** Spawns `node --import tsx src/cli/main.ts <args>` (or the built CLI) with colours off and both outputs piped. */
 export function spawnLbDev(args: readonly string[], opts: CliOptions = {}): ChildProcess {
   // `lb:dev` is `up`: the script's own first argument.
-  const [command, commandArgs] = opts.npmScript
-    ? ['npm', ['run', '--silent', 'lb:dev', '--', ...args.slice(args[0] === 'up' ? 1 : 0)]]
-    : [process.execPath, [...(opts.built ? [BUILT_CLI] : ['--import', TSX, CLI]), ...args]];
+  const upArgs = args.slice(args[0] === 'up' ? 1 : 0);
+  const [command, commandArgs] = opts.script
+    ? [opts.script.command, [...opts.script.args, ...upArgs]]
+    : opts.npmScript
+      ? ['npm', ['run', '--silent', 'lb:dev', '--', ...upArgs]]
+      : [process.execPath, [...(opts.built ? [BUILT_CLI] : ['--import', TSX, CLI]), ...args]];
   return spawn(command, commandArgs, {
     cwd: opts.cwd ?? ROOT,
     env: { ...process.env, NO_COLOR: '1', ...opts.env },

@@ -24,6 +24,8 @@ export interface RunOptions {
   built?: boolean;
   /** Run it through `npm run lb:dev` (the child is npm's process). */
   npmScript?: boolean;
+  /** Run it through the workspace's own package.json script (`lb:dev`) with this package manager, in the workspace dir. */
+  script?: { command: string; args: readonly string[] };
 }
 
 type Exit = { code: number | null; signal: NodeJS.Signals | null };
@@ -47,6 +49,7 @@ export class LbDevRun implements RunHandle {
       ...(opts.env ? { env: opts.env } : {}),
       built: opts.built === true,
       npmScript: opts.npmScript === true,
+      ...(opts.script ? { script: opts.script, cwd: ws.dir } : {}),
     });
     const keep = (c: Buffer) => {
       this.out += c.toString('utf8');

@@ -38,7 +38,7 @@ test('in a Rocket.Chat checkout: picks rocketchat and says so, writes an owner-o
   const lines: string[] = [];
   await runInit(options(dir, lines));
   assert.match(lines[0]!, /Rocket.Chat checkout .* using the rocketchat preset/);
-  assert.ok(lines.some((l) => l.startsWith('Tip: add "lb:dev": "lb-dev up"')));
+  assert.ok(lines.some((l) => l.startsWith('Tip: add "lb:dev": "exec lb-dev up"')));
   const config = resolveText(await readFile(join(dir, 'lb-dev.config.yaml'), 'utf8'), dir);
   assert.deepEqual(
     config.groups.map((g) => [g.name, g.instances]),
@@ -54,7 +54,7 @@ test('in a Rocket.Chat checkout: picks rocketchat and says so, writes an owner-o
     resolveText(await readFile(join(dir, 'lb-dev.config.yaml'), 'utf8'), dir).groups.map((g) => g.name),
     ['meteor', 'peer'],
   );
-  assert.equal(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).scripts['lb:dev'], 'lb-dev up');
+  assert.equal(JSON.parse(await readFile(join(dir, 'package.json'), 'utf8')).scripts['lb:dev'], 'exec lb-dev up');
 });
 
 test("elsewhere: generic with the project's dev command; asking adds the script keeping the file's tabs", async () => {
@@ -71,10 +71,10 @@ test("elsewhere: generic with the project's dev command; asking adds the script 
     }),
   );
   assert.match(lines[0]!, /Not a Rocket.Chat checkout/);
-  assert.deepEqual(questions, ['Add "lb:dev": "lb-dev up" to package.json scripts? [y/N] ']);
+  assert.deepEqual(questions, ['Add "lb:dev": "exec lb-dev up" to package.json scripts? [y/N] ']);
   assert.equal(
     await readFile(join(dir, 'package.json'), 'utf8'),
-    '{\n\t"name": "web",\n\t"scripts": {\n\t\t"dev": "vite",\n\t\t"lb:dev": "lb-dev up"\n\t}\n}\n',
+    '{\n\t"name": "web",\n\t"scripts": {\n\t\t"dev": "vite",\n\t\t"lb:dev": "exec lb-dev up"\n\t}\n}\n',
   );
   const config = resolveText(await readFile(join(dir, 'lb-dev.config.yaml'), 'utf8'), dir);
   assert.deepEqual([config.groups[0]!.command, config.groups[0]!.instances], ['npm run dev', 3]);
