@@ -4,11 +4,12 @@
 //   npm run bench                    full run: writes docs/benchmarks.md and docs/bench/*.svg
 //   npm run bench -- --quick         a few seconds per scenario, small counts (for CI: keeps
 //                                    the benchmarks from rotting); writes nothing unless --out
-//   options: --only failover,balanced,startup,logs,supervisor,flags   --out <dir>
+//   options: --only failover,balanced,throughput,startup,logs,supervisor,flags   --out <dir>
 //
 // Scenarios (scenarios/*.mjs): failover (the original proposal's static Traefik setup vs
 // `lb-dev up`), balanced (one `up` with 5 instances: reaction time to SIGKILL, `lb-dev status`
-// vs `node -e 0`, rolling restart, scale 5 -> 2), startup (up -> routed; render + write of the
+// vs `node -e 0`, rolling restart, scale 5 -> 2), throughput (req/s through lb-dev's Traefik vs raw
+// Traefik with the same servers, autocannon), startup (up -> routed; render + write of the
 // dynamic config), logs (4 flooding instances), supervisor (lb-dev vs PM2 6, memory and CPU),
 // flags (what V8 flags that would bring `up` to PM2's memory cost in log throughput).
 // No figure is asserted: a benchmark reports, it does not pass or fail on time.
@@ -27,9 +28,10 @@ import { failover } from './scenarios/failover.mjs';
 import { logThroughput } from './scenarios/log-throughput.mjs';
 import { startup } from './scenarios/startup.mjs';
 import { supervisorCost } from './scenarios/supervisor-cost.mjs';
+import { throughput } from './scenarios/throughput.mjs';
 import { v8Flags } from './scenarios/v8-flags.mjs';
 
-const SCENARIOS = { failover, balanced, startup, logs: logThroughput, supervisor: supervisorCost, flags: v8Flags };
+const SCENARIOS = { failover, balanced, throughput, startup, logs: logThroughput, supervisor: supervisorCost, flags: v8Flags };
 
 const args = process.argv.slice(2);
 const value = (name) => {

@@ -6,12 +6,13 @@ import { DEMO, fatal } from './util.mjs';
 /**
  * Starts the demo on `port` as `name`, in a process group of its own (a kill of -pid takes every
  * process of it). Keeps its stderr and how it exited, to say why it never listened (EADDRINUSE:
- * then retryIfPortTaken starts again).
+ * then retryIfPortTaken starts again). `stdout`: 'ignore', or a file descriptor to write its
+ * per-request lines to (as a shell's `> app.log` would).
  */
-export function spawnDemo(port, name) {
+export function spawnDemo(port, name, { stdout = 'ignore' } = {}) {
   const child = spawn(process.execPath, [DEMO], {
     env: { ...process.env, PORT: String(port), LB_DEV_INSTANCE: name },
-    stdio: ['ignore', 'ignore', 'pipe'],
+    stdio: ['ignore', stdout, 'pipe'],
     detached: true,
   });
   const demo = { name, port, pid: child.pid, child, stderr: '', exit: undefined };
