@@ -12,20 +12,10 @@ import { join } from 'node:path';
 import { onCleanup } from './cleanup.mjs';
 import { assertDemoRunning, spawnDemo } from './demo.mjs';
 import { killAll } from './proc.mjs';
-import { listedServers, spawnTraefik } from './traefik.mjs';
+import { listedServers, spawnTraefik, staticYaml } from './traefik.mjs';
 import { accepts, fatal, freePort, retryIfPortTaken, waitFor } from './util.mjs';
 
 export const PROPOSAL_SERVICE = 'rocketchat@file';
-
-const staticYaml = ({ port, apiPort, dynamicDir }) => `
-entryPoints:
-  web: { address: "127.0.0.1:${port}" }
-  traefik: { address: "127.0.0.1:${apiPort}" }
-api: { insecure: true, dashboard: false }
-log: { level: ERROR, noColor: true }
-providers:
-  file: { directory: "${dynamicDir}", watch: true }
-`;
 
 const dynamicYaml = (ports) => `
 http:

@@ -25,6 +25,17 @@ export function traefikVersion(binary) {
   }
 }
 
+/** The static config of a hand-made setup's Traefik (original proposal, raw Traefik): file provider, API, errors only. */
+export const staticYaml = ({ port, apiPort, dynamicDir }) => `
+entryPoints:
+  web: { address: "127.0.0.1:${port}" }
+  traefik: { address: "127.0.0.1:${apiPort}" }
+api: { insecure: true, dashboard: false }
+log: { level: ERROR, noColor: true }
+providers:
+  file: { directory: "${dynamicDir}", watch: true }
+`;
+
 /** Starts `traefik --configFile=<file>`; returns the process (its stdout/stderr kept for errors). */
 export function spawnTraefik(binary, configFile) {
   const child = spawn(binary, [`--configFile=${configFile}`], { stdio: ['ignore', 'pipe', 'pipe'], detached: true });
