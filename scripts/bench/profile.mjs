@@ -3,8 +3,10 @@
 // fixtures/chatty.mjs (silent), under --cpu-prof and --heapsnapshot-signal, plus a preload that
 // records the modules it loads and the timers it creates. Prints what costs memory and idle CPU.
 //
-//   node scripts/bench/profile.mjs [--instances 10] [--idle 30] [--lines 0] [--keep]
+//   node scripts/bench/profile.mjs [--instances 10] [--idle 30] [--lines 0] [--traefik binary] [--keep]
 //
+// --traefik binary runs lb-dev's default configuration (a Traefik binary, access log, dashboard
+// and metrics) instead of external mode, which has no Traefik to confirm routes in or to tail.
 // --lines N has each instance print N lines/s (the cost under log load instead of idle).
 // --keep leaves the .cpuprofile and .heapsnapshot in the printed directory (for Chrome DevTools).
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
@@ -13,6 +15,7 @@ import { join } from 'node:path';
 import { cleanUpAll } from './lib/cleanup.mjs';
 import { startUp } from './lib/lbdev.mjs';
 import { cpuSeconds, rssMb } from './lib/proc.mjs';
+import { traefikBinary } from './lib/traefik.mjs';
 import { BENCH_FIXTURES, sleep, waitFor } from './lib/util.mjs';
 import { cpuReport, heapReport, moduleReport, timerReport } from './profile/analyze.mjs';
 
@@ -25,6 +28,8 @@ const INSTANCES = value('instances', 10);
 const IDLE_MS = value('idle', 30) * 1000;
 const LINES_PER_SEC = value('lines', 0);
 const keep = args.includes('--keep');
+const traefikMode = args.includes('--traefik') ? args[args.indexOf('--traefik') + 1] : 'external';
+if (!['external', 'binary'].includes(traefikMode)) throw new Error(`--traefik: expected external or binary, got ${traefikMode}`);
 
 const dir = mkdtempSync(join(tmpdir(), 'lb-dev-profile-'));
 const out = join(dir, 'preload.json');
@@ -32,7 +37,7 @@ process.env.BENCH_PROFILE_OUT = out;
 try {
   const lb = await startUp({
     config: { command: `node ${join(BENCH_FIXTURES, 'chatty.mjs')}`, instances: INSTANCES, env: { BENCH_LINES_PER_SEC: String(LINES_PER_SEC) } },
-    traefik: { mode: 'external' },
+    traefik: traefikMode === 'binary' ? { mode: 'binary', binary: traefikBinary() } : { mode: 'external' },
     nodeArgs: ['--cpu-prof', `--cpu-prof-dir=${dir}`, '--heapsnapshot-signal=SIGUSR2', '--import', new URL('./profile/preload.mjs', import.meta.url).href],
     label: 'lb-dev up (profiled)',
   });
@@ -60,7 +65,7 @@ try {
     readdirSync(lb.dir).find((f) => f.endsWith('.heapsnapshot')),
   );
   const load = LINES_PER_SEC > 0 ? `${LINES_PER_SEC} lines/s each` : 'idle';
-  console.log(`lb-dev up, ${INSTANCES} instances (external mode, ${load}), ready ${startMs} ms after spawn; window ${IDLE_MS / 1000} s:`);
+  console.log(`lb-dev up, ${INSTANCES} instances (${traefikMode} mode, ${load}), ready ${startMs} ms after spawn; window ${IDLE_MS / 1000} s:`);
   console.log(`  CPU ${cpuPercent.toFixed(2)} % of a core (utime+stime), VmRSS ${rss.toFixed(1)} MB`);
   cpuReport(
     join(

@@ -201,10 +201,10 @@ export class SupervisedService implements Part {
     }, delayMs);
   }
 
-  private scheduleProbe(): void {
+  private scheduleProbe(delayMs = this.policy.probeIntervalMs): void {
     if (this.probeTimer || !this.state.alive || this.state.desired !== 'running') return;
     const run = this.run;
-    this.probeTimer = setTimeout(() => void this.probe(run), this.policy.probeIntervalMs);
+    this.probeTimer = setTimeout(() => void this.probe(run), delayMs);
   }
 
   private async probe(run: number): Promise<void> {
@@ -217,7 +217,7 @@ export class SupervisedService implements Part {
     if (run !== this.run || this.probeTimer === null) return; // it exited, or was stopped, meanwhile
     this.probeTimer = null;
     this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason, ...(result.fatal ? { fatal: true } : {}) });
-    if (this.state.phase === 'ready') this.scheduleProbe();
+    if (this.state.phase === 'ready') this.scheduleProbe(result.ok ? (this.policy.healthyProbeIntervalMs ?? this.policy.probeIntervalMs) : this.policy.probeIntervalMs);
   }
 
   private stopProbes(): void {

@@ -80,6 +80,25 @@ describe('SupervisedService', () => {
     );
   });
 
+  it('a healthy service is probed at the slow pace; a freeze brings the fast one back and restarts it', async () => {
+    const { service, part, lines } = await supervised({ probeIntervalMs: 50, healthyProbeIntervalMs: 1_000 });
+    let probes = 0;
+    const probe = service.probe.bind(service);
+    service.probe = () => {
+      probes += 1;
+      return probe();
+    };
+    await part.start();
+    const counted = probes;
+    await holdsFor(() => part.status().health === 'healthy', 1_500, 'the stand-in healthy');
+    // At 50 ms a probe this would be ~30; at 1 s, at most 2 (one more if the timer fired late).
+    assert.ok(probes - counted <= 3, `${probes - counted} probes in 1.5 s of health, expected <= 3`);
+    const frozen = service.pid!;
+    process.kill(frozen, 'SIGSTOP');
+    await backFrom(part, service, frozen);
+    assert.ok(lines.some((line) => line.startsWith('standin: ERROR: 3 failed probes in a row')), lines.join('\n'));
+  });
+
   it('a stop during the backoff: nothing is restarted', async () => {
     const { service, part } = await supervised({ restart: { ...restart, initialDelayMs: 1_000 } });
     await part.start();
