@@ -217,7 +217,8 @@ export class SupervisedService implements Part {
     if (run !== this.run || this.probeTimer === null) return; // it exited, or was stopped, meanwhile
     this.probeTimer = null;
     this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason, ...(result.fatal ? { fatal: true } : {}) });
-    if (this.state.phase === 'ready') this.scheduleProbe(result.ok ? (this.policy.healthyProbeIntervalMs ?? this.policy.probeIntervalMs) : this.policy.probeIntervalMs);
+    if (this.state.phase === 'ready')
+      this.scheduleProbe(result.ok ? (this.policy.healthyProbeIntervalMs ?? this.policy.probeIntervalMs) : this.policy.probeIntervalMs);
   }
 
   private stopProbes(): void {

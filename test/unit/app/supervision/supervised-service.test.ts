@@ -96,7 +96,10 @@ describe('SupervisedService', () => {
     const frozen = service.pid!;
     process.kill(frozen, 'SIGSTOP');
     await backFrom(part, service, frozen);
-    assert.ok(lines.some((line) => line.startsWith('standin: ERROR: 3 failed probes in a row')), lines.join('\n'));
+    assert.ok(
+      lines.some((line) => line.startsWith('standin: ERROR: 3 failed probes in a row')),
+      lines.join('\n'),
+    );
   });
 
   it('a stop during the backoff: nothing is restarted', async () => {
