@@ -1,6 +1,6 @@
 /** One HTTP readiness/health probe against an instance. A fresh connection each time (no keep-alive). */
-import { request } from 'node:http';
 import { HEALTH_CHECK_HEADER } from '../core/health-check.js';
+import { httpGet } from './http-get.js';
 
 export interface ProbeResult {
   ok: boolean;
@@ -8,25 +8,14 @@ export interface ProbeResult {
   reason: string;
 }
 
-export function probeHttp(url: string, timeoutMs: number, expectStatus: { min: number; max: number }): Promise<ProbeResult> {
-  return new Promise((resolve) => {
-    let settled = false;
-    const done = (result: ProbeResult) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      req.destroy();
-      resolve(result);
-    };
-    const headers = { 'user-agent': 'lb-dev-probe', [HEALTH_CHECK_HEADER]: '1', connection: 'close' };
-    const req = request(url, { method: 'GET', agent: false, headers }, (res) => {
-      res.resume();
-      const status = res.statusCode ?? 0;
-      const ok = status >= expectStatus.min && status <= expectStatus.max;
-      done({ ok, reason: ok ? `status ${status}` : `status ${status}, expected ${expectStatus.min}-${expectStatus.max}` });
-    });
-    const timer = setTimeout(() => done({ ok: false, reason: `no answer within ${timeoutMs}ms` }), timeoutMs);
-    req.on('error', (error: NodeJS.ErrnoException) => done({ ok: false, reason: error.code ?? error.message }));
-    req.end();
-  });
+/** Answers at the status line: a probe path that streams (SSE) still counts. */
+export async function probeHttp(url: string, timeoutMs: number, expectStatus: { min: number; max: number }): Promise<ProbeResult> {
+  const headers = { 'user-agent': 'lb-dev-probe', [HEALTH_CHECK_HEADER]: '1' };
+  try {
+    const { status } = await httpGet(url, { timeoutMs, headers, maxBodyBytes: 0 });
+    const ok = status >= expectStatus.min && status <= expectStatus.max;
+    return { ok, reason: ok ? `status ${status}` : `status ${status}, expected ${expectStatus.min}-${expectStatus.max}` };
+  } catch (error) {
+    return { ok: false, reason: (error as Error).message };
+  }
 }

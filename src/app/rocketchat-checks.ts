@@ -7,6 +7,7 @@ import { connect } from 'node:net';
 import { freemem } from 'node:os';
 import type { LbDevConfig } from '../core/config/types.js';
 import { LbDevError } from '../core/errors.js';
+import { httpGet } from '../adapters/http-get.js';
 import { isPortFree } from '../adapters/ports.js';
 import type { CheckResult } from './check-result.js';
 
@@ -51,8 +52,8 @@ function reachable(host: string, port: number, timeoutMs: number): Promise<boole
 /** The version of a Rocket.Chat answering /api/info on this port, or null. */
 export async function rocketChatOn(port: number): Promise<string | null> {
   try {
-    const response = await fetch(`http://127.0.0.1:${port}/api/info`, { signal: AbortSignal.timeout(2_000) });
-    const body = (await response.json()) as { success?: unknown; version?: unknown };
+    const response = await httpGet(`http://127.0.0.1:${port}/api/info`, { timeoutMs: 2_000 });
+    const body = JSON.parse(response.body) as { success?: unknown; version?: unknown };
     return body.success === true && typeof body.version === 'string' ? body.version : 'unknown version';
   } catch {
     return null;

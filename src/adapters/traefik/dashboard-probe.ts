@@ -4,16 +4,17 @@
  * says so once, with the reason its build recorded, instead of leaving users to find Traefik's
  * repeated "Error appending dashboard to API router" in its log.
  */
+import { httpGet } from '../http-get.js';
 import { readBuildMarker } from './obtain/build-from-source.js';
 
 export type DashboardAnswer = { served: true } | { served: false; answer: string };
 
 export async function probeTraefikDashboard(apiUrl: string, timeoutMs = 3_000): Promise<DashboardAnswer> {
   try {
-    const response = await fetch(`${apiUrl}/dashboard/`, { signal: AbortSignal.timeout(timeoutMs), redirect: 'follow' });
-    const body = await response.text();
-    if (response.ok && /<script[^>]+src=/.test(body)) return { served: true };
-    return { served: false, answer: response.ok ? 'HTTP 200 without the web UI' : `HTTP ${response.status}` };
+    const { status, body } = await httpGet(`${apiUrl}/dashboard/`, { timeoutMs, redirects: 3 });
+    const ok = status >= 200 && status < 300;
+    if (ok && /<script[^>]+src=/.test(body)) return { served: true };
+    return { served: false, answer: ok ? 'HTTP 200 without the web UI' : `HTTP ${status}` };
   } catch (error) {
     return { served: false, answer: `no answer (${(error as Error).message})` };
   }

@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { LbDevError } from '../../core/errors.js';
 import { shellQuote } from '../../core/text/shell-quote.js';
 import { type ScrapeTarget, renderPrometheusConfig } from '../../core/monitoring/prometheus.js';
+import { httpGet } from '../../adapters/http-get.js';
 import { pollUntil } from '../../adapters/poll.js';
 import { assertCommandExists } from '../../adapters/process/command-check.js';
 import { LOG_SOURCE, type PrometheusContext, type PrometheusProcess } from './prometheus-process.js';
@@ -78,7 +79,8 @@ export class PrometheusRuntime {
   /** One readiness check: /-/ready answers 200. */
   async ready(): Promise<boolean> {
     try {
-      return (await fetch(`${this.url}/-/ready`, { signal: AbortSignal.timeout(1_000) })).ok;
+      const { status } = await httpGet(`${this.url}/-/ready`, { timeoutMs: 1_000, maxBodyBytes: 0 });
+      return status >= 200 && status < 300;
     } catch {
       return false;
     }
