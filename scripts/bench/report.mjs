@@ -9,7 +9,7 @@ const table = (head, rows) => [`| ${head.join(' | ')} |`, `|${head.map(() => '--
 /** The headline figures, one line each. */
 function headline(run) {
   const lines = [];
-  const { failover, balanced, supervisor, logs, startup } = run.results;
+  const { failover, balanced, supervisor, logs, startup, throughput } = run.results;
   const idle10 = supervisor?.rows.find((r) => r.instances === 10 && r.load === 'idle');
   if (idle10)
     lines.push([
@@ -38,6 +38,9 @@ function headline(run) {
       `${balanced.rolling.failed} of ${balanced.rolling.sent} / ${balanced.scale.failed} of ${balanced.scale.sent}`,
       run.loads.balanced,
     ]);
+  }
+  for (const r of (throughput?.rows ?? []).filter((r) => r.setup.startsWith('lb-dev up, defaults'))) {
+    lines.push([`throughput: ${r.setup}, of raw Traefik`, `${r.rps} req/s, ${r.ofRaw} %`, r.load]);
   }
   for (const r of failover?.runs ?? []) {
     lines.push([`failover ${setupName(r)}: failed, failure window`, `${r.failed} of ${r.sent}, ${r.failureWindowMs} ms`, r.load]);
@@ -188,7 +191,8 @@ function supervisorSection(sv, svgs) {
   return `## Supervisor cost: lb-dev vs PM2
 
 The same N copies of \`scripts/bench/fixtures/chatty.mjs\` (an HTTP server; under log load it prints
-${sv.logRate} lines/s), supervised by \`lb-dev up --traefik external\` (no Traefik in the figures) or by
+${sv.logRate} lines/s), supervised by \`lb-dev up\` in its default configuration (\`--traefik binary\`: access log,
+dashboard and metrics endpoint on; Traefik's own process is not in the figures) or by
 PM2's God daemon (fork mode, \`autorestart\`). VmRSS after, and CPU (utime+stime from /proc) over,
 a window (${sv.windows.idle / 1000} s idle, ${sv.windows.logs / 1000} s under log load) that starts ${sv.settleMs / 1000} s after all are up. Only the supervisor is counted (for lb-dev:
 \`up\`, plus its lifeline watchdog process if it runs one), not the instances.
@@ -235,6 +239,30 @@ ${table(
 `;
 }
 
+function throughputSection(t) {
+  return `## Throughput: the balancer against raw Traefik
+
+autocannon ${t.autocannon}, ${t.connections} keep-alive clients without cookies, GET \`/api/info\` of the demo app,
+${t.rounds} rounds of ${t.seconds} s; the setups take turns within each round, and each figure is a setup's median.
+Raw Traefik is the same binary in front of ${t.instances} demo instances started by hand, with nothing but a
+router (no middlewares, sticky cookie, health checks, access log or metrics; the instances' output goes to
+a file). lb-dev runs the same ${t.instances} through \`up --traefik binary\`. "app quiet" rows ask \`/api/info?quiet\`,
+which the demo app does not log: without the one output line per request that lb-dev reads, stores and prints.
+"of raw" compares with raw Traefik on the same path.
+
+${table(
+  ['setup', 'req/s (median)', 'range', 'of raw', 'p99', 'errors', 'load avg'],
+  t.rows.map((r) => [r.setup, r.rps, `${r.range[0]}-${r.range[1]}`, r.ofRaw === null ? '' : `${r.ofRaw} %`, `${r.p99} ms`, r.errors, r.load]),
+)}
+
+What the difference is made of (raw Traefik experiments, same machine, 6 s runs): the JSON access log as
+lb-dev writes it (two fields, buffered) ~14 %, the full JSON line ~30 %; Traefik's Prometheus metrics
+(off unless \`--monitoring\` or \`traefik.metrics\`) ~13 %; the retry middleware, the sticky cookie and the
+health checks the rest of the "app quiet, accessLog false" gap. lb-dev keeps them: they are what
+failover and stickiness are made of (docs/failover.md).
+`;
+}
+
 function startupSection(s) {
   return `## Start-up and route rendering
 
@@ -261,10 +289,11 @@ export function writeReport(run, root) {
   const svgs = {};
   const m = run.machine;
   const v = run.versions;
-  const { failover, balanced, supervisor, flags, logs, startup } = run.results;
+  const { failover, balanced, supervisor, flags, logs, startup, throughput } = run.results;
   const sections = [
     failover && failoverSection(failover, svgs),
     balanced && balancedSection(balanced),
+    throughput && throughputSection(throughput),
     supervisor && supervisorSection(supervisor, svgs),
     flags && v8FlagsSection(flags, supervisor),
     logs && logsSection(logs),

@@ -1,5 +1,6 @@
-// What the supervisor itself costs: lb-dev's `up` process (`--traefik external`, so no Traefik
-// in the figures) beside PM2's God daemon, each supervising the same N copies of
+// What the supervisor itself costs: lb-dev's `up` process in its default configuration (a Traefik
+// binary whose access log it reads, its dashboard and metrics endpoint; Traefik's own process is
+// not in the figures) beside PM2's God daemon, each supervising the same N copies of
 // fixtures/chatty.mjs, idle and under log load (each instance printing LOG_RATE lines/s).
 // Memory: VmRSS after the window; CPU: utime+stime over the window, as % of one core. lb-dev's
 // figure includes its lifeline watchdog process when `up` runs one (summed, and shown apart).
@@ -16,11 +17,11 @@ export const LOG_RATE = 100;
 const SETTLE_MS = 5_000;
 
 /** Memory and CPU of `up` (run with `nodeArgs`) and its watchdog, supervising n copies of chatty.mjs. */
-export async function lbDevCost(n, linesPerSec, windowMs, nodeArgs = []) {
+export async function lbDevCost(binary, n, linesPerSec, windowMs, nodeArgs = []) {
   const { lb } = await startUntil(
     {
       config: { command: `node ${CHATTY}`, instances: n, env: { BENCH_LINES_PER_SEC: String(linesPerSec) } },
-      traefik: { mode: 'external' },
+      traefik: { mode: 'binary', binary },
       nodeArgs,
       label: `lb-dev up (${n} instances)`,
     },
@@ -58,7 +59,7 @@ async function pm2Cost(n, linesPerSec, windowMs) {
   }
 }
 
-export async function supervisorCost({ quick, log }) {
+export async function supervisorCost({ quick, binary, log }) {
   const counts = quick ? [1, 10] : [1, 10, 50];
   // Idle CPU is a few ticks (10 ms each) in a window: a long one tells 0.3 % from 1 %.
   const windows = { idle: quick ? 2_000 : 30_000, logs: quick ? 2_000 : 10_000 };
@@ -67,7 +68,7 @@ export async function supervisorCost({ quick, log }) {
     for (const load of ['idle', 'logs']) {
       const rate = load === 'idle' ? 0 : LOG_RATE;
       const loadavg = load1();
-      const lbDev = await lbDevCost(n, rate, windows[load]);
+      const lbDev = await lbDevCost(binary, n, rate, windows[load]);
       const pm2 = await pm2Cost(n, rate, windows[load]);
       const row = {
         instances: n,

@@ -13,11 +13,11 @@ const VARIANTS = [
   { flags: ['--max-semi-space-size=1', '--lite-mode'], what: 'and no compilers, no feedback (interpreter only)' },
 ];
 
-export async function v8Flags({ quick, log }) {
+export async function v8Flags({ quick, binary, log }) {
   const windowMs = quick ? 2_000 : 10_000;
   const rows = [];
   for (const variant of quick ? VARIANTS.slice(0, 2) : VARIANTS) {
-    const cost = await lbDevCost(10, 0, windowMs, variant.flags);
+    const cost = await lbDevCost(binary, 10, 0, windowMs, variant.flags);
     const flood = await floodUnderLbDev(windowMs, variant.flags);
     const row = { flags: variant.flags, what: variant.what, rssMb: round(cost.rssMb), floodLinesPerSec: Math.round(flood.linesPerSec), lost: flood.lost };
     log(`v8 flags [${variant.flags.join(' ') || 'none'}]: ${row.rssMb} MB with 10 idle instances; flood ${row.floodLinesPerSec} lines/s, ${row.lost} lost`);

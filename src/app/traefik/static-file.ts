@@ -23,6 +23,7 @@ export async function writeStaticConfig(config: LbDevConfig, layout: StateLayout
       balancerHost: paths.balancerHost,
       apiHost: paths.apiHost,
       accessLogPath: config.traefik.accessLog ? paths.accessLog : null,
+      metrics: config.traefik.metrics || config.monitoring.prometheus,
     }),
   );
   await mkdir(layout.dynamicDir, { recursive: true, mode: 0o700 });

@@ -109,6 +109,10 @@ export const TRAEFIK_FIELDS = {
   throttle: duration(0, { default: '100ms', as: 'throttleMs', doc: "Traefik's providersThrottleDuration: how long it batches config changes" }),
   confirmTimeout: duration(1, { default: '10s', as: 'confirmTimeoutMs', doc: "how long to wait for Traefik's API to show a route change" }),
   accessLog: value(bool, { default: true, doc: 'JSON access log (gives per-instance request counts in `lb-dev status`)' }),
+  metrics: value(bool, {
+    default: false,
+    doc: "Traefik's Prometheus metrics at <api>/metrics (on with --monitoring too); off by default: they cost ~10 % of its throughput",
+  }),
   download: value(bool, {
     default: true,
     doc: "modes auto and binary: download Traefik's official release (SHA-256 checked, cached) when no binary is found; false = never",

@@ -30,6 +30,7 @@ describe('resolveConfig: defaults', () => {
         throttleMs: 100,
         confirmTimeoutMs: 10_000,
         accessLog: true,
+        metrics: false,
         download: true,
         downloadUrl: null,
       });

@@ -14,7 +14,6 @@ describe('renderStaticConfig', () => {
       providers: { providersThrottleDuration: '100ms', file: { directory: '/etc/lb-dev/dynamic', watch: true } },
       api: { insecure: true, dashboard: true },
       ping: { entryPoint: 'traefik' },
-      metrics: { prometheus: { entryPoint: 'traefik', addEntryPointsLabels: true, addServicesLabels: true, addRoutersLabels: true } },
     });
   });
 
@@ -33,7 +32,18 @@ describe('renderStaticConfig', () => {
       name: 'access log in JSON when a path is given',
       opts: { accessLogPath: '/etc/lb-dev/access.log' },
       path: (c) => c.accessLog,
-      expected: { filePath: '/etc/lb-dev/access.log', format: 'json' },
+      expected: {
+        filePath: '/etc/lb-dev/access.log',
+        format: 'json',
+        bufferingSize: 1000,
+        fields: { defaultMode: 'drop', names: { ServiceURL: 'keep', DownstreamStatus: 'keep' }, headers: { defaultMode: 'drop' } },
+      },
+    },
+    {
+      name: 'Prometheus metrics on the API entrypoint when asked',
+      opts: { metrics: true },
+      path: (c) => c.metrics,
+      expected: { prometheus: { entryPoint: 'traefik', addEntryPointsLabels: true, addServicesLabels: true, addRoutersLabels: true } },
     },
     { name: 'no access log for null', opts: { accessLogPath: null }, path: (c) => c.accessLog, expected: undefined },
     { name: 'log level override', opts: { logLevel: 'DEBUG' }, path: (c) => c.log.level, expected: 'DEBUG' },
