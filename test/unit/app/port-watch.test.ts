@@ -35,10 +35,14 @@ function counted(kind: ProcessTableKind): { table: ProcessTable; scans: () => nu
   const table = createProcessTable(kind);
   let scans = 0;
   return {
-    table: { ...table, kind: table.kind, listeningPorts: (pids) => {
+    table: {
+      ...table,
+      kind: table.kind,
+      listeningPorts: (pids) => {
         scans++;
         return table.listeningPorts(pids);
       },
+    },
     scans: () => scans,
   };
 }
