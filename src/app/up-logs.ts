@@ -2,6 +2,7 @@
 import type { LbDevConfig } from '../core/config/types.js';
 import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { ConsolePrinter } from '../adapters/logs/console-printer.js';
+import { CrashFold } from '../adapters/logs/crash-fold.js';
 import { EventLog, type SupervisorLogger } from '../adapters/logs/event-log.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
 import type { StateLayout } from './state-dir.js';
@@ -21,6 +22,8 @@ export function createUpLogs(config: LbDevConfig, layout: StateLayout, io: { out
     color: io.color,
     logDir: layout.logsDir,
     shows: (line) => line.source !== 'traefik' || line.stream === 'event' || traefikShows(line.text),
+    // A crash loop shows one line per crash, not a stack trace per retry: the files keep it all.
+    fold: new CrashFold(),
   });
   const events = new EventLog(layout.supervisorLog);
   const logs = new LogHub({

@@ -10,6 +10,7 @@
 import { hasAnsi, stripAnsi } from '../../core/text/ansi.js';
 import { RESET, bold, dim, paint } from '../../core/text/colors.js';
 import { BoundedQueue } from './bounded-queue.js';
+import type { CrashFold } from './crash-fold.js';
 import type { LogLine } from './log-line.js';
 
 export interface ConsolePrinterOptions {
@@ -28,6 +29,8 @@ export interface ConsolePrinterOptions {
   minNameWidth?: number;
   /** Which lines the terminal shows (all by default); the others are still in the files and `lb-dev logs`. */
   shows?: (line: LogLine) => boolean;
+  /** Folds crash loops (crash-fold.ts): one line per crash with the last error line, not each run's output. */
+  fold?: CrashFold;
 }
 
 interface SourceQueue {
@@ -57,6 +60,7 @@ export class ConsolePrinter {
   private readonly maxLinesPerBatch: number;
   private readonly logDir: string | null;
   private readonly shows: ((line: LogLine) => boolean) | null;
+  private readonly fold: CrashFold | null;
   private nameWidth: number;
 
   private readonly queues = new Map<string, SourceQueue>();
@@ -80,6 +84,7 @@ export class ConsolePrinter {
     this.maxLinesPerBatch = Math.max(1, options.maxLinesPerBatch ?? 1000);
     this.logDir = options.logDir ?? null;
     this.shows = options.shows ?? null;
+    this.fold = options.fold ?? null;
     this.nameWidth = options.minNameWidth ?? 7;
     this.tokens = this.maxLinesPerSecond;
     this.out.on('error', () => {
@@ -90,6 +95,10 @@ export class ConsolePrinter {
   /** Queues `line` for printing; never writes synchronously. */
   print(line: LogLine): void {
     if (this.broken || (this.shows && !this.shows(line))) return;
+    for (const shown of this.fold ? this.fold.take(line) : [line]) this.enqueue(shown);
+  }
+
+  private enqueue(line: LogLine): void {
     const queue = this.queueFor(line.source);
     if (!queue.lines.offer(line)) {
       queue.dropped++;
