@@ -10,8 +10,12 @@
 import { hasAnsi, stripAnsi } from '../../core/text/ansi.js';
 import { RESET, bold, dim, paint } from '../../core/text/colors.js';
 import { BoundedQueue } from './bounded-queue.js';
-import type { CrashFold } from './crash-fold.js';
 import type { LogLine } from './log-line.js';
+
+/** What the pane shows for one line: itself, nothing (held or folded), or more (held lines let go). */
+export interface LineFold {
+  take(line: LogLine): LogLine[];
+}
 
 export interface ConsolePrinterOptions {
   out: NodeJS.WritableStream;
@@ -29,8 +33,8 @@ export interface ConsolePrinterOptions {
   minNameWidth?: number;
   /** Which lines the terminal shows (all by default); the others are still in the files and `lb-dev logs`. */
   shows?: (line: LogLine) => boolean;
-  /** Folds crash loops (crash-fold.ts): one line per crash with the last error line, not each run's output. */
-  fold?: CrashFold;
+  /** Folds repeats (crash-fold.ts: one line per crash with the last error line, not each run's output). */
+  fold?: LineFold;
 }
 
 interface SourceQueue {
@@ -60,7 +64,7 @@ export class ConsolePrinter {
   private readonly maxLinesPerBatch: number;
   private readonly logDir: string | null;
   private readonly shows: ((line: LogLine) => boolean) | null;
-  private readonly fold: CrashFold | null;
+  private readonly fold: LineFold | null;
   private nameWidth: number;
 
   private readonly queues = new Map<string, SourceQueue>();
