@@ -45,7 +45,10 @@ export const BALANCER_FIELDS = {
     doc: 'cookie that pins a browser to one instance; false = plain round robin',
     show: (name) => name ?? false,
   }),
-  websocketPaths: list(urlPath, { default: ['/websocket', '/sockjs'], doc: "paths that get a Traefik router of their own (lb-dev-websocket: same service and middlewares as /), to hang WebSocket-only settings on in an external Traefik; WebSockets work on every path without it (Meteor/DDP uses both)" }),
+  websocketPaths: list(urlPath, {
+    default: ['/websocket', '/sockjs'],
+    doc: 'paths that get a Traefik router of their own (lb-dev-websocket: same service and middlewares as /), to hang WebSocket-only settings on in an external Traefik; WebSockets work on every path without it (Meteor/DDP uses both)',
+  }),
   healthCheck: group(
     {
       path: value(nullable(urlPath), {
