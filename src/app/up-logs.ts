@@ -4,6 +4,7 @@ import { traefikConsoleFilter } from '../core/traefik/log-filter.js';
 import { traefikWarningFold } from '../core/traefik/warning-fold.js';
 import { ConsolePrinter, type LineFold } from '../adapters/logs/console-printer.js';
 import { CrashFold } from '../adapters/logs/crash-fold.js';
+import { RequestFold } from '../adapters/logs/request-fold.js';
 import { EventLog, type SupervisorLogger } from '../adapters/logs/event-log.js';
 import { LogHub } from '../adapters/logs/log-hub.js';
 import type { StateLayout } from './state-dir.js';
@@ -15,13 +16,17 @@ export interface UpLogs {
   log: SupervisorLogger;
 }
 
-/** A crash loop shows one line per crash, not a stack trace per retry; Traefik's repeated warnings fold with a count. The files keep it all. */
+/**
+ * A crash loop shows one line per crash, not a stack trace per retry; request lines of one shape
+ * (Traefik's health check) and Traefik's repeated warnings fold with a count. The files keep it all.
+ */
 function paneFold(): LineFold {
   const crashes = new CrashFold();
+  const requests = new RequestFold();
   const warnings = traefikWarningFold();
   return {
     take(line) {
-      if (line.source !== 'traefik' || line.stream === 'event') return crashes.take(line);
+      if (line.source !== 'traefik' || line.stream === 'event') return crashes.take(line).flatMap((shown) => requests.take(shown) ?? []);
       const text = warnings(line.text, line.time);
       return text === null ? [] : [{ ...line, text }];
     },
