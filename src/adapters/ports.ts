@@ -27,7 +27,7 @@ export function portCandidates(ephemeralStart: number | null, count = 50, random
     : candidatesIn({ first: FIRST_CANDIDATE, last: ephemeralStart - 1 }, count, random);
 }
 
-/** Random ports of `range` (ports.range: 20000-29999), MongoDB's left out. */
+/** Random ports of `range` (instancePorts: 20000-29999), MongoDB's left out. */
 export function candidatesIn(range: PortRange, count = 50, random = Math.random): number[] {
   const candidates: number[] = [];
   const size = range.last - range.first + 1;
@@ -100,7 +100,7 @@ export async function claimListenPort(
 export class PortAllocator {
   private readonly taken = new Set<number>();
 
-  /** `range`: ports.range, where instances' ports are picked (null: below the ephemeral range). */
+  /** `range`: instancePorts, where instances' ports are picked (null: below the ephemeral range). */
   constructor(
     private readonly host: string,
     private readonly range: PortRange | null = null,
@@ -114,7 +114,7 @@ export class PortAllocator {
     for (const port of ports) this.taken.delete(port);
   }
 
-  /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved; in ports.range unless `inRange` is false. */
+  /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved; in instancePorts unless `inRange` is false. */
   async allocate(extra = 0, inRange = true): Promise<number[]> {
     const range = inRange ? this.range : null;
     for (let attempt = 0; attempt < 50; attempt++) {
@@ -132,9 +132,9 @@ export class PortAllocator {
         return block;
       }
     }
-    const where = range ? ` in ports.range ${range.first}-${range.last}` : '';
+    const where = range ? ` in instancePorts ${range.first}-${range.last}` : '';
     throw new LbDevError('PORT_IN_USE', `could not find ${extra + 1} consecutive free ports on ${this.host}${where} after 50 tries`, {
-      fix: range ? 'Widen ports.range, or stop what holds its ports.' : 'Stop some of what listens on this machine.',
+      fix: range ? 'Widen instancePorts, or stop what holds its ports.' : 'Stop some of what listens on this machine.',
     });
   }
 }

@@ -171,19 +171,11 @@ export const TOP_FIELDS = {
   metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
   monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
   dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
-  ports: group(
-    {
-      range: value(nullable(portRange), {
-        default: null,
-        doc: "where instances' ports are picked, e.g. 20000-29999; null = a free port from 10000 up to the kernel's ephemeral range",
-        show: (range) => (range === null ? null : `${range.first}-${range.last}`),
-      }),
-    },
-    {
-      expected: 'a mapping of port settings',
-      doc: 'the ports lb-dev gives instances (the others: balancer.port, traefik.apiPort, dashboard.port, metrics.port)',
-    },
-  ),
+  instancePorts: value(nullable(portRange), {
+    default: null,
+    doc: "where instances' ports are picked, e.g. 20000-29999; null = a free port from 10000 up to the kernel's ephemeral range (lb-dev's own ports: balancer.port, traefik.apiPort, dashboard.port, metrics.port)",
+    show: (range) => (range === null ? null : `${range.first}-${range.last}`),
+  }),
   preset: value(nullable(oneOf(PRESETS)), {
     default: null,
     doc: 'rocketchat = groups, readiness, balancer and database set up for a Rocket.Chat checkout (docs/rocketchat.md); every key written here still wins',

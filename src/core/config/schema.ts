@@ -61,7 +61,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   }
 
   const top = Section.open(problems, [], preset.raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
-  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, ports, preset: presetName, rocketchat } = readFields(top, TOP_FIELDS);
+  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, instancePorts, preset: presetName, rocketchat } = readFields(top, TOP_FIELDS);
   if (flags.host !== undefined) balancer.host = flags.host;
   if (flags.port !== undefined) balancer.port = flags.port;
   if (flags.apiPort !== undefined) traefik.apiPort = flags.apiPort;
@@ -114,7 +114,7 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     metrics,
     monitoring,
     dashboard,
-    ports,
+    instancePorts,
     preset: presetName,
     rocketchat,
     groups,

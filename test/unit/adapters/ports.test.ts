@@ -172,7 +172,7 @@ test("allocate() picks below the kernel's ephemeral range, where outgoing connec
   }
 });
 
-test('ports.range: every instance port (and its extra ports) inside the range; a taken one is skipped; claimListenPort is not bound to it', async () => {
+test('instancePorts: every instance port (and its extra ports) inside the range; a taken one is skipped; claimListenPort is not bound to it', async () => {
   const range = { first: 20_000, last: 20_019 };
   const blocker = createServer();
   await new Promise<void>((resolve) => blocker.listen(20_000, '127.0.0.1', resolve));
@@ -189,7 +189,7 @@ test('ports.range: every instance port (and its extra ports) inside the range; a
       async () => {
         for (let i = 0; i < 8; i++) await ports.allocate();
       },
-      (error: unknown) => isLbDevError(error) && error.code === 'PORT_IN_USE' && /in ports\.range 20000-20019/.test(error.message),
+      (error: unknown) => isLbDevError(error) && error.code === 'PORT_IN_USE' && /in instancePorts 20000-20019/.test(error.message),
     );
   } finally {
     blocker.close();
