@@ -14,14 +14,20 @@ import type { LogLine } from './log-line.js';
 const MAX_HELD = 200;
 const CRASH = /^(exited with code \S+|killed by \S+); (restarting in .*)$/;
 const SETTLED = /^(ready after |stopped \()/;
+/** A line that starts an error (`Error: ...`, `TypeError: ...`, `error Command failed`, `panic: ...`): the run's headline. */
+const HEADLINE = /^\s*(\w*(error|exception)\b|fatal\b|panic:)/i;
+/** Else a line that mentions one. */
 const ERROR_LINE = /\b(error|exception|fatal|failed|cannot|refused|denied|EADDRINUSE)\b/i;
 
 interface SourceFold {
   crashes: number;
   held: LogLine[];
+  lastHeadline: string | null;
   lastError: string | null;
   lastLine: string | null;
 }
+
+const emptyFold = (): SourceFold => ({ crashes: 0, held: [], lastHeadline: null, lastError: null, lastLine: null });
 
 export class CrashFold {
   private readonly sources = new Map<string, SourceFold>();
@@ -32,6 +38,7 @@ export class CrashFold {
     if (line.stream !== 'event') {
       const plain = stripAnsi(line.text).trim();
       if (plain !== '') fold.lastLine = plain;
+      if (HEADLINE.test(plain)) fold.lastHeadline = plain;
       if (plain !== '' && ERROR_LINE.test(plain)) fold.lastError = plain;
       if (fold.crashes === 0) return [line];
       if (fold.held.length < MAX_HELD) fold.held.push(line);
@@ -41,7 +48,7 @@ export class CrashFold {
     if (crash) return [this.crashed(fold, line, crash[1]!, crash[2]!)];
     if (SETTLED.test(line.text)) {
       const held = fold.held;
-      this.sources.set(line.source, { crashes: 0, held: [], lastError: null, lastLine: null });
+      this.sources.set(line.source, emptyFold());
       return [...held, line];
     }
     return [line];
@@ -49,10 +56,8 @@ export class CrashFold {
 
   private crashed(fold: SourceFold, line: LogLine, how: string, next: string): LogLine {
     fold.crashes++;
-    const last = fold.lastError ?? fold.lastLine;
-    fold.held = [];
-    fold.lastError = null;
-    fold.lastLine = null;
+    const last = fold.lastHeadline ?? fold.lastError ?? fold.lastLine;
+    Object.assign(fold, { ...emptyFold(), crashes: fold.crashes });
     if (fold.crashes === 1) return line;
     const text = `${how} (x${fold.crashes})${last ? `: ${last}` : ''}; ${next}; full output: lb-dev logs ${line.source}`;
     return { ...line, text };
@@ -61,7 +66,7 @@ export class CrashFold {
   private foldOf(source: string): SourceFold {
     let fold = this.sources.get(source);
     if (!fold) {
-      fold = { crashes: 0, held: [], lastError: null, lastLine: null };
+      fold = emptyFold();
       this.sources.set(source, fold);
     }
     return fold;
