@@ -22,13 +22,25 @@ const AVOID = new Set([27017, 27018, 27019]);
  * (no such range known) -> [] and get-port picks any free port.
  */
 export function portCandidates(ephemeralStart: number | null, count = 50, random = Math.random): number[] {
-  if (ephemeralStart === null || ephemeralStart - FIRST_CANDIDATE < 1_000) return [];
+  return ephemeralStart === null || ephemeralStart - FIRST_CANDIDATE < 1_000
+    ? []
+    : candidatesIn({ first: FIRST_CANDIDATE, last: ephemeralStart - 1 }, count, random);
+}
+
+/** Random ports of `range` (instancePorts: 20000-29999), MongoDB's left out. */
+export function candidatesIn(range: PortRange, count = 50, random = Math.random): number[] {
   const candidates: number[] = [];
-  while (candidates.length < count) {
-    const port = FIRST_CANDIDATE + Math.floor(random() * (ephemeralStart - FIRST_CANDIDATE));
+  const size = range.last - range.first + 1;
+  for (let tries = 0; candidates.length < count && tries < count * 4; tries++) {
+    const port = range.first + Math.floor(random() * size);
     if (!AVOID.has(port)) candidates.push(port);
   }
   return candidates;
+}
+
+export interface PortRange {
+  first: number;
+  last: number;
 }
 
 /** The first port of the kernel's ephemeral range (Linux: 32768 by default; macOS: 49152); null when unknown. */
@@ -81,14 +93,18 @@ export async function claimListenPort(
     }
     if (opts.explicit) await assertPortFree(wanted, opts.host, opts.what, opts.setting);
   }
-  const [port] = await ports.allocate();
+  const [port] = await ports.allocate(0, false);
   return { port: port!, movedFrom: wanted === 'auto' ? null : wanted };
 }
 
 export class PortAllocator {
   private readonly taken = new Set<number>();
 
-  constructor(private readonly host: string) {}
+  /** `range`: instancePorts, where instances' ports are picked (null: below the ephemeral range). */
+  constructor(
+    private readonly host: string,
+    private readonly range: PortRange | null = null,
+  ) {}
 
   reserve(...ports: number[]): void {
     for (const port of ports) this.taken.add(port);
@@ -98,12 +114,16 @@ export class PortAllocator {
     for (const port of ports) this.taken.delete(port);
   }
 
-  /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved. */
-  async allocate(extra = 0): Promise<number[]> {
+  /** A free port plus `extra` free ports right after it (port+1 ... port+extra), all reserved; in instancePorts unless `inRange` is false. */
+  async allocate(extra = 0, inRange = true): Promise<number[]> {
+    const range = inRange ? this.range : null;
     for (let attempt = 0; attempt < 50; attempt++) {
-      const port = await getPort({ host: this.host, exclude: [...this.taken], port: portCandidates(await ephemeralStart()) });
+      const candidates = range ? candidatesIn(range) : portCandidates(await ephemeralStart());
+      const port = await getPort({ host: this.host, exclude: [...this.taken], port: candidates });
       const block = Array.from({ length: extra + 1 }, (_, i) => port + i);
-      if (block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
+      // get-port falls back to any free port when no candidate is: outside the range, try again.
+      const outside = range !== null && (port < range.first || block.at(-1)! > range.last);
+      if (outside || block.at(-1)! > 65535 || block.some((p) => this.taken.has(p))) continue;
       const free = await Promise.all(block.slice(1).map((p) => isPortFree(p, this.host)));
       // A concurrent allocate() may have reserved part of this block while we awaited: check
       // again now, and reserve in the same tick.
@@ -112,6 +132,9 @@ export class PortAllocator {
         return block;
       }
     }
-    throw new LbDevError('PORT_IN_USE', `could not find ${extra + 1} consecutive free ports on ${this.host} after 50 tries`);
+    const where = range ? ` in instancePorts ${range.first}-${range.last}` : '';
+    throw new LbDevError('PORT_IN_USE', `could not find ${extra + 1} consecutive free ports on ${this.host}${where} after 50 tries`, {
+      fix: range ? 'Widen instancePorts, or stop what holds its ports.' : 'Stop some of what listens on this machine.',
+    });
   }
 }

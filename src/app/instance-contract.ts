@@ -62,4 +62,6 @@ export interface InstanceStatus {
   requests?: number;
   /** The build its process started on (the time of the group's first restartOn file), when known. */
   build?: string;
+  /** What is wrong with the current run that it cannot say itself: `app-3 listens on 5173, not 19003: ...`. */
+  warning?: string;
 }

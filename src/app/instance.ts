@@ -9,8 +9,7 @@ import { type ExitInfo, type RunningProcess, spawnCommand } from '../adapters/pr
 import type { InstanceDeps, InstanceStatus } from './instance-contract.js';
 import { planLaunch } from './instance-launch.js';
 import { PortConflictRetries, ReadinessWatch } from './readiness.js';
-import { explainNotListening } from './start-timeout.js';
-
+import { guessFramework, wrongPortWarning } from '../core/instance/wrong-port.js';
 export type { InstanceDeps, InstanceLogSink, InstanceStatus } from './instance-contract.js';
 
 export class Instance {
@@ -33,6 +32,8 @@ export class Instance {
   private lastExitSeenAt: number | null = null;
   /** The build the current process started on (see InstanceDeps.buildStamp). */
   build: string | null = null;
+  /** What is wrong with the current run that it cannot tell itself (it listens on another port). */
+  private warning: string | null = null;
   /** Forgotten by a scale-down or the shutdown: it never starts again, whoever asks (docs/architecture.md, "Operations at once"). */
   private forgotten = false;
 
@@ -97,10 +98,11 @@ export class Instance {
       nextRestartAt: this.state.nextRestartAt,
       lastExit: this.state.lastExit,
       ...(this.build === null ? {} : { build: this.build }),
+      ...(this.warning === null ? {} : { warning: this.warning }),
     };
   }
 
-  /** Taken out of the set by a scale-down or the shutdown: start() does nothing from now on. */
+  /** Taken out by a scale-down or the shutdown: start() does nothing from now on. */
   get removed(): boolean {
     return this.forgotten;
   }
@@ -226,8 +228,7 @@ export class Instance {
     if (this.state.desired !== 'running' || this.state.alive) return;
     if (newPort || this.ports.length === 0) {
       const ports = await this.deps.ports.allocate(this.group.reservePorts);
-      // A stop() (or a stop() + start() whose launch got ahead of this one) may have come
-      // while we waited for the ports: then this launch is no longer wanted.
+      // A stop() (or a stop() + start() that got ahead of this launch) came while we waited: not wanted now.
       if (this.state.desired !== 'running' || this.state.alive) {
         this.deps.ports.release(...ports);
         return;
@@ -241,8 +242,13 @@ export class Instance {
 
     const readiness = new ReadinessWatch(this.group.readiness, port, {
       ready: () => this.dispatch({ type: 'ready' }),
-      startTimedOut: () => void this.startTimedOut(port),
+      startTimedOut: (why) => {
+        if (this.process !== child) return; // it exited (and maybe restarted) meanwhile: this timeout is stale
+        if (why) this.deps.logs.event(this.name, `not ready within the start timeout: ${why}`);
+        this.dispatch({ type: 'startTimedOut' });
+      },
       probed: (result) => this.dispatch(result.ok ? { type: 'probeOk' } : { type: 'probeFailed', reason: result.reason }),
+      wrongPort: (listening) => this.warn(wrongPortWarning(this.name, listening, port, guessFramework(this.group.command, listening))),
     });
     this.readiness = readiness;
     const splitters = { stdout: splitLines(), stderr: splitLines() };
@@ -255,6 +261,7 @@ export class Instance {
     };
     this.deps.logs.event(this.name, announcement);
     this.stopping = null;
+    this.warning = null;
     this.build = this.deps.buildStamp?.() ?? null;
     // A last line without a newline is complete once its pipe ends (not at the exit: the pipe may still hold output).
     const onOutputEnd = (stream: 'stdout' | 'stderr') => {
@@ -265,26 +272,22 @@ export class Instance {
     // The leader's pid is the group id: spawnCommand starts it detached, in a group of its own.
     if (child.pid > 0) this.deps.lifeline?.watchGroup(child.pid);
     this.dispatch({ type: 'spawned' });
-    readiness.start();
+    readiness.start(child.pid, launchPorts);
     void child.exited.then((exit) => this.exited(child, exit, readiness, port));
   }
 
-  /** Says why it is not ready, when /proc can tell (an app that ignores $PORT), then lets the state machine kill it. */
-  private async startTimedOut(port: number): Promise<void> {
-    const child = this.process;
-    const why = child && child.pid > 0 ? await explainNotListening(child.pid, port).catch(() => null) : null;
-    if (this.process !== child) return; // it exited (and maybe restarted) meanwhile: this timeout is stale
-    if (why) this.deps.logs.event(this.name, `not ready within the start timeout: ${why}`);
-    this.dispatch({ type: 'startTimedOut' });
+  private warn(text: string): void {
+    this.warning = text;
+    this.deps.logs.event(this.name, text);
+    this.deps.onChange(this);
   }
 
   /** The process of this run is gone (crash, stop, or a port conflict): clean up after it, tell the state machine. */
   private async exited(child: RunningProcess, exit: ExitInfo, readiness: ReadinessWatch, port: number): Promise<void> {
     this.lastExitSeenAt = this.now();
     readiness.stop();
-    // Orphans (a killed `yarn` leaves `node` behind) and escapees would keep the port: reap them.
-    // When a stop is under way it already does that (with its own grace): a second SIGTERM from
-    // here would cut short the graceful shutdown of what is left (yarn exits, node is still closing).
+    // Orphans (a killed `yarn` leaves `node` behind) and escapees would keep the port: reap them, unless a
+    // stop does (with its grace): a second SIGTERM would cut short what is left's shutdown (node still closing).
     if (child.pid > 0) {
       const reaping = this.stopping ?? child.reap(this.group.stopGraceMs);
       this.orphanReaping = reaping;

@@ -10,14 +10,18 @@ import { compileUserPattern } from '../core/text/user-pattern.js';
 import '../adapters/linear-regexp-engine.js';
 import { type ProbeResult, probeHttp } from '../adapters/http-probe.js';
 import { isPortFree } from '../adapters/ports.js';
+import { PortWatch } from './port-watch.js';
+import { explainNotListening } from './start-timeout.js';
 
 export interface ReadinessListener {
   /** The configured checks all passed (once per run). */
   ready(): void;
-  /** Not ready within the start timeout. */
-  startTimedOut(): void;
+  /** Not ready within the start timeout; `why` when the process table can tell (see start-timeout.ts). */
+  startTimedOut(why: string | null): void;
   /** A health probe once ready. */
   probed(result: ProbeResult): void;
+  /** While starting, its process tree listens on these ports and on none of its own (told once per run). */
+  wrongPort?(listening: number[]): void;
 }
 
 const EADDRINUSE = /EADDRINUSE|address already in use/i;
@@ -31,6 +35,7 @@ export class ReadinessWatch {
   private portConflictSeen = false;
   private startTimer: NodeJS.Timeout | null = null;
   private probeTimer: NodeJS.Timeout | null = null;
+  private portWatch: PortWatch | null = null;
   private readonly logPattern: RegExp | null;
 
   constructor(
@@ -48,12 +53,19 @@ export class ReadinessWatch {
     return this.portConflictSeen;
   }
 
-  start(): void {
+  /** Starts the checks; with the run's pid, also watches which ports its tree listens on until ready. */
+  start(pid = 0, ports: readonly number[] = [this.port]): void {
+    const wrongPort = this.listener.wrongPort?.bind(this.listener);
+    if (pid > 0 && wrongPort) {
+      this.portWatch = new PortWatch(pid, ports, wrongPort);
+      this.portWatch.start(this.config.startTimeoutMs);
+    }
     this.startTimer = setTimeout(() => {
       if (this.stopped || this.reported) return;
       // The run is killed for this: it is not to turn ready on the way out.
       this.stop();
-      this.listener.startTimedOut();
+      const why = pid > 0 ? explainNotListening(pid, this.port).catch(() => null) : Promise.resolve(null);
+      void why.then((text) => this.listener.startTimedOut(text));
     }, this.config.startTimeoutMs);
     if (this.config.http) this.scheduleProbe(0);
     else this.checkReady();
@@ -72,6 +84,7 @@ export class ReadinessWatch {
 
   stop(): void {
     this.stopped = true;
+    this.portWatch?.stop();
     if (this.startTimer) clearTimeout(this.startTimer);
     if (this.probeTimer) clearTimeout(this.probeTimer);
     this.startTimer = null;
@@ -81,6 +94,7 @@ export class ReadinessWatch {
   private checkReady(): void {
     if (this.stopped || this.reported || !this.logMatched || !this.httpReady) return;
     this.reported = true;
+    this.portWatch?.stop();
     if (this.startTimer) clearTimeout(this.startTimer);
     this.listener.ready();
   }

@@ -110,7 +110,7 @@ async function upContext(config: LbDevConfig, io: UpIo): Promise<UpContext> {
     logs,
     printer,
     log,
-    ports: new PortAllocator('127.0.0.1'),
+    ports: new PortAllocator('127.0.0.1', config.instancePorts),
     requestShutdown: () => {},
   };
 }

@@ -55,6 +55,9 @@ export function overridesFrom(flags: LocationFlags & ConfigOverrides): ConfigOve
   if (flags.instances !== undefined) overrides.instances = flags.instances;
   if (flags.command !== undefined) overrides.command = flags.command;
   if (flags.port !== undefined) overrides.port = flags.port;
+  if (flags.apiPort !== undefined) overrides.apiPort = flags.apiPort;
+  if (flags.dashboardPort !== undefined) overrides.dashboardPort = flags.dashboardPort;
+  if (flags.metricsPort !== undefined) overrides.metricsPort = flags.metricsPort;
   if (flags.traefik !== undefined) overrides.traefik = flags.traefik;
   if (flags.host !== undefined) overrides.host = flags.host;
   if (flags.stateDir !== undefined) overrides.stateDir = flags.stateDir;

@@ -12,6 +12,11 @@ import { RESET, bold, dim, paint } from '../../core/text/colors.js';
 import { BoundedQueue } from './bounded-queue.js';
 import type { LogLine } from './log-line.js';
 
+/** What the pane shows for one line: itself, nothing (held or folded), or more (held lines let go). */
+export interface LineFold {
+  take(line: LogLine): LogLine[];
+}
+
 export interface ConsolePrinterOptions {
   out: NodeJS.WritableStream;
   /** Use ANSI colours (true for a TTY). When false, the apps' own ANSI codes are stripped too. */
@@ -28,6 +33,8 @@ export interface ConsolePrinterOptions {
   minNameWidth?: number;
   /** Which lines the terminal shows (all by default); the others are still in the files and `lb-dev logs`. */
   shows?: (line: LogLine) => boolean;
+  /** Folds repeats (crash-fold.ts: one line per crash with the last error line, not each run's output). */
+  fold?: LineFold;
 }
 
 interface SourceQueue {
@@ -57,6 +64,7 @@ export class ConsolePrinter {
   private readonly maxLinesPerBatch: number;
   private readonly logDir: string | null;
   private readonly shows: ((line: LogLine) => boolean) | null;
+  private readonly fold: LineFold | null;
   private nameWidth: number;
 
   private readonly queues = new Map<string, SourceQueue>();
@@ -80,6 +88,7 @@ export class ConsolePrinter {
     this.maxLinesPerBatch = Math.max(1, options.maxLinesPerBatch ?? 1000);
     this.logDir = options.logDir ?? null;
     this.shows = options.shows ?? null;
+    this.fold = options.fold ?? null;
     this.nameWidth = options.minNameWidth ?? 7;
     this.tokens = this.maxLinesPerSecond;
     this.out.on('error', () => {
@@ -90,6 +99,10 @@ export class ConsolePrinter {
   /** Queues `line` for printing; never writes synchronously. */
   print(line: LogLine): void {
     if (this.broken || (this.shows && !this.shows(line))) return;
+    for (const shown of this.fold ? this.fold.take(line) : [line]) this.enqueue(shown);
+  }
+
+  private enqueue(line: LogLine): void {
     const queue = this.queueFor(line.source);
     if (!queue.lines.offer(line)) {
       queue.dropped++;

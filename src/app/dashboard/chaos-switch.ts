@@ -37,7 +37,7 @@ export class ChaosSwitch {
       options,
       {
         instances: async () => this.supervisor.status(),
-        kill: (instance, signal) => invoke(this.operations, 'kill', { instance, signal }),
+        kill: (instance, signal) => invoke(this.operations, 'kill', { instance, signal, by: 'dashboard-chaos' }),
       },
       stop.signal,
       (event) => {

@@ -23,11 +23,23 @@ export interface Stream<Data> {
 export interface InstanceParams {
   instance: string;
 }
+/** Who sends a kill, as the instance's log names it (each client fills in its own). */
+export const KILL_ORIGINS = {
+  kill: '`lb-dev kill`',
+  chaos: '`lb-dev chaos`',
+  dashboard: 'the dashboard',
+  'dashboard-chaos': "the dashboard's chaos switch",
+  scenario: 'a scenario',
+} as const;
+export type KillOrigin = keyof typeof KILL_ORIGINS;
+
 export interface KillParams {
   /** Null with `random`. */
   instance: string | null;
   random: boolean;
   signal: NodeJS.Signals;
+  /** What sent it (default `kill`: the CLI). */
+  by: KillOrigin;
 }
 export interface StartParams extends InstanceParams {
   wait: boolean;

@@ -6,7 +6,7 @@
 import { LbDevError } from '../../core/errors.js';
 import type { Instance } from '../instance.js';
 import type { Outcome, Supervisor } from '../supervisor.js';
-import type { Operations } from './contract.js';
+import { KILL_ORIGINS, type Operations } from './contract.js';
 
 export interface InstanceOperationsContext {
   /** Null while `up` is still starting. */
@@ -26,7 +26,7 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
   const note = (instance: Instance, text: string) => ctx.note(instance.name, text);
 
   return {
-    async kill({ instance, random, signal }) {
+    async kill({ instance, random, signal, by }) {
       let target: Instance;
       if (random) {
         const candidates = sup()
@@ -42,7 +42,7 @@ export function instanceOperations(ctx: InstanceOperationsContext): Acting {
       const pid = target.pid;
       // Said only once it went out: a stopped instance gets nothing, and the log must not claim otherwise.
       if (pid === null || !(await target.signal(signal))) throw notRunning(target, sup());
-      note(target, `${signal} sent by \`lb-dev kill\``);
+      note(target, `${signal} sent by ${KILL_ORIGINS[by]}`);
       return { instance: target.name, pid, signal };
     },
     async stop(params) {

@@ -8,7 +8,7 @@ import { LbDevError } from '../../core/errors.js';
 import { MAX_DURATION_MS, fitsTimer } from '../../core/text/duration.js';
 import { describeValue } from '../../control/validate-request.js';
 import { type ChaosOptions, MIN_CHAOS_INTERVAL_MS } from '../chaos.js';
-import type { NoParams, OperationName, Params } from './contract.js';
+import { KILL_ORIGINS, type KillOrigin, type NoParams, type OperationName, type Params } from './contract.js';
 
 const SIGNALS = new Set(['SIGKILL', 'SIGTERM', 'SIGINT', 'SIGHUP', 'SIGQUIT', 'SIGSTOP', 'SIGCONT', 'SIGUSR1', 'SIGUSR2', 'SIGABRT']);
 
@@ -91,6 +91,14 @@ function sources(value: unknown): string[] | null {
   return names.length ? names : null;
 }
 
+function origin(value: unknown): KillOrigin {
+  if (absent(value)) return 'kill';
+  if (typeof value !== 'string' || !Object.hasOwn(KILL_ORIGINS, value)) {
+    throw usage(`expected by to be one of ${Object.keys(KILL_ORIGINS).join(', ')}, got ${JSON.stringify(value)}`);
+  }
+  return value as KillOrigin;
+}
+
 function none(operation: string, raw: unknown): NoParams {
   fields(operation, raw, []);
   return {};
@@ -104,10 +112,10 @@ export const OPERATION_PARAMS: Validators = {
   status: (raw) => none('status', raw),
   down: (raw) => none('down', raw),
   kill: (raw) => {
-    const p = fields('kill', raw, ['instance', 'random', 'signal']);
+    const p = fields('kill', raw, ['instance', 'random', 'signal', 'by']);
     const random = flag(p['random'], 'random', false);
     const instance = random ? optionalText(p['instance'], 'the instance name') : text(p['instance'], 'the instance name');
-    return { instance, random, signal: parseSignal(p['signal'], 'SIGKILL') };
+    return { instance, random, signal: parseSignal(p['signal'], 'SIGKILL'), by: origin(p['by']) };
   },
   stop: (raw) => ({ instance: text(fields('stop', raw, ['instance'])['instance'], 'the instance name') }),
   start: (raw) => {

@@ -41,7 +41,7 @@ export function chaosCommand(): Command {
         { intervalMs: flags.interval, signal: flags.signal, keep: flags.keep },
         {
           instances: async () => (await client.call('status')).instances,
-          kill: (instance, signal) => client.call('kill', { instance, signal }),
+          kill: (instance, signal) => client.call('kill', { instance, signal, by: 'chaos' }),
         },
         stop.signal,
         say,

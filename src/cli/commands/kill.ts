@@ -13,7 +13,7 @@ export function killCommand(): Command {
   addLocationOptions(command);
   return command.action(async (instance: string | undefined, flags: LocationFlags & { random?: boolean; signal: string; json?: boolean }) => {
     if (!instance && !flags.random) throw new LbDevError('USAGE', 'kill: expected an instance name (app-2 or 2) or --random, got neither');
-    const result = await withClient(flags, (client) => client.call('kill', { instance, random: Boolean(flags.random), signal: flags.signal }));
+    const result = await withClient(flags, (client) => client.call('kill', { instance, random: Boolean(flags.random), signal: flags.signal, by: 'kill' }));
     if (flags.json) {
       process.stdout.write(`${JSON.stringify(result)}\n`);
       return;

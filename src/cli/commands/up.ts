@@ -8,6 +8,9 @@ export function upCommand(): Command {
     .option('-n, --instances <n>', 'number of instances (default 3)', wholeNumber('--instances'))
     .option('--command <cmd>', 'the dev command to run per instance, e.g. "yarn dev" (default: the built-in demo app)')
     .option('--port <port>', "the balancer's port (default 3000)", wholeNumber('--port'))
+    .option('--api-port <port>', "Traefik's API port (traefik.apiPort; default 8080, or a free one when 8080 is taken)", wholeNumber('--api-port'))
+    .option('--dashboard-port <port>', "the dashboard's port (dashboard.port; default 8079, or a free one)", wholeNumber('--dashboard-port'))
+    .option('--metrics-port <port>', "lb-dev's Prometheus metrics port (metrics.port; default a free one)", wholeNumber('--metrics-port'))
     .option('--host <address>', "the balancer's address (default 127.0.0.1; 0.0.0.0 to expose it to your network)")
     .option(
       '--traefik <mode>',
@@ -34,6 +37,9 @@ Examples:
           instances?: number;
           command?: string;
           port?: number;
+          apiPort?: number;
+          dashboardPort?: number;
+          metricsPort?: number;
           traefik?: TraefikMode;
           host?: string;
           monitoring?: boolean;

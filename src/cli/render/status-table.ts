@@ -44,6 +44,8 @@ export function renderStatus(report: StatusReport, now: number): string {
   }
   // Why an instance could not start (a missing cwd, E2BIG): the table cell has no room for it.
   const problems = report.instances.filter((i) => i.lastExit?.reason && i.pid === null).map((i) => `${i.name}: could not start: ${i.lastExit!.reason}`);
+  // What a run cannot say itself (it listens on another port than its own).
+  for (const i of report.instances) if (i.warning) problems.push(i.warning);
   const routes = report.routes;
   const confirmed =
     routes.confirmed === true ? `live in Traefik (${routes.confirmMs}ms)` : routes.confirmed === false ? `NOT CONFIRMED: ${routes.problem}` : 'written';

@@ -136,6 +136,16 @@ export const expectStatus: Check<{ min: number; max: number }> = (value) => {
   return min >= 100 && max <= 599 && min <= max ? ok({ min, max }) : fail(expected);
 };
 
+/** A range of ports for instances, `20000-29999`: 1024 to 65535, at least 10 ports. */
+export const portRange: Check<{ first: number; last: number }> = (value) => {
+  const expected = 'a port range like 20000-29999 (from 1024 to 65535, at least 10 ports)';
+  const match = typeof value === 'string' ? /^\s*(\d{4,5})\s*-\s*(\d{4,5})\s*$/.exec(value) : null;
+  if (!match) return fail(expected);
+  const first = Number(match[1]);
+  const last = Number(match[2]);
+  return first >= 1024 && last <= 65535 && last - first >= 9 ? ok({ first, last }) : fail(expected);
+};
+
 /** A cookie name, or false/null for no sticky sessions; true = the default name. */
 export function cookieName(defaultName: string): Check<string | null> {
   return (value) => {

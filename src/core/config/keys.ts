@@ -14,6 +14,7 @@ import {
   envName,
   envValue,
   expectStatus,
+  portRange,
   hostName,
   httpUrl,
   memberName,
@@ -44,7 +45,10 @@ export const BALANCER_FIELDS = {
     doc: 'cookie that pins a browser to one instance; false = plain round robin',
     show: (name) => name ?? false,
   }),
-  websocketPaths: list(urlPath, { default: ['/websocket', '/sockjs'], doc: 'paths routed as WebSocket traffic (Meteor/DDP uses both)' }),
+  websocketPaths: list(urlPath, {
+    default: ['/websocket', '/sockjs'],
+    doc: 'paths that get a Traefik router of their own (lb-dev-websocket: same service and middlewares as /), to hang WebSocket-only settings on in an external Traefik; WebSockets work on every path without it (Meteor/DDP uses both)',
+  }),
   healthCheck: group(
     {
       path: value(nullable(urlPath), {
@@ -171,6 +175,11 @@ export const TOP_FIELDS = {
   metrics: group(METRICS_FIELDS, { expected: 'a mapping of metrics settings', doc: "lb-dev's Prometheus metrics endpoint" }),
   monitoring: group(MONITORING_FIELDS, { expected: 'a mapping of monitoring settings', doc: 'a Prometheus run by `up` (--monitoring)' }),
   dashboard: group(DASHBOARD_FIELDS, { expected: 'a mapping of dashboard settings', doc: 'the live dashboard in the browser (docs/dashboard.md)' }),
+  instancePorts: value(nullable(portRange), {
+    default: null,
+    doc: "where instances' ports are picked, e.g. 20000-29999; null = a free port from 10000 up to the kernel's ephemeral range (lb-dev's own ports: balancer.port, traefik.apiPort, dashboard.port, metrics.port)",
+    show: (range) => (range === null ? null : `${range.first}-${range.last}`),
+  }),
   preset: value(nullable(oneOf(PRESETS)), {
     default: null,
     doc: 'rocketchat = groups, readiness, balancer and database set up for a Rocket.Chat checkout (docs/rocketchat.md); every key written here still wins',

@@ -61,9 +61,12 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
   }
 
   const top = Section.open(problems, [], preset.raw, TOP_KEYS, 'a mapping of settings like `balancer:` and `groups:`');
-  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, preset: presetName, rocketchat } = readFields(top, TOP_FIELDS);
+  const { stateDir, balancer, traefik, logs, metrics, monitoring, dashboard, instancePorts, preset: presetName, rocketchat } = readFields(top, TOP_FIELDS);
   if (flags.host !== undefined) balancer.host = flags.host;
   if (flags.port !== undefined) balancer.port = flags.port;
+  if (flags.apiPort !== undefined) traefik.apiPort = flags.apiPort;
+  if (flags.dashboardPort !== undefined) dashboard.port = flags.dashboardPort;
+  if (flags.metricsPort !== undefined) metrics.port = flags.metricsPort;
   if (flags.traefik !== undefined) traefik.mode = flags.traefik;
   if (flags.monitoring) monitoring.prometheus = true;
   if (traefik.apiPort === balancer.port) {
@@ -111,12 +114,17 @@ export function resolveConfig(raw: unknown, opts: ResolveOptions): LbDevConfig {
     metrics,
     monitoring,
     dashboard,
+    instancePorts,
     preset: presetName,
     rocketchat,
     groups,
     usingDemoApp,
     notices,
-    explicit: { traefikApiPort: written('traefik', 'apiPort'), traefikBinary: written('traefik', 'binary'), dashboardPort: written('dashboard', 'port') },
+    explicit: {
+      traefikApiPort: written('traefik', 'apiPort') || flags.apiPort !== undefined,
+      traefikBinary: written('traefik', 'binary'),
+      dashboardPort: written('dashboard', 'port') || flags.dashboardPort !== undefined,
+    },
   };
 }
 
@@ -133,6 +141,9 @@ function readOverrides(problems: Problems, overrides: ConfigOverrides): ConfigOv
     instances: read('--instances', overrides.instances, wholeNumber(1, MAX_INSTANCES)),
     command: read('--command', overrides.command, text('a command line like `yarn dev`')),
     port: read('--port', overrides.port, port),
+    apiPort: read('--api-port', overrides.apiPort, port),
+    dashboardPort: read('--dashboard-port', overrides.dashboardPort, port),
+    metricsPort: read('--metrics-port', overrides.metricsPort, port),
     traefik: read('--traefik', overrides.traefik, oneOf(TRAEFIK_MODES)),
     stateDir: read('--state-dir', overrides.stateDir, text('a directory path')),
     host: read('--host', overrides.host, hostName),

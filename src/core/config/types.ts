@@ -67,6 +67,10 @@ export interface ConfigOverrides {
   instances?: number;
   command?: string;
   port?: number;
+  /** --api-port, --dashboard-port, --metrics-port: traefik.apiPort, dashboard.port, metrics.port. */
+  apiPort?: number;
+  dashboardPort?: number;
+  metricsPort?: number;
   traefik?: TraefikMode;
   stateDir?: string;
   host?: string;

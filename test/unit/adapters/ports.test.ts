@@ -171,3 +171,27 @@ test("allocate() picks below the kernel's ephemeral range, where outgoing connec
     assert.ok(port! >= 10_000 && port! < start, `${port} below ${start}`);
   }
 });
+
+test('instancePorts: every instance port (and its extra ports) inside the range; a taken one is skipped; claimListenPort is not bound to it', async () => {
+  const range = { first: 20_000, last: 20_019 };
+  const blocker = createServer();
+  await new Promise<void>((resolve) => blocker.listen(20_000, '127.0.0.1', resolve));
+  try {
+    const ports = new PortAllocator('127.0.0.1', range);
+    const handed: number[] = [];
+    for (let i = 0; i < 6; i++) handed.push(...(await ports.allocate(1)));
+    assert.equal(new Set(handed).size, handed.length, `distinct: ${handed}`);
+    for (const port of handed) assert.ok(port > range.first && port <= range.last, `${port} in 20001-20019 (20000 is taken)`);
+    const api = await claimListenPort('auto', ports, { host: '127.0.0.1', explicit: false, what: "Traefik's API", setting: '--api-port' });
+    assert.ok(api.port < range.first || api.port > range.last, `a listen port of lb-dev's own is not taken from the range: ${api.port}`);
+    // 20 ports, 1 taken, 12 handed out: 7 left, so no room for 4 blocks of 2... or for 8 single ports.
+    await assert.rejects(
+      async () => {
+        for (let i = 0; i < 8; i++) await ports.allocate();
+      },
+      (error: unknown) => isLbDevError(error) && error.code === 'PORT_IN_USE' && /in instancePorts 20000-20019/.test(error.message),
+    );
+  } finally {
+    blocker.close();
+  }
+});

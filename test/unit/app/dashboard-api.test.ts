@@ -1,6 +1,8 @@
 // The dashboard's API against a real `up --traefik external` (real instances, no browser):
 // each action goes through the control operation, chaos runs and stops, the log stream follows.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture, waitUntil } from '../../helpers/lb-dev/index.js';
 
@@ -30,11 +32,22 @@ before(async () => {
 
 after(cleanupAll);
 
+/** An instance's log file as written so far. */
+const logOf = (instance: string) => {
+  const file = join(run.stateDir, 'logs', `${instance}.log`);
+  return existsSync(file) ? readFileSync(file, 'utf8') : '';
+};
+const logged = (instance: string, text: string) =>
+  waitUntil(() => logOf(instance).includes(text), { timeoutMs: 10_000, what: () => `${text} in ${instance}'s log:\n${logOf(instance).slice(-2000)}` });
+
 test('kill, stop, start and scale from the API do what the CLI does', async () => {
   const before = run.instance(await run.status(), 'app-1');
-  const killed = await post('/api/kill', { instance: 'app-1', signal: 'SIGTERM' });
+  const killed = await post('/api/kill', { instance: 'app-1', signal: 'SIGTERM', by: 'kill' });
   assert.equal(killed.status, 200, JSON.stringify(killed.body));
   assert.deepEqual(killed.body.result, { instance: 'app-1', pid: before.pid, signal: 'SIGTERM' });
+  // Attributed to the dashboard, even when the body claims otherwise.
+  await logged('app-1', 'SIGTERM sent by the dashboard');
+  assert.doesNotMatch(logOf('app-1'), /sent by `lb-dev kill`/);
   await run.waitFor((r) => {
     const i = run.instance(r, 'app-1');
     return i.state === 'ready' && i.restarts === before.restarts + 1;
@@ -71,6 +84,11 @@ test('chaos from the API kills while keeping `keep` ready, and stops', async () 
     { timeoutMs: 20_000, intervalMs: 20, what: 'two chaos kills' },
   );
   const off = await post('/api/chaos', { on: false });
+  const names = ['app-1', 'app-2', 'app-3'];
+  await waitUntil(() => names.some((name) => logOf(name).includes("SIGKILL sent by the dashboard's chaos switch")), {
+    timeoutMs: 10_000,
+    what: () => `a chaos kill attributed to the dashboard's chaos switch:\n${names.map(logOf).join('\n').slice(-3000)}`,
+  });
   assert.equal(off.body.chaos?.on, false);
   assert.ok(minReady >= 2, `never fewer than 2 ready (min ${minReady})`);
   assert.equal((await post('/api/chaos', { on: 'yes' })).body.error?.code, 'DASHBOARD_BAD_REQUEST');

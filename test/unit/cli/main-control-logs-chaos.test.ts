@@ -1,11 +1,20 @@
 // `lb-dev logs`, `logs -f` and `chaos` from other processes against a running
 // `up --traefik external`.
 import assert from 'node:assert/strict';
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { after, before, test } from 'node:test';
 import { FAST_GROUP, LbDevRun, cleanupAll, nodeFixture } from '../../helpers/lb-dev/index.js';
 import { sampleUntil, waitUntil } from '../../helpers/wait.js';
 
 let run: LbDevRun;
+
+/** Waits for `text` in an instance's log file (what `lb-dev logs` reads once `up` has ended). */
+async function logged(instance: string, text: string): Promise<void> {
+  const file = join(run.stateDir, 'logs', `${instance}.log`);
+  const content = () => (existsSync(file) ? readFileSync(file, 'utf8') : '');
+  await waitUntil(() => content().includes(text), { timeoutMs: 10_000, what: () => `${text} in ${file}:\n${content().slice(-2000)}` });
+}
 
 before(async () => {
   run = await LbDevRun.start({ groups: { app: { command: nodeFixture('http-ok.mjs'), instances: 3, ...FAST_GROUP } } });
@@ -49,6 +58,7 @@ test("`logs -f 2` follows across `kill 2`: lifecycle events and the new process'
   const old = run.instance(await run.status(), 'app-2');
   const kill = await run.cli(['kill', '2']);
   assert.equal(kill.code, 0, kill.stderr);
+  await logged('app-2', 'SIGKILL sent by `lb-dev kill`');
   const text = await waitUntil(
     () => {
       const out = fresh();
@@ -98,6 +108,7 @@ test('`chaos --interval 300ms --duration 2s --keep 2` never lets fewer than 2 be
   assert.equal(events.at(-1)?.event, 'stop');
   assert.equal(events.at(-1)?.kills, kills);
   assert.ok(kills >= 1, 'it killed something');
+  for (const event of events) if (event.event === 'kill') await logged((event as { instance?: string }).instance!, 'SIGKILL sent by `lb-dev chaos`');
   assert.ok(minReady >= 2, `never fewer than 2 ready (min ${minReady})`);
   assert.ok(minRouted >= 2, `never fewer than 2 routed (min ${minRouted})`);
   await run.waitAllReady(3);

@@ -81,6 +81,12 @@ describe('renderStatus', () => {
     assert.match(text, /app-1: could not start: ENOENT: the working directory \/gone does not exist/);
   });
 
+  it("prints a run's warning (it listens on another port) under the table", () => {
+    const warning = 'app-1 listens on 5173, not 4001: this dev server ignores PORT; pass {port} in the command; see docs/frameworks.md#vite';
+    const text = renderStatus(report([instance({ state: 'starting', inBalancer: false, warning })]), now);
+    assert.ok(text.split('\n').includes(warning), text);
+  });
+
   it('shows how each instance last ended (the exit code or signal --json has) beside its restarts', () => {
     const text = renderStatus(
       report([

@@ -63,3 +63,28 @@ describe('resolveConfig: overrides', () => {
     });
   });
 });
+
+describe('resolveConfig: port flags and instancePorts', () => {
+  it('--api-port, --dashboard-port and --metrics-port set the keys and count as written', () => {
+    const config = resolve({ traefik: { apiPort: 9000 } }, { apiPort: 9100, dashboardPort: 9101, metricsPort: 9102 });
+    assert.equal(config.traefik.apiPort, 9100);
+    assert.equal(config.dashboard.port, 9101);
+    assert.equal(config.metrics.port, 9102);
+    assert.equal(config.explicit.traefikApiPort, true);
+    assert.equal(config.explicit.dashboardPort, true);
+    assert.equal(resolve({}, {}).explicit.traefikApiPort, false);
+  });
+
+  it('a port flag is checked like the key, and must differ from the balancer port', () => {
+    assert.match(problems({}, { apiPort: 70_000 }).details.join('\n'), /--api-port/);
+    assert.match(problems({}, { dashboardPort: 3000 }).details.join('\n'), /dashboard\.port|dashboard/);
+  });
+
+  it('instancePorts: 20000-29999, checked', () => {
+    assert.deepEqual(resolve({ instancePorts: '20000-29999' }).instancePorts, { first: 20_000, last: 29_999 });
+    assert.equal(resolve({}).instancePorts, null);
+    for (const bad of ['20000', '29999-20000', '80-1000', '20000-20005', 20_000, '60000-70000']) {
+      assert.match(problems({ instancePorts: bad }).details.join('\n'), /a port range like 20000-29999/, String(bad));
+    }
+  });
+});
